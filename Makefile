@@ -1,0 +1,49 @@
+# The expert panel's commands. `make` installs into .venv and builds the sample plan end to end.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+NHRAP := $(BIN)/nhrap
+STAMP := $(VENV)/.installed
+export SOURCE_DATE_EPOCH ?= 1767225600
+
+.PHONY: all install draft consult final check redline matrix status test bench clean
+
+all: install draft consult final check status
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+draft: install
+	$(NHRAP) draft
+
+consult: install
+	$(NHRAP) render latest --mode consultation -o build/consultation.docx
+
+final: install
+	$(NHRAP) render latest --mode final -o build/final.docx
+
+redline: install
+	$(NHRAP) redline 1 latest -o build/redline.docx
+
+check: install
+	$(NHRAP) check all
+
+matrix: install
+	$(NHRAP) comments matrix -o build/comment-matrix.xlsx
+
+status: install
+	$(NHRAP) status
+
+test: install
+	$(BIN)/pytest -q -x -p no:cacheprovider
+
+bench: install
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf build bench/work

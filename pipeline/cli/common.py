@@ -1,0 +1,55 @@
+"""What every command shares: --json output, the rich console, progress bars."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from contextlib import contextmanager
+from typing import Any, Iterator
+
+
+def add_json(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--json", action="store_true", help="print the result as JSON for scripts")
+
+
+def print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False) + "\n")
+
+
+def console():
+    from rich.console import Console
+    return Console(highlight=False)
+
+
+def error_console():
+    from rich.console import Console
+    return Console(stderr=True, highlight=False)
+
+
+@contextmanager
+def progress(description: str, total: int, enabled: bool = True) -> Iterator[Any]:
+    """A rich progress bar on stderr; `advance()` on the yielded object moves it.
+
+    Silent when stderr is not a terminal or output is JSON, so scripts and
+    tests see clean output.
+    """
+    if not enabled or not sys.stderr.isatty():
+        yield _NoProgress()
+        return
+    from rich.progress import Progress
+    with Progress(transient=True, console=error_console()) as bar:
+        task = bar.add_task(description, total=total)
+        yield _Advance(bar, task)
+
+
+class _NoProgress:
+    def advance(self, steps: int = 1) -> None:
+        pass
+
+
+class _Advance:
+    def __init__(self, bar: Any, task: Any):
+        self.bar, self.task = bar, task
+
+    def advance(self, steps: int = 1) -> None:
+        self.bar.advance(self.task, steps)

@@ -1,0 +1,220 @@
+"""Workspace, submissions, drafts and versions: init, members, intake, draft, freeze, show, diff, status."""
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from ..fileio import atomic_write
+from ..workspace import open_workspace
+from .common import add_json, console, print_json
+
+
+def register(commands) -> None:
+    p = commands.add_parser("init", help="create a new plan workspace", description=
+                            "Create a new, empty plan workspace in DIR (a git repository), or a copy of the sample plan.")
+    p.add_argument("dir", type=Path)
+    p.add_argument("--sample", nargs="?", const="en", choices=("en", "zh"), help="copy the sample plan (en or zh)")
+    p.add_argument("--language", choices=("en", "zh"), default="en", help="plan language of an empty workspace")
+    p.set_defaults(handler=cmd_init)
+
+    p = commands.add_parser("members", help="list member units, experts and consulted organisations")
+    p.add_argument("--role", choices=("lead", "member", "former", "expert", "consulted"), help="only this role")
+    add_json(p)
+    p.set_defaults(handler=cmd_members)
+
+    p = commands.add_parser("intake", help="convert a member unit's Word submission to Markdown", description=
+                            "Convert a .docx written in the submission template to drafts/submissions/<member>-r<round>.md.")
+    p.add_argument("file", type=Path, nargs="?", help="the unit's .docx")
+    p.add_argument("--member", help="member unit id (default: from the document's header table)")
+    p.add_argument("--round", type=int, help="submission round (default: from the document, else 1)")
+    p.add_argument("--template", type=Path, metavar="OUT.docx", help="write the blank submission template and exit")
+    p.add_argument("--force", action="store_true", help="replace an existing submission of the same round")
+    add_json(p)
+    p.set_defaults(handler=cmd_intake)
+
+    p = commands.add_parser("draft", help="merge chapters and submissions into the working draft", description=
+                            "Render the expert chapters with submission data into build/draft.md and report "
+                            "contributions not yet used and outline sections with no text.")
+    add_json(p)
+    p.set_defaults(handler=cmd_draft)
+
+    p = commands.add_parser("freeze", help="freeze the working draft as the next immutable version")
+    p.add_argument("--stage", required=True, help="stage of the plan (from plan.yaml stages)")
+    p.add_argument("--note", required=True, help="what this version is")
+    p.add_argument("--date", help="version date (default: SOURCE_DATE_EPOCH or today)")
+    p.add_argument("--from", dest="source", type=Path, metavar="FILE.md", help="freeze this Markdown instead of the working draft")
+    add_json(p)
+    p.set_defaults(handler=cmd_freeze)
+
+    p = commands.add_parser("show", help="list a version's blocks with their paragraph ids")
+    p.add_argument("version", nargs="?", default="latest", help="number (3), name (v3) or latest")
+    add_json(p)
+    p.set_defaults(handler=cmd_show)
+
+    p = commands.add_parser("diff", help="compare two versions paragraph by paragraph")
+    p.add_argument("a", help="older version (3, v3, latest)")
+    p.add_argument("b", nargs="?", default="latest", help="newer version (default: latest)")
+    p.add_argument("--html", type=Path, metavar="FILE.html", help="also write the diff as an HTML page")
+    add_json(p)
+    p.set_defaults(handler=cmd_diff)
+
+    p = commands.add_parser("status", help="stage, versions, submissions, goals, indicators and gaps")
+    add_json(p)
+    p.set_defaults(handler=cmd_status)
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from ..init import init_workspace
+    root = init_workspace(args.dir, sample=args.sample, language=args.language)
+    console().print(f"Created plan workspace [bold]{root}[/]. Next: edit drafts/plan.yaml, then `nhrap draft`.")
+    return 0
+
+
+def cmd_members(args: argparse.Namespace) -> int:
+    ws = open_workspace(args.workspace)
+    members = [m for m in ws.plan.members.values() if not args.role or m.role == args.role]
+    rows = [{"id": m.id, "name_en": m.name_en, "name_zh": m.name_zh, "category": m.category, "role": m.role}
+            for m in members]
+    if args.json:
+        print_json(rows)
+        return 0
+    from rich.table import Table
+    table = Table("id", "name", "名称", "category", "role", title=f"{len(rows)} units and people")
+    for row in rows:
+        table.add_row(row["id"], row["name_en"], row["name_zh"], row["category"], row["role"])
+    console().print(table)
+    return 0
+
+
+def cmd_intake(args: argparse.Namespace) -> int:
+    from ..readers.intake_docx import intake_docx, write_template
+    if args.template:
+        write_template(args.template)
+        console().print(f"Wrote the submission template to {args.template}")
+        return 0
+    if not args.file:
+        raise SystemExit("nhrap intake: give FILE.docx (or --template OUT.docx)")
+    ws = open_workspace(args.workspace)
+    result = intake_docx(ws, args.file, member=args.member, round_no=args.round, force=args.force)
+    if args.json:
+        print_json(result)
+    else:
+        console().print(f"{args.file} → {result['path']}: {result['goals']} goals, {result['measures']} measures, "
+                        f"{result['indicators']} indicators")
+    return 0
+
+
+def cmd_draft(args: argparse.Namespace) -> int:
+    from ..compose import compose_draft
+    ws = open_workspace(args.workspace)
+    text, report = compose_draft(ws)
+    atomic_write(ws.draft_path, text)
+    data = {"path": str(ws.draft_path), **report.as_json()}
+    if args.json:
+        print_json(data)
+        return 0
+    out = console()
+    out.print(f"Working draft: [bold]{ws.draft_path}[/] ({report.chapters} chapters, {report.blocks} blocks)")
+    for kind, items in data["unused"].items():
+        if items:
+            out.print(f"[yellow]{len(items)} {kind} not yet used in the draft:[/] "
+                      + ", ".join(f"{i['id']} ({i['member']}, {i['section']})" for i in items))
+    if report.omitted_sections:
+        out.print(f"[red]Outline sections with no text ({len(report.omitted_sections)}):[/] "
+                  + ", ".join(report.omitted_sections))
+    else:
+        out.print("[green]Every outline section has text: no major aspect omitted.[/]")
+    return 0
+
+
+def cmd_freeze(args: argparse.Namespace) -> int:
+    from ..fileio import read_text
+    from ..versions import freeze
+    ws = open_workspace(args.workspace)
+    source = read_text(args.source) if args.source else None
+    version = freeze(ws, args.stage, args.note, date=args.date, source=source)
+    if args.json:
+        print_json({"version": version.name, "path": version.path})
+        return 0
+    c = version.changes
+    console().print(f"Froze [bold]{version.name}[/] ({version.stage}, {version.date}) → {version.path}: "
+                    f"{len(version.document.blocks)} blocks; {len(c.added)} new, {len(c.edited)} edited, "
+                    f"{len(c.moved)} moved, {len(c.split)} split off, {len(c.merged)} merged, {len(c.deleted)} deleted")
+    return 0
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    ws = open_workspace(args.workspace)
+    version = ws.load_version(args.version)
+    rows = [{"id": b.id, "section": b.section, "kind": b.kind, "text": b.text} for b in version.document.blocks]
+    if args.json:
+        print_json(rows)
+        return 0
+    out = console()
+    out.print(f"[bold]{version.name}[/] {version.date} {version.stage}: {version.note}")
+    for row in rows:
+        out.print(f"[dim]{row['id']}[/] [cyan]{row['section']:<16}[/] {row['kind']:<9} {row['text'][:100]}")
+    return 0
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    from ..diff import diff_versions
+    ws = open_workspace(args.workspace)
+    diff = diff_versions(ws.load_version(args.a), ws.load_version(args.b))
+    if args.html:
+        from ..writers.html_diff import diff_to_html
+        atomic_write(args.html, diff_to_html(diff, ws.plan.title))
+    if args.json:
+        print_json(diff.as_json())
+        return 0
+    _print_diff(diff)
+    return 0
+
+
+def _print_diff(diff) -> None:
+    from rich.text import Text
+    out = console()
+    out.print(f"[bold]v{diff.a} → v{diff.b}[/]: {len(diff.added)} added, {len(diff.deleted)} deleted, "
+              f"{len(diff.moved)} moved, {len(diff.changed)} changed")
+    for change in diff.changed:
+        line = Text(f"~ {change.id} ", style="bold yellow")
+        for op, text in change.words:
+            line.append(text, style={1: "green underline", -1: "red strike"}.get(op, ""))
+        out.print(line)
+    for label, style, blocks in (("+", "green", diff.added), ("-", "red", diff.deleted), (">", "blue", diff.moved)):
+        for block in blocks:
+            out.print(Text(f"{label} {block.id} {block.text[:120]}", style=style))
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    from ..status import workspace_status
+    ws = open_workspace(args.workspace)
+    status = workspace_status(ws)
+    if args.json:
+        print_json(status.as_json())
+        return 0
+    _print_status(status)
+    return 0
+
+
+def _print_status(status) -> None:
+    from rich.table import Table
+    out = console()
+    out.print(f"[bold]{status.title}[/] — stage: [bold]{status.stage}[/]")
+    versions = Table("version", "date", "stage", "blocks", "note", title="Versions")
+    for v in status.versions:
+        versions.add_row(v["version"], v["date"], v["stage"], str(v["blocks"]), v["note"])
+    out.print(versions)
+    out.print(f"Submissions: {len(status.submitted)} units submitted, {len(status.not_submitted)} not yet: "
+              + ", ".join(status.not_submitted))
+    out.print(f"Goals: {status.goals}; indicators: {status.indicators['binding']} binding, "
+              f"{status.indicators['expected']} expected")
+    for title, rows in (("By chapter", status.by_chapter), ("By category of unit", status.by_category)):
+        table = Table("", "goals", "binding", "expected", title=title)
+        for key, counts in rows.items():
+            table.add_row(key, str(counts["goals"]), str(counts["binding"]), str(counts["expected"]))
+        out.print(table)
+    if status.omitted_sections:
+        out.print(f"[red]Omitted aspects (sections with no text):[/] {', '.join(status.omitted_sections)}")
+    else:
+        out.print("[green]No major aspect omitted.[/]")

@@ -1,0 +1,264 @@
+"""The comment store: one YAML file per comment under comments/rNN/<id>.yaml.
+
+One file per comment means several people adding comments at once never
+touch the same file, so git merges their work without conflicts. Ids are a
+hash of what the comment says and where, so harvesting the same file twice
+adds nothing. New files are created exclusively (a hard link), updates
+replace a file atomically under a per-comment lock: concurrent writers lose
+nothing.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import asdict, replace
+from pathlib import Path
+from typing import Iterable, Optional
+
+from .errors import UserError
+from .fileio import atomic_write, dump_yaml, load_yaml, locked
+from .model import (ANCHOR_STATES, COMMENT_KINDS, COMMENT_STATUSES, COMMENT_TYPES, Anchor, Comment,
+                    Disposition, Member, Version)
+
+CONTEXT = 32  # characters of prefix and suffix kept with a quote, as web annotation does
+ROUND_DIR = re.compile(r"^r(\d+)$")
+STATUS_ALIASES = {
+    "accepted with modification": "accepted-with-modification",
+    "accepted-with-modifications": "accepted-with-modification",
+    "partially accepted": "accepted-with-modification",
+    "not accepted": "not-accepted",
+    "rejected": "not-accepted",
+    "采纳": "accepted",
+    "部分采纳": "accepted-with-modification",
+    "修改后采纳": "accepted-with-modification",
+    "不采纳": "not-accepted",
+    "未采纳": "not-accepted",
+    "备注": "noted",
+    "已知悉": "noted",
+    "撤回": "withdrawn",
+    "待处理": "open",
+}
+TYPE_ALIASES = {"technical": "substantive", "general": "general", "ge": "general", "te": "substantive",
+                "ed": "editorial", "一般性": "general", "实质性": "substantive", "文字性": "editorial",
+                "编辑性": "editorial", "critical": "substantive", "major": "substantive",
+                "administrative": "editorial"}
+
+
+# -- normalising user words ----------------------------------------------------
+def normal_status(value: str, where: Optional[str] = None, line: Optional[int] = None) -> str:
+    text = str(value or "").strip().lower()
+    status = STATUS_ALIASES.get(text, text.replace(" ", "-"))
+    if status not in COMMENT_STATUSES:
+        raise UserError(f"unknown status '{value}' (use one of: {', '.join(COMMENT_STATUSES)})", where, line)
+    return status
+
+
+def normal_type(value: str, where: Optional[str] = None, line: Optional[int] = None) -> str:
+    text = str(value or "").strip().lower()
+    kind = TYPE_ALIASES.get(text, text)
+    if kind not in COMMENT_TYPES:
+        raise UserError(f"unknown comment type '{value}' (use one of: {', '.join(COMMENT_TYPES)})", where, line)
+    return kind
+
+
+def organisation(plan, org_id: str, where: Optional[str] = None, line: Optional[int] = None) -> Member:
+    """The member unit, consulted organisation or expert; the error lists the known ids."""
+    member = plan.organisation(str(org_id).strip())
+    if member is None:
+        known = ", ".join(sorted(plan.members))
+        raise UserError(f"unknown organisation '{org_id}'; known ids: {known}", where, line)
+    return member
+
+
+def org_category(member: Member) -> str:
+    return "expert" if member.role == "expert" else member.category
+
+
+# -- building records ----------------------------------------------------------
+def comment_id(org: str, para: str, quote: str, body: str, proposed: Optional[str], author: str,
+               reply_to: Optional[str], version: int) -> str:
+    """Deterministic id: the same comment harvested twice gets the same id."""
+    key = "\x1f".join([org, para, quote, body, proposed or "", author, reply_to or "", str(version)])
+    return "c" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:12]
+
+
+def make_anchor(text: str, para: str, quote: str, start: int, version: int) -> Anchor:
+    """A text-quote anchor with 32 characters of context either side."""
+    end = start + len(quote)
+    return Anchor(para=para, quote=quote, prefix=text[max(0, start - CONTEXT):start],
+                  suffix=text[end:end + CONTEXT], start=start, end=end, version=version)
+
+
+def locate_quote(text: str, quote: str, near: int = 0) -> int:
+    """Offset of `quote` in `text` nearest to `near`; -1 when absent. An empty quote is at 0."""
+    if not quote:
+        return 0
+    hits, at = [], text.find(quote)
+    while at >= 0:
+        hits.append(at)
+        at = text.find(quote, at + 1)
+    return min(hits, key=lambda h: abs(h - near)) if hits else -1
+
+
+def anchor_in_version(version: Version, para: str, quote: str, near: int = 0,
+                      where: Optional[str] = None, line: Optional[int] = None) -> Anchor:
+    """Anchor a quote in a paragraph of a version; errors name the unknown paragraph or missing quote."""
+    block = version.document.by_id().get(para)
+    if block is None:
+        raise UserError(f"paragraph '{para}' does not exist in {version.name}", where, line)
+    start = locate_quote(block.text, quote, near)
+    if start < 0:
+        raise UserError(f"the quoted text “{quote}” is not in paragraph {para} of {version.name}", where, line)
+    return make_anchor(block.text, para, quote, start, version.number)
+
+
+def new_comment(*, round: int, version: int, anchor: Anchor, member: Member, type: str = "substantive",
+                kind: str = "comment", body: str = "", proposed: Optional[str] = None, author: str = "",
+                date: str = "", reply_to: Optional[str] = None, source: str = "") -> Comment:
+    ident = comment_id(member.id, anchor.para, anchor.quote, body, proposed, author, reply_to, version)
+    return Comment(id=ident, round=round, version=version, anchor=anchor, org=member.id,
+                   org_category=org_category(member), type=type, kind=kind, body=body, proposed=proposed,
+                   author=author, date=date, reply_to=reply_to, source=source)
+
+
+# -- files -------------------------------------------------------------------------
+def round_dir(comments_dir: Path, round_number: int) -> Path:
+    return Path(comments_dir) / f"r{round_number:02d}"
+
+
+def comment_path(comments_dir: Path, comment: Comment) -> Path:
+    return round_dir(comments_dir, comment.round) / f"{comment.id}.yaml"
+
+
+def to_yaml(comment: Comment) -> str:
+    return dump_yaml(asdict(comment))
+
+
+def _require(data: dict, key: str, path: Path, kinds: tuple) -> object:
+    if key not in data:
+        raise UserError(f"missing field '{key}'", path, getattr(data, "line", None))
+    value = data[key]
+    if not isinstance(value, kinds):
+        raise UserError(f"field '{key}' has the wrong type", path, getattr(data, "line", None))
+    return value
+
+
+def from_yaml_data(data: object, path: Path) -> Comment:
+    if not isinstance(data, dict):
+        raise UserError("a comment file must hold one mapping", path, 1)
+    anchor_data = _require(data, "anchor", path, (dict,))
+    disposition_data = data.get("disposition") or {}
+    try:
+        anchor = Anchor(**dict(anchor_data))
+        disposition = Disposition(**dict(disposition_data))
+        fields = {k: v for k, v in data.items() if k not in ("anchor", "disposition")}
+        comment = Comment(anchor=anchor, disposition=disposition, **fields)
+    except TypeError as err:
+        raise UserError(f"malformed comment record: {err}", path, getattr(data, "line", 1)) from None
+    _check_values(comment, path, getattr(data, "line", 1))
+    return comment
+
+
+def _check_values(comment: Comment, path: Path, line: int) -> None:
+    checks = [(comment.type, COMMENT_TYPES, "type"), (comment.kind, COMMENT_KINDS, "kind"),
+              (comment.disposition.status, COMMENT_STATUSES, "status"), (comment.anchor.state, ANCHOR_STATES, "anchor state")]
+    for value, allowed, name in checks:
+        if value not in allowed:
+            raise UserError(f"unknown {name} '{value}' (use one of: {', '.join(allowed)})", path, line)
+
+
+def read_comment(path: Path) -> Comment:
+    return from_yaml_data(load_yaml(path), path)
+
+
+def comment_files(comments_dir: Path, round_number: Optional[int] = None) -> list[Path]:
+    root = Path(comments_dir)
+    if not root.is_dir():
+        return []
+    folders = [round_dir(root, round_number)] if round_number else sorted(
+        p for p in root.iterdir() if p.is_dir() and ROUND_DIR.match(p.name))
+    return sorted(f for folder in folders if folder.is_dir() for f in folder.glob("c*.yaml"))
+
+
+def load_comments(ws, round_number: Optional[int] = None) -> list[Comment]:
+    """Every stored comment (of one round), in a stable order: round, paragraph, offset, id."""
+    comments = [read_comment(p) for p in comment_files(ws.comments_dir, round_number)]
+    return sorted(comments, key=lambda c: (c.round, c.anchor.para, c.anchor.start, c.id))
+
+
+def find_comment(ws, ident: str) -> tuple[Comment, Path]:
+    hits = sorted(Path(ws.comments_dir).glob(f"r*/{ident}.yaml"))
+    if not hits:
+        raise UserError(f"no comment with id '{ident}'")
+    return read_comment(hits[0]), hits[0]
+
+
+def exists(comments_dir: Path, ident: str) -> bool:
+    return any(Path(comments_dir).glob(f"r*/{ident}.yaml"))
+
+
+def store(ws, comments: Iterable[Comment]) -> tuple[list[Comment], list[Comment]]:
+    """Write new comments; (added, already present). A comment is created once, never replaced here."""
+    added, present = [], []
+    for comment in comments:
+        if exists(ws.comments_dir, comment.id):
+            present.append(comment)
+            continue
+        try:
+            atomic_write(comment_path(ws.comments_dir, comment), to_yaml(comment), exclusive=True)
+        except UserError:  # another writer created the same comment a moment ago
+            present.append(comment)
+            continue
+        added.append(comment)
+    return added, present
+
+
+def _lock_path(ws) -> Path:
+    # outside comments/ so the lock file never reaches git
+    return Path(ws.build_dir) / ".comments.lock"
+
+
+def update(ws, comment: Comment) -> None:
+    """Replace a stored comment (disposition, re-anchoring) atomically."""
+    with locked(_lock_path(ws)):
+        atomic_write(comment_path(ws.comments_dir, comment), to_yaml(comment))
+
+
+def update_many(ws, comments: Iterable[Comment]) -> None:
+    with locked(_lock_path(ws)):
+        for comment in comments:
+            atomic_write(comment_path(ws.comments_dir, comment), to_yaml(comment))
+
+
+def latest_round(ws) -> int:
+    rounds = [int(ROUND_DIR.match(p.name).group(1)) for p in Path(ws.comments_dir).glob("r*")
+              if p.is_dir() and ROUND_DIR.match(p.name)]
+    return max(rounds, default=1)
+
+
+# -- dispositions ----------------------------------------------------------------------
+def respond(ws, ident: str, status: str, response: Optional[str] = None, resolved_in: Optional[int] = None,
+            by: str = "", date: str = "") -> Comment:
+    """Record the panel's disposition of one comment (read and write under the store's lock)."""
+    status = normal_status(status)
+    if status != "open" and resolved_in is None:
+        numbers = ws.version_numbers()
+        resolved_in = numbers[-1] if numbers else None
+    with locked(_lock_path(ws)):
+        comment, path = find_comment(ws, ident)
+        disposition = replace(comment.disposition, status=status,
+                              resolved_in=resolved_in if status != "open" else None)
+        if response is not None:
+            disposition.response = response
+        disposition.by = by or disposition.by
+        disposition.date = date or disposition.date
+        comment = replace(comment, disposition=disposition)
+        atomic_write(path, to_yaml(comment))
+    return comment
+
+
+def unanswered_substantive(ws) -> list[Comment]:
+    """Substantive comments with no response yet: freezing the approval stage waits for these."""
+    return [c for c in load_comments(ws)
+            if c.type == "substantive" and c.disposition.status != "withdrawn"
+            and (c.disposition.status == "open" or not c.disposition.response.strip())]

@@ -1,0 +1,218 @@
+"""Expert chapter drafts + member submissions → the consolidated working draft.
+
+Chapters are Jinja2 templates rendered in a SandboxedEnvironment. Helpers
+pull submission data in and record what was used, so the panel can see
+which contributions are not yet in the draft. Submission text is inserted
+as data: a `{{ … }}` written by a member unit appears literally.
+"""
+from __future__ import annotations
+
+import sys
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable
+
+from jinja2 import FunctionLoader, StrictUndefined, TemplateError, TemplateSyntaxError
+from jinja2.sandbox import SandboxedEnvironment
+
+from .errors import UserError
+from .fileio import read_text
+from .model import Goal, Indicator, Measure, Plan, Submission
+from .readers.markdown import assign_sections, parse_blocks
+
+COMPARISON_WORDS = {
+    "en": {"at-least": "at least {v}", "at-most": "at most {v}", "reach": "{v}", "reduce-by": "down {v}",
+           "increase-by": "up {v}", "maintain": "kept at {v}", "": "{v}"},
+    "zh": {"at-least": "不低于{v}", "at-most": "不高于{v}", "reach": "达到{v}", "reduce-by": "下降{v}",
+           "increase-by": "增长{v}", "maintain": "保持{v}", "": "{v}"},
+}
+TABLE_HEAD = {
+    "en": ("Indicator", "Target", "Deadline", "Kind", "Lead unit"),
+    "zh": ("指标", "目标值", "完成时限", "属性", "牵头单位"),
+}
+KIND_WORDS = {"en": {"binding": "binding", "expected": "expected"}, "zh": {"binding": "约束性", "expected": "预期性"}}
+
+
+@dataclass
+class ComposeReport:
+    unused_goals: list[Goal] = field(default_factory=list)
+    unused_measures: list[Measure] = field(default_factory=list)
+    unused_indicators: list[Indicator] = field(default_factory=list)
+    omitted_sections: list[str] = field(default_factory=list)  # outline ids with no text
+    chapters: int = 0
+    blocks: int = 0
+
+    def as_json(self) -> dict:
+        return {
+            "chapters": self.chapters, "blocks": self.blocks,
+            "unused": {
+                "goals": [{"id": g.id, "member": g.member, "section": g.section} for g in self.unused_goals],
+                "measures": [{"id": m.id, "member": m.member, "section": m.section} for m in self.unused_measures],
+                "indicators": [{"id": i.id, "member": i.member, "section": i.section} for i in self.unused_indicators],
+            },
+            "omitted_sections": self.omitted_sections,
+        }
+
+
+def format_number(value: object) -> str:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return f"{value:,}" if isinstance(value, int) and abs(value) >= 10000 else str(value)
+
+
+def format_target(indicator: Indicator, language: str) -> str:
+    value = format_number(indicator.target)
+    if indicator.unit:
+        value += indicator.unit if indicator.unit in ("%", "‰") or language == "zh" else f" {indicator.unit}"
+    return COMPARISON_WORDS[language].get(indicator.comparison, "{v}").format(v=value)
+
+
+def _cell(text: str) -> str:
+    return " ".join(str(text).split()).replace("|", "\\|")
+
+
+class _Helpers:
+    """The functions chapter templates may call; each records what it used."""
+
+    def __init__(self, plan: Plan, submissions: list[Submission]):
+        self.plan, self.language = plan, plan.language
+        self.goals_by_id = {g.id: g for s in submissions for g in s.goals}
+        self.measures_by_id = {m.id: m for s in submissions for m in s.measures}
+        self.indicators_by_id = {i.id: i for s in submissions for i in s.indicators}
+        self.used: set[str] = set()
+
+    def _section(self, section: str) -> str:
+        if section not in self.plan.sections:
+            raise UserError(f"unknown outline section '{section}'")
+        return section
+
+    def _use(self, items: Iterable) -> list:
+        items = list(items)
+        self.used.update(item.id for item in items)
+        return items
+
+    def _lookup(self, table: dict, ident: str, what: str):
+        if ident not in table:
+            raise UserError(f"unknown {what} id '{ident}'")
+        return self._use([table[ident]])[0]
+
+    def unit(self, member_id: str) -> str:
+        member = self.plan.members.get(member_id)
+        if member is None:
+            raise UserError(f"unknown member unit '{member_id}'")
+        return member.name(self.language)
+
+    def goal(self, goal_id: str) -> str:
+        return self._lookup(self.goals_by_id, goal_id, "goal").text
+
+    def goals(self, section: str) -> str:
+        section = self._section(section)
+        return "\n".join(f"- {g.text}" for g in self._use(g for g in self.goals_by_id.values() if g.section == section))
+
+    def measures(self, section: str) -> str:
+        section = self._section(section)
+        return "\n".join(f"- {m.text}" for m in self._use(m for m in self.measures_by_id.values() if m.section == section))
+
+    def indicator(self, indicator_id: str) -> str:
+        ind = self._lookup(self.indicators_by_id, indicator_id, "indicator")
+        target = format_target(ind, self.language)
+        if self.language == "zh":
+            return f"{ind.text}{target}" + (f"（{ind.deadline_year}年）" if ind.deadline else "")
+        return f"{ind.text}: {target}" + (f" by {ind.deadline_year}" if ind.deadline else "")
+
+    def indicator_table(self, section: str) -> str:
+        section = self._section(section)
+        rows = self._use(i for i in self.indicators_by_id.values() if i.section == section)
+        if not rows:
+            return ""
+        head = TABLE_HEAD[self.language]
+        lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+        for ind in rows:
+            cells = (ind.text, format_target(ind, self.language), ind.deadline_year or "",
+                     KIND_WORDS[self.language][ind.kind], self.unit(ind.lead))
+            lines.append("| " + " | ".join(_cell(c) for c in cells) + " |")
+        return "\n".join(lines)
+
+    def responsible(self, section: str) -> str:
+        section = self._section(section)
+        indicators = [i for i in self.indicators_by_id.values() if i.section == section]
+        leads = list(dict.fromkeys(i.lead for i in indicators))
+        partners = [u for u in dict.fromkeys(u for i in indicators for u in i.cooperating) if u not in leads]
+        names = lambda ids: ("、" if self.language == "zh" else ", ").join(self.unit(u) for u in ids)
+        if self.language == "zh":
+            return f"牵头单位：{names(leads)}" + (f"；参与单位：{names(partners)}" if partners else "")
+        return f"Lead: {names(leads)}" + (f"; co-operating: {names(partners)}" if partners else "")
+
+    def as_globals(self) -> dict[str, Callable | dict]:
+        plan = {"title": self.plan.title, "title_zh": self.plan.title_zh, "language": self.language,
+                "period": {"start": self.plan.period_start, "end": self.plan.period_end}}
+        names = ("unit", "goal", "goals", "measures", "indicator", "indicator_table", "responsible")
+        return {"plan": plan, **{name: getattr(self, name) for name in names}}
+
+
+def _environment(helpers: _Helpers) -> SandboxedEnvironment:
+    loader = FunctionLoader(lambda name: (read_text(Path(name)), name, lambda: True))
+    # `{#id}` marks heading ids, so Jinja's `{# … #}` comments are spelt `{%# … #%}` instead.
+    environment = SandboxedEnvironment(loader=loader, undefined=StrictUndefined, autoescape=False,
+                                       keep_trailing_newline=True, comment_start_string="{%#",
+                                       comment_end_string="#%}")
+    environment.globals.update(helpers.as_globals())
+    return environment
+
+
+def _template_line(name: str) -> int:
+    """Line in the chapter file of the innermost template frame of the exception being handled."""
+    frames = [f for f in traceback.extract_tb(sys.exc_info()[2]) if f.filename == name]
+    return frames[-1].lineno if frames else 0
+
+
+def render_chapter(path: Path, environment: SandboxedEnvironment) -> str:
+    name = str(path)
+    try:
+        return environment.get_template(name).render()
+    except TemplateSyntaxError as err:
+        raise UserError(f"template error: {err.message}", path, err.lineno) from None
+    except UserError as err:
+        raise UserError(err.message, path, _template_line(name)) from None
+    except TemplateError as err:
+        raise UserError(f"template error: {err}", path, _template_line(name)) from None
+
+
+def _check_headings(path: Path, text: str, plan: Plan) -> set[str]:
+    """Outline ids on this chapter's headings; an unknown `{#id}` on a level 1–2 heading is an error."""
+    found: set[str] = set()
+    for block in parse_blocks(text).blocks:
+        if block.kind != "heading" or not block.anchor:
+            continue
+        if block.anchor not in plan.outline_ids and block.level <= 2:
+            raise UserError(f"heading id '{block.anchor}' is not in the outline (drafts/plan.yaml)", path, block.line)
+        found.add(block.anchor)
+    return found
+
+
+def _sections_with_text(text: str, plan: Plan) -> set[str]:
+    document = parse_blocks(text)
+    assign_sections(document, plan.outline_ids)
+    return {b.section for b in document.blocks if b.kind != "heading" and b.section}
+
+
+def compose_draft(ws) -> tuple[str, ComposeReport]:
+    """The consolidated Markdown of the working draft, and what it leaves out."""
+    plan = ws.plan
+    helpers = _Helpers(plan, ws.submissions())
+    environment = _environment(helpers)
+    parts: list[str] = []
+    for path in ws.chapter_files():
+        rendered = render_chapter(path, environment).strip()
+        _check_headings(path, rendered, plan)
+        parts.append(rendered)
+    text = "\n\n".join(p for p in parts if p) + "\n"
+    report = ComposeReport(chapters=len(parts))
+    report.blocks = len(parse_blocks(text).blocks)
+    filled = _sections_with_text(text, plan)
+    report.omitted_sections = [s.id for c in plan.chapters for s in c.sections if s.id not in filled]
+    report.unused_goals = [g for g in helpers.goals_by_id.values() if g.id not in helpers.used]
+    report.unused_measures = [m for m in helpers.measures_by_id.values() if m.id not in helpers.used]
+    report.unused_indicators = [i for i in helpers.indicators_by_id.values() if i.id not in helpers.used]
+    return text, report

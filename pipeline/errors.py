@@ -1,0 +1,22 @@
+"""The one exception type for mistakes a user can fix.
+
+The CLI prints it as `file:line: message` and exits with status 2.
+Anything else that escapes is a bug and may show a traceback.
+"""
+from __future__ import annotations
+
+from typing import Optional
+
+
+class UserError(Exception):
+    def __init__(self, message: str, file: Optional[str] = None, line: Optional[int] = None):
+        super().__init__(message)
+        self.message = message
+        self.file = str(file) if file else None
+        self.line = line
+
+    def __str__(self) -> str:
+        where = self.file or ""
+        if where and self.line:
+            where = f"{where}:{self.line}"
+        return f"{where}: {self.message}" if where else self.message

@@ -1,0 +1,140 @@
+"""Reading and writing files safely: UTF-8 checks, YAML with line numbers, atomic writes, locks.
+
+Every read of a user file goes through here so that errors name the file
+and line; every write is atomic so no reader ever sees half a file.
+"""
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import tempfile
+from pathlib import Path
+from typing import Any, Iterator
+
+import yaml
+
+from .errors import UserError
+
+
+def read_text(path: Path) -> str:
+    """Read a UTF-8 text file; a bad byte is reported with its line."""
+    data = Path(path).read_bytes()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = data[: err.start].count(b"\n") + 1
+        raise UserError(f"not valid UTF-8 (byte 0x{data[err.start]:02x}); save the file as UTF-8", path, line) from None
+    return text.lstrip("\ufeff").replace("\r\n", "\n")
+
+
+class LineDict(dict):
+    """A mapping from YAML that remembers the line it started on."""
+    line = 0
+
+
+class LineList(list):
+    line = 0
+
+
+class _LineLoader(yaml.SafeLoader):
+    pass
+
+
+def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> LineDict:
+    loader.flatten_mapping(node)
+    result = LineDict()
+    result.line = node.start_mark.line + 1
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        if key in result:
+            raise UserError(f"duplicate key '{key}'", None, key_node.start_mark.line + 1)
+        result[key] = loader.construct_object(value_node, deep=True)
+    return result
+
+
+def _construct_sequence(loader: _LineLoader, node: yaml.SequenceNode) -> LineList:
+    result = LineList(loader.construct_object(child, deep=True) for child in node.value)
+    result.line = node.start_mark.line + 1
+    return result
+
+
+def _construct_timestamp_as_text(loader: _LineLoader, node: yaml.ScalarNode) -> str:
+    # Dates stay strings: they are compared and printed, never computed with.
+    return loader.construct_scalar(node)
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
+_LineLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp_as_text)
+
+
+def parse_yaml(text: str, path: Path | str, line_offset: int = 0) -> Any:
+    """Parse YAML text; mappings and lists carry `.line` (1-based, in the file)."""
+    try:
+        data = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
+    except UserError as err:
+        raise UserError(err.message, path, (err.line or 0) + line_offset) from None
+    except yaml.MarkedYAMLError as err:
+        mark = err.problem_mark or err.context_mark
+        line = (mark.line + 1 if mark else 0) + line_offset
+        raise UserError(f"malformed YAML: {err.problem or err.context}", path, line) from None
+    if line_offset:
+        _shift_lines(data, line_offset)
+    return data
+
+
+def _shift_lines(data: Any, offset: int) -> None:
+    if isinstance(data, (LineDict, LineList)):
+        data.line += offset
+        for child in data.values() if isinstance(data, dict) else data:
+            _shift_lines(child, offset)
+
+
+def load_yaml(path: Path) -> Any:
+    return parse_yaml(read_text(path), path)
+
+
+def dump_yaml(data: Any) -> str:
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=1000, default_flow_style=False)
+
+
+def atomic_write(path: Path, data: bytes | str, *, exclusive: bool = False) -> None:
+    """Write a whole file or nothing: temp file in the same folder, fsync, rename.
+
+    With `exclusive`, refuse to replace an existing file (versions are immutable).
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(payload)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if exclusive:
+            try:
+                os.link(tmp, path)  # fails if the target exists: no overwrite race
+            except FileExistsError:
+                raise UserError("already exists; refusing to overwrite", path) from None
+            os.unlink(tmp)
+        else:
+            os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+
+
+@contextlib.contextmanager
+def locked(lock_path: Path) -> Iterator[None]:
+    """An exclusive advisory lock held for the duration of the block."""
+    lock_path = Path(lock_path)
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    with open(lock_path, "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)

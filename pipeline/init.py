@@ -1,0 +1,65 @@
+"""`nhrap init`: a new plan workspace, empty or a copy of the sample plan."""
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Optional
+
+from .errors import UserError
+
+PACKAGE_DATA = Path(__file__).parent / "data"
+# The repository is itself the English sample workspace; the Chinese one sits in examples/zh.
+REPOSITORY = Path(__file__).resolve().parent.parent
+SAMPLES = {"en": REPOSITORY, "zh": REPOSITORY / "examples" / "zh"}
+SAMPLE_PARTS = ("drafts", "comments", "glossary", "styles")
+IGNORED = shutil.ignore_patterns("build", ".lock", "*.tmp", "__pycache__")
+
+
+def init_workspace(target: Path, sample: Optional[str] = None, language: str = "en") -> Path:
+    target = Path(target)
+    if (target / "drafts" / "plan.yaml").exists():
+        raise UserError("already a plan workspace; refusing to overwrite it", target)
+    if sample:
+        _copy_sample(sample, target)
+    else:
+        _copy_skeleton(language, target)
+    _copy_shared_data(target)
+    _git_init(target)
+    return target.resolve()
+
+
+def _copy_sample(name: str, target: Path) -> None:
+    source = SAMPLES[name]
+    if not (source / "drafts" / "plan.yaml").is_file():
+        raise UserError(f"the {name} sample plan is not installed here (it ships with the source repository)", source)
+    for part in SAMPLE_PARTS:
+        if (source / part).is_dir():
+            shutil.copytree(source / part, target / part, ignore=IGNORED, dirs_exist_ok=True)
+
+
+def _copy_skeleton(language: str, target: Path) -> None:
+    shutil.copytree(PACKAGE_DATA / "workspace", target, dirs_exist_ok=True)
+    plan = target / "drafts" / "plan.yaml"
+    plan.write_text(plan.read_text(encoding="utf-8").replace("language: en\nprofile: en",
+                                                              f"language: {language}\nprofile: {language}"),
+                    encoding="utf-8")
+    for folder in ("drafts/submissions", "drafts/versions", "comments"):
+        (target / folder).mkdir(parents=True, exist_ok=True)
+        (target / folder / ".gitkeep").touch()
+
+
+def _copy_shared_data(target: Path) -> None:
+    """Starter glossary and reference Word styles, unless the workspace brought its own."""
+    for part in ("glossary", "styles"):
+        source = PACKAGE_DATA / part
+        if source.is_dir() and not (target / part).exists():
+            shutil.copytree(source, target / part, ignore=IGNORED)
+    gitignore = target / ".gitignore"
+    if not gitignore.exists():
+        gitignore.write_text("build/\n*.tmp\n.lock\n", encoding="utf-8")
+
+
+def _git_init(target: Path) -> None:
+    if shutil.which("git") and not (target / ".git").exists():
+        subprocess.run(["git", "init", "-q", str(target)], check=False)

@@ -1,0 +1,310 @@
+"""The document model: plain dataclasses, no I/O.
+
+Readers build these objects from files; services transform them; writers
+turn them into files. Nothing here touches the disk.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Optional, Union
+
+CATEGORIES = ("party", "legislature", "judicial", "administrative", "people", "social")
+CATEGORY_NAMES = {
+    "party": "Organs of the ruling party",
+    "legislature": "Legislature and political consultative bodies",
+    "judicial": "Judicial organs",
+    "administrative": "State administrative agencies",
+    "people": "People's groups",
+    "social": "Social organisations",
+    "expert": "Experts",
+    "international": "International organisations",
+    "public": "Members of the public",
+}
+CATEGORY_NAMES_ZH = {
+    "party": "党的机关",
+    "legislature": "立法机关和政治协商机关",
+    "judicial": "司法机关",
+    "administrative": "国家行政机关",
+    "people": "人民团体",
+    "social": "社会组织",
+    "expert": "专家",
+    "international": "国际组织",
+    "public": "社会公众",
+}
+INDICATOR_KINDS = ("binding", "expected")
+COMPARISONS = ("at-least", "at-most", "reach", "reduce-by", "increase-by", "maintain")
+BLOCK_KINDS = ("heading", "paragraph", "list_item", "table", "quote", "code", "footnote", "rule")
+
+
+@dataclass
+class Section:
+    id: str
+    title: str
+    chapter: str
+    goals: bool = True
+
+
+@dataclass
+class Chapter:
+    id: str
+    title: str
+    sections: list[Section] = field(default_factory=list)
+
+
+@dataclass
+class MembershipEvent:
+    cycle: str
+    event: str  # added | removed | merged | renamed
+    into: Optional[str] = None
+    previous_name: Optional[str] = None
+
+
+@dataclass
+class Member:
+    id: str
+    name_en: str
+    name_zh: str
+    category: str
+    role: str = "member"  # lead | member | former | expert | consulted
+    affiliation: str = ""
+    history: list[MembershipEvent] = field(default_factory=list)
+
+    def name(self, language: str) -> str:
+        if language == "zh" and self.name_zh:
+            return self.name_zh
+        return self.name_en or self.name_zh
+
+
+@dataclass
+class Plan:
+    title: str
+    period_start: int
+    period_end: int
+    language: str = "en"
+    profile: str = "en"
+    title_zh: str = ""
+    lead_units: list[str] = field(default_factory=list)
+    stages: list[str] = field(default_factory=list)
+    approval_stage: str = "approval"
+    approval_statement: str = ""
+    chapters: list[Chapter] = field(default_factory=list)
+    members: dict[str, Member] = field(default_factory=dict)
+
+    @property
+    def sections(self) -> dict[str, Section]:
+        return {s.id: s for c in self.chapters for s in c.sections}
+
+    @property
+    def outline_ids(self) -> set[str]:
+        return {c.id for c in self.chapters} | set(self.sections)
+
+    def chapter_of(self, outline_id: str) -> Optional[str]:
+        """Chapter id for a chapter or section id; None when unknown."""
+        for chapter in self.chapters:
+            if chapter.id == outline_id or any(s.id == outline_id for s in chapter.sections):
+                return chapter.id
+        return None
+
+    def organisation(self, org_id: str) -> Optional[Member]:
+        return self.members.get(org_id)
+
+
+@dataclass
+class Goal:
+    id: str
+    text: str
+    section: str
+    member: str
+    line: int = 0
+
+
+@dataclass
+class Measure:
+    id: str
+    text: str
+    section: str
+    member: str
+    line: int = 0
+
+
+@dataclass
+class Indicator:
+    id: str
+    text: str
+    target: Union[float, int, str]
+    kind: str
+    lead: str
+    section: str
+    member: str
+    unit: str = ""
+    comparison: str = ""
+    baseline: Union[float, int, str, None] = None
+    base_year: Optional[int] = None
+    deadline: Optional[str] = None
+    cooperating: list[str] = field(default_factory=list)
+    goal: Optional[str] = None
+    line: int = 0
+
+    @property
+    def numeric(self) -> bool:
+        return isinstance(self.target, (int, float)) and not isinstance(self.target, bool)
+
+    @property
+    def deadline_year(self) -> Optional[int]:
+        return int(str(self.deadline)[:4]) if self.deadline else None
+
+
+@dataclass
+class Submission:
+    member: str
+    round: int
+    date: str
+    path: str
+    goals: list[Goal] = field(default_factory=list)
+    measures: list[Measure] = field(default_factory=list)
+    indicators: list[Indicator] = field(default_factory=list)
+    sections: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Block:
+    """One Markdown block of a draft: the unit that carries a paragraph id.
+
+    `source` is the block's Markdown exactly as written (list items keep
+    their marker and indentation); `text` is its plain text.
+    """
+    kind: str
+    source: str
+    text: str
+    section: str = ""
+    id: str = ""
+    level: int = 0  # heading level, or list depth (1 = top level)
+    line: int = 0  # 1-based line in the Markdown file it was read from
+    anchor: str = ""  # outline id written on a heading as {#id}
+
+
+@dataclass
+class Document:
+    blocks: list[Block]
+    path: str = ""
+
+    def by_id(self) -> dict[str, Block]:
+        return {b.id: b for b in self.blocks}
+
+
+@dataclass
+class Changes:
+    """How one version's blocks relate to its parent's (ids are the new version's)."""
+    edited: list[str] = field(default_factory=list)
+    moved: list[str] = field(default_factory=list)
+    added: list[str] = field(default_factory=list)
+    deleted: list[str] = field(default_factory=list)
+    split: dict[str, str] = field(default_factory=dict)  # new id -> old id it was split from
+    merged: dict[str, str] = field(default_factory=dict)  # old id -> new id it was merged into
+
+
+@dataclass
+class Version:
+    number: int
+    parent: Optional[int]
+    date: str
+    stage: str
+    note: str
+    sha256: str
+    next_id: int
+    document: Document
+    changes: Changes = field(default_factory=Changes)
+    path: str = ""
+
+    @property
+    def name(self) -> str:
+        return f"v{self.number}"
+
+
+COMMENT_TYPES = ("general", "substantive", "editorial")
+COMMENT_KINDS = ("comment", "amendment", "question")
+COMMENT_STATUSES = ("open", "accepted", "accepted-with-modification", "not-accepted", "noted", "withdrawn")
+ANCHOR_STATES = ("anchored", "moved", "changed", "orphaned")
+
+
+@dataclass
+class Anchor:
+    """Where a comment points: a paragraph id plus a text-quote selector."""
+    para: str
+    quote: str = ""
+    prefix: str = ""
+    suffix: str = ""
+    start: int = 0  # offsets into the paragraph's plain text
+    end: int = 0
+    state: str = "anchored"  # anchored | moved | changed | orphaned
+    version: int = 0  # the version this anchor refers to
+    original_quote: str = ""  # set when the text changed under the comment
+    replaced_by: str = ""  # for orphaned comments: the paragraph that replaced the text, if any
+
+
+@dataclass
+class Disposition:
+    status: str = "open"
+    response: str = ""
+    resolved_in: Optional[int] = None  # version number where it was resolved
+    by: str = ""
+    date: str = ""
+
+
+@dataclass
+class Comment:
+    id: str
+    round: int
+    version: int  # version the reviewer commented on
+    anchor: Anchor
+    org: str
+    org_category: str
+    type: str = "substantive"  # general | substantive | editorial
+    kind: str = "comment"  # comment | amendment | question
+    body: str = ""
+    proposed: Optional[str] = None  # amendment: proposed new text of the quoted passage
+    author: str = ""
+    date: str = ""
+    reply_to: Optional[str] = None  # thread parent comment id
+    source: str = ""  # file it was harvested from (name only)
+    disposition: Disposition = field(default_factory=Disposition)
+
+
+@dataclass
+class TermForm:
+    term: str
+    status: str = "admitted"  # preferred | admitted | deprecated
+    variants: list[str] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)
+    note: str = ""
+
+
+@dataclass
+class Concept:
+    """One glossary entry: a concept with its Chinese and English terms."""
+    id: str
+    kind: str  # cc (Chinese-characteristic) | shared | false_friend
+    zh: list[TermForm] = field(default_factory=list)
+    en: list[TermForm] = field(default_factory=list)
+    intl: list[str] = field(default_factory=list)
+    rules: list[str] = field(default_factory=list)
+    note: str = ""
+    sources: list[str] = field(default_factory=list)
+    examples: dict[str, list[str]] = field(default_factory=dict)  # hit/miss -> sentences
+    path: str = ""
+    line: int = 0
+
+
+@dataclass
+class Finding:
+    """One result of an examination check, tied to a paragraph."""
+    check: str  # glossary | style | plan
+    rule: str
+    message: str
+    para: str = ""
+    line: int = 0
+    concept: str = ""
+    text: str = ""
+    suggestion: str = ""
+    severity: str = "warning"  # error | warning | info
+    file: str = ""

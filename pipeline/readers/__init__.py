@@ -1,0 +1,1 @@
+"""Readers: files (Markdown, YAML, .docx, spreadsheets) into the document model."""

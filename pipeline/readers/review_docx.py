@@ -1,0 +1,330 @@
+"""A reviewer's returned consultation .docx → the notes in it: comments, replies, tracked changes.
+
+Works on files saved by Word and by LibreOffice (which rewrites the whole
+file): both keep the per-paragraph bookmarks (`p0012`) the consultation
+document carries, Word comments (`w:commentRangeStart/End`,
+`w:commentReference`, word/comments.xml, reply threads in
+word/commentsExtended.xml) and tracked changes (`w:ins`, `w:del`).
+
+A returned file is untrusted input: the zip is checked for oversized parts
+and bomb-like compression before anything is inflated, and the XML is parsed
+with no DTD, no entities and no network.
+"""
+from __future__ import annotations
+
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Optional
+
+from ..errors import UserError
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+W14 = "{http://schemas.microsoft.com/office/word/2010/wordml}"
+W15 = "{http://schemas.microsoft.com/office/word/2012/wordml}"
+PARA_BOOKMARK = re.compile(r"^p\d+$")
+MAX_FILE = 100 * 2**20  # a returned consultation draft is a few MB at most
+MAX_PART = 64 * 2**20
+MAX_TOTAL = 256 * 2**20
+MAX_RATIO = 200  # deflate rarely exceeds 20:1 on WordprocessingML; bombs reach 1000:1
+WORD_CHAR = re.compile(r"[A-Za-z0-9_'’\-]")
+
+
+@dataclass
+class Note:
+    """One thing a reviewer left in the file, placed in the original (commented-on) text."""
+    kind: str  # comment | amendment
+    para: str  # paragraph id from the bookmark, "" when the paragraph has none
+    para_text: str  # the paragraph's original text, to place the note when there is no bookmark
+    quote: str
+    start: int
+    author: str = ""
+    date: str = ""
+    body: str = ""
+    proposed: Optional[str] = None
+    word_id: str = ""  # w:id of the Word comment
+    parent: str = ""  # w:id of the comment this one replies to
+
+
+@dataclass
+class ReviewFile:
+    path: Path
+    notes: list[Note] = field(default_factory=list)
+    has_bookmarks: bool = False
+    warnings: list[str] = field(default_factory=list)
+
+
+# -- safe reading ---------------------------------------------------------------------
+def _open_zip(path: Path) -> zipfile.ZipFile:
+    if not path.is_file():
+        raise UserError("no such file", path)
+    if path.stat().st_size > MAX_FILE:
+        raise UserError(f"file larger than {MAX_FILE // 2**20} MB; not a returned consultation draft", path)
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError):
+        raise UserError("not a Word .docx file (corrupt or not a zip archive)", path) from None
+    total = 0
+    for info in archive.infolist():
+        total += info.file_size
+        if info.file_size > MAX_PART:
+            raise UserError(f"part {info.filename} is {info.file_size // 2**20} MB uncompressed; refusing oversized part", path)
+        if info.compress_size and info.file_size > 2**20 and info.file_size / info.compress_size > MAX_RATIO:
+            raise UserError(f"part {info.filename} expands {info.file_size // info.compress_size}:1; refusing a zip bomb", path)
+    if total > MAX_TOTAL:
+        raise UserError(f"archive expands to {total // 2**20} MB; refusing a zip bomb", path)
+    if "word/document.xml" not in archive.namelist():
+        raise UserError("not a Word .docx file (no word/document.xml)", path)
+    return archive
+
+
+def _read_part(archive: zipfile.ZipFile, name: str, path: Path) -> Optional[bytes]:
+    if name not in archive.namelist():
+        return None
+    try:
+        with archive.open(name) as handle:
+            data = handle.read(MAX_PART + 1)  # sizes in the directory can lie: cap the read too
+    except (zipfile.BadZipFile, OSError, EOFError) as err:
+        raise UserError(f"corrupt part {name}: {err}", path) from None
+    if len(data) > MAX_PART:
+        raise UserError(f"part {name} is oversized; refusing it", path)
+    return data
+
+
+def parse_xml(data: bytes, name: str, path: Path):
+    """Parse one XML part: DOCTYPE and entity declarations are refused outright."""
+    from lxml import etree
+    head = data[:4096].lower()
+    if b"<!doctype" in head or b"<!entity" in data.lower():
+        raise UserError(f"{name} contains a DOCTYPE or entity declaration; refusing it", path)
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False)
+    try:
+        root = etree.fromstring(data, parser)
+    except etree.XMLSyntaxError as err:
+        raise UserError(f"malformed XML in {name}: {err}", path) from None
+    if root.getroottree().docinfo.doctype:
+        raise UserError(f"{name} contains a DOCTYPE; refusing it", path)
+    return root
+
+
+# -- document walk ----------------------------------------------------------------------
+@dataclass
+class _Span:
+    text: str
+    change: str = ""  # "" | ins | del
+    author: str = ""
+    date: str = ""
+
+
+@dataclass
+class _Paragraph:
+    para: str = ""
+    spans: list[_Span] = field(default_factory=list)
+
+    @property
+    def original(self) -> str:
+        return "".join(s.text for s in self.spans if s.change != "ins")
+
+    def offset(self) -> int:
+        return len(self.original)
+
+
+def _change_of(element) -> tuple[str, str, str]:
+    for ancestor in element.iterancestors():
+        if ancestor.tag == W + "ins":
+            return "ins", ancestor.get(W + "author", ""), ancestor.get(W + "date", "")
+        if ancestor.tag == W + "del":
+            return "del", ancestor.get(W + "author", ""), ancestor.get(W + "date", "")
+        if ancestor.tag == W + "p":
+            break
+    return "", "", ""
+
+
+class _Walker:
+    """Collects paragraph texts, bookmarks and comment ranges in one pass over document.xml."""
+
+    def __init__(self):
+        self.paragraphs: list[_Paragraph] = []
+        self.ranges: dict[str, list[int]] = {}  # comment w:id -> [paragraph index, start, end]
+        self.has_bookmarks = False
+
+    def walk(self, body) -> None:
+        for element in body.iter(W + "p", W + "bookmarkStart", W + "commentRangeStart", W + "commentRangeEnd",
+                                 W + "commentReference", W + "t", W + "delText", W + "tab", W + "br"):
+            self.visit(element)
+
+    def current(self) -> _Paragraph:
+        if not self.paragraphs:
+            self.paragraphs.append(_Paragraph())
+        return self.paragraphs[-1]
+
+    def visit(self, element) -> None:
+        tag = element.tag
+        if tag == W + "p":
+            self.paragraphs.append(_Paragraph())
+            return
+        paragraph = self.current()
+        if tag == W + "bookmarkStart":
+            name = element.get(W + "name", "")
+            if PARA_BOOKMARK.match(name):
+                self.has_bookmarks = True
+                paragraph.para = paragraph.para or name
+        elif tag == W + "commentRangeStart":
+            self.ranges[element.get(W + "id", "")] = [len(self.paragraphs) - 1, paragraph.offset(), -1]
+        elif tag == W + "commentRangeEnd":
+            self._close_range(element.get(W + "id", ""), paragraph)
+        elif tag == W + "commentReference":
+            ident = element.get(W + "id", "")
+            if ident not in self.ranges:
+                self.ranges[ident] = [len(self.paragraphs) - 1, paragraph.offset(), paragraph.offset()]
+        elif tag in (W + "t", W + "delText"):
+            change, author, date = _change_of(element)
+            paragraph.spans.append(_Span(element.text or "", change, author, date))
+        elif tag in (W + "tab", W + "br") and element.getparent() is not None and element.getparent().tag == W + "r":
+            change, author, date = _change_of(element)
+            paragraph.spans.append(_Span(" ", change, author, date))
+
+    def _close_range(self, ident: str, paragraph: _Paragraph) -> None:
+        span = self.ranges.get(ident)
+        if span is None:
+            return
+        same = span[0] == len(self.paragraphs) - 1
+        # a range running into later paragraphs keeps the part in its first paragraph
+        span[2] = paragraph.offset() if same else len(self.paragraphs[span[0]].original)
+
+
+def _text_of(element) -> str:
+    paragraphs = []
+    for p in element.iter(W + "p"):
+        paragraphs.append("".join(t.text or "" for t in p.iter(W + "t")))
+    return "\n".join(paragraphs).strip()
+
+
+# -- amendments from tracked changes -----------------------------------------------------------
+def _is_word(char: str) -> bool:
+    return bool(WORD_CHAR.match(char))
+
+
+def _word_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    """Widen [start, end) to whole words; a pure insertion between words takes the word before it."""
+    inside = 0 < start < len(text) and _is_word(text[start - 1]) and _is_word(text[start])
+    if start < end or inside:
+        while start > 0 and _is_word(text[start - 1]) and _is_word(text[start]):
+            start -= 1
+        while end < len(text) and _is_word(text[end]) and _is_word(text[end - 1]):
+            end += 1
+        return start, end
+    left = start
+    while left > 0 and text[left - 1].isspace():
+        left -= 1
+    if left > 0:
+        if _is_word(text[left - 1]):
+            while left > 0 and _is_word(text[left - 1]):
+                left -= 1
+        else:
+            left -= 1  # a punctuation mark or a CJK character
+        return left, end
+    while end < len(text) and _is_word(text[end]):
+        end += 1
+    return start, max(end, min(1, len(text)))
+
+
+def _amendments(paragraph: _Paragraph) -> list[Note]:
+    """Each run of adjacent insertions and deletions becomes one amendment: quote → proposed."""
+    original = paragraph.original
+    notes: list[Note] = []
+    at, index, spans = 0, 0, paragraph.spans
+    while index < len(spans):
+        span = spans[index]
+        if not span.change:
+            at += len(span.text)
+            index += 1
+            continue
+        start, inserted, author, date = at, "", span.author, span.date
+        while index < len(spans) and spans[index].change:
+            if spans[index].change == "del":
+                at += len(spans[index].text)
+            else:
+                inserted += spans[index].text
+            index += 1
+        left, right = _word_bounds(original, start, at)
+        quote = original[left:right]
+        proposed = original[left:start] + inserted + original[at:right]
+        if quote == proposed:
+            continue
+        notes.append(Note(kind="amendment", para=paragraph.para, para_text=original, quote=quote, start=left,
+                          author=author, date=date, body=_describe(original[start:at], inserted), proposed=proposed))
+    return notes
+
+
+def _describe(deleted: str, inserted: str) -> str:
+    deleted, inserted = deleted.strip(), inserted.strip()
+    if deleted and inserted:
+        return f"Replace “{deleted}” with “{inserted}”."
+    if deleted:
+        return f"Delete “{deleted}”."
+    return f"Insert “{inserted}”."
+
+
+# -- comments and threads ----------------------------------------------------------------------
+def _threads(archive: zipfile.ZipFile, comments_root, path: Path) -> dict[str, str]:
+    """comment w:id → parent w:id, from commentsExtended.xml (Word 2013+ and LibreOffice)."""
+    data = _read_part(archive, "word/commentsExtended.xml", path)
+    if data is None or comments_root is None:
+        return {}
+    para_of: dict[str, str] = {}
+    for comment in comments_root.iter(W + "comment"):
+        paragraphs = list(comment.iter(W + "p"))
+        if paragraphs and paragraphs[-1].get(W14 + "paraId"):
+            para_of[paragraphs[-1].get(W14 + "paraId")] = comment.get(W + "id", "")
+    parents: dict[str, str] = {}
+    for entry in parse_xml(data, "word/commentsExtended.xml", path).iter(W15 + "commentEx"):
+        child, parent = para_of.get(entry.get(W15 + "paraId", "")), para_of.get(entry.get(W15 + "paraIdParent", ""))
+        if child and parent:
+            parents[child] = parent
+    return parents
+
+
+def _comment_notes(archive: zipfile.ZipFile, walker: _Walker, path: Path) -> tuple[list[Note], list[str]]:
+    data = _read_part(archive, "word/comments.xml", path)
+    if data is None:
+        return [], []
+    root = parse_xml(data, "word/comments.xml", path)
+    parents = _threads(archive, root, path)
+    notes, warnings = [], []
+    for comment in root.iter(W + "comment"):
+        ident = comment.get(W + "id", "")
+        parent = parents.get(ident, "")
+        span = walker.ranges.get(ident) or walker.ranges.get(parent)
+        if span is None:
+            warnings.append(f"comment {ident} by {comment.get(W + 'author', '?')} is not marked in the text; skipped")
+            continue
+        paragraph = walker.paragraphs[span[0]]
+        original = paragraph.original
+        end = span[2] if span[2] >= 0 else len(original)
+        quote = original[span[1]:end]
+        stripped = quote.strip()
+        start = span[1] + (quote.find(stripped) if stripped else 0)
+        notes.append(Note(kind="comment", para=paragraph.para, para_text=original, quote=stripped, start=start,
+                          author=comment.get(W + "author", ""), date=(comment.get(W + "date", "") or "")[:10],
+                          body=_text_of(comment), word_id=ident, parent=parent))
+    return notes, warnings
+
+
+def read_review_docx(path: Path) -> ReviewFile:
+    """Every comment (with its thread) and every tracked change in a returned .docx."""
+    path = Path(path)
+    with _open_zip(path) as archive:
+        document = parse_xml(_read_part(archive, "word/document.xml", path), "word/document.xml", path)
+        body = document.find(W + "body")
+        if body is None:
+            raise UserError("not a Word document (no body in word/document.xml)", path)
+        walker = _Walker()
+        walker.walk(body)
+        notes, warnings = _comment_notes(archive, walker, path)
+    for paragraph in walker.paragraphs:
+        for note in _amendments(paragraph):
+            note.date = note.date[:10]
+            notes.append(note)
+    return ReviewFile(path=path, notes=notes, has_bookmarks=walker.has_bookmarks, warnings=warnings)

@@ -1,0 +1,164 @@
+"""Frozen versions: immutable Markdown plus metadata with stable paragraph ids.
+
+Freezing aligns the new draft with the latest version (pipeline.align), so
+unchanged, edited and moved paragraphs keep their ids, a split keeps it on
+the larger part, a merge keeps the id of the larger source, and new
+paragraphs get fresh ids that were never used before.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+from typing import Optional
+
+from .align import align
+from .errors import UserError
+from .fileio import atomic_write, dump_yaml, load_yaml, locked, read_text
+from .model import Block, Changes, Document, Version
+from .readers.markdown import read_markdown
+from .writers.markdown import blocks_to_markdown
+
+ID_WIDTH = 4
+
+
+def paragraph_id(number: int) -> str:
+    return f"p{number:0{ID_WIDTH}d}"
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def today() -> str:
+    """The date stamped on a version: SOURCE_DATE_EPOCH when set (reproducible builds), else today."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    moment = dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc) if epoch else dt.datetime.now(dt.timezone.utc)
+    return moment.date().isoformat()
+
+
+def assign_ids(parent: Optional[Version], blocks: list[Block]) -> tuple[Changes, int]:
+    """Give every block its id; return the changes against the parent and the next free id number."""
+    next_id = parent.next_id if parent else 1
+    changes = Changes()
+    if parent is None:
+        for block in blocks:
+            block.id, next_id = paragraph_id(next_id), next_id + 1
+            changes.added.append(block.id)
+        return changes, next_id
+    old = parent.document.blocks
+    alignment = align(old, blocks)
+    for j, block in enumerate(blocks):
+        i = alignment.old_of[j]
+        if i is None:
+            block.id, next_id = paragraph_id(next_id), next_id + 1
+            if j in alignment.split_from:
+                changes.split[block.id] = old[alignment.split_from[j]].id
+            else:
+                changes.added.append(block.id)
+            continue
+        block.id = old[i].id
+        if j in alignment.edited:
+            changes.edited.append(block.id)
+        if j in alignment.moved:
+            changes.moved.append(block.id)
+    changes.merged = {old[i].id: blocks[j].id for i, j in sorted(alignment.merged_into.items())}
+    changes.deleted = [old[i].id for i in alignment.deleted]
+    return changes, next_id
+
+
+def _metadata(version: Version) -> str:
+    changes = version.changes
+    head = dump_yaml({
+        "version": version.number, "name": version.name, "parent": version.parent, "date": version.date,
+        "stage": version.stage, "note": version.note, "sha256": version.sha256, "next_id": version.next_id,
+    })
+    change_map = {"edited": changes.edited, "moved": changes.moved, "added": changes.added,
+                  "deleted": changes.deleted, "split": changes.split, "merged": changes.merged}
+    lines = [head.rstrip("\n"), "changes:"]
+    lines += [f"  {key}: {_flow(value)}" for key, value in change_map.items()]
+    lines.append("blocks:")
+    lines += [f"- [{b.id}, {b.kind}, {b.section or chr(39) * 2}]" for b in version.document.blocks]
+    return "\n".join(lines) + "\n"
+
+
+def _flow(value: list | dict) -> str:
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k}: {v}" for k, v in value.items()) + "}"
+    return "[" + ", ".join(value) + "]"
+
+
+def freeze(ws, stage: str, note: str, date: Optional[str] = None, source: Optional[str] = None) -> Version:
+    """Write the next version from the working draft (or a Markdown `source` text)."""
+    plan = ws.plan
+    if stage not in plan.stages:
+        raise UserError(f"unknown stage '{stage}'; stages: {', '.join(plan.stages)}", ws.plan_path)
+    if stage == plan.approval_stage:
+        _check_consensus(ws)
+    if source is None:
+        from .compose import compose_draft
+        source, _report = compose_draft(ws)
+    with locked(ws.versions_dir / ".lock"):
+        numbers = ws.version_numbers()
+        parent = read_version(ws, numbers[-1]) if numbers else None
+        document = read_markdown(source, plan.outline_ids)
+        if not document.blocks:
+            raise UserError("the draft is empty: nothing to freeze")
+        changes, next_id = assign_ids(parent, document.blocks)
+        text = blocks_to_markdown(document.blocks)
+        number = numbers[-1] + 1 if numbers else 1
+        md_path, meta_path = ws.version_paths(number)
+        version = Version(number=number, parent=parent.number if parent else None, date=date or today(),
+                          stage=stage, note=note, sha256=sha256(text.encode("utf-8")), next_id=next_id,
+                          document=document, changes=changes, path=str(md_path))
+        atomic_write(md_path, text, exclusive=True)
+        try:
+            atomic_write(meta_path, _metadata(version), exclusive=True)
+        except BaseException:
+            md_path.unlink()
+            raise
+    _carry_comments(ws, version)
+    return version
+
+
+def _check_consensus(ws) -> None:
+    from .comments import unanswered_substantive
+    waiting = unanswered_substantive(ws)
+    if waiting:
+        listed = "\n".join(f"  {c.id} ({c.org}, {c.anchor.para}): {c.body[:60]}" for c in waiting[:50])
+        raise UserError(f"{len(waiting)} substantive comment(s) have no response yet; "
+                        f"answer them before approval:\n{listed}")
+
+
+def _carry_comments(ws, version: Version) -> None:
+    from .anchoring import reanchor_workspace
+    reanchor_workspace(ws, version)
+
+
+def read_version(ws, number: int) -> Version:
+    md_path, meta_path = ws.version_paths(number)
+    meta = load_yaml(meta_path)
+    if not md_path.is_file():
+        raise UserError(f"the Markdown of v{number} is missing", md_path)
+    data = md_path.read_bytes()
+    if sha256(data) != meta.get("sha256"):
+        raise UserError(f"v{number} was edited after it was frozen (its hash no longer matches {meta_path.name}); "
+                        "frozen versions are immutable: restore the file (git checkout) and freeze a new version "
+                        "from the working draft instead", md_path)
+    document = read_markdown(read_text(md_path), ws.plan.outline_ids, path=str(md_path))
+    entries = meta.get("blocks") or []
+    if len(entries) != len(document.blocks):
+        raise UserError(f"v{number} has {len(document.blocks)} blocks but its metadata lists {len(entries)}", meta_path)
+    for block, entry in zip(document.blocks, entries):
+        block.id = entry[0]
+    changes = meta.get("changes") or {}
+    return Version(
+        number=int(meta["version"]), parent=meta.get("parent"), date=str(meta.get("date", "")),
+        stage=str(meta.get("stage", "")), note=str(meta.get("note") or ""), sha256=meta["sha256"],
+        next_id=int(meta["next_id"]), document=document, path=str(md_path),
+        changes=Changes(
+            edited=list(changes.get("edited") or []), moved=list(changes.get("moved") or []),
+            added=list(changes.get("added") or []), deleted=list(changes.get("deleted") or []),
+            split=dict(changes.get("split") or {}), merged=dict(changes.get("merged") or {}),
+        ),
+    )

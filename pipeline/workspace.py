@@ -1,0 +1,165 @@
+"""The plan workspace: the only module that knows the folder layout.
+
+    drafts/plan.yaml, drafts/members.yaml, drafts/chapters/*.md,
+    drafts/submissions/*.md, drafts/versions/vNNN.{md,yaml},
+    comments/, glossary/, styles/, build/
+"""
+from __future__ import annotations
+
+import re
+from functools import cached_property
+from pathlib import Path
+from typing import Optional, Union
+
+from .errors import UserError
+from .fileio import read_text
+from .model import Document, Plan, Submission, Version
+from .readers.config import read_members, read_plan
+from .readers.markdown import read_markdown
+from .readers.submission import check_unique_ids, read_submission
+
+VERSION_FILE = re.compile(r"^v(\d{3,})\.yaml$")
+VERSION_REF = re.compile(r"^v?0*(\d+)$", re.I)
+
+
+class Workspace:
+    def __init__(self, root: Path):
+        self.root = Path(root).resolve()
+
+    # -- layout -------------------------------------------------------------
+    @property
+    def drafts_dir(self) -> Path:
+        return self.root / "drafts"
+
+    @property
+    def plan_path(self) -> Path:
+        return self.drafts_dir / "plan.yaml"
+
+    @property
+    def members_path(self) -> Path:
+        return self.drafts_dir / "members.yaml"
+
+    @property
+    def chapters_dir(self) -> Path:
+        return self.drafts_dir / "chapters"
+
+    @property
+    def submissions_dir(self) -> Path:
+        return self.drafts_dir / "submissions"
+
+    @property
+    def versions_dir(self) -> Path:
+        return self.drafts_dir / "versions"
+
+    @property
+    def comments_dir(self) -> Path:
+        return self.root / "comments"
+
+    @property
+    def glossary_dir(self) -> Path:
+        return self.root / "glossary"
+
+    @property
+    def styles_dir(self) -> Path:
+        return self.root / "styles"
+
+    @property
+    def build_dir(self) -> Path:
+        return self.root / "build"
+
+    @property
+    def draft_path(self) -> Path:
+        """The consolidated working draft written by `nhrap draft`."""
+        return self.build_dir / "draft.md"
+
+    def version_paths(self, number: int) -> tuple[Path, Path]:
+        stem = self.versions_dir / f"v{number:03d}"
+        return stem.with_suffix(".md"), stem.with_suffix(".yaml")
+
+    # -- configuration --------------------------------------------------------
+    @cached_property
+    def plan(self) -> Plan:
+        plan = read_plan(self.plan_path)
+        plan.members = read_members(self.members_path, plan.lead_units)
+        return plan
+
+    def chapter_files(self) -> list[Path]:
+        return sorted(self.chapters_dir.glob("*.md"))
+
+    def submission_files(self) -> list[Path]:
+        return sorted(self.submissions_dir.glob("*.md"))
+
+    def all_submissions(self) -> list[Submission]:
+        """Every submission file, every round."""
+        return [read_submission(path, self.plan) for path in self.submission_files()]
+
+    def submissions(self) -> list[Submission]:
+        """The current submission of each member unit: its latest round."""
+        latest: dict[str, Submission] = {}
+        for submission in self.all_submissions():
+            current = latest.get(submission.member)
+            if current and current.round == submission.round:
+                raise UserError(f"round {submission.round} of '{submission.member}' is also in {current.path}",
+                                submission.path, 2)
+            if not current or submission.round > current.round:
+                latest[submission.member] = submission
+        result = sorted(latest.values(), key=lambda s: s.member)
+        check_unique_ids(result)
+        return result
+
+    # -- versions -----------------------------------------------------------
+    def version_numbers(self) -> list[int]:
+        if not self.versions_dir.is_dir():
+            return []
+        found = (VERSION_FILE.match(p.name) for p in self.versions_dir.iterdir())
+        return sorted(int(m.group(1)) for m in found if m)
+
+    def resolve_version(self, ref: Union[str, int]) -> int:
+        """`3`, `v3`, `v003` or `latest` → version number."""
+        numbers = self.version_numbers()
+        text = str(ref).strip()
+        if text.lower() == "latest":
+            if not numbers:
+                raise UserError("no version has been frozen yet (run `nhrap freeze`)")
+            return numbers[-1]
+        match = VERSION_REF.match(text)
+        if not match:
+            raise UserError(f"'{ref}' is not a version: use a number (3), a name (v3) or 'latest'")
+        number = int(match.group(1))
+        if number not in numbers:
+            known = ", ".join(f"v{n}" for n in numbers) or "none yet"
+            raise UserError(f"version v{number} does not exist (versions: {known})")
+        return number
+
+    def load_version(self, ref: Union[str, int]) -> Version:
+        from .versions import read_version
+        return read_version(self, self.resolve_version(ref))
+
+    def load_document(self, ref: Optional[str] = None) -> Document:
+        """A version, any Markdown file, or (None) the working draft composed now."""
+        if ref is None:
+            from .compose import compose_draft
+            text, _report = compose_draft(self)
+            return read_markdown(text, self.plan.outline_ids, path=str(self.draft_path))
+        if str(ref).endswith(".md") or Path(ref).is_file():
+            path = Path(ref)
+            if not path.is_file():
+                raise UserError("no such Markdown file", path)
+            return read_markdown(read_text(path), self.plan.outline_ids, path=str(path))
+        return self.load_version(ref).document
+
+
+def find_root(start: Path) -> Optional[Path]:
+    for folder in [start, *start.parents]:
+        if (folder / "drafts" / "plan.yaml").is_file():
+            return folder
+    return None
+
+
+def open_workspace(path: Optional[Path] = None) -> Workspace:
+    """The workspace at `path`, or the one containing the current directory."""
+    start = Path(path) if path else Path.cwd()
+    root = (start if (start / "drafts" / "plan.yaml").is_file() else None) if path else find_root(start.resolve())
+    if root is None:
+        raise UserError("not a plan workspace (no drafts/plan.yaml); run `nhrap init DIR` to make one", start)
+    return Workspace(root)

@@ -1,0 +1,1 @@
+"""Writers: the document model into files (Markdown versions, Word, spreadsheets, reports)."""
