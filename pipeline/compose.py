@@ -174,6 +174,8 @@ def render_chapter(path: Path, environment: SandboxedEnvironment) -> str:
     except TemplateSyntaxError as err:
         raise UserError(f"template error: {err.message}", path, err.lineno) from None
     except UserError as err:
+        if err.file:  # already located (e.g. the chapter is not UTF-8)
+            raise
         raise UserError(err.message, path, _template_line(name)) from None
     except TemplateError as err:
         raise UserError(f"template error: {err}", path, _template_line(name)) from None

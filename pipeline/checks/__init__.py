@@ -1,0 +1,1 @@
+"""Examination checks: glossary, style and plan."""

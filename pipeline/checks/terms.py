@@ -1,0 +1,309 @@
+"""Finding glossary terms in text: spaCy for English, jieba for Chinese.
+
+English: the blank spaCy tokenizer splits the text; every token gets a
+matching key = lemma(norm(lower)) from spacy-lookups-data (`lexeme_norm`
+turns British into US spelling, `lemma_lookup` removes inflection), written
+into the token's NORM, and a PhraseMatcher on NORM finds the terms. So
+"Rights", "rights", "centred"/"centered" and "people-centred"/"people
+centred" all meet the same pattern. Coordinated forms ("rights to know and
+to participate") are expanded after the PhraseMatcher pass.
+
+Chinese: jieba segments the text with every glossary term in its
+dictionary, and a term matches only when both ends fall on word
+boundaries (so 民生 is not found inside 人民生活).
+
+Building the key map needs the 40k-entry lemma table; the map restricted to
+the words that can reach a glossary key is cached in build/cache/, keyed by
+the term base hash, so later runs skip the tables.
+"""
+from __future__ import annotations
+
+import pickle
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterable, Optional
+
+from ..fileio import atomic_write
+from ..model import Concept
+
+CJK = re.compile(r"[\u3400-\u9fff]")
+HYPHENS = {"-", "‐", "‑"}
+SEPARATORS = {",", "and", "or", "as well as", "、"}
+CLAUSE_END = {".", ";", ":", "!", "?", "(", ")"}
+MAX_COORDINATION = 40  # tokens scanned after "rights to" for coordinated items
+CACHE_VERSION = 2
+
+
+@dataclass(frozen=True)
+class Form:
+    """One written form a match can come from."""
+    concept: str
+    term: str  # the rendering as listed (a variant points at its rendering)
+    language: str  # en | zh
+    status: str
+
+
+@dataclass
+class Match:
+    form: Form
+    start: int  # character offsets into the text
+    end: int
+    text: str  # the words as they stand in the text
+    coordinated: bool = False
+
+    @property
+    def concept(self) -> str:
+        return self.form.concept
+
+
+def written_forms(concepts: Iterable[Concept]) -> list[tuple[str, Form]]:
+    """(written text, Form) for every term and variant; terms with an ellipsis are quotations, not matched."""
+    result = []
+    for concept in concepts:
+        for language in ("en", "zh"):
+            for form in getattr(concept, language):
+                target = Form(concept.id, form.term, language, form.status)
+                for written in (form.term, *form.variants):
+                    if "..." not in written and "…" not in written:
+                        result.append((written, target))
+    return result
+
+
+class TermMatcher:
+    """Both languages' matchers for one term base; build once, use for many paragraphs."""
+
+    def __init__(self, concepts: list[Concept], cache_dir: Optional[Path] = None, digest: str = ""):
+        forms = written_forms(concepts)
+        self.english = EnglishMatcher([f for f in forms if f[1].language == "en"], cache_dir, digest)
+        self.chinese = ChineseMatcher([f for f in forms if f[1].language == "zh"])
+
+    def find(self, text: str) -> list[Match]:
+        matches = self.english.find(text)
+        if CJK.search(text):
+            matches += self.chinese.find(text)
+        return sorted(matches, key=lambda m: (m.start, -m.end))
+
+
+# -- English ---------------------------------------------------------------------------------
+
+@lru_cache(maxsize=1)
+def _english_nlp():
+    import spacy
+    return spacy.blank("en")
+
+
+@lru_cache(maxsize=1)
+def _lookup_tables() -> tuple[dict, dict]:
+    """spacy-lookups-data's English `lexeme_norm` and `lemma_lookup` tables as plain dicts.
+
+    Read from the package's JSON (spaCy's Table keeps only hashes, and the
+    cache below needs the words themselves).
+    """
+    import spacy_lookups_data
+    import srsly
+    folder = Path(spacy_lookups_data.__file__).parent / "data"
+    return (srsly.read_gzip_json(folder / "en_lexeme_norm.json.gz"),
+            srsly.read_gzip_json(folder / "en_lemma_lookup.json.gz"))
+
+
+def _spelling_key(word: str) -> str:
+    """lemma(norm(lower)): centred → centered → center; rights → right."""
+    norms, lemmas = _lookup_tables()
+    norm = norms.get(word, word)
+    return lemmas.get(norm, norm)
+
+
+def _table_words() -> set[str]:
+    norms, lemmas = _lookup_tables()
+    return set(norms) | set(lemmas)
+
+
+def _token_lower(text: str) -> str:
+    return text.lower().replace("’", "'")
+
+
+def _hyphen_spellings(words: list[str]) -> list[list[str]]:
+    """The term's tokens plus hyphen↔space variants: 'people-centred' ≈ 'people centred' and vice versa."""
+    spellings = [words]
+    if any(w in HYPHENS for w in words):
+        spellings.append([w for w in words if w not in HYPHENS])
+    elif 1 < len(words) <= 6:
+        spellings += [words[:i] + ["-"] + words[i:] for i in range(1, len(words))]
+    return spellings
+
+
+class EnglishMatcher:
+    def __init__(self, forms: list[tuple[str, Form]], cache_dir: Optional[Path], digest: str):
+        self.forms = sorted({f for _, f in forms}, key=lambda f: (f.concept, f.term))
+        self._index = {form: i for i, form in enumerate(self.forms)}
+        self.patterns, self.word_keys = self._load(forms, cache_dir, digest)
+        self.sequences = {tuple(seq): ids for seq, ids in self.patterns.items()}
+        self.longest = max((len(s) for s in self.sequences), default=0)
+        self._matcher = None
+
+    def _load(self, forms, cache_dir, digest):
+        """(key sequence → form indices, word → key); from the cache when the term base is unchanged."""
+        cache = Path(cache_dir) / f"terms-en-{digest}-v{CACHE_VERSION}.pickle" if cache_dir and digest else None
+        if cache and cache.is_file():
+            return pickle.loads(cache.read_bytes())
+        nlp = _english_nlp()
+        token_lists = [[_token_lower(t.text) for t in nlp.make_doc(written)] for written, _ in forms]
+        term_words = {w for words in token_lists for w in words}
+        keys = {w: _spelling_key(w) for w in term_words}
+        patterns: dict[tuple[str, ...], list[int]] = {}
+        for words, (_, form) in zip(token_lists, forms):
+            for spelling in _hyphen_spellings(words):
+                ids = patterns.setdefault(tuple(keys.get(w, w) for w in spelling), [])
+                if self._index[form] not in ids:
+                    ids.append(self._index[form])
+        wanted = {k for seq in patterns for k in seq}
+        # only words whose key is a glossary key matter; every other word may keep its own spelling
+        word_keys = {w: k for w in _table_words() if (k := _spelling_key(w)) in wanted and k != w}
+        result = (patterns, word_keys)
+        if cache:
+            atomic_write(cache, pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
+        return result
+
+    def matcher(self):
+        if self._matcher is None:
+            from spacy.matcher import PhraseMatcher
+            from spacy.tokens import Doc
+            nlp = _english_nlp()
+            self._matcher = PhraseMatcher(nlp.vocab, attr="NORM")
+            for number, sequence in enumerate(self.patterns):
+                pattern = Doc(nlp.vocab, words=list(sequence))
+                for token, key in zip(pattern, sequence):
+                    token.norm_ = key
+                self._matcher.add(str(number), [pattern])
+            self._pattern_ids = {nlp.vocab.strings[str(n)]: ids for n, ids in enumerate(self.patterns.values())}
+        return self._matcher
+
+    def keyed_doc(self, text: str):
+        doc = _english_nlp().make_doc(text)
+        keys = []
+        for token in doc:
+            lower = _token_lower(token.text)
+            key = self.word_keys.get(lower, lower)
+            token.norm_ = key
+            keys.append(key)
+        return doc, keys
+
+    def find(self, text: str) -> list[Match]:
+        matcher = self.matcher()
+        doc, keys = self.keyed_doc(text)
+        spans = []
+        for match_id, start, end in matcher(doc):
+            if _hyphen_glued(doc, start, end):
+                continue
+            for index in self._pattern_ids[match_id]:
+                spans.append((start, end, self.forms[index], False, start))
+        spans += self._coordinated(doc, keys)
+        return [Match(form, doc[s].idx, doc[e - 1].idx + len(doc[e - 1].text), text[doc[s].idx:doc[e - 1].idx + len(doc[e - 1].text)], coord)
+                for s, e, form, coord, _ in _resolve(spans)]
+
+    def _coordinated(self, doc, keys: list[str]) -> list[tuple]:
+        """'rights to know and to participate': each item after the first, read as 'right to <item>'."""
+        found = []
+        for head in range(len(keys) - 2):
+            if keys[head] != "right" or keys[head + 1] not in ("to", "of"):
+                continue
+            preposition = keys[head + 1]
+            for item in _coordinated_items(keys, head + 2, preposition):
+                for length in range(min(self.longest - 2, len(keys) - item), 0, -1):
+                    sequence = ("right", preposition, *keys[item:item + length])
+                    if sequence in self.sequences and not _hyphen_glued(doc, item, item + length):
+                        for index in self.sequences[sequence]:
+                            found.append((head, item + length, self.forms[index], True, item))
+                        break
+        return found
+
+
+def _coordinated_items(keys: list[str], first: int, preposition: str) -> list[int]:
+    """Start token of every coordinated item after the first one."""
+    items, index, end = [], first, min(len(keys), first + MAX_COORDINATION)
+    while index < end and keys[index] not in CLAUSE_END:
+        if keys[index] in SEPARATORS:
+            while index < end and keys[index] in SEPARATORS:
+                index += 1
+            if index < end and keys[index] == preposition:
+                index += 1
+            items.append(index)
+        else:
+            index += 1
+    return items
+
+
+def _hyphen_glued(doc, start: int, end: int) -> bool:
+    """'right to know-how': a hyphen glued to either end makes it a different word."""
+    after = end < len(doc) and doc[end].text in HYPHENS and not doc[end - 1].whitespace_
+    before = start > 0 and doc[start - 1].text in HYPHENS and not doc[start - 1].whitespace_
+    return after or before
+
+
+def _resolve(spans: list[tuple]) -> list[tuple]:
+    """Longest match wins; a coordinated item never hides a direct match, nor one inside a longer term."""
+    direct = sorted((s for s in spans if not s[3]), key=lambda s: (s[0], -(s[1] - s[0])))
+    kept: list[tuple] = []
+    for span in direct:
+        inside = any(k[0] <= span[0] and span[1] <= k[1] and (k[1] - k[0]) > (span[1] - span[0]) for k in direct)
+        duplicate = any(k[0] == span[0] and k[1] == span[1] and k[2].concept == span[2].concept for k in kept)
+        if not inside and not duplicate:
+            kept.append(span)
+    for span in (s for s in spans if s[3]):
+        covered = any(k[0] <= span[4] and span[1] <= k[1] for k in kept)
+        duplicate = any(k[3] and k[4] == span[4] and k[2].concept == span[2].concept for k in kept)
+        if not covered and not duplicate:
+            kept.append(span)
+    return sorted(kept, key=lambda s: (s[0], s[4]))
+
+
+# -- Chinese ---------------------------------------------------------------------------------
+
+@lru_cache(maxsize=1)
+def _jieba():
+    import logging
+
+    import jieba
+    jieba.setLogLevel(logging.WARNING)
+    tokenizer = jieba.Tokenizer()
+    tokenizer.initialize()
+    return tokenizer
+
+
+class ChineseMatcher:
+    def __init__(self, forms: list[tuple[str, Form]]):
+        self.terms: dict[str, list[Form]] = {}
+        for written, form in forms:
+            self.terms.setdefault(written, []).append(form)
+        self.longest = max((len(t) for t in self.terms), default=0)
+        self._ready = False
+
+    def segmenter(self):
+        tokenizer = _jieba()
+        if not self._ready:
+            for term in sorted(self.terms, key=len):
+                tokenizer.add_word(term)
+            self._ready = True
+        return tokenizer
+
+    def find(self, text: str) -> list[Match]:
+        """Terms whose both ends fall on jieba word boundaries; the longest at each start wins."""
+        if not any(term in text for term in self.terms):
+            return []
+        boundaries = {0, len(text)}
+        for _word, start, end in self.segmenter().tokenize(text, HMM=False):
+            boundaries.update((start, end))
+        matches: list[Match] = []
+        covered_to = -1
+        for start in sorted(boundaries):
+            if start < covered_to:
+                continue
+            for end in range(min(len(text), start + self.longest), start, -1):
+                written = text[start:end]
+                if end in boundaries and written in self.terms:
+                    matches += [Match(form, start, end, written) for form in self.terms[written]]
+                    covered_to = end
+                    break
+        return matches

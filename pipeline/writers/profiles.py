@@ -1,0 +1,103 @@
+"""Word profiles: a little YAML (labels, page numbers, heading numbering) plus a reference .docx.
+
+A profile's look lives in its reference document (styles, page set-up, the
+numbering of headings), which the panel may restyle in Word; the YAML holds
+what is not a style: cover and footer wording, page-number patterns, line
+numbering. English and Chinese differ only in data, never in code branches.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Optional
+
+from ..errors import UserError
+from ..fileio import load_yaml
+
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+PROFILES_DIR = DATA_DIR / "profiles"
+STYLES_DIR = DATA_DIR / "styles"
+_ROMAN = [(1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
+          (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")]
+_CN_DIGITS = "零一二三四五六七八九"
+
+
+@dataclass
+class Profile:
+    name: str
+    language: str
+    labels: dict[str, str]
+    page_numbers: dict[str, Any]
+    line_numbers: dict[str, Any]
+    headings: list[dict[str, Any]]
+    data: dict[str, Any] = field(default_factory=dict)  # the whole YAML, for the reference builder
+
+    def label(self, key: str) -> str:
+        return self.labels.get(key, key)
+
+    def heading_label(self, counters: list[int]) -> str:
+        """The number Word shows before a heading ("II. ", "（三）"), for a filled-in TOC."""
+        level = len(counters)
+        if level > len(self.headings):
+            return ""
+        text = self.headings[level - 1].get("text", "")
+        for index, value in enumerate(counters, 1):
+            fmt = self.headings[index - 1].get("fmt", "decimal") if index <= len(self.headings) else "decimal"
+            text = text.replace(f"%{index}", format_number(value, fmt))
+        return text
+
+
+def format_number(value: int, fmt: str) -> str:
+    """A list number as Word prints it for the formats our profiles use."""
+    if fmt == "upperRoman":
+        return _roman(value)
+    if fmt == "lowerRoman":
+        return _roman(value).lower()
+    if fmt == "upperLetter":
+        return chr(ord("A") + (value - 1) % 26)
+    if fmt == "lowerLetter":
+        return chr(ord("a") + (value - 1) % 26)
+    if fmt == "chineseCounting":
+        return chinese_counting(value)
+    return str(value)
+
+
+def _roman(value: int) -> str:
+    out = []
+    for number, letters in _ROMAN:
+        while value >= number:
+            out.append(letters)
+            value -= number
+    return "".join(out)
+
+
+def chinese_counting(value: int) -> str:
+    """一 … 九十九, as Word's chineseCounting prints them (十, 十一, 二十)."""
+    if value < 10:
+        return _CN_DIGITS[value]
+    tens, ones = divmod(value, 10)
+    head = "" if tens == 1 else _CN_DIGITS[tens]
+    return f"{head}十{_CN_DIGITS[ones] if ones else ''}"
+
+
+def available() -> list[str]:
+    return sorted(p.stem for p in PROFILES_DIR.glob("*.yaml"))
+
+
+def load_profile(name: str) -> Profile:
+    path = PROFILES_DIR / f"{name}.yaml"
+    if not path.is_file():
+        raise UserError(f"unknown Word profile '{name}' (profiles: {', '.join(available())}); "
+                        "set `profile:` in drafts/plan.yaml")
+    data = load_yaml(path)
+    return Profile(name=data["name"], language=data.get("language", "en"), labels=dict(data.get("labels", {})),
+                   page_numbers=dict(data.get("page_numbers", {})), line_numbers=dict(data.get("line_numbers", {})),
+                   headings=list(data.get("headings", [])), data=data)
+
+
+def reference_path(profile: Profile, styles_dir: Optional[Path]) -> Path:
+    """The workspace's reference document if it has one (the panel's restyled copy), else the packaged one."""
+    name = f"reference-{profile.name}.docx"
+    if styles_dir is not None and (Path(styles_dir) / name).exists():
+        return Path(styles_dir) / name
+    return STYLES_DIR / name

@@ -1,0 +1,97 @@
+"""Paragraph ids survive edits, moves, splits and merges; deleted ids are never reused."""
+from __future__ import annotations
+
+from pipeline.align import align
+from pipeline.readers.markdown import read_markdown
+from pipeline.versions import assign_ids
+
+A = "The state shall expand employment for college graduates through targeted subsidies and training programmes in every province."
+B = "Occupational health examinations shall reach ninety per cent of workers exposed to dust, noise and chemical hazards."
+C = "Courts at all levels shall publish judgments online within thirty days, except where the law requires confidentiality."
+D = "Legal aid centres shall be established in every county so that persons with financial difficulties receive counsel free of charge."
+E = "The minimum wage shall be reviewed every two years in consultation with trade unions and employers' organisations."
+
+
+def blocks(*paragraphs: str):
+    return read_markdown("\n\n".join(paragraphs)).blocks
+
+
+def ids_after(old_texts, new_texts):
+    old = blocks(*old_texts)
+    assign_ids(None, old)
+    from pipeline.model import Version, Document
+    parent = Version(number=1, parent=None, date="", stage="", note="", sha256="", next_id=len(old) + 1,
+                     document=Document(old))
+    new = blocks(*new_texts)
+    changes, next_id = assign_ids(parent, new)
+    return [b.id for b in new], changes, next_id
+
+
+def test_unchanged_paragraphs_keep_ids():
+    ids, changes, _ = ids_after([A, B, C], [A, B, C])
+    assert ids == ["p0001", "p0002", "p0003"]
+    assert not (changes.edited or changes.added or changes.deleted or changes.moved)
+
+
+def test_edited_paragraph_keeps_id():
+    edited = B.replace("ninety", "ninety-five").replace("dust, noise", "dust, radiation, noise")
+    ids, changes, _ = ids_after([A, B, C], [A, edited, C])
+    assert ids == ["p0001", "p0002", "p0003"]
+    assert changes.edited == ["p0002"]
+
+
+def test_moved_paragraph_keeps_id_and_is_reported_moved():
+    ids, changes, _ = ids_after([A, B, C, D], [B, C, A, D])
+    assert ids == ["p0002", "p0003", "p0001", "p0004"]
+    assert changes.moved == ["p0001"]
+
+
+def test_moved_and_edited_paragraph_keeps_id():
+    ids, changes, _ = ids_after([A, B, C, D], [B, C, D, A.replace("every province", "all provinces")])
+    assert ids[-1] == "p0001"
+    assert "p0001" in changes.moved and "p0001" in changes.edited
+
+
+def test_new_paragraph_gets_fresh_id_and_deleted_id_is_never_reused():
+    ids, changes, next_id = ids_after([A, B, C], [A, C, E])
+    assert ids == ["p0001", "p0003", "p0004"]
+    assert changes.deleted == ["p0002"] and changes.added == ["p0004"]
+    assert next_id == 5
+
+
+def test_split_keeps_id_on_larger_part():
+    long = A + " " + D
+    ids, changes, _ = ids_after([long, B], [A, D, B])
+    larger = 1 if len(D) > len(A) else 0
+    assert ids[larger] == "p0001"
+    assert changes.split == {ids[1 - larger]: "p0001"}
+
+
+def test_merge_keeps_id_of_larger_source():
+    ids, changes, _ = ids_after([A, D, B], [A + " " + D, B])
+    larger = "p0002" if len(D) > len(A) else "p0001"
+    smaller = "p0001" if larger == "p0002" else "p0002"
+    assert ids == [larger, "p0003"]
+    assert changes.merged == {smaller: larger}
+
+
+def test_lookalike_insert_does_not_steal_the_id_of_the_original():
+    copy = B.replace("ninety", "eighty")
+    edited = B.replace("workers", "employees")
+    ids, changes, _ = ids_after([A, B, C, D], [A, edited, C, D, copy])
+    assert ids[1] == "p0002" and ids[4] == "p0005"
+
+
+def test_heading_with_same_anchor_keeps_id_when_retitled():
+    old = read_markdown("# Right to work {#esc-work}\n\n" + A).blocks
+    new = read_markdown("# Right to work and employment {#esc-work}\n\n" + A).blocks
+    alignment = align(old, new)
+    assert alignment.old_of == [0, 1]
+
+
+def test_chinese_paragraph_edit_keeps_id():
+    old_zh = "推进精准扶贫，确保农村贫困人口全部脱贫，贫困县全部摘帽，解决区域性整体贫困问题。"
+    new_zh = "推进精准扶贫，巩固拓展脱贫攻坚成果，确保农村贫困人口全部脱贫，解决区域性整体贫困问题。"
+    other = "完善法律援助制度，扩大法律援助覆盖面，使经济困难的公民获得必要的法律服务。"
+    ids, changes, _ = ids_after([old_zh, other], [new_zh, other])
+    assert ids == ["p0001", "p0002"] and changes.edited == ["p0001"]

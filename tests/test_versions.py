@@ -1,0 +1,208 @@
+"""Drafting spine through the CLI: draft, freeze, show, diff, status, and the bad inputs it refuses."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from pipeline.cli import main
+
+
+def run(ws, *args, capsys=None):
+    code = main(["--workspace", str(ws.root), *args])
+    out = capsys.readouterr() if capsys else None
+    return code, out
+
+
+def freeze(ws, capsys, stage="drafting", note="draft"):
+    code, out = run(ws, "freeze", "--stage", stage, "--note", note, "--date", "2026-01-05", "--json", capsys=capsys)
+    assert code == 0, out.err
+    return json.loads(out.out)
+
+
+def chapter(ws, name="01-esc.md") -> Path:
+    return ws.root / "drafts" / "chapters" / name
+
+
+def test_draft_reports_unused_contributions_and_omitted_sections(mini_ws, capsys):
+    code, out = run(mini_ws, "draft", "--json", capsys=capsys)
+    assert code == 0
+    report = json.loads(out.out)
+    assert report["omitted_sections"] == ["esc-health"]
+    assert report["unused"]["goals"] == []
+    draft = (mini_ws.root / "build" / "draft.md").read_text()
+    assert "| Surveyed urban unemployment rate | at most 5.5% | 2030 | binding |" in draft
+    assert "Lead: Ministry of Human Resources and Social Security; co-operating: All-China Federation" in draft
+
+
+def test_submission_text_is_data_not_template(mini_ws, capsys):
+    run(mini_ws, "draft", capsys=capsys)
+    draft = (mini_ws.root / "build" / "draft.md").read_text()
+    assert "Literal {{ 7*7 }} and <b>raw html</b> stay text." in draft
+    assert "49" not in draft
+
+
+def test_freeze_writes_version_and_show_lists_blocks(mini_ws, capsys):
+    result = freeze(mini_ws, capsys)
+    assert result["version"] == "v1" and Path(result["path"]).is_file()
+    code, out = run(mini_ws, "show", "v1", "--json", capsys=capsys)
+    blocks = json.loads(out.out)
+    assert blocks[0] == {"id": "p0001", "section": "esc", "kind": "heading", "text": "Economic rights"}
+    assert {"paragraph", "list_item", "table"} <= {b["kind"] for b in blocks}
+    assert all("**" not in b["text"] and "{#" not in b["text"] for b in blocks)
+
+
+def test_ids_stable_across_versions_and_diff(mini_ws, capsys):
+    freeze(mini_ws, capsys)
+    first = {b["text"]: b["id"] for b in json.loads(run(mini_ws, "show", "1", "--json", capsys=capsys)[1].out)}
+    path = chapter(mini_ws)
+    text = path.read_text()
+    text = text.replace("promotes full employment and decent work", "promotes full, high-quality employment and decent work")
+    text = text.replace("## Right to work {#esc-work}\n", "## Right to work {#esc-work}\n\nA new paragraph on platform workers and their social insurance.\n")
+    path.write_text(text)
+    freeze(mini_ws, capsys, stage="consultation", note="after round 1")
+    second = json.loads(run(mini_ws, "show", "latest", "--json", capsys=capsys)[1].out)
+    by_text = {b["text"]: b["id"] for b in second}
+    edited = "The state promotes full, high-quality employment and decent work for all workers."
+    assert by_text[edited] == first["The state promotes full employment and decent work for all workers."]
+    new_id = by_text["A new paragraph on platform workers and their social insurance."]
+    assert new_id not in first.values()
+    code, out = run(mini_ws, "diff", "v1", "v2", "--json", capsys=capsys)
+    diff = json.loads(out.out)
+    assert diff["added"] == [new_id]
+    assert diff["changed"] == [by_text[edited]]
+    assert diff["deleted"] == [] and diff["moved"] == []
+
+
+def test_diff_terminal_and_html_show_word_changes(mini_ws, capsys, tmp_path):
+    freeze(mini_ws, capsys)
+    path = chapter(mini_ws)
+    path.write_text(path.read_text().replace("decent work", "decent and safe work"))
+    freeze(mini_ws, capsys, stage="consultation")
+    html = tmp_path / "diff.html"
+    code, out = run(mini_ws, "diff", "1", "2", "--html", str(html), capsys=capsys)
+    assert code == 0 and "1 changed" in out.out and "safe" in out.out
+    assert "<ins>and safe </ins>" in html.read_text() or "<ins>safe and </ins>" in html.read_text() \
+        or "<ins>and safe" in html.read_text()
+
+
+def test_version_refs_accept_number_name_and_latest(mini_ws, capsys):
+    freeze(mini_ws, capsys)
+    for ref in ("1", "v1", "v001", "latest"):
+        assert run(mini_ws, "show", ref, "--json", capsys=capsys)[0] == 0
+    code, out = run(mini_ws, "show", "v7", capsys=capsys)
+    assert code == 2 and "v7 does not exist" in out.err
+
+
+def test_edited_frozen_version_is_refused(mini_ws, capsys):
+    path = Path(freeze(mini_ws, capsys)["path"])
+    path.write_text(path.read_text().replace("decent work", "decent labour"))
+    code, out = run(mini_ws, "show", "1", capsys=capsys)
+    assert code == 2 and "edited after it was frozen" in out.err and "v001.md" in out.err
+    code, out = run(mini_ws, "freeze", "--stage", "drafting", "--note", "x", capsys=capsys)
+    assert code == 2 and not (path.parent / "v002.md").exists()
+
+
+def test_status_reports_submissions_goals_and_gaps(mini_ws, capsys):
+    freeze(mini_ws, capsys)
+    code, out = run(mini_ws, "status", "--json", capsys=capsys)
+    status = json.loads(out.out)
+    assert status["stage"] == "drafting"
+    assert status["submitted"] == ["mohrss"] and "scio" in status["not_submitted"]
+    assert "mos" not in status["not_submitted"]  # removed from the joint meeting
+    assert status["goals"] == 2 and status["indicators"] == {"binding": 1, "expected": 0}
+    assert status["by_category"]["administrative"]["goals"] == 2
+    assert status["omitted_sections"] == ["esc-health"]
+
+
+def test_members_json_lists_roles(mini_ws, capsys):
+    code, out = run(mini_ws, "members", "--json", capsys=capsys)
+    rows = {r["id"]: r for r in json.loads(out.out)}
+    assert rows["scio"]["role"] == "lead" and rows["mos"]["role"] == "former"
+    assert rows["exp-li"]["role"] == "expert" and rows["cshrs"]["role"] == "consulted"
+    assert set(rows["mohrss"]) == {"id", "name_en", "name_zh", "category", "role"}
+
+
+def test_init_creates_empty_workspace_that_runs(tmp_path, capsys):
+    assert main(["init", str(tmp_path / "new")]) == 0
+    assert (tmp_path / "new" / ".git").exists()
+    assert main(["--workspace", str(tmp_path / "new"), "draft"]) == 0
+    assert main(["init", str(tmp_path / "new")]) == 2
+
+
+# -- bad input: file:line, exit 2, nothing written --------------------------------------------
+
+def _expect_error(ws, capsys, needle, location):
+    versions = sorted((ws.root / "drafts" / "versions").glob("*")) if (ws.root / "drafts" / "versions").exists() else []
+    code, out = run(ws, "freeze", "--stage", "drafting", "--note", "x", capsys=capsys)
+    assert code == 2, out.err
+    assert needle in out.err and location in out.err, out.err
+    after = sorted((ws.root / "drafts" / "versions").glob("*")) if (ws.root / "drafts" / "versions").exists() else []
+    assert after == versions
+
+
+def test_malformed_yaml_names_file_and_line(mini_ws, capsys):
+    plan = mini_ws.root / "drafts" / "plan.yaml"
+    plan.write_text(plan.read_text().replace("language: en", "language: [en"))
+    _expect_error(mini_ws, capsys, "malformed YAML", "plan.yaml:")
+
+
+def test_bad_front_matter(mini_ws, capsys):
+    sub = mini_ws.root / "drafts" / "submissions" / "mohrss-r1.md"
+    sub.write_text(sub.read_text().replace("round: 1\n", "round: [1\n"))
+    _expect_error(mini_ws, capsys, "malformed YAML", "mohrss-r1.md:")
+
+
+def test_unknown_member_in_submission(mini_ws, capsys):
+    sub = mini_ws.root / "drafts" / "submissions" / "mohrss-r1.md"
+    sub.write_text(sub.read_text().replace("member: mohrss", "member: nobody"))
+    _expect_error(mini_ws, capsys, "unknown member unit 'nobody'", "mohrss-r1.md:2")
+
+
+def test_unknown_section_in_submission(mini_ws, capsys):
+    sub = mini_ws.root / "drafts" / "submissions" / "mohrss-r1.md"
+    sub.write_text(sub.read_text().replace("## esc-work", "## esc-wrok"))
+    _expect_error(mini_ws, capsys, "unknown outline section 'esc-wrok'", "mohrss-r1.md:7")
+
+
+def test_unknown_section_in_chapter_heading(mini_ws, capsys):
+    path = chapter(mini_ws)
+    path.write_text(path.read_text().replace("{#esc-work}", "{#esc-wrok}"))
+    _expect_error(mini_ws, capsys, "'esc-wrok' is not in the outline", "01-esc.md:3")
+
+
+def test_duplicate_ids_across_submissions(mini_ws, capsys):
+    sub = mini_ws.root / "drafts" / "submissions" / "mohrss-r1.md"
+    other = sub.read_text().replace("member: mohrss", "member: acftu").replace("i-mohrss-01", "i-acftu-01")
+    (sub.parent / "acftu-r1.md").write_text(other)
+    _expect_error(mini_ws, capsys, "duplicate id 'g-mohrss-01'", "-r1.md:")
+
+
+def test_indicator_without_target_or_lead(mini_ws, capsys):
+    sub = mini_ws.root / "drafts" / "submissions" / "mohrss-r1.md"
+    original = sub.read_text()
+    sub.write_text(original.replace("target: 5.5, ", ""))
+    _expect_error(mini_ws, capsys, "i-mohrss-01 has no a target".replace("no a", "no a"), "mohrss-r1.md:17")
+    sub.write_text(original.replace("lead: mohrss, ", ""))
+    _expect_error(mini_ws, capsys, "has no a responsible (lead) unit", "mohrss-r1.md:17")
+
+
+def test_non_utf8_file(mini_ws, capsys):
+    path = chapter(mini_ws)
+    path.write_bytes(path.read_bytes().replace(b"decent work", b"d\xe9cent work"))
+    _expect_error(mini_ws, capsys, "not valid UTF-8", "01-esc.md:5")
+
+
+def test_template_error_in_expert_draft(mini_ws, capsys):
+    path = chapter(mini_ws)
+    path.write_text(path.read_text().replace('{{ goals("esc-work") }}', '{{ goals("esc-work" }}'))
+    _expect_error(mini_ws, capsys, "template error", "01-esc.md:7")
+    path.write_text(path.read_text().replace('{{ goals("esc-work" }}', '{{ goal("g-none") }}'))
+    _expect_error(mini_ws, capsys, "unknown goal id 'g-none'", "01-esc.md:7")
+
+
+def test_sandbox_blocks_code_in_expert_draft(mini_ws, capsys):
+    path = chapter(mini_ws)
+    path.write_text(path.read_text() + "\n{{ ''.__class__.__mro__[1].__subclasses__() }}\n")
+    _expect_error(mini_ws, capsys, "template error", "01-esc.md:")
