@@ -150,6 +150,9 @@ class Reanchorer:
         target = self.targets[anchor.para]
         if not target.ids:
             return self.orphan(anchor, _successor(self.old, self.new, anchor.para, self.targets))
+        if not anchor.quote:  # a comment on the paragraph as a whole follows the paragraph
+            piece = target.ids.index(anchor.para) if anchor.para in target.ids else 0
+            return self.place(anchor, target, target.base(piece), target.base(piece), intact=True)
         if start < 0:  # the stored quote is not in the old text either: cannot follow it
             return self.orphan(anchor, target.ids[0])
         end = start + len(anchor.quote)
@@ -225,7 +228,7 @@ def reanchor_workspace(ws, new_version: Version) -> list[Comment]:
         if not moving:
             continue
         old = versions.get(step_from) or ws.load_version(step_from)
-        new = versions.setdefault(step_to, versions.get(step_to) or ws.load_version(step_to))
+        new = versions.get(step_to) or versions.setdefault(step_to, ws.load_version(step_to))
         moved = reanchor(moving, old, new)
         if step_to == new_version.number:
             carried.extend(moved)

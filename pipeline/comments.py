@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import asdict, replace
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Iterable, Optional
 
@@ -262,3 +262,180 @@ def unanswered_substantive(ws) -> list[Comment]:
     return [c for c in load_comments(ws)
             if c.type == "substantive" and c.disposition.status != "withdrawn"
             and (c.disposition.status == "open" or not c.disposition.response.strip())]
+
+
+# -- intake: reviewers' Word files ---------------------------------------------------------------
+@dataclass
+class Intake:
+    """What one input file yielded: comments added, already present, and what could not be placed."""
+    source: str
+    org: str
+    added: list[Comment] = field(default_factory=list)
+    present: list[Comment] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def comments(self) -> list[Comment]:
+        return self.added + self.present
+
+
+def org_from_filename(plan, path: Path) -> Member:
+    """`<org-id>[-anything].docx`: the longest known id the file name starts with."""
+    stem = Path(path).stem.lower()
+    matches = [i for i in plan.members if stem == i or stem.startswith(i + "-") or stem.startswith(i + "_")]
+    if not matches:
+        known = ", ".join(sorted(plan.members))
+        raise UserError(f"cannot tell the organisation from the file name; name it <org-id>[-anything].docx "
+                        f"or pass --org (known ids: {known})", path)
+    return plan.members[max(matches, key=len)]
+
+
+def _best_block(version: Version, quote: str, context: str):
+    """The block holding `quote`; among several, the one most like the reviewer's paragraph."""
+    from .textdiff import similarity
+    holders = [b for b in version.document.blocks if quote and quote in b.text]
+    if len(holders) > 1 and context:
+        return max(holders, key=lambda b: similarity(context, b.text))
+    return holders[0] if holders else None
+
+
+def _place_note(note, version: Version, path: Path) -> tuple[Optional[Anchor], str]:
+    """Anchor a harvested note on `version`; (None, warning) when it cannot be placed."""
+    blocks = version.document.by_id()
+    if note.para:
+        block = blocks.get(note.para)
+        if block is None:
+            raise UserError(f"paragraph '{note.para}' (a bookmark in the file) does not exist in {version.name}; "
+                            "was the file made from another version? (use --version)", path)
+        start = locate_quote(block.text, note.quote, note.start)
+        if start >= 0:
+            return make_anchor(block.text, block.id, note.quote, start, version.number), ""
+    block = _best_block(version, note.quote, note.para_text)
+    if block is None:
+        where = f" (marked on {note.para})" if note.para else ""
+        return None, f"could not place {note.kind} by {note.author or 'unknown'}{where} on “{note.quote[:60]}”: " \
+                     f"the text is not in {version.name}; kept as a general comment"
+    start = locate_quote(block.text, note.quote, 0)
+    return make_anchor(block.text, block.id, note.quote, start, version.number), ""
+
+
+def _kind_of(note) -> str:
+    if note.kind == "amendment":
+        return "amendment"
+    return "question" if note.body.rstrip().endswith(("?", "？")) else "comment"
+
+
+def harvest_file(ws, path: Path, member: Member, round_number: int, version: Version,
+                 comment_type: str = "substantive") -> Intake:
+    """Comments, replies and tracked changes of one returned .docx → stored comments (all or none)."""
+    from .readers.review_docx import read_review_docx
+    review = read_review_docx(path)
+    intake = Intake(source=Path(path).name, org=member.id, warnings=list(review.warnings))
+    if not review.has_bookmarks and review.notes:
+        intake.warnings.append("no paragraph bookmarks: not a consultation draft of ours; placing notes by their quotes")
+    by_word_id: dict[str, Comment] = {}
+    records: list[Comment] = []
+    for note in sorted(review.notes, key=lambda n: bool(n.parent)):
+        anchor, warning = _place_note(note, version, path)
+        if anchor is None:
+            intake.warnings.append(warning)
+            anchor = Anchor(para="", quote=note.quote, state="orphaned", version=version.number,
+                            original_quote=note.quote)
+        parent = by_word_id.get(note.parent)
+        comment = new_comment(round=round_number, version=version.number, anchor=anchor, member=member,
+                              type=comment_type, kind=_kind_of(note), body=note.body, proposed=note.proposed,
+                              author=note.author, date=note.date, reply_to=parent.id if parent else None,
+                              source=Path(path).name)
+        if note.word_id:
+            by_word_id[note.word_id] = comment
+        records.append(comment)
+    intake.added, intake.present = store(ws, records)
+    return intake
+
+
+def harvest_paths(paths: Iterable[Path]) -> list[Path]:
+    """Files as given, folders expanded to the .docx files in them (Word lock files skipped)."""
+    result: list[Path] = []
+    for path in map(Path, paths):
+        if path.is_dir():
+            result += sorted(p for p in path.glob("*.docx") if not p.name.startswith("~$"))
+        else:
+            result.append(path)
+    return result
+
+
+# -- intake: comment matrices -------------------------------------------------------------------
+PARA_REF = re.compile(r"^\s*(?:p|¶|para(?:graph)?\s*)?0*(\d+)\s*$", re.I)
+
+
+def para_ref(value: str) -> str:
+    """'p0012', '12' or '¶12' → 'p0012'; '' when it is no paragraph reference."""
+    from .versions import paragraph_id
+    match = PARA_REF.match(value or "")
+    return paragraph_id(int(match.group(1))) if match else ""
+
+
+def _raise_row_errors(errors: list[tuple[int, str]], path: Path) -> None:
+    if errors:
+        listed = "\n".join(f"  row {line}: {message}" for line, message in errors)
+        raise UserError(f"{len(errors)} row(s) with errors; nothing imported:\n{listed}", path, errors[0][0])
+
+
+def _matrix_comment(ws, row, version: Version, round_number: int, default_org: Optional[Member],
+                    source: str) -> Comment:
+    plan = ws.plan
+    member = organisation(plan, row.get("org")) if row.get("org") else default_org
+    if member is None:
+        raise UserError("no organisation (add an organisation column or pass --org)")
+    para = para_ref(row.get("para")) if row.get("para") else ""
+    if row.get("para") and not para:
+        raise UserError(f"'{row.get('para')}' is not a paragraph number (write p0012 or 12)")
+    if para:
+        anchor = anchor_in_version(version, para, row.get("quote"))
+    else:
+        anchor = Anchor(para="", version=version.number)  # a general comment on the whole draft
+    body, proposed = row.get("comment"), row.get("proposed") or None
+    kind = "amendment" if proposed else ("question" if body.rstrip().endswith(("?", "？")) else "comment")
+    type_ = normal_type(row.get("type")) if row.get("type") else ("general" if not para else "substantive")
+    comment = new_comment(round=round_number, version=version.number, anchor=anchor, member=member, type=type_,
+                          kind=kind, body=body, proposed=proposed, author=row.get("author"),
+                          date=row.get("date")[:10], source=source)
+    if row.get("status") or row.get("response"):
+        comment.disposition = Disposition(status=normal_status(row.get("status") or "open"),
+                                          response=row.get("response"))
+    return comment
+
+
+def import_matrix(ws, path: Path, round_number: int, version: Version, default_org: Optional[Member] = None) -> Intake:
+    """A comment matrix → stored comments; any bad row refuses the whole file, listing every bad row."""
+    from .readers.matrix import read_matrix
+    rows = read_matrix(path)
+    records, errors = [], []
+    for row in rows:
+        if not row.get("comment"):
+            errors.append((row.line, "the comment cell is empty"))
+            continue
+        try:
+            records.append(_matrix_comment(ws, row, version, round_number, default_org, Path(path).name))
+        except UserError as err:
+            errors.append((row.line, err.message))
+    _raise_row_errors(errors, path)
+    intake = Intake(source=Path(path).name, org=default_org.id if default_org else "")
+    intake.added, intake.present = store(ws, records)
+    return intake
+
+
+def respond_from_matrix(ws, path: Path, by: str = "", date: str = "") -> list[Comment]:
+    """Bulk dispositions from a returned matrix: rows with an ID and a status or response."""
+    from .readers.matrix import read_matrix
+    rows = [r for r in read_matrix(path, required=("id",)) if r.get("status") or r.get("response")]
+    errors, updates = [], []
+    for row in rows:
+        try:
+            if not exists(ws.comments_dir, row.get("id")):
+                raise UserError(f"no comment with id '{row.get('id')}'")
+            updates.append((row.get("id"), normal_status(row.get("status") or "open"), row.get("response") or None))
+        except UserError as err:
+            errors.append((row.line, err.message))
+    _raise_row_errors(errors, path)
+    return [respond(ws, ident, status, response, by=by, date=date) for ident, status, response in updates]

@@ -37,7 +37,11 @@ def split_front_matter(text: str, path: Path) -> tuple[dict, str, int]:
 
 
 def read_submission(path: Path, plan: Plan) -> Submission:
-    meta, body, offset = split_front_matter(read_text(path), path)
+    return parse_submission(read_text(path), path, plan)
+
+
+def parse_submission(text: str, path: Path, plan: Plan) -> Submission:
+    meta, body, offset = split_front_matter(text, path)
     member = meta.get("member")
     if member not in plan.members:
         raise UserError(f"unknown member unit {member!r} in front matter; known ids: {_some(plan.members)}", path, 2)

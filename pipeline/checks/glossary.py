@@ -1,0 +1,225 @@
+"""`nhrap check glossary`: Chinese-characteristic terms against the term base.
+
+Rules (an entry lists the ones that apply to it in `rules:`):
+  deprecated            a deprecated form is used (always checked)            error
+  explain-on-first-use  the first use in each chapter must carry its international
+                        equivalent, the instrument or a footnote in the same paragraph
+  prefer                an admitted form is used where a preferred one exists  info
+  false-friend          a form that means something else internationally       warning
+  avoid                 the concept should not appear at all                   warning
+  consistency           two English renderings of one concept in one plan      warning
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Optional
+
+from ..errors import UserError
+from ..model import Block, Concept, Document, Finding
+from ..readers.termbase import TermBase, example_line, glossary_dir_of, parse_intl, read_termbase
+from .terms import Match, TermMatcher
+
+EXPLAIN_KINDS = ("paragraph", "list_item", "quote")  # headings and tables cannot carry an explanation
+SKIP_KINDS = ("code", "rule")
+FOOTNOTE_REF = re.compile(r"\[\^[^\]]+\](?!:)")
+
+
+@dataclass(eq=False)  # hashed by identity: explanation patterns are cached per loaded glossary
+class Glossary:
+    """A term base with its matcher and the explanation patterns of each concept."""
+    termbase: TermBase
+    matcher: TermMatcher
+
+    @property
+    def concepts(self) -> dict[str, Concept]:
+        return self.termbase.by_id()
+
+    def explanation_pattern(self, concept_id: str) -> re.Pattern:
+        return _explanation_pattern(self, concept_id)
+
+
+@lru_cache(maxsize=256)
+def _explanation_pattern(glossary: Glossary, concept_id: str) -> re.Pattern:
+    """Instrument names and international terms that explain a concept when found next to it."""
+    concept = glossary.concepts[concept_id]
+    names: set[str] = set()
+    for entry in concept.intl:
+        head, term = parse_intl(entry)
+        instrument = glossary.termbase.instruments.get(_instrument_id(head, glossary.termbase.instruments))
+        if instrument:
+            names.update(instrument.names)
+        if term and "(" not in term:
+            names.update(part.strip() for part in term.split(";") if len(part.strip()) > 3)
+    alternatives = sorted(names, key=len, reverse=True)
+    return re.compile("|".join(rf"(?<![\w/]){re.escape(n)}(?![\w/])" for n in alternatives), re.I)
+
+
+def _instrument_id(head: str, instruments: dict) -> str:
+    """The instrument id at the start of 'ICCPR art. 19(2)' (ids may contain spaces and slashes)."""
+    return max((i for i in instruments if head == i or head.startswith(i + " ")), key=len, default="")
+
+
+_LOADED: dict[tuple[str, str], Glossary] = {}
+
+
+def load_glossary(ws: Any) -> Glossary:
+    """The workspace's term base and matcher; the matcher's tables are cached in build/cache/."""
+    termbase = read_termbase(glossary_dir_of(ws))
+    build = getattr(ws, "build_dir", None)
+    key = (str(glossary_dir_of(ws)), termbase.digest)
+    if key not in _LOADED:
+        cache = Path(build) / "cache" if build else None
+        _LOADED[key] = Glossary(termbase, TermMatcher(termbase.concepts, cache, termbase.digest))
+    return _LOADED[key]
+
+
+# -- self-tests --------------------------------------------------------------------------------
+
+def self_test(glossary: Glossary) -> list[UserError]:
+    """Every `hit` example must match its entry and no `miss` example may."""
+    problems = []
+    for concept in glossary.termbase.concepts:
+        for expected, sentences in (("hit", concept.examples.get("hit", [])), ("miss", concept.examples.get("miss", []))):
+            for sentence in sentences:
+                found = [m for m in glossary.matcher.find(sentence) if m.concept == concept.id]
+                if bool(found) != (expected == "hit"):
+                    what = (f"hit example does not match: {sentence!r}" if expected == "hit"
+                            else f"miss example matches '{found[0].text}': {sentence!r}")
+                    problems.append(UserError(f"entry '{concept.id}': self-test failed, {what}",
+                                              concept.path, example_line(concept, sentence)))
+    return problems
+
+
+def validate(ws: Any) -> Glossary:
+    """Load the term base (format errors raise) and run every entry's self-tests (first failure raises)."""
+    glossary = load_glossary(ws)
+    problems = self_test(glossary)
+    if problems:
+        raise problems[0]
+    return glossary
+
+
+# -- the check ---------------------------------------------------------------------------------
+
+@dataclass
+class _Use:
+    block: Block
+    match: Match
+    chapter: str
+
+
+def check_glossary(ws: Any, document: Document, glossary: Optional[Glossary] = None) -> list[Finding]:
+    glossary = glossary or load_glossary(ws)
+    plan = getattr(ws, "plan", None)
+    uses = []
+    for block in document.blocks:
+        if block.kind in SKIP_KINDS or not block.text:
+            continue
+        chapter = (plan.chapter_of(block.section) if plan and block.section else None) or block.section
+        uses += [_Use(block, match, chapter) for match in glossary.matcher.find(block.text)]
+    findings = []
+    for use in uses:
+        findings += _form_findings(glossary.concepts[use.match.concept], use)
+    findings += _explain_findings(glossary, uses)
+    findings += _consistency_findings(glossary, uses)
+    for finding in findings:
+        finding.file = document.path
+    return sorted(findings, key=lambda f: (f.line, f.para, f.rule, f.text))
+
+
+def _finding(use: _Use, rule: str, message: str, suggestion: str, severity: str) -> Finding:
+    return Finding(check="glossary", rule=rule, message=message, para=use.block.id, line=_line_of(use),
+                   concept=use.match.concept, text=use.match.text, suggestion=suggestion, severity=severity)
+
+
+def _line_of(use: _Use) -> int:
+    """The source line of the match inside its block (the block may span several lines)."""
+    words = [re.escape(w) for w in use.match.text.split()]
+    found = re.search(r"\s+(?:[*_`]+)?".join(words), use.block.source) if words else None
+    return use.block.line + (use.block.source.count("\n", 0, found.start()) if found else 0)
+
+
+def _preferred(concept: Concept, language: str) -> str:
+    forms = getattr(concept, language)
+    for status in ("preferred", "admitted"):
+        for form in forms:
+            if form.status == status:
+                return form.term
+    return ""
+
+
+def _form_findings(concept: Concept, use: _Use) -> list[Finding]:
+    form = use.match.form
+    better = _preferred(concept, form.language)
+    if form.status == "deprecated":
+        return [_finding(use, "deprecated", f"'{use.match.text}' is a deprecated rendering of '{concept.id}'",
+                         better, "error")]
+    if "avoid" in concept.rules:
+        return [_finding(use, "avoid", f"'{use.match.text}' is to be avoided. {concept.note}".strip(), better, "warning")]
+    if form.status == "preferred" or not better or better == form.term:
+        return []
+    if "false-friend" in concept.rules:
+        note = _form_note(concept, form.term) or f"'{form.term}' means something else in international usage"
+        return [_finding(use, "false-friend", note, better, "warning")]
+    if "prefer" in concept.rules:
+        return [_finding(use, "prefer", f"'{better}' is preferred to '{use.match.text}'", better, "info")]
+    return []
+
+
+def _form_note(concept: Concept, term: str) -> str:
+    return next((f.note for f in concept.en + concept.zh if f.term == term), "")
+
+
+def _explain_findings(glossary: Glossary, uses: list[_Use]) -> list[Finding]:
+    """The first use of an explain-on-first-use concept in each chapter needs its explanation beside it."""
+    seen: set[tuple[str, str]] = set()
+    findings = []
+    for use in uses:
+        concept = glossary.concepts[use.match.concept]
+        key = (use.chapter, concept.id)
+        if "explain-on-first-use" not in concept.rules or use.block.kind not in EXPLAIN_KINDS or key in seen:
+            continue
+        seen.add(key)
+        if FOOTNOTE_REF.search(use.block.source) or _explained(glossary, concept, use):
+            continue
+        where = f"chapter '{use.chapter}'" if use.chapter else "this document"
+        findings.append(_finding(
+            use, "explain-on-first-use",
+            f"first use of '{use.match.text}' in {where} is not explained in international human rights vocabulary",
+            f"add the international equivalent, e.g. ({concept.intl[0]}), or a footnote", "warning"))
+    return findings
+
+
+def _explained(glossary: Glossary, concept: Concept, use: _Use) -> bool:
+    text = use.block.text
+    pattern = glossary.explanation_pattern(concept.id)
+    return any(not (m.start() < use.match.end and use.match.start < m.end()) for m in pattern.finditer(text))
+
+
+def _consistency_findings(glossary: Glossary, uses: list[_Use]) -> list[Finding]:
+    """Two English renderings of one concept in one plan: keep the preferred one, else the commoner."""
+    by_concept: dict[str, list[_Use]] = {}
+    for use in uses:
+        form = use.match.form
+        if form.language == "en" and form.status != "deprecated" and "consistency" in glossary.concepts[form.concept].rules:
+            by_concept.setdefault(form.concept, []).append(use)
+    findings = []
+    for concept_id, concept_uses in by_concept.items():
+        counts = Counter(u.match.form.term for u in concept_uses)
+        if len(counts) < 2:
+            continue
+        first_seen = list(dict.fromkeys(u.match.form.term for u in concept_uses))
+        preferred = [f.term for f in glossary.concepts[concept_id].en if f.status == "preferred"]
+        keep = preferred[0] if preferred and preferred[0] in counts \
+            else max(first_seen, key=lambda t: (counts[t], -first_seen.index(t)))
+        listing = ", ".join(f"'{t}' ({counts[t]}×)" for t in first_seen)
+        for use in concept_uses:
+            if use.match.form.term != keep:
+                findings.append(_finding(use, "consistency",
+                                         f"two renderings of '{concept_id}' in one plan: {listing}; use one",
+                                         keep, "warning"))
+    return findings

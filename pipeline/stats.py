@@ -1,0 +1,56 @@
+"""Comment statistics: counts and acceptance by round, organisation category, chapter, type and status."""
+from __future__ import annotations
+
+from collections import Counter
+from typing import Iterable
+
+from .model import COMMENT_STATUSES, Comment
+
+ACCEPTED = ("accepted", "accepted-with-modification")
+DECIDED = ACCEPTED + ("not-accepted", "noted")
+GENERAL = "(general)"  # comments on the whole draft, with no paragraph
+
+
+def chapter_lookup(ws) -> dict[tuple[int, str], str]:
+    """(version, paragraph id) → chapter id, over every frozen version."""
+    plan = ws.plan
+    lookup: dict[tuple[int, str], str] = {}
+    for number in ws.version_numbers():
+        for block in ws.load_version(number).document.blocks:
+            lookup[(number, block.id)] = plan.chapter_of(block.section) or ""
+    return lookup
+
+
+def chapter_of(comment: Comment, lookup: dict[tuple[int, str], str]) -> str:
+    anchor = comment.anchor
+    if not anchor.para:
+        return GENERAL
+    return lookup.get((anchor.version, anchor.para)) or lookup.get((comment.version, anchor.para)) or GENERAL
+
+
+def _group(comments: Iterable[Comment], key) -> dict[str, dict]:
+    groups: dict[str, Counter] = {}
+    for comment in comments:
+        groups.setdefault(str(key(comment)), Counter())[comment.disposition.status] += 1
+    result = {}
+    for name in sorted(groups, key=lambda g: (g == GENERAL, g)):
+        counts = groups[name]
+        decided = sum(counts[s] for s in DECIDED)
+        accepted = sum(counts[s] for s in ACCEPTED)
+        result[name] = {"total": sum(counts.values()), **{s: counts[s] for s in COMMENT_STATUSES},
+                        "accepted_share": round(accepted / decided, 3) if decided else None}
+    return result
+
+
+def comment_stats(comments: list[Comment], lookup: dict[tuple[int, str], str]) -> dict:
+    """Every grouping a round report shows; shares are accepted / (accepted + not accepted + noted)."""
+    return {
+        "total": len(comments),
+        "by_round": _group(comments, lambda c: c.round),
+        "by_category": _group(comments, lambda c: c.org_category),
+        "by_chapter": _group(comments, lambda c: chapter_of(c, lookup)),
+        "by_type": _group(comments, lambda c: c.type),
+        "by_kind": _group(comments, lambda c: c.kind),
+        "by_status": dict(sorted(Counter(c.disposition.status for c in comments).items())),
+        "by_anchor": dict(sorted(Counter(c.anchor.state for c in comments).items())),
+    }
