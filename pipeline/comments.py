@@ -439,3 +439,53 @@ def respond_from_matrix(ws, path: Path, by: str = "", date: str = "") -> list[Co
             errors.append((row.line, err.message))
     _raise_row_errors(errors, path)
     return [respond(ws, ident, status, response, by=by, date=date) for ident, status, response in updates]
+
+
+# -- the comment matrix table ---------------------------------------------------------------------
+MATRIX_HEADERS = {
+    "en": ["No.", "Paragraph", "Organisation", "Type", "Comment", "Proposed change", "Response", "Status"],
+    "zh": ["序号", "段落", "单位", "类型", "意见", "修改建议", "处理意见", "采纳情况"],
+}
+LABELS_ZH = {"general": "一般性", "substantive": "实质性", "editorial": "文字性", "open": "待处理",
+             "accepted": "采纳", "accepted-with-modification": "部分采纳", "not-accepted": "不采纳",
+             "noted": "备注", "withdrawn": "撤回"}
+
+
+@dataclass
+class MatrixTable:
+    headers: list[str]
+    rows: list[list[str]]
+    ids: list[str]  # comment id of each row, for responses returned in the spreadsheet
+
+
+def _paragraph_order(ws) -> dict[str, int]:
+    numbers = ws.version_numbers()
+    if not numbers:
+        return {}
+    return {b.id: i for i, b in enumerate(ws.load_version(numbers[-1]).document.blocks)}
+
+
+def matrix_table(ws, comments: list[Comment]) -> MatrixTable:
+    """Top-level comments in paragraph order, replies folded into their comment's cell."""
+    language = ws.plan.language if ws.plan.language in MATRIX_HEADERS else "en"
+    label = (lambda v: LABELS_ZH.get(v, v)) if language == "zh" else (lambda v: v.replace("-", " "))
+    order = _paragraph_order(ws)
+    replies: dict[str, list[Comment]] = {}
+    for comment in comments:
+        if comment.reply_to:
+            replies.setdefault(comment.reply_to, []).append(comment)
+    top = [c for c in comments if not c.reply_to or not any(p.id == c.reply_to for p in comments)]
+    top.sort(key=lambda c: (bool(c.anchor.para), order.get(c.anchor.para, len(order)), c.anchor.start, c.org, c.id))
+    rows, ids = [], []
+    for number, comment in enumerate(top, start=1):
+        member = ws.plan.organisation(comment.org)
+        body = comment.body
+        if comment.anchor.quote:
+            body = f"“{comment.anchor.quote}”: {body}" if body else f"“{comment.anchor.quote}”"
+        for reply in replies.get(comment.id, []):
+            body += f"\n— {reply.author or reply.org}: {reply.body}"
+        para = comment.anchor.para + (f" ({comment.anchor.state})" if comment.anchor.state != "anchored" else "")
+        rows.append([str(number), para, member.name(language) if member else comment.org, label(comment.type),
+                     body, comment.proposed or "", comment.disposition.response, label(comment.disposition.status)])
+        ids.append(comment.id)
+    return MatrixTable(headers=MATRIX_HEADERS[language], rows=rows, ids=ids)
