@@ -10,8 +10,8 @@ writes, in the formats of docs/formats.md:
 - drafts/members.yaml   the project's sample registry (drafts/members.yaml beside this folder:
                         56 current units in the six categories, former units with history,
                         experts, consulted organisations), cut or padded to `members` current units;
-- drafts/submissions/<member>-r1.md   one submission per current unit, `goals` goals, as many
-                        measures, `indicators` indicators in all (numeric and qualitative,
+- drafts/submissions/<member>-r1.md   one submission per current unit, `goals` goals (at least
+                        one per unit and per goal section), as many measures, `indicators` indicators in all (numeric and qualitative,
                         about one in five binding), every goal section covered;
 - drafts/chapters/NN-<chapter>.md     the expert chapters: headings with outline ids, narrative
                         paragraphs (some numbered "(1) **Lead-in.** …"), expert-written ordered
@@ -264,14 +264,20 @@ class TextMaker:
 # ---------------------------------------------------------------------------
 # registry and plan
 
+def _is_current(member: dict) -> bool:
+    return member["history"][-1]["event"] not in ("removed", "merged")
+
+
 def _registry(members: int) -> dict:
+    """The sample registry with `members` current units: the last ones dropped, or invented ones added."""
     data = yaml.safe_load(SAMPLE_MEMBERS.read_text(encoding="utf-8"))
-    current = [m for m in data["members"] if m["history"][-1]["event"] not in ("removed", "merged")]
-    keep = {m["id"] for m in current if m.get("lead")}
-    keep |= {m["id"] for m in current if not m.get("lead")} if members >= len(current) else \
-        {m["id"] for m in [m for m in current if not m.get("lead")][: max(members - len(keep), 0)]}
-    rows = [m for m in data["members"] if m["id"] in keep or m not in current]
-    for k in range(members - len(current)):  # pad with invented administrations
+    rows = data["members"]
+    needed = {e["into"] for m in rows for e in m["history"] if e.get("into")}
+    droppable = [m["id"] for m in rows if _is_current(m) and not m.get("lead") and m["id"] not in needed]
+    surplus = sum(1 for m in rows if _is_current(m)) - members
+    dropped = set(droppable[len(droppable) - surplus:]) if surplus > 0 else set()
+    rows = [m for m in rows if m["id"] not in dropped]
+    for k in range(-surplus):  # pad with invented administrations
         rows.append({"id": f"bureau-{k + 1:02d}", "name_en": f"National Administration No. {k + 1}",
                      "name_zh": f"国家第{k + 1}管理局", "category": "administrative",
                      "history": [{"cycle": "2026-2030", "event": "added"}]})
@@ -383,17 +389,19 @@ def _indicator(maker: TextMaker, ident: str, section: str, lead: str, others: li
 
 def _plan_units(registry: dict, goals: int, indicators: int, maker: TextMaker) -> list[UnitPlan]:
     rng = maker.rng
-    units = [m["id"] for m in registry["members"] if m["history"][-1]["event"] not in ("removed", "merged")]
+    units = [m["id"] for m in registry["members"] if _is_current(m)]
     goal_sections = [s[0] for c in OUTLINE if c[0] not in NARRATIVE_CHAPTERS for s in c[3]]
     plans = [UnitPlan(member=u, sections=[]) for u in units]
-    order = plans[:]
-    rng.shuffle(order)
-    for k, section in enumerate(goal_sections):  # every goal section gets at least one unit
-        order[k % len(order)].sections.append(section)
-    for unit in plans:
-        while len(unit.sections) < rng.randint(1, 3):
+    goal_counts = _split(goals, len(plans), rng)
+    spare = dict(zip(units, goal_counts))
+    for section in goal_sections:  # every goal section goes to the unit with the most goals to spare
+        unit = max(plans, key=lambda p: spare[p.member])
+        unit.sections.append(section)
+        spare[unit.member] -= 1
+    for unit, n_goals in zip(plans, goal_counts):
+        while len(unit.sections) < min(rng.randint(1, 3), n_goals):
             unit.sections.append(rng.choice([s for s in goal_sections if s not in unit.sections]))
-    for unit, n_goals, n_indicators in zip(plans, _split(goals, len(plans), rng), _split(indicators, len(plans), rng)):
+    for unit, n_goals, n_indicators in zip(plans, goal_counts, _split(indicators, len(plans), rng)):
         for k in range(max(n_goals, len(unit.sections))):
             section = unit.sections[k % len(unit.sections)]
             unit.goals.append((f"g-{unit.member}-{k + 1:02d}", section, _goal_text(maker, section)))
@@ -403,22 +411,7 @@ def _plan_units(registry: dict, goals: int, indicators: int, maker: TextMaker) -
             gid, section, _text = rng.choice(unit.goals)
             ident = f"i-{unit.member}-{k + 1:02d}"
             unit.indicators.append((section, _indicator(maker, ident, section, unit.member, others, gid)))
-    _trim_goals(plans, goals)
     return plans
-
-
-def _trim_goals(plans: list[UnitPlan], goals: int) -> None:
-    """Units covering several sections got a goal each: take the surplus back from the largest units."""
-    while sum(len(p.goals) for p in plans) > goals:
-        unit = max(plans, key=lambda p: len(p.goals))
-        gid, section, _text = unit.goals[-1]
-        if sum(1 for g in unit.goals if g[1] == section) == 1:
-            break
-        unit.goals.pop()
-        unit.measures.pop()
-        for _section, record in unit.indicators:
-            if record.get("goal") == gid:
-                record["goal"] = unit.goals[0][0]
 
 
 def submission_md(unit: UnitPlan, language: str) -> str:

@@ -32,6 +32,7 @@ from .model import Block
 from .textdiff import encode_sequences, engine
 
 MIN_SIMILARITY = 0.5  # Dice over words: below this two paragraphs are different paragraphs
+MIN_SIMILARITY_IN_PLACE = 0.4  # ... unless both sit in the same region between unchanged blocks (a rewrite)
 MIN_CONTAINMENT = 0.75  # share of a part's words found in the whole, for splits and merges
 SAME_REGION_BONUS = 0.15
 RARE_PAIR_LIMIT = 12  # word pairs shared by more leftover blocks than this find no candidates
@@ -174,9 +175,9 @@ class _Aligner:
                 if (self.old[i].kind == "heading") != (self.new[j].kind == "heading"):
                     continue
                 score = dice(old_bags[i], bag, len(self.old_words(i)), size)
-                if score >= MIN_SIMILARITY:
-                    bonus = SAME_REGION_BONUS if self.region_old[i] == self.region_new[j] else 0.0
-                    scored.append((score + bonus, i, j))
+                in_place = self.region_old[i] == self.region_new[j]
+                if score >= (MIN_SIMILARITY_IN_PLACE if in_place else MIN_SIMILARITY):
+                    scored.append((score + (SAME_REGION_BONUS if in_place else 0.0), i, j))
         scored.sort(key=lambda s: (-s[0], s[2], s[1]))
         for _score, i, j in scored:
             if i not in self.new_of and self.result.old_of[j] is None:

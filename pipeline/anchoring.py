@@ -19,6 +19,9 @@ from .model import Anchor, Block, Comment, Version
 from .textdiff import DELETE, EQUAL, INSERT, word_diff
 
 KEEP_SHARE = 0.5  # below this share of the quote's characters surviving, the text is gone
+CONTEXT_SHARE = 0.3  # below this share of the 32 characters either side surviving, the sentence was rewritten
+CONTEXT = 32
+MIN_RECOVER = 12  # shorter quotes recur too often to be recognised outside their own place
 SEVERITY = {"anchored": 0, "moved": 1, "changed": 2, "orphaned": 3}
 SEPARATOR = "\n"
 
@@ -87,9 +90,22 @@ class _OffsetMap:
         return kept, touched
 
 
+def _plausible_merge(old_blocks: dict[str, Block], new_blocks: dict[str, Block], absorbed: str, into: str) -> bool:
+    """A paragraph merged into one that kept its id must have grown by about the absorbed text.
+
+    A lookalike paragraph deleted next to its twin can look like a merge into
+    the twin; following it there would put its comments on other text.
+    """
+    if into not in old_blocks:
+        return True
+    grown = len(new_blocks[into].text) - len(old_blocks[into].text)
+    return grown >= len(old_blocks[absorbed].text) / 2
+
+
 def _targets(old: Version, new: Version) -> tuple[dict[str, _Target], dict[str, Block]]:
     """For every old paragraph id, the new paragraphs its text went to (empty when deleted)."""
     new_blocks = new.document.by_id()
+    old_blocks = old.document.by_id()
     order = {b.id: i for i, b in enumerate(new.document.blocks)}
     pieces: dict[str, list[str]] = {}
     for new_id, old_id in new.changes.split.items():
@@ -98,26 +114,23 @@ def _targets(old: Version, new: Version) -> tuple[dict[str, _Target], dict[str, 
     for block in old.document.blocks:
         ids = [block.id] if block.id in new_blocks else []
         ids += pieces.get(block.id, [])
-        if block.id in new.changes.merged:
-            ids.append(new.changes.merged[block.id])
-        ids = sorted({i for i in ids if i in new_blocks}, key=order.__getitem__)
+        into = new.changes.merged.get(block.id)
+        if into in new_blocks and _plausible_merge(old_blocks, new_blocks, block.id, into):
+            ids.append(into)
+        ids = sorted(set(ids) & set(new_blocks), key=order.__getitem__)
         targets[block.id] = _Target(ids, [new_blocks[i].text for i in ids])
     return targets, new_blocks
 
 
-def _successor(old: Version, new: Version, para: str, targets: dict[str, _Target]) -> str:
+def _successor(old_ids: list[str], old_index: dict[str, int], new_index: dict[str, int], new_ids: list[str],
+               added: set[str], para: str, targets: dict[str, _Target]) -> str:
     """The paragraph added where a deleted one stood, if any."""
-    added = set(new.changes.added)
-    ids = [b.id for b in old.document.blocks]
-    new_ids = [b.id for b in new.document.blocks]
-    index = ids.index(para) if para in ids else -1
-    for previous in reversed(ids[:max(index, 0)]):
+    follower = 0
+    for previous in reversed(old_ids[:old_index.get(para, 0)]):
         kept = targets.get(previous)
         if kept and kept.ids:
-            follower = new_ids.index(kept.ids[-1]) + 1
+            follower = new_index[kept.ids[-1]] + 1
             break
-    else:
-        follower = 0
     if follower < len(new_ids) and new_ids[follower] in added:
         return new_ids[follower]
     return ""
@@ -131,6 +144,11 @@ class Reanchorer:
         self.old_blocks = old.document.by_id()
         self.targets, self.new_blocks = _targets(old, new)
         self.moved = set(new.changes.moved)
+        self.added = set(new.changes.added)
+        self.old_ids = [b.id for b in old.document.blocks]
+        self.new_ids = [b.id for b in new.document.blocks]
+        self.old_index = {i: n for n, i in enumerate(self.old_ids)}
+        self.new_index = {i: n for n, i in enumerate(self.new_ids)}
         self._maps: dict[str, _OffsetMap] = {}
 
     def offset_map(self, para: str) -> _OffsetMap:
@@ -149,7 +167,7 @@ class Reanchorer:
         start = anchor.start if old_text[anchor.start:anchor.end] == anchor.quote else old_text.find(anchor.quote)
         target = self.targets[anchor.para]
         if not target.ids:
-            return self.orphan(anchor, _successor(self.old, self.new, anchor.para, self.targets))
+            return self.recover(anchor, target) or self.orphan(anchor, self.successor(anchor.para))
         if not anchor.quote:  # a comment on the paragraph as a whole follows the paragraph
             piece = target.ids.index(anchor.para) if anchor.para in target.ids else 0
             return self.place(anchor, target, target.base(piece), target.base(piece), intact=True)
@@ -161,19 +179,52 @@ class Reanchorer:
         offsets = self.offset_map(anchor.para)
         kept, touched = offsets.fate(start, end)
         new_start, new_end = offsets.position(start), offsets.position(end, at_end=True)
+        context = self.context_share(offsets, start, end, len(old_text))
         if not touched and kept == len(anchor.quote):
-            return self.place(anchor, target, new_start, new_end, intact=True)
+            # the words are still there; if everything around them was rewritten, say so
+            return self.place(anchor, target, new_start, new_end, intact=context >= CONTEXT_SHARE)
         exact = self.find_exact(anchor, target, new_start)
         if exact is not None:
             return self.place(anchor, target, exact, exact + len(anchor.quote), intact=True)
-        if anchor.quote and kept / len(anchor.quote) >= KEEP_SHARE:
+        if kept / len(anchor.quote) >= KEEP_SHARE and context >= CONTEXT_SHARE:
             return self.place(anchor, target, new_start, new_end, intact=False)
         piece, _offset = target.locate(new_start)
-        return self.orphan(anchor, target.ids[piece])
+        return self.recover(anchor, target) or self.orphan(anchor, target.ids[piece])
+
+    @staticmethod
+    def context_share(offsets: _OffsetMap, start: int, end: int, length: int) -> float:
+        """Share of the text just around a quote that survived: low when its sentence was rewritten."""
+        before, after = max(0, start - CONTEXT), min(length, end + CONTEXT)
+        size = (start - before) + (after - end)
+        if not size:
+            return 1.0
+        return (offsets.fate(before, start)[0] + offsets.fate(end, after)[0]) / size
+
+    def recover(self, anchor: Anchor, target: _Target) -> Optional[Anchor]:
+        """Text the alignment lost track of (an undetected split): the quote verbatim, with its
+        context, in a new paragraph right beside where the old one went. Never a blind search."""
+        if len(anchor.quote) < MIN_RECOVER:
+            return None
+        around = set()
+        for ident in target.ids or [self.successor(anchor.para)]:
+            if ident:
+                at = self.new_index[ident]
+                around.update(self.new_ids[max(0, at - 1):at + 2])
+        for ident in sorted(around & self.added, key=self.new_index.__getitem__):
+            text = self.new_blocks[ident].text
+            at = text.find(anchor.quote)
+            if at >= 0 and text.find(anchor.quote, at + 1) < 0 and _context_agrees(text, at, anchor):
+                piece = _Target([ident], [text])
+                return self.place(replace(anchor, state=max(anchor.state, "moved", key=SEVERITY.__getitem__)),
+                                  piece, at, at + len(anchor.quote), intact=True)
+        return None
+
+    def successor(self, para: str) -> str:
+        return _successor(self.old_ids, self.old_index, self.new_index, self.new_ids, self.added, para, self.targets)
 
     def find_exact(self, anchor: Anchor, target: _Target, near: int) -> Optional[int]:
         """The quote verbatim in the mapped text (reordered words), nearest to its mapped place."""
-        if len(anchor.quote) < 8:
+        if len(anchor.quote) < MIN_RECOVER:
             return None  # a short quote found elsewhere in the paragraph is a guess, not a match
         joined = target.joined
         hits, at = [], joined.find(anchor.quote)
@@ -194,13 +245,21 @@ class Reanchorer:
             "moved" if para != anchor.para or para in self.moved else "anchored")
         state = max(state, anchor.state, key=SEVERITY.__getitem__)
         original = anchor.original_quote or (anchor.quote if quote != anchor.quote else "")
-        return Anchor(para=para, quote=quote, prefix=text[max(0, offset - 32):offset], suffix=text[end:end + 32],
-                      start=offset, end=end, state=state, version=self.new.number,
+        return Anchor(para=para, quote=quote, prefix=text[max(0, offset - CONTEXT):offset],
+                      suffix=text[end:end + CONTEXT], start=offset, end=end, state=state, version=self.new.number,
                       original_quote=original, replaced_by="")
 
     def orphan(self, anchor: Anchor, replaced_by: str) -> Anchor:
         return replace(anchor, state="orphaned", version=self.new.number, replaced_by=replaced_by,
                        original_quote=anchor.original_quote or anchor.quote)
+
+
+def _context_agrees(text: str, at: int, anchor: Anchor) -> bool:
+    """The stored prefix or suffix still stands next to the quote (at least half of it)."""
+    before, after = text[:at], text[at + len(anchor.quote):]
+    prefix = anchor.prefix[len(anchor.prefix) // 2:]
+    suffix = anchor.suffix[:len(anchor.suffix) // 2]
+    return bool((prefix and before.endswith(prefix)) or (suffix and after.startswith(suffix)))
 
 
 def reanchor(comments: Iterable[Comment], old_version: Version, new_version: Version) -> list[Comment]:

@@ -1,1 +1,47 @@
-"""Examination checks: glossary, style and plan."""
+"""Examination checks: glossary (terms), style and plan structure.
+
+`run_all(ws, document)` is what `nhrap check all`, `make check` and
+`nhrap render --with-findings` call.
+"""
+from __future__ import annotations
+
+from typing import Any, Iterable
+
+from ..model import Document, Finding
+
+CHECKS = ("glossary", "style", "plan")
+SEVERITIES = ("error", "warning", "info")
+
+
+def run(ws: Any, document: Document, names: Iterable[str] = CHECKS) -> list[Finding]:
+    """The findings of the named checks on one document, in check order then document order."""
+    findings: list[Finding] = []
+    for name in names:
+        if name == "glossary":
+            from .glossary import check_glossary
+            findings += check_glossary(ws, document)
+        elif name == "style":
+            from .style import check_style
+            findings += check_style(ws, document)
+        elif name == "plan":
+            from .plan import check_plan
+            findings += check_plan(ws, document)
+        else:
+            raise ValueError(f"unknown check {name!r}")
+    return findings
+
+
+def run_all(ws: Any, document: Document) -> list[Finding]:
+    return run(ws, document, CHECKS)
+
+
+def summary(findings: list[Finding], names: Iterable[str] = CHECKS) -> dict[str, dict[str, int]]:
+    """Counts by check and severity: {check: {error: n, warning: n, info: n}}."""
+    table = {name: {severity: 0 for severity in SEVERITIES} for name in names}
+    for finding in findings:
+        table.setdefault(finding.check, {s: 0 for s in SEVERITIES})[finding.severity] += 1
+    return table
+
+
+def has_errors(findings: list[Finding]) -> bool:
+    return any(f.severity == "error" for f in findings)

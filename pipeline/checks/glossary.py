@@ -41,6 +41,26 @@ class Glossary:
     def explanation_pattern(self, concept_id: str) -> re.Pattern:
         return _explanation_pattern(self, concept_id)
 
+    def find(self, text: str) -> list[Match]:
+        """Term matches outside instrument names ('Convention on the Rights of the Child' is no use of a term)."""
+        matches = self.matcher.find(text)
+        if not matches:
+            return matches
+        names = [(m.start(), m.end()) for m in _instrument_pattern(self).finditer(text)]
+        return [m for m in matches if not any(a <= m.start and m.end <= b for a, b in names)]
+
+
+def _names_pattern(names: set[str]) -> re.Pattern:
+    alternatives = sorted(names, key=len, reverse=True)
+    # abbreviations (ICCPR, CAT) match in capitals only, names in any case
+    return re.compile("|".join(rf"(?<![\w/])(?-i:{re.escape(n)})(?![\w/])" if n.isupper() else
+                               rf"(?<![\w/]){re.escape(n)}(?![\w/])" for n in alternatives), re.I)
+
+
+@lru_cache(maxsize=8)
+def _instrument_pattern(glossary: Glossary) -> re.Pattern:
+    return _names_pattern({n for i in glossary.termbase.instruments.values() for n in i.names})
+
 
 @lru_cache(maxsize=256)
 def _explanation_pattern(glossary: Glossary, concept_id: str) -> re.Pattern:
@@ -54,8 +74,7 @@ def _explanation_pattern(glossary: Glossary, concept_id: str) -> re.Pattern:
             names.update(instrument.names)
         if term and "(" not in term:
             names.update(part.strip() for part in term.split(";") if len(part.strip()) > 3)
-    alternatives = sorted(names, key=len, reverse=True)
-    return re.compile("|".join(rf"(?<![\w/]){re.escape(n)}(?![\w/])" for n in alternatives), re.I)
+    return _names_pattern(names)
 
 
 def _instrument_id(head: str, instruments: dict) -> str:
@@ -85,7 +104,7 @@ def self_test(glossary: Glossary) -> list[UserError]:
     for concept in glossary.termbase.concepts:
         for expected, sentences in (("hit", concept.examples.get("hit", [])), ("miss", concept.examples.get("miss", []))):
             for sentence in sentences:
-                found = [m for m in glossary.matcher.find(sentence) if m.concept == concept.id]
+                found = [m for m in glossary.find(sentence) if m.concept == concept.id]
                 if bool(found) != (expected == "hit"):
                     what = (f"hit example does not match: {sentence!r}" if expected == "hit"
                             else f"miss example matches '{found[0].text}': {sentence!r}")
@@ -120,10 +139,10 @@ def check_glossary(ws: Any, document: Document, glossary: Optional[Glossary] = N
         if block.kind in SKIP_KINDS or not block.text:
             continue
         chapter = (plan.chapter_of(block.section) if plan and block.section else None) or block.section
-        uses += [_Use(block, match, chapter) for match in glossary.matcher.find(block.text)]
+        uses += [_Use(block, match, chapter) for match in glossary.find(block.text)]
     findings = []
     for use in uses:
-        findings += _form_findings(glossary.concepts[use.match.concept], use)
+        findings += _form_findings(glossary, use)
     findings += _explain_findings(glossary, uses)
     findings += _consistency_findings(glossary, uses)
     for finding in findings:
@@ -152,7 +171,8 @@ def _preferred(concept: Concept, language: str) -> str:
     return ""
 
 
-def _form_findings(concept: Concept, use: _Use) -> list[Finding]:
+def _form_findings(glossary: Glossary, use: _Use) -> list[Finding]:
+    concept = glossary.concepts[use.match.concept]
     form = use.match.form
     better = _preferred(concept, form.language)
     if form.status == "deprecated":
@@ -162,7 +182,7 @@ def _form_findings(concept: Concept, use: _Use) -> list[Finding]:
         return [_finding(use, "avoid", f"'{use.match.text}' is to be avoided. {concept.note}".strip(), better, "warning")]
     if form.status == "preferred" or not better or better == form.term:
         return []
-    if "false-friend" in concept.rules:
+    if "false-friend" in concept.rules and not _explained(glossary, concept, use):
         note = _form_note(concept, form.term) or f"'{form.term}' means something else in international usage"
         return [_finding(use, "false-friend", note, better, "warning")]
     if "prefer" in concept.rules:

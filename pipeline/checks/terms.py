@@ -33,7 +33,9 @@ HYPHENS = {"-", "‐", "‑"}
 SEPARATORS = {",", "and", "or", "as well as", "、"}
 CLAUSE_END = {".", ";", ":", "!", "?", "(", ")"}
 MAX_COORDINATION = 40  # tokens scanned after "rights to" for coordinated items
-CACHE_VERSION = 2
+CACHE_VERSION = 3
+# Lookup lemmas that change the meaning ('as'→'a', 'further'→'far', 'well'→'good'): kept as written.
+NO_LEMMA = {"as", "further", "farther", "well", "better", "best", "worse", "worst", "'s", "left", "data", "media", "goods"}
 
 
 @dataclass(frozen=True)
@@ -112,7 +114,7 @@ def _spelling_key(word: str) -> str:
     """lemma(norm(lower)): centred → centered → center; rights → right."""
     norms, lemmas = _lookup_tables()
     norm = norms.get(word, word)
-    return lemmas.get(norm, norm)
+    return norm if norm in NO_LEMMA else lemmas.get(norm, norm)
 
 
 def _table_words() -> set[str]:
@@ -262,7 +264,7 @@ def _resolve(spans: list[tuple]) -> list[tuple]:
 # -- Chinese ---------------------------------------------------------------------------------
 
 @lru_cache(maxsize=1)
-def _jieba():
+def jieba_tokenizer():
     import logging
 
     import jieba
@@ -281,7 +283,7 @@ class ChineseMatcher:
         self._ready = False
 
     def segmenter(self):
-        tokenizer = _jieba()
+        tokenizer = jieba_tokenizer()
         if not self._ready:
             for term in sorted(self.terms, key=len):
                 tokenizer.add_word(term)

@@ -55,8 +55,11 @@ class TermBase:
 
 
 def glossary_dir_of(ws_or_dir: Any) -> Path:
-    """A workspace's glossary folder, or the folder itself when given a path."""
-    return Path(getattr(ws_or_dir, "glossary_dir", ws_or_dir))
+    """A workspace's glossary folder (the packaged starter when it has none), or the folder itself when given a path."""
+    if not hasattr(ws_or_dir, "glossary_dir"):
+        return Path(ws_or_dir)
+    folder = Path(ws_or_dir.glossary_dir)
+    return folder if (folder / "terms").is_dir() else DATA_DIR
 
 
 def starter_files() -> list[Path]:

@@ -52,6 +52,6 @@ def write_docx_matrix(table, path: Optional[Path], *, title: str, date: str, lan
 
 
 def _repeat_header(grid) -> None:
-    from .ooxml import set_child, el, properties
-    tr_pr = properties(grid.rows[0]._tr, "w:trPr")
-    set_child(tr_pr, el("w:tblHeader"))
+    """The header row repeats on every page of a long matrix."""
+    from .ooxml import properties, sub
+    sub(properties(grid.rows[0]._tr, "w:trPr"), "w:tblHeader")

@@ -1,0 +1,221 @@
+"""Spine benchmark: compose, freeze 12 versions, diff, and paragraph-id accuracy against ground truth.
+
+A real-scale workspace (bench/generate.py: 56 units, ~1,500 blocks, ~60,000 words) is composed
+and frozen as v1; 11 scripted revisions (bench/edits.py, mostly medium) are each frozen, giving
+v1…v12. Measured:
+
+- draft: `compose_draft` time and peak Python memory (tracemalloc, in a separate run);
+- freeze: time per version (mean, max) and the peak memory of one freeze — target ≤ 1 s;
+- diff: load two versions + `diff_versions`, v1→v12 and adjacent pairs (mean, max) — target
+  ≤ 0.3 s; compared with GNU `diff` and `git diff --no-index --word-diff` on the same two
+  Markdown files (ratio = ours / theirs);
+- ids: for every revision, each new block's id against the script's truth, per category:
+  kept / edited / moved blocks and the larger part of a split / the larger source of a merge
+  must keep their old id; new blocks (lookalikes counted apart) and the smaller part of a
+  split get a fresh, never used id; deleted and merged-away ids must not reappear.
+  Targets: 100% for kept, edited and moved; ≥ 99% overall.
+
+    .venv/bin/python bench/bench_spine.py          # prints the figures and failing cases
+"""
+from __future__ import annotations
+
+import random
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import tracemalloc
+from collections import defaultdict
+from pathlib import Path
+from typing import Callable
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.edits import Revision, revise
+from bench.generate import generate_workspace
+from pipeline.compose import compose_draft
+from pipeline.diff import diff_versions
+from pipeline.versions import freeze
+from pipeline.workspace import open_workspace
+
+INTENSITIES = ["medium", "light", "medium", "heavy", "medium", "medium", "light", "medium", "heavy", "medium", "medium"]
+FREEZE_TARGET, DIFF_TARGET = 1.0, 0.3
+CATEGORIES = ("kept", "edited", "moved", "split", "split-off", "merged", "new", "lookalike", "deleted", "absorbed")
+MUST_BE_PERFECT = ("kept", "edited", "moved")
+EXAMPLES_PER_CATEGORY = 5
+
+
+def timed(func: Callable, *args, **kwargs):
+    start = time.perf_counter()
+    value = func(*args, **kwargs)
+    return value, time.perf_counter() - start
+
+
+def peak_mib(func: Callable, *args, **kwargs) -> float:
+    tracemalloc.start()
+    try:
+        func(*args, **kwargs)
+        return tracemalloc.get_traced_memory()[1] / 2 ** 20
+    finally:
+        tracemalloc.stop()
+
+
+class IdScore:
+    """Paragraph ids of one revision's frozen version against the script's truth."""
+
+    def __init__(self) -> None:
+        self.total: dict[str, int] = defaultdict(int)
+        self.right: dict[str, int] = defaultdict(int)
+        self.failures: dict[str, list[dict]] = defaultdict(list)
+
+    def record(self, category: str, ok: bool, case: dict) -> None:
+        self.total[category] += 1
+        if ok:
+            self.right[category] += 1
+        elif len(self.failures[category]) < EXAMPLES_PER_CATEGORY:
+            self.failures[category].append(case)
+
+    def check(self, step: int, revision: Revision, old_ids: list[str], new_ids: list[str], issued: set[str]) -> None:
+        present = set(new_ids)
+        old_of_id = {ident: k for k, ident in enumerate(old_ids)}
+        for j, (origin, got) in enumerate(zip(revision.origin, new_ids)):
+            category = _category(origin)
+            expected = old_ids[origin.source] if origin.source is not None else "fresh"
+            ok = got == expected if origin.source is not None else got not in issued
+            got_was = revision.old[old_of_id[got]] if got in old_of_id else None
+            self.record(category, ok, {
+                "revision": step, "new_index": j, "expected": expected, "got": got,
+                "old": revision.old[origin.source] if origin.source is not None else
+                revision.old[origin.like if origin.like is not None else origin.split_from]
+                if (origin.like is not None or origin.split_from is not None) else None,
+                "new": revision.blocks[j], "got_was": got_was})
+        for category, indices in (("deleted", revision.deleted), ("absorbed", revision.absorbed())):
+            for i in indices:
+                self.record(category, old_ids[i] not in present,
+                            {"revision": step, "old_index": i, "old": revision.old[i], "id": old_ids[i]})
+
+    def figures(self) -> dict:
+        per = {c: {"right": self.right[c], "total": self.total[c],
+                   "accuracy": round(100 * self.right[c] / self.total[c], 2) if self.total[c] else None}
+               for c in CATEGORIES}
+        total, right = sum(self.total.values()), sum(self.right.values())
+        overall = 100 * right / total if total else 0.0
+        perfect = all(self.right[c] == self.total[c] for c in MUST_BE_PERFECT)
+        return {"per_category": per, "overall_accuracy": round(overall, 3), "checked": total,
+                "target": "100% kept/edited/moved, >= 99% overall",
+                "met": perfect and overall >= 99.0}
+
+
+def _category(origin) -> str:
+    if origin.kind == "split":
+        return "split" if origin.source is not None else "split-off"
+    if origin.kind == "new" and origin.like is not None:
+        return "lookalike"
+    return origin.kind
+
+
+def tool_time(command: list[str]) -> float:
+    start = time.perf_counter()
+    subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+    return time.perf_counter() - start
+
+
+def load_and_diff(ws, a: int, b: int):
+    return diff_versions(ws.load_version(a), ws.load_version(b))
+
+
+def build_versions(root: Path, seed: int, score: IdScore) -> dict:
+    """Freeze v1 from the composed draft, then one version per scripted revision."""
+    ws = open_workspace(root)
+    text, _report = compose_draft(ws)
+    freeze_times = []
+    version, seconds = timed(freeze, ws, "drafting", "v1: first draft", date="2026-01-05", source=text)
+    freeze_times.append(seconds)
+    rng = random.Random(seed)
+    issued = {b.id for b in version.document.blocks}
+    for step, intensity in enumerate(INTENSITIES, start=2):
+        old_ids = [b.id for b in version.document.blocks]
+        revision = revise([b.source for b in version.document.blocks], intensity, rng)
+        version, seconds = timed(freeze, ws, "consultation", f"v{step}: {intensity} revision",
+                                 date=f"2026-{step:02d}-01", source=revision.markdown())
+        freeze_times.append(seconds)
+        new_ids = [b.id for b in version.document.blocks]
+        if len(new_ids) != len(revision.blocks):
+            raise RuntimeError(f"v{step}: {len(new_ids)} blocks frozen, {len(revision.blocks)} written")
+        score.check(step, revision, old_ids, new_ids, issued)
+        issued |= set(new_ids)
+    return {"freeze_times": freeze_times, "blocks_last": len(version.document.blocks)}
+
+
+def measure(results: dict, seed: int = 0) -> IdScore:
+    with tempfile.TemporaryDirectory(prefix="nhrap-spine-") as tmp:
+        root = generate_workspace(Path(tmp) / "ws", seed=seed)
+        ws = open_workspace(root)
+        (text, _report), draft_seconds = timed(compose_draft, ws)
+        draft_peak = peak_mib(compose_draft, open_workspace(root))
+        score = IdScore()
+        built = build_versions(root, seed, score)
+        ws = open_workspace(root)
+        times = built["freeze_times"]
+
+        spare = Path(tmp) / "copy"
+        shutil.copytree(root, spare)
+        spare_ws = open_workspace(spare)
+        last = spare_ws.load_version("latest")
+        next_text = revise([b.source for b in last.document.blocks], "medium", random.Random(seed + 99)).markdown()
+        freeze_peak = peak_mib(freeze, spare_ws, "consultation", "memory run", date="2026-12-01", source=next_text)
+
+        first, last_number = 1, ws.version_numbers()[-1]
+        _diff, far_seconds = timed(load_and_diff, ws, first, last_number)
+        compare_only = timed(diff_versions, ws.load_version(first), ws.load_version(last_number))[1]
+        adjacent = [timed(load_and_diff, ws, n, n + 1)[1] for n in range(1, last_number)]
+        diff_peak = peak_mib(load_and_diff, ws, first, last_number)
+        a_path, b_path = (str(ws.version_paths(n)[0]) for n in (first, last_number))
+        gnu = tool_time(["diff", a_path, b_path])
+        git = tool_time(["git", "diff", "--no-index", "--word-diff", a_path, b_path])
+
+    words = len(text.split())
+    results["spine.draft"] = {
+        "seconds": round(draft_seconds, 3), "peak_mib": round(draft_peak, 1), "blocks": text.count("\n\n") + 1,
+        "words": words,
+    }
+    results["spine.freeze"] = {
+        "versions": len(times), "mean_seconds": round(statistics.mean(times), 3), "max_seconds": round(max(times), 3),
+        "first_seconds": round(times[0], 3), "peak_mib": round(freeze_peak, 1), "blocks": built["blocks_last"],
+        "target_seconds": FREEZE_TARGET, "met": max(times) <= FREEZE_TARGET,
+    }
+    results["spine.diff"] = {
+        "v1_v12_seconds": round(far_seconds, 3), "v1_v12_compare_only_seconds": round(compare_only, 3),
+        "adjacent_mean_seconds": round(statistics.mean(adjacent), 3), "adjacent_max_seconds": round(max(adjacent), 3),
+        "peak_mib": round(diff_peak, 1), "gnu_diff_seconds": round(gnu, 4), "git_word_diff_seconds": round(git, 4),
+        "ratio_vs_gnu_diff": round(far_seconds / gnu, 1) if gnu else None,
+        "ratio_vs_git_word_diff": round(far_seconds / git, 1) if git else None,
+        "target_seconds": DIFF_TARGET, "met": max(far_seconds, max(adjacent)) <= DIFF_TARGET,
+    }
+    results["spine.ids"] = score.figures()
+    results["spine.process"] = {"max_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)}
+    return score
+
+
+def run(results: dict) -> None:
+    measure(results)
+
+
+def main() -> int:
+    import json
+    results: dict = {}
+    score = measure(results)
+    print(json.dumps(results, indent=2, ensure_ascii=False))
+    for category, cases in score.failures.items():
+        print(f"\n== failing {category}: {score.total[category] - score.right[category]} of {score.total[category]}")
+        for case in cases:
+            print(json.dumps(case, ensure_ascii=False, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,215 @@
+"""`nhrap check style`: wordy and vague phrases, undefined abbreviations, repeated words, long sentences.
+
+Rules live in the workspace's glossary/style-en.yaml and style-zh.yaml
+(the packaged starter files when a workspace has none). A block is checked
+with the Chinese rules when most of its letters are Chinese, else with the
+English ones, so English renderings inside a Chinese plan are left alone.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Optional
+
+from ..errors import UserError
+from ..fileio import load_yaml
+from ..model import Document, Finding
+from ..readers.termbase import DATA_DIR, glossary_dir_of
+from .terms import CJK, ChineseMatcher, EnglishMatcher, Form, jieba_tokenizer
+
+PHRASE_KINDS = ("paragraph", "list_item", "quote", "heading", "footnote")
+SENTENCE_KINDS = ("paragraph", "list_item", "quote", "footnote")
+SEVERITIES = ("error", "warning", "info")
+MEASURE = {
+    "en": re.compile(r"\d|per ?cent|percent", re.I),
+    "zh": re.compile(r"\d|％|%|百分之|[一二三四五六七八九十百千万亿两]+[个项所家万亿倍成]|[0-9一二三四五六七八九〇零]{4}年"),
+}
+SENTENCE_END = {"en": re.compile(r"(?<=[.!?;])\s+(?=[A-Z(\"“])"), "zh": re.compile(r"(?<=[。！？；])")}
+ABBREVIATION = re.compile(r"(?<![\w-])([A-Z][A-Z0-9&]*[A-Z](?:-\d+)?)s?(?![\w-])")
+ROMAN = re.compile(r"^[IVXLC]+$")
+REPEATED_EN = re.compile(r"\b(\w+)\s+\1\b", re.I)
+
+
+@dataclass
+class StyleRule:
+    rule: str
+    phrases: list[str]
+    suggestion: str
+    message: str = ""
+    unless: str = ""
+    severity: str = "warning"
+
+
+@dataclass
+class StyleRules:
+    language: str
+    rules: list[StyleRule]
+    max_sentence: int
+    abbreviations: set[str] = field(default_factory=set)
+    repeated_exceptions: set[str] = field(default_factory=set)
+    digest: str = ""
+
+
+def style_file(ws: Any, language: str) -> Path:
+    """The workspace's rule file, or the packaged starter when the workspace has none."""
+    path = glossary_dir_of(ws) / f"style-{language}.yaml"
+    return path if path.is_file() else DATA_DIR / f"style-{language}.yaml"
+
+
+def read_style_rules(path: Path, language: str) -> StyleRules:
+    data = load_yaml(path)
+    if not isinstance(data, dict) or not isinstance(data.get("rules"), list):
+        raise UserError("a style file needs `rules:` (a list)", path, 1)
+    rules = [_read_rule(item, path) for item in data["rules"]]
+    limit_key = "max_sentence_words" if language == "en" else "max_sentence_chars"
+    limit = data.get(limit_key, 45 if language == "en" else 120)
+    if not isinstance(limit, int) or limit < 1:
+        raise UserError(f"{limit_key} must be a positive whole number", path, getattr(data, "line", 1))
+    return StyleRules(language, rules, limit, set(map(str, data.get("abbreviations", []) or [])),
+                      set(map(str, data.get("repeated_word_exceptions", []) or [])),
+                      hashlib.sha256(path.read_bytes()).hexdigest()[:16])
+
+
+def _read_rule(item: Any, path: Path) -> StyleRule:
+    line = getattr(item, "line", 0)
+    if not isinstance(item, dict):
+        raise UserError("a style rule must be a mapping {rule, phrase(s), suggestion}", path, line)
+    phrases = item.get("phrases", [item["phrase"]] if "phrase" in item else [])
+    if not phrases or not all(isinstance(p, str) and p.strip() for p in phrases):
+        raise UserError("style rule without `phrase` or `phrases`", path, line)
+    if not item.get("rule") or not isinstance(item.get("suggestion"), str):
+        raise UserError(f"style rule for '{phrases[0]}' needs `rule` and `suggestion`", path, line)
+    if item.get("unless", "") not in ("", "measure"):
+        raise UserError(f"style rule for '{phrases[0]}': unless must be 'measure'", path, line)
+    if item.get("severity", "warning") not in SEVERITIES:
+        raise UserError(f"style rule for '{phrases[0]}': severity must be one of {', '.join(SEVERITIES)}", path, line)
+    return StyleRule(str(item["rule"]), [p.strip() for p in phrases], item["suggestion"], str(item.get("message", "")),
+                     item.get("unless", ""), item.get("severity", "warning"))
+
+
+class StyleChecker:
+    def __init__(self, ws: Any):
+        self.rules = {lang: read_style_rules(style_file(ws, lang), lang) for lang in ("en", "zh")}
+        build = getattr(ws, "build_dir", None)
+        cache = Path(build) / "cache" if build else None
+        self.matchers = {
+            "en": EnglishMatcher(self._forms("en"), cache, "style-" + self.rules["en"].digest),
+            "zh": ChineseMatcher(self._forms("zh")),
+        }
+
+    def _forms(self, language: str) -> list[tuple[str, Form]]:
+        return [(phrase, Form(str(index), phrase, language, "admitted"))
+                for index, rule in enumerate(self.rules[language].rules) for phrase in rule.phrases]
+
+    def check(self, document: Document) -> list[Finding]:
+        findings: list[Finding] = []
+        defined = _defined_abbreviations(document)
+        reported: set[str] = set()
+        for block in document.blocks:
+            if not block.text or block.kind not in PHRASE_KINDS:
+                continue
+            language = "zh" if _mostly_chinese(block.text) else "en"
+            found = self._phrases(block.text, language)
+            if block.kind in SENTENCE_KINDS:
+                found += self._long_sentences(block.text, language)
+            found += self._repeated(block.text, language)
+            found += self._abbreviations(block, defined, reported)
+            for rule, message, text, start, suggestion, severity in found:
+                findings.append(Finding(check="style", rule=rule, message=message, para=block.id,
+                                        line=block.line + _line_offset(block.source, text), text=text,
+                                        suggestion=suggestion, severity=severity, file=document.path))
+        return findings
+
+    def _phrases(self, text: str, language: str) -> list[tuple]:
+        rules = self.rules[language].rules
+        result = []
+        for match in self.matchers[language].find(text):
+            rule = rules[int(match.concept)]
+            if rule.unless == "measure" and MEASURE[language].search(_sentence_at(text, match.start, language)):
+                continue
+            message = rule.message or _default_message(rule.rule, match.text, language)
+            result.append((rule.rule, message, match.text, match.start, rule.suggestion, rule.severity))
+        return result
+
+    def _long_sentences(self, text: str, language: str) -> list[tuple]:
+        limit = self.rules[language].max_sentence
+        result = []
+        for start, sentence in _sentences(text, language):
+            size = len(sentence.split()) if language == "en" else len(CJK.findall(sentence))
+            if size > limit:
+                unit = "words" if language == "en" else "characters"
+                result.append(("long-sentence", f"sentence of {size} {unit} (limit {limit})",
+                               sentence.strip()[:60], start, "split it into shorter sentences", "info"))
+        return result
+
+    def _repeated(self, text: str, language: str) -> list[tuple]:
+        """The same word twice in a row: 'the the'; in Chinese, the same jieba word twice (的的, 进一步进一步)."""
+        exceptions = self.rules[language].repeated_exceptions
+        if language == "en":
+            pairs = [(m.group(1), m.group(0), m.start()) for m in REPEATED_EN.finditer(text)]
+        else:
+            words = list(jieba_tokenizer().tokenize(text, HMM=False))
+            pairs = [(w, text[s:e2], s) for (w, s, _), (w2, _, e2) in zip(words, words[1:])
+                     if w == w2 and CJK.search(w)]
+        return [("repeated-word", f"'{word}' is written twice", written, start, word, "warning")
+                for word, written, start in pairs
+                if not (written in exceptions or word.lower() in exceptions or word.isdigit())]
+
+    def _abbreviations(self, block: Any, defined: dict[str, tuple[int, int]], reported: set[str]) -> list[tuple]:
+        """The first use of an abbreviation must come with its definition: 'Full Name (ABBR)'."""
+        known = self.rules["en"].abbreviations
+        result = []
+        for match in ABBREVIATION.finditer(block.text):
+            abbr = match.group(1)
+            if abbr in known or abbr in reported or ROMAN.match(abbr) or len(abbr) > 10:
+                continue
+            reported.add(abbr)
+            where = defined.get(abbr)
+            here = (block.line, match.start())
+            if where is not None and where <= here:
+                continue
+            later = " (it is defined later: move the definition to the first use)" if where else ""
+            result.append(("abbreviation", f"'{abbr}' is not defined at its first use{later}", abbr, match.start(),
+                           f"write the full name followed by ({abbr}) at its first use", "warning"))
+        return result
+
+
+def _defined_abbreviations(document: Document) -> dict[str, tuple[int, int]]:
+    """Where each abbreviation is defined, as '(ABBR)' after its full name: (line, offset)."""
+    defined: dict[str, tuple[int, int]] = {}
+    for block in document.blocks:
+        for match in re.finditer(r"[(（]\s*([A-Z][A-Z0-9&]*[A-Z](?:-\d+)?)s?\s*[)）]", block.text):
+            defined.setdefault(match.group(1), (block.line, match.start()))
+    return defined
+
+
+def _mostly_chinese(text: str) -> bool:
+    letters = sum(ch.isalpha() for ch in text)
+    return bool(letters) and len(CJK.findall(text)) * 2 > letters
+
+
+def _sentences(text: str, language: str) -> list[tuple[int, str]]:
+    """(offset, sentence) for each sentence of a block's text."""
+    cuts = [0, *(m.end() for m in SENTENCE_END[language].finditer(text)), len(text)]
+    return [(start, text[start:end]) for start, end in zip(cuts, cuts[1:]) if text[start:end].strip()]
+
+
+def _sentence_at(text: str, offset: int, language: str) -> str:
+    return next((s for start, s in _sentences(text, language) if start <= offset < start + len(s)), text)
+
+
+def _line_offset(source: str, text: str) -> int:
+    index = source.find(text.split()[0]) if text.split() else -1
+    return source.count("\n", 0, index) if index > 0 else 0
+
+
+def _default_message(rule: str, text: str, language: str) -> str:
+    if language == "zh":
+        return {"wordy": f"“{text}”可删或可简", "vague": f"“{text}”含义不确定"}.get(rule, f"“{text}”")
+    return {"wordy": f"'{text}' is wordy", "vague": f"'{text}' is vague"}.get(rule, f"'{text}'")
+
+
+def check_style(ws: Any, document: Document, checker: Optional[StyleChecker] = None) -> list[Finding]:
+    return (checker or StyleChecker(ws)).check(document)

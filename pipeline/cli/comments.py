@@ -1,0 +1,272 @@
+"""Consultation comments: harvest, import, add, list, respond, matrix, stats, report."""
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from ..errors import UserError
+from ..workspace import open_workspace
+from .common import add_json, console, error_console, print_json
+
+
+def register(commands) -> None:
+    p = commands.add_parser("comments", help="consultation comments: harvest, respond, matrix, statistics",
+                            description="Comments and amendments from consultation rounds, anchored on paragraphs.")
+    sub = p.add_subparsers(dest="comments_command", metavar="ACTION")
+    p.set_defaults(handler=lambda args: (p.print_help(), 0)[1])
+
+    h = sub.add_parser("harvest", help="read reviewers' returned .docx files", description=
+                       "Harvest Word comments, replies and tracked changes from returned consultation drafts. "
+                       "FILES may be .docx files or folders; without --org each file is named <org-id>[-anything].docx.")
+    h.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    h.add_argument("--org", help="organisation id for every file (default: from each file name)")
+    _round_version(h)
+    h.add_argument("--type", default="substantive", help="comment type given to harvested notes (default: substantive)")
+    add_json(h)
+    h.set_defaults(handler=cmd_harvest)
+
+    i = sub.add_parser("import", help="import a comment matrix spreadsheet (.xlsx or .csv)", description=
+                       "Columns are found by header: No., paragraph, organisation, type, comment, proposed change "
+                       "(optionally quote, author, date, response, status).")
+    i.add_argument("file", type=Path)
+    i.add_argument("--org", help="organisation id for rows without an organisation column")
+    _round_version(i)
+    add_json(i)
+    i.set_defaults(handler=cmd_import)
+
+    a = sub.add_parser("add", help="add one comment from the command line")
+    a.add_argument("--para", help="paragraph id (p0012); omit for a comment on the whole draft")
+    a.add_argument("--quote", default="", help="the exact text commented on, inside the paragraph")
+    a.add_argument("--org", required=True, help="organisation id")
+    a.add_argument("--body", required=True, help="the comment")
+    a.add_argument("--proposed", help="proposed new text for the quote (makes it an amendment)")
+    a.add_argument("--type", default="substantive", help="general | substantive | editorial")
+    a.add_argument("--kind", choices=("comment", "amendment", "question"), help="default: from --proposed / a '?'")
+    a.add_argument("--author", default="")
+    a.add_argument("--date", default="", help="ISO date (default: the commented version's date)")
+    _round_version(a)
+    add_json(a)
+    a.set_defaults(handler=cmd_add)
+
+    lst = sub.add_parser("list", help="list comments with where they stand")
+    lst.add_argument("--round", type=int)
+    lst.add_argument("--status", help="only this status")
+    lst.add_argument("--org", help="only this organisation")
+    lst.add_argument("--anchor", choices=("anchored", "moved", "changed", "orphaned"), help="only this anchor state")
+    add_json(lst)
+    lst.set_defaults(handler=cmd_list)
+
+    r = sub.add_parser("respond", help="record the panel's disposition of a comment", description=
+                       "Give a status and response to one comment, or (--from) to every row of a returned matrix.")
+    r.add_argument("id", nargs="?", help="comment id")
+    r.add_argument("--status", help="open | accepted | accepted-with-modification | not-accepted | noted | withdrawn")
+    r.add_argument("--response", help="the panel's response")
+    r.add_argument("--resolved-in", type=int, help="version where it was resolved (default: latest)")
+    r.add_argument("--from", dest="source", type=Path, metavar="MATRIX.xlsx", help="bulk responses from a matrix")
+    r.add_argument("--by", default="", help="who answered")
+    add_json(r)
+    r.set_defaults(handler=cmd_respond)
+
+    m = sub.add_parser("matrix", help="write the comment matrix (.docx or .xlsx)")
+    m.add_argument("--round", type=int, help="one round (default: all)")
+    m.add_argument("-o", "--output", type=Path, required=True, metavar="FILE.docx|FILE.xlsx")
+    m.set_defaults(handler=cmd_matrix)
+
+    s = sub.add_parser("stats", help="comments by round, category, chapter, type and status")
+    s.add_argument("--round", type=int)
+    add_json(s)
+    s.set_defaults(handler=cmd_stats)
+
+    rep = sub.add_parser("report", help="write a round report (.docx with a chart)")
+    rep.add_argument("--round", type=int, help="one round (default: all)")
+    rep.add_argument("-o", "--output", type=Path, required=True, metavar="FILE.docx")
+    rep.set_defaults(handler=cmd_report)
+
+
+def _round_version(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--round", type=int, help="consultation round (default: the latest round, else 1)")
+    parser.add_argument("--version", default="latest", help="version the reviewers commented on (default: latest)")
+
+
+def _context(args):
+    from ..comments import latest_round
+    ws = open_workspace(args.workspace)
+    version = ws.load_version(args.version)
+    return ws, version, args.round or latest_round(ws)
+
+
+def _record(comment) -> dict:
+    return {"id": comment.id, "para": comment.anchor.para, "quote": comment.anchor.quote, "author": comment.author,
+            "kind": comment.kind, "body": comment.body, "proposed": comment.proposed}
+
+
+def cmd_harvest(args: argparse.Namespace) -> int:
+    from .. import comments as store
+    ws, version, round_number = _context(args)
+    comment_type = store.normal_type(args.type)
+    member = store.organisation(ws.plan, args.org) if args.org else None
+    paths = store.harvest_paths(args.files)
+    if not paths:
+        raise UserError("no .docx files found", args.files[0])
+    records, failed = [], 0
+    out, err = console(), error_console()
+    for path in paths:
+        try:
+            org = member or store.org_from_filename(ws.plan, path)
+            intake = store.harvest_file(ws, path, org, round_number, version, comment_type)
+        except UserError as error:
+            failed += 1
+            err.print(f"nhrap: {error} (nothing stored from this file)", markup=False)
+            continue
+        records += [_record(c) for c in intake.comments]
+        for warning in intake.warnings:
+            err.print(f"{path.name}: warning: {warning}", markup=False)
+        if not args.json:
+            kinds = {k: sum(c.kind == k for c in intake.comments) for k in ("comment", "amendment", "question")}
+            replies = sum(bool(c.reply_to) for c in intake.comments)
+            out.print(f"{path.name} ({intake.org}): {kinds['comment']} comments, {kinds['question']} questions, "
+                      f"{kinds['amendment']} amendments, {replies} replies — {len(intake.added)} new, "
+                      f"{len(intake.present)} already stored", markup=False)
+    if args.json:
+        print_json(records)
+    return 2 if failed else 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from .. import comments as store
+    ws, version, round_number = _context(args)
+    member = store.organisation(ws.plan, args.org) if args.org else None
+    intake = store.import_matrix(ws, args.file, round_number, version, member)
+    if args.json:
+        print_json([_record(c) for c in intake.comments])
+    else:
+        console().print(f"{args.file.name}: {len(intake.added)} new comments, {len(intake.present)} already stored "
+                        f"(round {round_number}, {version.name})", markup=False)
+    return 0
+
+
+def cmd_add(args: argparse.Namespace) -> int:
+    from .. import comments as store
+    from ..model import Anchor
+    ws, version, round_number = _context(args)
+    member = store.organisation(ws.plan, args.org)
+    if args.para:
+        anchor = store.anchor_in_version(version, args.para, args.quote)
+    elif args.quote:
+        raise UserError("--quote needs --para (the paragraph it is in)")
+    else:
+        anchor = Anchor(para="", version=version.number)
+    kind = args.kind or ("amendment" if args.proposed else "question" if args.body.rstrip().endswith(("?", "？")) else "comment")
+    comment = store.new_comment(round=round_number, version=version.number, anchor=anchor, member=member,
+                                type=store.normal_type(args.type), kind=kind, body=args.body, proposed=args.proposed,
+                                author=args.author, date=args.date or version.date)
+    added, _present = store.store(ws, [comment])
+    if args.json:
+        print_json(_record(comment))
+    else:
+        console().print(f"{comment.id}: {'added' if added else 'already stored'}", markup=False)
+    return 0
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    from ..comments import load_comments
+    ws = open_workspace(args.workspace)
+    comments = [c for c in load_comments(ws, args.round)
+                if (not args.status or c.disposition.status == args.status) and (not args.org or c.org == args.org)
+                and (not args.anchor or c.anchor.state == args.anchor)]
+    rows = [{"id": c.id, "para": c.anchor.para, "status": c.disposition.status, "anchor": c.anchor.state,
+             "quote": c.anchor.quote, "version": c.anchor.version, "round": c.round, "org": c.org, "type": c.type,
+             "kind": c.kind, "original_quote": c.anchor.original_quote, "replaced_by": c.anchor.replaced_by}
+            for c in comments]
+    if args.json:
+        print_json(rows)
+        return 0
+    from rich.table import Table
+    table = Table("id", "round", "para", "anchor", "org", "type", "status", "quote")
+    for row in rows:
+        quote = row["quote"] if row["anchor"] != "changed" else f"{row['original_quote']} → {row['quote']}"
+        table.add_row(row["id"], str(row["round"]), row["para"] or "—", row["anchor"], row["org"], row["type"],
+                      row["status"], quote[:60])
+    console().print(table)
+    return 0
+
+
+def cmd_respond(args: argparse.Namespace) -> int:
+    from .. import comments as store
+    ws = open_workspace(args.workspace)
+    if args.source:
+        updated = store.respond_from_matrix(ws, args.source, by=args.by)
+    elif args.id and args.status:
+        updated = [store.respond(ws, args.id, args.status, args.response, args.resolved_in, by=args.by)]
+    else:
+        raise UserError("give a comment ID with --status (and --response), or --from MATRIX.xlsx")
+    if args.json:
+        print_json([{"id": c.id, "status": c.disposition.status, "response": c.disposition.response,
+                     "resolved_in": c.disposition.resolved_in} for c in updated])
+    else:
+        console().print(f"{len(updated)} comment(s) updated", markup=False)
+    return 0
+
+
+def _output_date(ws) -> str:
+    numbers = ws.version_numbers()
+    return ws.load_version(numbers[-1]).date if numbers else ""
+
+
+def cmd_matrix(args: argparse.Namespace) -> int:
+    from ..comments import load_comments, matrix_table
+    ws = open_workspace(args.workspace)
+    table = matrix_table(ws, load_comments(ws, args.round))
+    suffix = args.output.suffix.lower()
+    title = f"{ws.plan.title}: comments" + (f", round {args.round}" if args.round else "")
+    if suffix == ".docx":
+        from ..writers.docx_matrix import write_docx_matrix
+        write_docx_matrix(table, args.output, title=title, date=_output_date(ws), language=ws.plan.language)
+    elif suffix == ".xlsx":
+        from ..writers.xlsx_matrix import write_xlsx_matrix
+        write_xlsx_matrix(table, args.output, title=title, date=_output_date(ws))
+    else:
+        raise UserError("the matrix is written as .docx or .xlsx", args.output)
+    console().print(f"wrote {args.output} ({len(table.rows)} comments)", markup=False)
+    return 0
+
+
+def _stats(ws, round_number):
+    from ..comments import load_comments
+    from ..stats import chapter_lookup, comment_stats
+    comments = load_comments(ws, round_number)
+    return comments, comment_stats(comments, chapter_lookup(ws))
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    ws = open_workspace(args.workspace)
+    _comments, stats = _stats(ws, args.round)
+    if args.json:
+        print_json(stats)
+        return 0
+    from rich.table import Table
+    out = console()
+    out.print(f"{stats['total']} comments; " + ", ".join(f"{k}: {v}" for k, v in stats["by_status"].items()))
+    for key in ("by_round", "by_category", "by_chapter", "by_type"):
+        table = Table(key.replace("by_", ""), "total", "accepted", "modified", "not accepted", "noted", "open", "share",
+                      title=key.replace("_", " "))
+        for name, f in stats[key].items():
+            share = "—" if f["accepted_share"] is None else f"{f['accepted_share']:.0%}"
+            table.add_row(name, str(f["total"]), str(f["accepted"]), str(f["accepted-with-modification"]),
+                          str(f["not-accepted"]), str(f["noted"]), str(f["open"]), share)
+        out.print(table)
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from ..comments import unanswered_substantive
+    from ..writers.docx_report import labels_for, write_round_report
+    ws = open_workspace(args.workspace)
+    comments, stats = _stats(ws, args.round)
+    ids = {c.id for c in comments}
+    waiting = [c for c in unanswered_substantive(ws) if c.id in ids]
+    title = f"{ws.plan.title}: consultation" + (f" round {args.round}" if args.round else "") + " report"
+    write_round_report(stats, waiting, args.output, title=title, date=_output_date(ws), language=ws.plan.language,
+                       labels=labels_for(ws.plan))
+    console().print(f"wrote {args.output}", markup=False)
+    return 0

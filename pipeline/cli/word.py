@@ -1,0 +1,207 @@
+"""Word output: render (consultation draft, final document), redline, styles."""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+from pathlib import Path
+from typing import Optional
+
+from ..errors import UserError
+from .common import add_json, console, print_json
+
+MODES = ("consultation", "final")
+
+
+def register(commands) -> None:
+    p = commands.add_parser("render", help="render a version, the working draft or a Markdown file to Word",
+                            description="Render VERSION (3, v3, latest), FILE.md, or (no argument) the working "
+                                        "draft to .docx: a consultation draft with numbered, bookmarked paragraphs "
+                                        "and line numbers, or the clean final document with contents and annexes.")
+    p.add_argument("source", nargs="?", metavar="VERSION|FILE.md", help="default: the working draft")
+    p.add_argument("--mode", choices=MODES, default="consultation", help="document kind (default: consultation)")
+    p.add_argument("-o", "--output", type=Path, metavar="FILE.docx", help="default: build/<name>-<mode>.docx")
+    p.add_argument("--profile", help="Word profile (en, zh); default: `profile` in plan.yaml")
+    p.add_argument("--with-findings", action="store_true",
+                   help="run the examination checks and attach each finding as a Word comment on its paragraph")
+    p.add_argument("--toc-pages", choices=("libreoffice", "estimate", "none"), default="libreoffice",
+                   help="final mode: how TOC page numbers are found (LibreOffice layout, character-count estimate, or left out)")
+    add_json(p)
+    p.set_defaults(handler=cmd_render)
+
+    p = commands.add_parser("redline", help="version A → B as Word tracked changes",
+                            description="Write a .docx of version B in which every difference from version A is a "
+                                        "tracked change (insertions and deletions, word by word) with author and date.")
+    p.add_argument("a", help="older version (1, v1)")
+    p.add_argument("b", nargs="?", default="latest", help="newer version (default: latest)")
+    p.add_argument("-o", "--output", type=Path, metavar="FILE.docx", help="default: build/redline-vA-vB.docx")
+    p.add_argument("--author", default="nhrap", help="author of the tracked changes (default: nhrap)")
+    p.add_argument("--profile", help="Word profile (en, zh); default: `profile` in plan.yaml")
+    add_json(p)
+    p.set_defaults(handler=cmd_redline)
+
+    p = commands.add_parser("styles", help="write the reference .docx files that define the look of Word output",
+                            description="Write reference-<profile>.docx for each profile into DIR (usually styles/). "
+                                        "Restyle them in Word; render uses the workspace's copy when present.")
+    p.add_argument("--write", type=Path, metavar="DIR", required=True, help="folder to write into")
+    p.add_argument("--profile", action="append", help="only this profile (repeatable)")
+    add_json(p)
+    p.set_defaults(handler=cmd_styles)
+
+
+def cmd_render(args: argparse.Namespace) -> int:
+    from ..writers import docx_consultation, docx_final, page_numbers
+    ws, inp = _render_input(args)
+    if args.with_findings:
+        inp.findings = _findings(ws, inp.document)
+    if args.mode == "final":
+        inp.glossary = _glossary(ws)
+        finder = {"libreoffice": page_numbers.find_pages, "estimate": _estimate_only, "none": None}[args.toc_pages]
+        result = docx_final.render_final(inp, finder)
+    else:
+        result = docx_consultation.render_consultation(inp)
+    output = args.output or _build_dir(ws, inp) / f"{_stem(inp)}-{args.mode}.docx"
+    return _write(args, output, result, mode=args.mode)
+
+
+def cmd_redline(args: argparse.Namespace) -> int:
+    from ..workspace import open_workspace
+    from ..writers import docx_redline
+    ws = open_workspace(args.workspace)
+    old, new = ws.load_version(args.a), ws.load_version(args.b)
+    inp = _input_for(ws, new.document, _info(new.name, new.date, new.stage, new.number), args.profile, new.path)
+    inp.version.name = f"{old.name} → {new.name}"
+    result = docx_redline.render_redline(inp, old.document, args.author)
+    output = args.output or ws.build_dir / f"redline-{old.name}-{new.name}.docx"
+    return _write(args, output, result, mode="redline")
+
+
+def cmd_styles(args: argparse.Namespace) -> int:
+    from ..writers import profiles, reference_doc
+    names = args.profile or profiles.available()
+    written = reference_doc.write_references(args.write, [profiles.load_profile(n) for n in names])
+    if args.json:
+        print_json({"written": [str(p) for p in written]})
+    else:
+        for path in written:
+            console().print(f"wrote {path}")
+    return 0
+
+
+# -- helpers -----------------------------------------------------------------
+def _render_input(args):
+    """The workspace (or None for a Markdown file outside any workspace) and the RenderInput."""
+    from ..workspace import open_workspace
+    source = args.source
+    is_file = bool(source) and (source.endswith(".md") or Path(source).is_file())
+    try:
+        ws = open_workspace(args.workspace)
+    except UserError:
+        if not is_file:
+            raise
+        return None, _standalone_input(Path(source), args.profile)
+    if is_file:
+        path = Path(source)
+        document = ws.load_document(str(path))
+        info = _info(path.stem, _default_date(ws))
+        return ws, _input_for(ws, document, info, args.profile, str(path), image_dir=path.resolve().parent)
+    if source:
+        version = ws.load_version(source)
+        info = _info(version.name, version.date, version.stage, version.number)
+        return ws, _input_for(ws, version.document, info, args.profile, version.path)
+    from ..writers.profiles import load_profile
+    document = ws.load_document(None)
+    label = load_profile(args.profile or ws.plan.profile).label("working_draft")
+    return ws, _input_for(ws, document, _info(label, _default_date(ws), "drafting"), args.profile, document.path)
+
+
+def _input_for(ws, document, info, profile_name: Optional[str], source_file: str, image_dir: Optional[Path] = None):
+    from ..writers.docx_document import RenderInput
+    from ..writers.profiles import load_profile, reference_path
+    profile = load_profile(profile_name or ws.plan.profile)
+    return RenderInput(document=document, plan=ws.plan, profile=profile,
+                       reference=reference_path(profile, ws.styles_dir), version=info, source_file=str(source_file),
+                       image_dir=image_dir or ws.root, image_root=ws.root)
+
+
+def _standalone_input(path: Path, profile_name: Optional[str]):
+    """A Markdown file outside any workspace renders as with pandoc: title from its first heading."""
+    from ..fileio import read_text
+    from ..model import Plan
+    from ..readers.markdown import read_markdown
+    from ..writers.docx_document import RenderInput
+    from ..writers.profiles import load_profile, reference_path
+    if not path.is_file():
+        raise UserError("no such Markdown file", path)
+    document = read_markdown(read_text(path), path=str(path))
+    profile = load_profile(profile_name or "en")
+    title = next((b.text for b in document.blocks if b.kind == "heading"), path.stem)
+    plan = Plan(title=title, title_zh=title, period_start=0, period_end=0, language=profile.language, profile=profile.name)
+    return RenderInput(document=document, plan=plan, profile=profile, reference=reference_path(profile, None),
+                       version=_info(path.stem, _default_date(None)), source_file=str(path),
+                       image_dir=path.resolve().parent, image_root=path.resolve().parent)
+
+
+def _info(name: str, date: str, stage: str = "", number: Optional[int] = None):
+    from ..writers.docx_document import VersionInfo
+    return VersionInfo(name=name, date=str(date)[:10], stage=stage, number=number)
+
+
+def _default_date(ws) -> str:
+    """A draft's date: the latest version's, else SOURCE_DATE_EPOCH, else today."""
+    if ws is not None and ws.version_numbers():
+        return str(ws.load_version("latest").date)[:10]
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch:
+        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date().isoformat()
+    return dt.date.today().isoformat()
+
+
+def _findings(ws, document):
+    try:
+        from ..checks import run_all
+    except ImportError:
+        raise UserError("--with-findings needs the examination checks (pipeline.checks), not installed") from None
+    if ws is None:
+        raise UserError("--with-findings needs a workspace (glossary and plan)")
+    return run_all(ws, document)
+
+
+def _glossary(ws) -> list:
+    """The term base's concepts for the final annex; none when the workspace has no term entries."""
+    if ws is None or not any((ws.glossary_dir / "terms").glob("*.yaml")):
+        return []
+    from ..readers.termbase import load_termbase
+    return load_termbase(ws)
+
+
+def _estimate_only(data, headings, profile):
+    from ..writers.page_numbers import estimate_pages
+    return estimate_pages(data, headings, profile), "estimate"
+
+
+def _build_dir(ws, inp) -> Path:
+    return ws.build_dir if ws is not None else Path(inp.source_file).resolve().parent
+
+
+def _stem(inp) -> str:
+    return inp.version.name.replace(" ", "-") if inp.version.number is not None else Path(inp.source_file).stem or "draft"
+
+
+def _write(args, output: Path, result, mode: str) -> int:
+    from ..fileio import atomic_write
+    atomic_write(output, result.data)
+    report = {"output": str(output), "mode": mode, "paragraphs": result.paragraphs, "footnotes": result.footnotes,
+              "comments": result.comments, "unplaced_findings": [f.para for f in result.unplaced_findings],
+              "toc_page_numbers": result.page_numbers or None}
+    if args.json:
+        print_json(report)
+        return 0
+    out = console()
+    out.print(f"wrote {output} ({mode}, {result.paragraphs} paragraphs, {result.footnotes} footnotes"
+              + (f", {result.comments} comments" if result.comments else "") + ")")
+    if result.page_numbers == "estimate":
+        out.print("[yellow]contents page numbers are estimates (LibreOffice not available); update the field in Word[/]")
+    if result.unplaced_findings:
+        out.print(f"[yellow]{len(result.unplaced_findings)} findings name no paragraph of this text and were not attached[/]")
+    return 0

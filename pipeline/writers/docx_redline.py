@@ -1,0 +1,69 @@
+"""Redline of version A → B as Word tracked changes a reviewer can accept or reject.
+
+Blocks are matched by paragraph id (ids are stable across versions):
+- same id, same text: plain;
+- same id, edited: a word-level diff (pipeline.textdiff.word_diff) inside each
+  paragraph or table cell when the block kept its kind and shape (same number
+  of cells/paragraphs); otherwise, and for code, the old block is deleted and
+  the new one inserted whole;
+- id only in B: inserted paragraph (runs and paragraph mark in w:ins);
+- id only in A: deleted paragraph, placed after the nearest preceding block
+  that survives (runs and paragraph mark in w:del).
+Moved paragraphs appear at their new place (edits inside them still tracked).
+Accepting all changes gives B's text; rejecting all gives A's.
+"""
+from __future__ import annotations
+
+from ..model import Block, Document
+from . import docx_package, ooxml
+from .docx_body import Entry, Tracking, block_inlines
+from .docx_document import (RenderInput, RenderResult, build_body, finish, iso_datetime, page_footers,
+                            plan_title, section_template)
+
+
+
+def redline_entries(old: Document, new: Document) -> list[Entry]:
+    """B's blocks in order, with A's deleted blocks slotted in after their surviving predecessor."""
+    old_by_id = old.by_id()
+    new_ids = {b.id for b in new.blocks}
+    deleted_after: dict[str, list[Block]] = {}
+    anchor = ""
+    for block in old.blocks:
+        if block.id in new_ids:
+            anchor = block.id
+        else:
+            deleted_after.setdefault(anchor, []).append(block)
+    entries = [Entry(b, "deleted") for b in deleted_after.get("", [])]
+    for block in new.blocks:
+        previous = old_by_id.get(block.id)
+        if previous is None:
+            entries.append(Entry(block, "inserted"))
+        elif previous.source == block.source:
+            entries.append(Entry(block))
+        elif _same_shape(previous, block):
+            entries.append(Entry(block, "edited", previous))
+        else:
+            entries.extend([Entry(previous, "deleted"), Entry(block, "inserted")])
+        entries.extend(Entry(b, "deleted") for b in deleted_after.get(block.id, []))
+    return entries
+
+
+def render_redline(inp: RenderInput, old: Document, author: str) -> RenderResult:
+    """`inp.document` is version B; `old` is version A; changes dated from B's metadata."""
+    docx = docx_package.open_reference(inp.reference)
+    ids = ooxml.Ids()
+    tracking = Tracking(author=author, date=iso_datetime(inp.version.date))
+    body = build_body(docx, inp, ids, redline_entries(old, inp.document), paragraph_ids=False, tracking=tracking)
+    sect_pr = section_template(docx)
+    header = f"{plan_title(inp.plan, inp.profile.language)} · {inp.version.name}"
+    docx_package.add_header_footer(docx, sect_pr, "header", "default",
+                                   [ooxml.paragraph("Header", [ooxml.run(header)], jc="right")])
+    page_footers(docx, sect_pr, inp.profile.page_numbers.get("consultation", "{PAGE}"), False)
+    return finish(docx, inp, body, body.children, sect_pr, ids, subject=f"Redline {inp.version.name}")
+
+
+def _same_shape(old: Block, new: Block) -> bool:
+    """Diffable word by word: same kind, same heading level, same count of paragraphs or cells."""
+    if old.kind != new.kind or old.kind in ("code", "rule") or old.level != new.level:
+        return False
+    return len(block_inlines(old)) == len(block_inlines(new)) > 0

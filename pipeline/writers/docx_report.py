@@ -1,0 +1,111 @@
+"""The round report: figures and a chart of comments and acceptance by category and chapter."""
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Optional
+
+from . import docx_package
+
+CJK_FONTS = ["Noto Sans CJK SC", "Noto Serif CJK SC", "AR PL UKai CN", "DejaVu Sans"]
+
+
+def chart_png(stats: dict, labels: dict[str, str]) -> bytes:
+    """Two bar charts (by category, by chapter): comments received and accepted. Fixed metadata: same bytes."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+    import matplotlib
+    matplotlib.rcParams["font.family"] = "sans-serif"
+    matplotlib.rcParams["font.sans-serif"] = CJK_FONTS
+    matplotlib.rcParams["svg.hashsalt"] = "nhrap"
+    figure = Figure(figsize=(9, 6.5), dpi=100)
+    FigureCanvasAgg(figure)
+    for row, key in enumerate(("by_category", "by_chapter")):
+        axes = figure.add_subplot(2, 1, row + 1)
+        groups = stats[key]
+        names = list(groups)
+        totals = [groups[n]["total"] for n in names]
+        accepted = [groups[n]["accepted"] + groups[n]["accepted-with-modification"] for n in names]
+        positions = range(len(names))
+        axes.bar([p - 0.2 for p in positions], totals, width=0.4, label=labels["received"], color="#4472c4")
+        axes.bar([p + 0.2 for p in positions], accepted, width=0.4, label=labels["accepted"], color="#70ad47")
+        axes.set_xticks(list(positions))
+        axes.set_xticklabels([labels.get(n, n) for n in names], rotation=20, ha="right", fontsize=8)
+        axes.set_title(labels[key], fontsize=10)
+        axes.legend(fontsize=8)
+    figure.tight_layout()
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", metadata={"Software": None})
+    return buffer.getvalue()
+
+
+def _table(document, headers: list[str], rows: list[list[str]]) -> None:
+    grid = document.add_table(rows=1, cols=len(headers))
+    grid.style = "Table Grid"
+    for cell, text in zip(grid.rows[0].cells, headers):
+        cell.text = text
+        cell.paragraphs[0].runs[0].bold = True
+    for row in rows:
+        for cell, text in zip(grid.add_row().cells, row):
+            cell.text = text
+
+
+def _group_rows(groups: dict, labels: dict[str, str]) -> list[list[str]]:
+    rows = []
+    for name, figures in groups.items():
+        share = figures["accepted_share"]
+        rows.append([labels.get(name, name), str(figures["total"]),
+                     str(figures["accepted"] + figures["accepted-with-modification"]), str(figures["not-accepted"]),
+                     str(figures["noted"]), str(figures["open"]), "—" if share is None else f"{share:.0%}"])
+    return rows
+
+
+def write_round_report(stats: dict, unanswered: list, path: Optional[Path], *, title: str, date: str,
+                       language: str, labels: dict[str, str]) -> bytes:
+    """A .docx: summary, the chart, tables by category and chapter, unanswered substantive comments."""
+    import docx
+    from docx.shared import Mm
+    document = docx.Document()
+    document.add_heading(title, level=1)
+    statuses = ", ".join(f"{labels.get(k, k)}: {v}" for k, v in stats["by_status"].items())
+    document.add_paragraph(f"{labels['total']}: {stats['total']}. {statuses}.")
+    document.add_picture(io.BytesIO(chart_png(stats, labels)), width=Mm(160))
+    headers = [labels["group"], labels["received"], labels["accepted"], labels["not-accepted"], labels["noted"],
+               labels["open"], labels["share"]]
+    for key in ("by_category", "by_chapter", "by_type"):
+        document.add_heading(labels[key], level=2)
+        _table(document, headers, _group_rows(stats[key], labels))
+    document.add_heading(labels["unanswered"], level=2)
+    if not unanswered:
+        document.add_paragraph(labels["none"])
+    for comment in unanswered:
+        document.add_paragraph(f"{comment.id} — {comment.org}, {comment.anchor.para or '—'}: {comment.body}",
+                               style="List Bullet")
+    docx_package.set_core_properties(document, title=title, subject="Consultation round report", date=date,
+                                     author="nhrap", language=language)
+    return docx_package.save(document, path)
+
+
+TEXT = {
+    "en": {"received": "Comments", "accepted": "Accepted", "by_category": "By organisation category",
+           "by_chapter": "By chapter", "by_type": "By type", "total": "Comments received", "group": "Group",
+           "not-accepted": "Not accepted", "noted": "Noted", "open": "Open", "share": "Acceptance",
+           "unanswered": "Substantive comments awaiting a response", "none": "None.",
+           "accepted-with-modification": "Accepted with modification", "withdrawn": "Withdrawn",
+           "(general)": "Whole draft"},
+    "zh": {"received": "意见数", "accepted": "采纳", "by_category": "按单位类别", "by_chapter": "按章",
+           "by_type": "按意见类型", "total": "收到意见", "group": "类别", "not-accepted": "不采纳", "noted": "备注",
+           "open": "待处理", "share": "采纳率", "unanswered": "尚未答复的实质性意见", "none": "无。",
+           "accepted-with-modification": "部分采纳", "withdrawn": "撤回", "(general)": "全文",
+           "general": "一般性", "substantive": "实质性", "editorial": "文字性"},
+}
+
+
+def labels_for(plan) -> dict[str, str]:
+    """Report wording in the plan language, with category and chapter names."""
+    from ..model import CATEGORY_NAMES, CATEGORY_NAMES_ZH
+    language = "zh" if plan.language == "zh" else "en"
+    labels = dict(TEXT[language])
+    labels.update(CATEGORY_NAMES_ZH if language == "zh" else CATEGORY_NAMES)
+    labels.update({c.id: c.title for c in plan.chapters})
+    return labels
