@@ -25,7 +25,10 @@ Intensities, per 100 editable blocks (paragraphs and top-level list items), from
   one word; a rewrite replaces one whole sentence with a new one. A block never loses more than
   about a third of its text this way, so it stays recognisably the same paragraph.
 - Half the inserted paragraphs are lookalikes: a near-copy (a few words changed, maybe one
-  sentence) of an untouched paragraph, placed right next to it. The rest are new text.
+  sentence; never identical) of an untouched paragraph, placed right next to it. The rest are
+  new text.
+- No edit makes a block read exactly like another block of version N (that would make the truth
+  ambiguous: any aligner would, rightly, match the identical text).
 - A split cuts a paragraph of two or more sentences at a sentence boundary; a merge joins a
   paragraph with the paragraph after it. Moved paragraphs land at least 6 blocks away.
 - Renumbering (medium, heavy): ordered list markers (`1.`, `2.` …) and paragraph numbers
@@ -267,6 +270,7 @@ class _Reviser:
             anchor = _HEADING.match(source).group(1) if kind == "heading" else None
             section = anchor or section
             self.items.append(_Item([(source, i, 0)], kind, section, source=i))
+        self.old_texts = set(blocks)
         self.used: set[int] = set()
         self.deleted: set[int] = set()
 
@@ -339,7 +343,8 @@ class _Reviser:
                 item = self.items[i]
                 before = list(item.segments)
                 if action(item):
-                    if item.changed_share(len(self.old[i])) > MAX_CHANGED:
+                    # too much changed, or the block now reads exactly like another old block
+                    if item.changed_share(len(self.old[i])) > MAX_CHANGED or item.text in self.old_texts:
                         item.segments = before
                         continue
                     item.origin = "edited"
@@ -370,7 +375,12 @@ class _Reviser:
         merged.segments = _normalise(merged.segments)
         return merged
 
-    def lookalike(self, i: int) -> _Item:
+    def lookalike_source(self, i: int) -> bool:
+        """A paragraph worth copying: long enough, with words the editor can change."""
+        text = self.old[i]
+        return len(text) >= 100 and len(self._words(text)) >= 4
+
+    def lookalike(self, i: int) -> Optional[_Item]:
         # marked as copied text (old index -1) so the word editor may touch it, then made all new
         copy = _Item([(self.old[i], -1, 0)], "paragraph", self.items[i].section, origin="new", like=i)
         changes = max(2, len(self.old[i].split()) // 12)
@@ -379,7 +389,7 @@ class _Reviser:
         if len(sentences(copy.text)) >= 3 and self.rng.random() < 0.5:
             self.rewrite_sentence(copy)
         copy.segments = [(copy.text, None, 0)]
-        return copy
+        return copy if copy.text not in self.old_texts else None
 
     def fresh(self, section: str) -> _Item:
         words = self.rng.randint(20, 80)
@@ -405,7 +415,7 @@ class _Reviser:
         splittable = [i for i in self.free("paragraph") if len(sentences(self.old[i])) >= 2]
         splits = set(self.pick(splittable, n_split))
         moves = set(self.pick(self.free("paragraph"), self.count(n_moves)))
-        likes = self.pick(self.free("paragraph"), n_inserts // 2)
+        likes = self.pick([i for i in self.free("paragraph") if self.lookalike_source(i)], n_inserts // 2)
         self.text_edits(self.count(n_words), self.count(n_rewrites), self.free("paragraph", "list_item"))
 
         sequence: list[_Item] = []
@@ -426,10 +436,14 @@ class _Reviser:
         for item, was in moving:
             targets = [k for k, other in enumerate(sequence) if other.kind == "paragraph" and abs(k - was) >= MOVE_DISTANCE]
             sequence.insert(self.rng.choice(targets) if targets else len(sequence), item)
+        copies = 0
         for i in likes:
-            k = next(k for k, item in enumerate(sequence) if item.source == i and item.origin == "kept")
-            sequence.insert(k + self.rng.choice((0, 1)), self.lookalike(i))
-        for _ in range(n_inserts - len(likes)):
+            copy = self.lookalike(i)
+            if copy:
+                k = next(k for k, item in enumerate(sequence) if item.source == i and item.origin == "kept")
+                sequence.insert(k + self.rng.choice((0, 1)), copy)
+                copies += 1
+        for _ in range(n_inserts - copies):
             anchors = [k for k, item in enumerate(sequence) if item.kind == "paragraph"]
             k = self.rng.choice(anchors)
             sequence.insert(k + 1, self.fresh(sequence[k].section))

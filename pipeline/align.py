@@ -7,18 +7,21 @@ Paragraph ids, `diff`, the redline and comment re-anchoring all use it.
 
 Steps:
 1. headings with the same `{#id}` anchor are the same heading;
-2. diff-match-patch diffs the two block sequences (one symbol per block
-   source): equal runs are unchanged blocks in place;
-3. a block source that occurs once among the leftovers on both sides is
-   the same block, moved;
-4. the remaining blocks are paired by word overlap (Dice), best pairs
-   first, candidates found through rare word pairs; a pair in the same
-   region between unchanged blocks wins a tie (lookalike paragraphs
-   inserted elsewhere do not steal an id);
-5. a leftover new block whose words lie inside an old block that was
+2. blocks whose Markdown occurs once in each version are the same block
+   (patience diff); the longest run of them in old order are unchanged
+   anchors, and between two anchors diff-match-patch diffs the short
+   stretch of blocks (one symbol per block) for repeated blocks;
+3. the remaining blocks are paired by word overlap (Dice), best pairs
+   first. Candidates are the leftovers in the same region between anchors
+   and those sharing word pairs; a pair in the same region needs less
+   overlap (a rewrite in place) and wins a tie, so lookalike paragraphs
+   inserted elsewhere do not steal an id;
+4. a leftover new block whose words lie inside an old block that was
    paired with its neighbour was split off it; a leftover old block whose
-   words lie inside the new neighbour of its own neighbour was merged;
-6. paired blocks off the longest increasing run of old positions moved.
+   words lie inside the new neighbour of its own neighbour was merged.
+   The larger part of a split, and the larger source of a merge, keeps
+   the id;
+5. paired blocks off the longest increasing run of old positions moved.
 """
 from __future__ import annotations
 
@@ -31,11 +34,13 @@ from typing import Optional, Sequence
 from .model import Block
 from .textdiff import encode_sequences, engine
 
-MIN_SIMILARITY = 0.5  # Dice over words: below this two paragraphs are different paragraphs
-MIN_SIMILARITY_IN_PLACE = 0.4  # ... unless both sit in the same region between unchanged blocks (a rewrite)
+MIN_SIMILARITY_IN_PLACE = 0.45  # Dice over words for a pair in the same region (a rewrite in place)
+MIN_SIMILARITY_ELSEWHERE = 0.6  # ... and for a pair far apart: plan prose shares much vocabulary
 MIN_CONTAINMENT = 0.75  # share of a part's words found in the whole, for splits and merges
 SAME_REGION_BONUS = 0.15
-RARE_PAIR_LIMIT = 12  # word pairs shared by more leftover blocks than this find no candidates
+GROWTH = 1.2  # a split part or merged paragraph changes the length by at least this factor
+COMMON_PAIR_LIMIT = 60  # word pairs shared by more leftover blocks than this suggest no candidates
+CANDIDATES_BY_PAIRS = 12
 _WORD = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]|[^\W_]+", re.U)
 
 
@@ -66,19 +71,15 @@ def _pairs(tokens: list[str]) -> set[tuple[str, str]]:
     return set(zip(tokens, tokens[1:]))
 
 
-def dice(a: Counter, b: Counter, size_a: int, size_b: int) -> float:
-    if not size_a or not size_b:
+def dice(a: frozenset, b: frozenset) -> float:
+    """Overlap of two vocabularies: 1 for the same words, 0 for none in common."""
+    if not a or not b:
         return 0.0
-    if len(a) > len(b):
-        a, b = b, a
-    shared = sum(min(count, b[word]) for word, count in a.items() if word in b)
-    return 2 * shared / (size_a + size_b)
+    return 2 * len(a & b) / (len(a) + len(b))
 
 
-def containment(part: Counter, whole: Counter, size_part: int) -> float:
-    if not size_part:
-        return 0.0
-    return sum(min(count, whole[word]) for word, count in part.items() if word in whole) / size_part
+def containment(part: frozenset, whole: frozenset) -> float:
+    return len(part & whole) / len(part) if part else 0.0
 
 
 class _Aligner:
@@ -90,6 +91,8 @@ class _Aligner:
         self.region_new: list[int] = [0] * len(new)
         self._words_old: dict[int, list[str]] = {}
         self._words_new: dict[int, list[str]] = {}
+        self._bags_old: dict[int, frozenset] = {}
+        self._bags_new: dict[int, frozenset] = {}
 
     def pair(self, old_index: int, new_index: int) -> None:
         self.result.old_of[new_index] = old_index
@@ -107,6 +110,16 @@ class _Aligner:
             self._words_new[j] = words(self.new[j])
         return self._words_new[j]
 
+    def old_bag(self, i: int) -> frozenset:
+        if i not in self._bags_old:
+            self._bags_old[i] = frozenset(self.old_words(i))
+        return self._bags_old[i]
+
+    def new_bag(self, j: int) -> frozenset:
+        if j not in self._bags_new:
+            self._bags_new[j] = frozenset(self.new_words(j))
+        return self._bags_new[j]
+
     # 1. headings with the same outline anchor
     def match_anchors(self) -> None:
         by_anchor = {b.anchor: i for i, b in enumerate(self.old) if b.kind == "heading" and b.anchor}
@@ -115,97 +128,133 @@ class _Aligner:
             if i is not None:
                 self.pair(i, j)
 
-    # 2. unchanged runs, in order
-    def match_sequence(self) -> None:
-        old_code, new_code = encode_sequences([b.source for b in self.old], [b.source for b in self.new])
-        i = j = region = 0
+    # 2. unchanged blocks: unique sources first, then repeated ones between them
+    def match_unchanged(self) -> None:
+        old_count = Counter(b.source for b in self.old)
+        new_count = Counter(b.source for b in self.new)
+        old_at = {b.source: i for i, b in enumerate(self.old) if old_count[b.source] == 1}
+        unique = [(j, old_at[b.source]) for j, b in enumerate(self.new)
+                  if new_count[b.source] == 1 and b.source in old_at
+                  and self.result.old_of[j] is None and old_at[b.source] not in self.new_of]
+        in_order = longest_increasing([i for _j, i in unique])
+        anchors = [(-1, -1)]
+        for k, (j, i) in enumerate(unique):
+            self.pair(i, j)  # a unique block out of order is the same block, moved
+            if k in in_order:
+                anchors.append((i, j))
+        anchors.append((len(self.old), len(self.new)))
+        for region, ((i0, j0), (i1, j1)) in enumerate(zip(anchors, anchors[1:])):
+            self.match_stretch(range(i0 + 1, i1), range(j0 + 1, j1), region)
+
+    def match_stretch(self, olds: range, news: range, region: int) -> None:
+        """Between two anchors: pair equal blocks in order (diff-match-patch), mark the region."""
+        olds = [i for i in olds if i not in self.new_of]
+        news = [j for j in news if self.result.old_of[j] is None]
+        for i in olds:
+            self.region_old[i] = region
+        for j in news:
+            self.region_new[j] = region
+        if not olds or not news:
+            return
+        old_code, new_code = encode_sequences([self.old[i].source for i in olds], [self.new[j].source for j in news])
+        a = b = 0
         for op, run in engine().diff_main(old_code, new_code, False):
             if op == 0:
-                region += 1
                 for k in range(len(run)):
-                    if i + k not in self.new_of and self.result.old_of[j + k] is None:
-                        self.pair(i + k, j + k)
-                i += len(run)
-                j += len(run)
-            elif op < 0:
-                self.region_old[i:i + len(run)] = [region] * len(run)
-                i += len(run)
-            else:
-                self.region_new[j:j + len(run)] = [region] * len(run)
-                j += len(run)
+                    self.pair(olds[a + k], news[b + k])
+            a += len(run) if op <= 0 else 0
+            b += len(run) if op >= 0 else 0
 
     def leftovers(self) -> tuple[list[int], list[int]]:
         return ([i for i in range(len(self.old)) if i not in self.new_of],
                 [j for j in range(len(self.new)) if self.result.old_of[j] is None])
 
-    # 3. identical text that moved
-    def match_moved_copies(self) -> None:
-        old_left, new_left = self.leftovers()
-        old_by_source = defaultdict(list)
-        for i in old_left:
-            old_by_source[self.old[i].source].append(i)
-        new_by_source = defaultdict(list)
-        for j in new_left:
-            new_by_source[self.new[j].source].append(j)
-        for source, js in new_by_source.items():
-            i_list = old_by_source.get(source, [])
-            if len(i_list) == 1 and len(js) == 1:
-                self.pair(i_list[0], js[0])
-
-    # 4. similar paragraphs
+    # 3. similar paragraphs
     def match_similar(self) -> None:
         old_left, new_left = self.leftovers()
         if not old_left or not new_left:
             return
-        old_bags = {i: Counter(self.old_words(i)) for i in old_left}
         postings: dict[tuple[str, str], list[int]] = defaultdict(list)
+        by_region: dict[int, list[int]] = defaultdict(list)
         for i in old_left:
+            by_region[self.region_old[i]].append(i)
             for key in _pairs(self.old_words(i)):
                 postings[key].append(i)
         scored: list[tuple[float, int, int]] = []
         for j in new_left:
-            tokens = self.new_words(j)
-            bag, size = Counter(tokens), len(tokens)
             hits: Counter = Counter()
-            for key in _pairs(tokens):
+            for key in _pairs(self.new_words(j)):
                 posting = postings.get(key)
-                if posting and len(posting) <= RARE_PAIR_LIMIT:
+                if posting and len(posting) <= COMMON_PAIR_LIMIT:
                     hits.update(posting)
-            for i, _count in hits.most_common(8):
-                if (self.old[i].kind == "heading") != (self.new[j].kind == "heading"):
-                    continue
-                score = dice(old_bags[i], bag, len(self.old_words(i)), size)
-                in_place = self.region_old[i] == self.region_new[j]
-                if score >= (MIN_SIMILARITY_IN_PLACE if in_place else MIN_SIMILARITY):
-                    scored.append((score + (SAME_REGION_BONUS if in_place else 0.0), i, j))
+            in_place = by_region.get(self.region_new[j], [])
+            candidates = {i for i, _n in hits.most_common(CANDIDATES_BY_PAIRS)} | set(in_place)
+            for i in candidates:
+                scored.extend(self._score(i, j))
         scored.sort(key=lambda s: (-s[0], s[2], s[1]))
         for _score, i, j in scored:
             if i not in self.new_of and self.result.old_of[j] is None:
                 self.pair(i, j)
 
-    # 5. splits and merges
+    def _score(self, i: int, j: int) -> list[tuple[float, int, int]]:
+        if (self.old[i].kind == "heading") != (self.new[j].kind == "heading"):
+            return []
+        score = dice(self.old_bag(i), self.new_bag(j))
+        in_place = self.region_old[i] == self.region_new[j]
+        if score < (MIN_SIMILARITY_IN_PLACE if in_place else MIN_SIMILARITY_ELSEWHERE):
+            return []
+        return [(score + (SAME_REGION_BONUS if in_place else 0.0), i, j)]
+
+    # 4. splits and merges
     def match_splits_and_merges(self) -> None:
         old_left, new_left = self.leftovers()
         for j in new_left:
             for neighbour in (j - 1, j + 1):
                 i = self.result.old_of[neighbour] if 0 <= neighbour < len(self.new) else None
-                if i is not None and self._inside(self.new_words(j), self.old_words(i)):
+                if i is not None and self._shrunk(i, neighbour) and \
+                        containment(self.new_bag(j), self.old_bag(i)) >= MIN_CONTAINMENT:
                     self.result.split_from[j] = i
                     break
         for i in old_left:
             for neighbour in (i - 1, i + 1):
                 j = self.new_of.get(neighbour) if 0 <= neighbour < len(self.old) else None
-                if j is not None and self._inside(self.old_words(i), self.new_words(j)):
+                if j is not None and self._shrunk(neighbour, j, grown=True) and \
+                        containment(self.old_bag(i), self.new_bag(j)) >= MIN_CONTAINMENT:
                     self.result.merged_into[i] = j
                     break
             else:
                 self.result.deleted.append(i)
+        self.larger_part_keeps_id()
 
-    @staticmethod
-    def _inside(part: list[str], whole: list[str]) -> bool:
-        return bool(part) and containment(Counter(part), Counter(whole), len(part)) >= MIN_CONTAINMENT
+    def _shrunk(self, i: int, j: int, grown: bool = False) -> bool:
+        """Did old block i lose text in new block j (or gain it, with `grown`)? An intact block was not split."""
+        before, after = len(self.old[i].source), len(self.new[j].source)
+        return after > before * GROWTH if grown else after * GROWTH < before
 
-    # 6. moves
+    def larger_part_keeps_id(self) -> None:
+        """Word overlap picks a part; the rule is that the larger part (in characters) keeps the id."""
+        for j, i in list(self.result.split_from.items()):
+            holder = self.new_of[i]
+            if len(self.new[j].source) > len(self.new[holder].source):
+                self.unpair(holder)
+                self.pair(i, j)
+                del self.result.split_from[j]
+                self.result.split_from[holder] = i
+        for i, j in list(self.result.merged_into.items()):
+            holder = self.result.old_of[j]
+            if len(self.old[i].source) > len(self.old[holder].source):
+                self.unpair(j)
+                self.pair(i, j)
+                del self.result.merged_into[i]
+                self.result.merged_into[holder] = j
+
+    def unpair(self, new_index: int) -> None:
+        old_index = self.result.old_of[new_index]
+        self.result.old_of[new_index] = None
+        self.new_of.pop(old_index, None)
+        self.result.edited.discard(new_index)
+
+    # 5. moves
     def mark_moves(self) -> None:
         paired = [(j, i) for j, i in enumerate(self.result.old_of) if i is not None]
         keep = longest_increasing([i for _j, i in paired])
@@ -213,8 +262,7 @@ class _Aligner:
 
     def run(self) -> Alignment:
         self.match_anchors()
-        self.match_sequence()
-        self.match_moved_copies()
+        self.match_unchanged()
         self.match_similar()
         self.match_splits_and_merges()
         self.mark_moves()

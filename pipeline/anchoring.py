@@ -16,11 +16,12 @@ from dataclasses import dataclass, replace
 from typing import Iterable, Optional
 
 from .model import Anchor, Block, Comment, Version
-from .textdiff import DELETE, EQUAL, INSERT, word_diff
+from .textdiff import DELETE, EQUAL, INSERT, encode_sequences, engine, tokens
 
 KEEP_SHARE = 0.5  # below this share of the quote's characters surviving, the text is gone
 CONTEXT_SHARE = 0.3  # below this share of the 32 characters either side surviving, the sentence was rewritten
 CONTEXT = 32
+CONTEXT_MATCH = 8  # characters of context that must still stand beside a quote found again
 MIN_RECOVER = 12  # shorter quotes recur too often to be recognised outside their own place
 SEVERITY = {"anchored": 0, "moved": 1, "changed": 2, "orphaned": 3}
 SEPARATOR = "\n"
@@ -49,18 +50,41 @@ class _Target:
         return sum(len(t) + len(SEPARATOR) for t in self.texts[:index])
 
 
+def _token_diff(old: str, new: str) -> list[tuple[int, int]]:
+    """[(op, characters)] of a word diff without semantic cleanup.
+
+    Cleanup makes diffs readable by swallowing short unchanged stretches into
+    big replacements; for carrying offsets those stretches are exactly what
+    must be kept.
+    """
+    old_tokens, new_tokens = tokens(old), tokens(new)
+    old_code, new_code = encode_sequences(old_tokens, new_tokens)
+    result: list[tuple[int, int]] = []
+    old_index = new_index = 0  # tokens consumed on each side
+    for op, code in engine().diff_main(old_code, new_code, False):
+        if op == INSERT:
+            result.append((op, sum(map(len, new_tokens[new_index:new_index + len(code)]))))
+            new_index += len(code)
+            continue
+        result.append((op, sum(map(len, old_tokens[old_index:old_index + len(code)]))))
+        old_index += len(code)
+        if op == EQUAL:
+            new_index += len(code)
+    return result
+
+
 class _OffsetMap:
     """Old → new character positions through a word diff, with what happened to each old span."""
 
     def __init__(self, old: str, new: str):
         self.segments: list[tuple[int, int, int, int]] = []  # (op, old start, new start, length)
         old_at = new_at = 0
-        for op, text in word_diff(old, new):
-            self.segments.append((op, old_at, new_at, len(text)))
+        for op, length in _token_diff(old, new):
+            self.segments.append((op, old_at, new_at, length))
             if op != INSERT:
-                old_at += len(text)
+                old_at += length
             if op != DELETE:
-                new_at += len(text)
+                new_at += length
 
     def position(self, old_pos: int, at_end: bool = False) -> int:
         """Where an old position lands; a deleted position lands where the deletion was."""
@@ -117,7 +141,7 @@ def _targets(old: Version, new: Version) -> tuple[dict[str, _Target], dict[str, 
         into = new.changes.merged.get(block.id)
         if into in new_blocks and _plausible_merge(old_blocks, new_blocks, block.id, into):
             ids.append(into)
-        ids = sorted(set(ids) & set(new_blocks), key=order.__getitem__)
+        ids = sorted({i for i in ids if i in new_blocks}, key=order.__getitem__)
         targets[block.id] = _Target(ids, [new_blocks[i].text for i in ids])
     return targets, new_blocks
 
@@ -176,6 +200,9 @@ class Reanchorer:
         end = start + len(anchor.quote)
         if target.ids == [anchor.para] and target.texts[0] == old_text:
             return self.place(anchor, target, start, end, intact=True)
+        unique = self.unique_in_context(anchor, old_text, target)
+        if unique is not None:  # the usual case: an edit elsewhere in the paragraph; no diff needed
+            return self.place(anchor, target, unique, unique + len(anchor.quote), intact=True)
         offsets = self.offset_map(anchor.para)
         kept, touched = offsets.fate(start, end)
         new_start, new_end = offsets.position(start), offsets.position(end, at_end=True)
@@ -190,6 +217,15 @@ class Reanchorer:
             return self.place(anchor, target, new_start, new_end, intact=False)
         piece, _offset = target.locate(new_start)
         return self.recover(anchor, target) or self.orphan(anchor, target.ids[piece])
+
+    @staticmethod
+    def unique_in_context(anchor: Anchor, old_text: str, target: _Target) -> Optional[int]:
+        """Where the quote stands once in old and new text, with its context beside it."""
+        joined = target.joined
+        at = joined.find(anchor.quote)
+        if at < 0 or joined.find(anchor.quote, at + 1) >= 0 or old_text.count(anchor.quote) != 1:
+            return None
+        return at if _context_agrees(joined, at, anchor) else None
 
     @staticmethod
     def context_share(offsets: _OffsetMap, start: int, end: int, length: int) -> float:
@@ -255,11 +291,14 @@ class Reanchorer:
 
 
 def _context_agrees(text: str, at: int, anchor: Anchor) -> bool:
-    """The stored prefix or suffix still stands next to the quote (at least half of it)."""
+    """The words just before or just after the quote are still beside it (a paragraph edge counts)."""
     before, after = text[:at], text[at + len(anchor.quote):]
-    prefix = anchor.prefix[len(anchor.prefix) // 2:]
-    suffix = anchor.suffix[:len(anchor.suffix) // 2]
-    return bool((prefix and before.endswith(prefix)) or (suffix and after.startswith(suffix)))
+    if not anchor.prefix and not before or not anchor.suffix and not after:
+        return True
+    near_before = min(CONTEXT_MATCH, len(anchor.prefix))
+    near_after = min(CONTEXT_MATCH, len(anchor.suffix))
+    return bool((near_before and before.endswith(anchor.prefix[-near_before:]))
+                or (near_after and after.startswith(anchor.suffix[:near_after])))
 
 
 def reanchor(comments: Iterable[Comment], old_version: Version, new_version: Version) -> list[Comment]:

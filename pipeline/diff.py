@@ -20,7 +20,11 @@ class ParagraphChange:
     section: str
     old: str
     new: str
-    words: list[tuple[int, str]] = field(default_factory=list)
+
+    @property
+    def words(self) -> list[tuple[int, str]]:
+        """Word-level changes, computed when shown (scripts asking for ids don't pay for them)."""
+        return word_diff(self.old, self.new)
 
 
 @dataclass
@@ -50,6 +54,5 @@ def diff_versions(a: Version, b: Version) -> VersionDiff:
     for blk in common:
         before = old[blk.id]
         if before.source != blk.source:
-            result.changed.append(ParagraphChange(id=blk.id, section=blk.section, old=before.source,
-                                                  new=blk.source, words=word_diff(before.source, blk.source)))
+            result.changed.append(ParagraphChange(id=blk.id, section=blk.section, old=before.source, new=blk.source))
     return result

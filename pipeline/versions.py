@@ -9,12 +9,16 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import os
+from pathlib import Path
 from typing import Optional
+
+import yaml
 
 from .align import align
 from .errors import UserError
-from .fileio import atomic_write, dump_yaml, load_yaml, locked, read_text
+from .fileio import atomic_write, dump_yaml, locked, read_text
 from .model import Block, Changes, Document, Version
 from .readers.markdown import read_markdown
 from .writers.markdown import blocks_to_markdown
@@ -117,6 +121,7 @@ def freeze(ws, stage: str, note: str, date: Optional[str] = None, source: Option
         except BaseException:
             md_path.unlink()
             raise
+        _cache_blocks(ws, number, version.sha256, document.blocks)
     _carry_comments(ws, version)
     return version
 
@@ -135,22 +140,53 @@ def _carry_comments(ws, version: Version) -> None:
     reanchor_workspace(ws, version)
 
 
+def _cache_path(ws, number: int, digest: str) -> Path:
+    return ws.build_dir / "cache" / "versions" / f"v{number:03d}-{digest[:16]}.json"
+
+
+def _cache_blocks(ws, number: int, digest: str, blocks: list[Block]) -> None:
+    """Frozen versions never change, so their parsed blocks are kept, keyed by content hash."""
+    atomic_write(_cache_path(ws, number, digest), json.dumps([vars(b) for b in blocks], ensure_ascii=False))
+
+
+def _parsed_blocks(ws, number: int, md_path: Path, digest: str) -> list[Block]:
+    cache = _cache_path(ws, number, digest)
+    if cache.is_file():
+        return [Block(**fields) for fields in json.loads(cache.read_text(encoding="utf-8"))]
+    return read_markdown(read_text(md_path), ws.plan.outline_ids, path=str(md_path)).blocks
+
+
+def _load_metadata(meta_path: Path) -> dict:
+    """Version metadata is machine-written: read it with the fast C loader when there is one."""
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    try:
+        meta = yaml.load(read_text(meta_path), Loader=loader)  # noqa: S506 - a safe loader
+    except yaml.YAMLError as err:
+        raise UserError(f"malformed version metadata: {err}", meta_path) from None
+    if not isinstance(meta, dict) or not {"version", "sha256", "next_id", "blocks"} <= set(meta):
+        raise UserError("version metadata lacks version, sha256, next_id or blocks", meta_path)
+    return meta
+
+
 def read_version(ws, number: int) -> Version:
     md_path, meta_path = ws.version_paths(number)
-    meta = load_yaml(meta_path)
+    meta = _load_metadata(meta_path)
     if not md_path.is_file():
         raise UserError(f"the Markdown of v{number} is missing", md_path)
-    data = md_path.read_bytes()
-    if sha256(data) != meta.get("sha256"):
+    digest = sha256(md_path.read_bytes())
+    if digest != meta.get("sha256"):
         raise UserError(f"v{number} was edited after it was frozen (its hash no longer matches {meta_path.name}); "
                         "frozen versions are immutable: restore the file (git checkout) and freeze a new version "
                         "from the working draft instead", md_path)
-    document = read_markdown(read_text(md_path), ws.plan.outline_ids, path=str(md_path))
+    blocks = _parsed_blocks(ws, number, md_path, digest)
     entries = meta.get("blocks") or []
-    if len(entries) != len(document.blocks):
-        raise UserError(f"v{number} has {len(document.blocks)} blocks but its metadata lists {len(entries)}", meta_path)
-    for block, entry in zip(document.blocks, entries):
+    if len(entries) != len(blocks):
+        raise UserError(f"v{number} has {len(blocks)} blocks but its metadata lists {len(entries)}", meta_path)
+    for block, entry in zip(blocks, entries):
         block.id = entry[0]
+    document = Document(blocks=blocks, path=str(md_path))
+    if not _cache_path(ws, number, digest).is_file():
+        _cache_blocks(ws, number, digest, blocks)
     changes = meta.get("changes") or {}
     return Version(
         number=int(meta["version"]), parent=meta.get("parent"), date=str(meta.get("date", "")),

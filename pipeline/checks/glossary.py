@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any, Optional
 
@@ -34,7 +34,7 @@ class Glossary:
     termbase: TermBase
     matcher: TermMatcher
 
-    @property
+    @cached_property
     def concepts(self) -> dict[str, Concept]:
         return self.termbase.by_id()
 
@@ -42,12 +42,15 @@ class Glossary:
         return _explanation_pattern(self, concept_id)
 
     def find(self, text: str) -> list[Match]:
+        return self.find_all([text])[0]
+
+    def find_all(self, texts: list[str]) -> list[list[Match]]:
         """Term matches outside instrument names ('Convention on the Rights of the Child' is no use of a term)."""
-        matches = self.matcher.find(text)
-        if not matches:
-            return matches
-        names = [(m.start(), m.end()) for m in _instrument_pattern(self).finditer(text)]
-        return [m for m in matches if not any(a <= m.start and m.end <= b for a, b in names)]
+        result = []
+        for text, matches in zip(texts, self.matcher.find_all(texts)):
+            names = _name_spans(text, _instrument_names(self)) if matches else []
+            result.append([m for m in matches if not any(a <= m.start and m.end <= b for a, b in names)])
+        return result
 
 
 def _names_pattern(names: set[str]) -> re.Pattern:
@@ -58,8 +61,26 @@ def _names_pattern(names: set[str]) -> re.Pattern:
 
 
 @lru_cache(maxsize=8)
-def _instrument_pattern(glossary: Glossary) -> re.Pattern:
-    return _names_pattern({n for i in glossary.termbase.instruments.values() for n in i.names})
+def _instrument_names(glossary: Glossary) -> dict[str, list[str]]:
+    """Instrument names in lower case, by their first word (abbreviations never contain a term)."""
+    names: dict[str, list[str]] = {}
+    for instrument in glossary.termbase.instruments.values():
+        for name in instrument.names:
+            if not name.isupper():
+                names.setdefault(name.lower().split()[0], []).append(name.lower())
+    return names
+
+
+def _name_spans(text: str, names: dict[str, list[str]]) -> list[tuple[int, int]]:
+    """Where instrument names stand in a text (any case): `find` for the names whose first word occurs."""
+    lowered, spans = text.lower(), []
+    words = set(lowered.split())
+    for name in (n for first in words & names.keys() for n in names[first]):
+        start = lowered.find(name)
+        while start >= 0:
+            spans.append((start, start + len(name)))
+            start = lowered.find(name, start + 1)
+    return spans
 
 
 @lru_cache(maxsize=256)
@@ -72,8 +93,8 @@ def _explanation_pattern(glossary: Glossary, concept_id: str) -> re.Pattern:
         instrument = glossary.termbase.instruments.get(_instrument_id(head, glossary.termbase.instruments))
         if instrument:
             names.update(instrument.names)
-        if term and "(" not in term:
-            names.update(part.strip() for part in term.split(";") if len(part.strip()) > 3)
+        term = re.sub(r"\s*\([^)]*\)", "", term)  # "(closest)" and other asides are no part of the wording
+        names.update(part.strip() for part in term.split(";") if len(part.strip()) > 3)
     return _names_pattern(names)
 
 
@@ -134,12 +155,11 @@ class _Use:
 def check_glossary(ws: Any, document: Document, glossary: Optional[Glossary] = None) -> list[Finding]:
     glossary = glossary or load_glossary(ws)
     plan = getattr(ws, "plan", None)
+    blocks = [b for b in document.blocks if b.kind not in SKIP_KINDS and b.text]
     uses = []
-    for block in document.blocks:
-        if block.kind in SKIP_KINDS or not block.text:
-            continue
+    for block, matches in zip(blocks, glossary.find_all([b.text for b in blocks])):
         chapter = (plan.chapter_of(block.section) if plan and block.section else None) or block.section
-        uses += [_Use(block, match, chapter) for match in glossary.find(block.text)]
+        uses += [_Use(block, match, chapter) for match in matches]
     findings = []
     for use in uses:
         findings += _form_findings(glossary, use)

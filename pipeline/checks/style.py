@@ -107,11 +107,12 @@ class StyleChecker:
         findings: list[Finding] = []
         defined = _defined_abbreviations(document)
         reported: set[str] = set()
-        for block in document.blocks:
-            if not block.text or block.kind not in PHRASE_KINDS:
-                continue
-            language = "zh" if _mostly_chinese(block.text) else "en"
-            found = self._phrases(block.text, language)
+        blocks = [b for b in document.blocks if b.text and b.kind in PHRASE_KINDS]
+        languages = ["zh" if _mostly_chinese(b.text) else "en" for b in blocks]
+        english = iter(self.matchers["en"].find_all([b.text for b, lang in zip(blocks, languages) if lang == "en"]))
+        for block, language in zip(blocks, languages):
+            matches = next(english) if language == "en" else self.matchers["zh"].find(block.text)
+            found = self._phrases(block.text, language, matches)
             if block.kind in SENTENCE_KINDS:
                 found += self._long_sentences(block.text, language)
             found += self._repeated(block.text, language)
@@ -122,10 +123,10 @@ class StyleChecker:
                                         suggestion=suggestion, severity=severity, file=document.path))
         return findings
 
-    def _phrases(self, text: str, language: str) -> list[tuple]:
+    def _phrases(self, text: str, language: str, matches: list) -> list[tuple]:
         rules = self.rules[language].rules
         result = []
-        for match in self.matchers[language].find(text):
+        for match in matches:
             rule = rules[int(match.concept)]
             if rule.unless == "measure" and MEASURE[language].search(_sentence_at(text, match.start, language)):
                 continue
@@ -186,6 +187,8 @@ def _defined_abbreviations(document: Document) -> dict[str, tuple[int, int]]:
 
 
 def _mostly_chinese(text: str) -> bool:
+    if not CJK.search(text):
+        return False
     letters = sum(ch.isalpha() for ch in text)
     return bool(letters) and len(CJK.findall(text)) * 2 > letters
 

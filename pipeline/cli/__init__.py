@@ -25,13 +25,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="plan workspace (default: the current directory)")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     for area in AREAS:
-        try:
-            module = importlib.import_module(f"{__name__}.{area}")
-        except ModuleNotFoundError as err:
-            if err.name != f"{__name__}.{area}":
-                raise
-            continue
-        module.register(commands)
+        importlib.import_module(f"{__name__}.{area}").register(commands)
     return parser
 
 

@@ -3,14 +3,13 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 from dataclasses import asdict
 from pathlib import Path
 
 from ..fileio import atomic_write
 from ..workspace import open_workspace
-from rich.markup import escape
-
-from .common import add_json, console, error_console, print_json
+from .common import add_json, console, print_json
 
 JSON_KEYS = ("para", "line", "rule", "concept", "text", "message", "suggestion", "severity", "check", "file")
 SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
@@ -62,6 +61,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def _print_findings(findings, path: str) -> None:
     """One line per finding, compiler style: file:line para rule: message → suggestion."""
+    from rich.markup import escape
     out = console()
     if not findings:
         out.print(f"{path or 'document'}: no findings")
@@ -97,8 +97,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
         print_json({"entries": len(concepts), "examples": examples,
                     "problems": [{"file": p.file, "line": p.line, "message": p.message} for p in problems]})
     else:
-        for problem in problems:
-            error_console().print(f"nhrap: {problem}", markup=False)
+        for problem in problems:  # plain lines: editors and scripts parse file:line
+            sys.stderr.write(f"nhrap: {problem}\n")
         if not problems:
             console().print(f"{len(concepts)} entries valid; {examples} self-test examples pass")
     return 2 if problems else 0

@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from ..errors import UserError
 from ..workspace import open_workspace
-from .common import add_json, console, error_console, print_json
+from .common import add_json, console, print_json
 
 
 def register(commands) -> None:
@@ -109,24 +110,24 @@ def cmd_harvest(args: argparse.Namespace) -> int:
     if not paths:
         raise UserError("no .docx files found", args.files[0])
     records, failed = [], 0
-    out, err = console(), error_console()
+    out = console()
     for path in paths:
         try:
             org = member or store.org_from_filename(ws.plan, path)
             intake = store.harvest_file(ws, path, org, round_number, version, comment_type)
         except UserError as error:
             failed += 1
-            err.print(f"nhrap: {error} (nothing stored from this file)", markup=False)
+            sys.stderr.write(f"nhrap: {error} (nothing stored from this file)\n")
             continue
         records += [_record(c) for c in intake.comments]
         for warning in intake.warnings:
-            err.print(f"{path.name}: warning: {warning}", markup=False)
+            sys.stderr.write(f"{path.name}: warning: {warning}\n")
         if not args.json:
             kinds = {k: sum(c.kind == k for c in intake.comments) for k in ("comment", "amendment", "question")}
             replies = sum(bool(c.reply_to) for c in intake.comments)
             out.print(f"{path.name} ({intake.org}): {kinds['comment']} comments, {kinds['question']} questions, "
                       f"{kinds['amendment']} amendments, {replies} replies — {len(intake.added)} new, "
-                      f"{len(intake.present)} already stored", markup=False)
+                      f"{len(intake.present)} already stored", markup=False, soft_wrap=True)
     if args.json:
         print_json(records)
     return 2 if failed else 0
@@ -141,7 +142,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         print_json([_record(c) for c in intake.comments])
     else:
         console().print(f"{args.file.name}: {len(intake.added)} new comments, {len(intake.present)} already stored "
-                        f"(round {round_number}, {version.name})", markup=False)
+                        f"(round {round_number}, {version.name})", markup=False, soft_wrap=True)
     return 0
 
 
@@ -164,7 +165,7 @@ def cmd_add(args: argparse.Namespace) -> int:
     if args.json:
         print_json(_record(comment))
     else:
-        console().print(f"{comment.id}: {'added' if added else 'already stored'}", markup=False)
+        console().print(f"{comment.id}: {'added' if added else 'already stored'}", markup=False, soft_wrap=True)
     return 0
 
 
@@ -204,7 +205,7 @@ def cmd_respond(args: argparse.Namespace) -> int:
         print_json([{"id": c.id, "status": c.disposition.status, "response": c.disposition.response,
                      "resolved_in": c.disposition.resolved_in} for c in updated])
     else:
-        console().print(f"{len(updated)} comment(s) updated", markup=False)
+        console().print(f"{len(updated)} comment(s) updated", markup=False, soft_wrap=True)
     return 0
 
 
@@ -227,7 +228,7 @@ def cmd_matrix(args: argparse.Namespace) -> int:
         write_xlsx_matrix(table, args.output, title=title, date=_output_date(ws))
     else:
         raise UserError("the matrix is written as .docx or .xlsx", args.output)
-    console().print(f"wrote {args.output} ({len(table.rows)} comments)", markup=False)
+    console().print(f"wrote {args.output} ({len(table.rows)} comments)", markup=False, soft_wrap=True)
     return 0
 
 
@@ -268,5 +269,5 @@ def cmd_report(args: argparse.Namespace) -> int:
     title = f"{ws.plan.title}: consultation" + (f" round {args.round}" if args.round else "") + " report"
     write_round_report(stats, waiting, args.output, title=title, date=_output_date(ws), language=ws.plan.language,
                        labels=labels_for(ws.plan))
-    console().print(f"wrote {args.output}", markup=False)
+    console().print(f"wrote {args.output}", markup=False, soft_wrap=True)
     return 0

@@ -128,6 +128,9 @@ def read_concept(path: Path, sources: dict[str, str], instruments: dict[str, Ins
     concept_id = entry.text("id")
     if not ID_PATTERN.match(concept_id):
         raise UserError(f"entry '{concept_id}': id must be lowercase letters, digits and hyphens", path, data.line)
+    twin = path.with_name(f"{concept_id}.yaml")
+    if concept_id != path.stem and twin.is_file():
+        raise UserError(f"entry '{concept_id}': duplicate id (also in {twin})", path, data.line)
     if concept_id != path.stem:
         raise UserError(f"entry '{concept_id}': file must be named {concept_id}.yaml", path, data.line)
     entry.name = concept_id

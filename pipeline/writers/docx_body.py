@@ -121,6 +121,7 @@ class BodyWriter:
         self.in_heading = 0
         self._old_for: Optional[Entry] = None
         self._old_inlines: list = []
+        self._note_paragraphs: dict[str, etree._Element] = {}  # footnote label → paragraph referencing it
 
     # -- driver ------------------------------------------------------------
     def render(self, entries: list[Entry]) -> Body:
@@ -182,7 +183,11 @@ class BodyWriter:
             self.current = index
             block_id = entry.block.id
             if block_id:
-                self.body.first_paragraph.setdefault(block_id, p)
+                # Word comments cannot live in footnotes (LibreOffice rejects the file): a footnote's
+                # paragraph for comments is the one that references it.
+                target = self._note_paragraphs.get(entry.block.anchor) if self.footnote is not None else p
+                if target is not None:
+                    self.body.first_paragraph.setdefault(block_id, target)
             if self.options.paragraph_ids and block_id:
                 p.append(ooxml.run(f"[{block_id}] ", style="ParagraphId"))
                 self.bookmark_open = self.ids.next()
@@ -240,8 +245,6 @@ class BodyWriter:
                 self.p.append(ooxml.bookmark_end(self.heading_mark))
         self.p = None
         self.in_heading = 0
-        self._old_for: Optional[Entry] = None
-        self._old_inlines: list = []
 
     def _inline(self, token) -> None:
         if self.cell is not None and self.p is None:
@@ -336,6 +339,9 @@ class BodyWriter:
                 group.append(pieces[index])
                 index += 1
             target = self._link(href) if href else p
+            for _, segment in group:
+                if segment.obj and segment.obj[0] == "footnote":
+                    self._note_paragraphs.setdefault(segment.obj[1], p)
             for op, runs in _by_op(group, self._run):
                 if op == EQUAL or tracking is None:
                     target.extend(runs)

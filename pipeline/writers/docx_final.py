@@ -13,7 +13,7 @@ from lxml import etree
 
 from ..model import CATEGORIES, CATEGORY_NAMES, CATEGORY_NAMES_ZH, Plan
 from . import docx_package, ooxml
-from .docx_body import Body, Entry, Heading
+from .docx_body import Entry, Heading
 from .docx_document import (RenderInput, RenderResult, build_body, end_section, finish, numbered_blocks,
                             page_footers, plan_title, section_template)
 from .ooxml import paragraph, run

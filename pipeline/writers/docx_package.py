@@ -29,6 +29,7 @@ ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 def open_reference(path: Path):
     """python-docx Document from a reference .docx; a broken file is a UserError naming it."""
     import docx
+    from docx.opc.exceptions import PackageNotFoundError
     path = Path(path)
     if not path.is_file():
         raise UserError("reference document not found (run `nhrap styles --write styles/` to create it)", path)
@@ -36,7 +37,7 @@ def open_reference(path: Path):
         document = docx.Document(str(path))
         document.styles  # noqa: B018 - touch the styles part: a reference doc without one is broken
         document.part.numbering_part  # noqa: B018
-    except (zipfile.BadZipFile, KeyError, ValueError, etree.XMLSyntaxError) as err:
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, etree.XMLSyntaxError) as err:
         raise UserError(f"not a usable Word reference document ({err.__class__.__name__}: {err}); "
                         "restore it or run `nhrap styles --write styles/`", path) from None
     return document

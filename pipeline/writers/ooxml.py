@@ -120,8 +120,11 @@ def properties(element: etree._Element, tag: str) -> etree._Element:
 
 
 # -- runs and paragraphs ---------------------------------------------------
+_W_T, _W_R, _W_BR, _W_TAB = (f"{{{W_NS}}}{name}" for name in ("t", "r", "br", "tab"))
+
+
 def text_element(text: str, tag: str = "w:t") -> etree._Element:
-    element = etree.Element(qn(tag))
+    element = etree.Element(_W_T if tag == "w:t" else qn(tag))
     element.text = text
     if text[:1].isspace() or text[-1:].isspace():
         element.set(XML_SPACE, "preserve")
@@ -149,7 +152,7 @@ def run_properties(style: str = "", bold: bool = False, italic: bool = False, st
 
 def run(text: str = "", rpr: Optional[etree._Element] = None, style: str = "") -> etree._Element:
     """A w:r with text; tabs and line breaks in `text` become w:tab and w:br."""
-    r = etree.Element(qn("w:r"))
+    r = etree.Element(_W_R)
     if rpr is None and style:
         rpr = run_properties(style)
     if rpr is not None:
@@ -157,14 +160,17 @@ def run(text: str = "", rpr: Optional[etree._Element] = None, style: str = "") -
     if "\n" in text or "\t" in text:
         for index, line in enumerate(text.split("\n")):
             if index:
-                sub(r, "w:br")
+                etree.SubElement(r, _W_BR)
             for part_index, part in enumerate(line.split("\t")):
                 if part_index:
-                    sub(r, "w:tab")
+                    etree.SubElement(r, _W_TAB)
                 if part:
                     r.append(text_element(part))
     elif text:
-        r.append(text_element(text))
+        t = etree.SubElement(r, _W_T)
+        t.text = text
+        if text[0].isspace() or text[-1].isspace():
+            t.set(XML_SPACE, "preserve")
     return r
 
 

@@ -48,8 +48,7 @@ def libreoffice_pages(data: bytes, headings: list[Heading], profile: Profile) ->
     texts = pdf_page_texts(data)
     if not texts:
         return None
-    pattern = re.escape(profile.page_numbers.get("final", "{PAGE}")).replace(re.escape("{PAGE}"), r"(\d+)")
-    footer = re.compile(rf"^\s*{pattern}\s*$")
+    footer = footer_pattern(profile.page_numbers.get("final", "{PAGE}"))
     numbered = []
     for text in texts:
         candidates = [int(m.group(1)) for m in map(footer.match, text.splitlines()) if m]
@@ -69,6 +68,12 @@ def libreoffice_pages(data: bytes, headings: list[Heading], profile: Profile) ->
                 start = index
                 break
     return pages
+
+
+def footer_pattern(pattern: str) -> re.Pattern:
+    """'— {PAGE} —' → a regex for the printed footer line (PDF text may drop or add spaces)."""
+    pieces = [re.escape(word).replace(re.escape("{PAGE}"), r"(\d+)") for word in pattern.split()]
+    return re.compile(r"^\s*" + r"\s*".join(pieces) + r"\s*$")
 
 
 def estimate_pages(data: bytes, headings: list[Heading], profile: Profile) -> dict[str, int]:

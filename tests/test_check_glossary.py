@@ -1,0 +1,121 @@
+"""`nhrap check glossary`: terms found in every listed form, explained at first use, one rendering per plan."""
+from __future__ import annotations
+
+import importlib.util
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from pipeline.checks.glossary import check_glossary, load_glossary
+from pipeline.cli import main
+from pipeline.readers.markdown import read_markdown
+from pipeline.readers.termbase import DATA_DIR
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def glossary(tmp_path_factory):
+    return load_glossary(DATA_DIR)
+
+
+def concepts_in(glossary, text):
+    return [(m.concept, m.text) for m in glossary.find(text)]
+
+
+@pytest.mark.parametrize("text, concept, words", [
+    ("The Rights to Know are protected.", "right-to-know", "Rights to Know"),
+    ("A people-centered approach.", "people-centred", "people-centered approach"),
+    ("A people centred approach.", "people-centred", "people centred approach"),
+    ("Targeted Poverty-Alleviation works.", "targeted-poverty-alleviation", "Targeted Poverty-Alleviation"),
+    ("Left behind children are visited.", "left-behind-children", "Left behind children"),
+    ("Spending on the people’s livelihood rises.", "livelihood", "people’s livelihood"),
+    ("深化户籍制度改革。", "hukou", "户籍制度"),
+])
+def test_finds_inflected_spelling_hyphen_and_case_variants(glossary, text, concept, words):
+    assert (concept, words) in concepts_in(glossary, text)
+
+
+def test_coordinated_forms_name_each_concept(glossary):
+    found = concepts_in(glossary, "The rights to know and to participate and the rights of expression and supervision.")
+    assert [c for c, _ in found] == ["right-to-know", "right-to-participate", "right-of-expression", "right-of-supervision"]
+    assert ("right-to-participate", "rights to know and to participate") in found
+
+
+@pytest.mark.parametrize("text", ["人民生活水平显著提高。", "Firms share their right to know-how.",
+                                  "It is protected in the law on basic medical and health care.",
+                                  "The Convention on the Rights of the Child applies."])
+def test_decoys_are_not_terms(glossary, text):
+    assert concepts_in(glossary, text) == []
+
+
+def document(text: str):
+    return read_markdown(text, path="plan.md")
+
+
+def test_explain_on_first_use_per_chapter_only_first_use(glossary):
+    doc = document("Household registration will be reformed.\n\nHousehold registration again.\n")
+    findings = check_glossary(None, doc, glossary)
+    assert [(f.rule, f.line, f.text) for f in findings] == [("explain-on-first-use", 1, "Household registration")]
+    assert "ICCPR" in findings[0].suggestion
+
+
+@pytest.mark.parametrize("explained", [
+    "Household registration reform serves the liberty of movement and freedom to choose one's residence.",
+    "Household registration reform follows the International Covenant on Civil and Political Rights.",
+    "Household registration reform continues.[^1]\n\n[^1]: See article 12.",
+])
+def test_explanation_by_term_instrument_or_footnote(glossary, explained):
+    findings = check_glossary(None, document(explained), glossary)
+    assert [f for f in findings if f.rule == "explain-on-first-use"] == []
+
+
+def test_deprecated_rendering_is_an_error_with_the_preferred_one(glossary):
+    [finding] = check_glossary(None, document("Services for the disabled improve."), glossary)
+    assert (finding.rule, finding.severity, finding.text, finding.suggestion) == \
+        ("deprecated", "error", "the disabled", "persons with disabilities")
+
+
+def test_two_renderings_of_one_concept_in_one_plan(glossary):
+    doc = document("Ethnic minority groups are protected.\n\nEthnic minority groups vote.\n\nEthnic minorities learn.\n")
+    [finding] = check_glossary(None, doc, glossary)
+    assert (finding.rule, finding.line, finding.suggestion) == ("consistency", 5, "ethnic minority groups")
+
+
+@pytest.fixture
+def cli_ws(mini_ws):
+    root = mini_ws.root
+    shutil.copytree(DATA_DIR, root / "glossary")
+    (root / "check.md").write_text("# Intro {#esc}\n\nCare for the elderly and the disabled.\n", encoding="utf-8")
+    return root
+
+
+def test_cli_json_lists_findings_with_their_words(cli_ws, capsys):
+    status = main(["--workspace", str(cli_ws), "check", "glossary", str(cli_ws / "check.md"), "--json"])
+    rows = json.loads(capsys.readouterr().out)
+    assert status == 1  # a deprecated rendering is an error
+    assert {r["text"] for r in rows} == {"the elderly", "the disabled"}
+    assert set(rows[0]) >= {"para", "line", "rule", "concept", "text", "message", "suggestion"}
+
+
+def test_cli_glossary_validate_reports_a_failing_entry(cli_ws, capsys):
+    entry = cli_ws / "glossary" / "terms" / "legal-aid.yaml"
+    entry.write_text(entry.read_text(encoding="utf-8").replace("Legal advice and aid agencies.", "More legal aid."),
+                     encoding="utf-8")
+    assert main(["--workspace", str(cli_ws), "glossary", "validate"]) == 2
+    assert f"{entry}:" in capsys.readouterr().err
+
+
+def test_annotated_corpus_meets_accuracy_targets(glossary):
+    spec = importlib.util.spec_from_file_location("bench_checks", REPO / "bench" / "bench_checks.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    from pipeline.checks.style import StyleChecker
+    style = StyleChecker(DATA_DIR.parent)  # no workspace: packaged style rules
+    table = bench.accuracy(glossary, style)
+    assert sum(len(bench.load_corpus(lang)) for lang in ("en", "zh")) >= 150
+    for (language, rule), row in table.items():
+        if "baseline" not in rule:
+            assert row["precision"] >= 0.97 and row["recall"] >= 0.95, (language, rule, row)

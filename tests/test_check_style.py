@@ -1,0 +1,77 @@
+"""`nhrap check style`: rules from the workspace's editable files, English and Chinese, each with a suggestion."""
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from pipeline.checks.style import StyleChecker
+from pipeline.errors import UserError
+from pipeline.readers.markdown import read_markdown
+from pipeline.readers.termbase import DATA_DIR
+
+
+@pytest.fixture(scope="module")
+def checker():
+    return StyleChecker(DATA_DIR)
+
+
+def findings(checker, text):
+    return [(f.rule, f.text, f.suggestion) for f in checker.check(read_markdown(text, path="x.md"))]
+
+
+@pytest.mark.parametrize("text, rule, words, suggestion", [
+    ("Units made every effort to finish.", "wordy", "made every effort to", "strive to, or the verb alone"),
+    ("In order to help, we act.", "wordy", "In order to", "to"),
+    ("The relevant departments act.", "vague", "relevant", "name the departments, laws or measures meant"),
+    ("Parks, libraries etc. are free.", "vague", "etc.", "list every item, or write 'including' before an open list"),
+    ("Coverage will be further expanded.", "vague", "further", "say by how much and by when, or delete"),
+    ("相关部门要进一步加强协调。", "vague", "进一步", "写明提高多少、何时完成，或删去"),
+    ("图书馆、博物馆等免费开放。", "vague", "等", "列全所列事项，或改为“包括”"),
+    ("The the committee meets.", "repeated-word", "The the", "The"),
+])
+def test_rule_found_with_suggestion(checker, text, rule, words, suggestion):
+    assert (rule, words, suggestion) in findings(checker, text)
+
+
+@pytest.mark.parametrize("text", ["Coverage will be further raised to 98 per cent by 2030.", "So far, it works.",
+                                  "坚持男女平等，同等条件下优先。", "积极性得到发挥。", "到2030年进一步提高到百分之九十五。"])
+def test_no_finding_for_measured_or_unrelated_words(checker, text):
+    assert findings(checker, text) == []
+
+
+def test_abbreviation_needs_definition_at_first_use(checker):
+    text = "The NWCCW meets.\n\nThe National Working Committee on Children and Women (NWCCW) reports.\n\nThe UN and NWCCW.\n"
+    result = findings(checker, text)
+    assert [(r, w) for r, w, _ in result] == [("abbreviation", "NWCCW")]
+    defined = findings(checker, "The National Working Committee (NWCCW) meets. The NWCCW reports.")
+    assert defined == []
+
+
+def test_long_sentence_reported(checker):
+    long_sentence = " ".join(["word"] * 50) + "."
+    assert findings(checker, long_sentence)[0][0] == "long-sentence"
+
+
+def test_rules_are_read_from_the_workspace_file(tmp_path):
+    folder = tmp_path / "glossary"
+    shutil.copytree(DATA_DIR, folder)
+    (folder / "style-en.yaml").write_text("rules:\n- {rule: wordy, phrase: at this point in time, suggestion: now}\n",
+                                          encoding="utf-8")
+    checker = StyleChecker(folder)
+    assert findings(checker, "At this point in time we act. In order to go.") == [
+        ("wordy", "At this point in time", "now")]
+
+
+@pytest.mark.parametrize("text, message", [
+    ("rules:\n- {rule: wordy, suggestion: x}\n", "without `phrase`"),
+    ("rules:\n- {rule: wordy, phrase: x, suggestion: y, unless: always}\n", "unless must be 'measure'"),
+    ("rules: 3\n", "needs `rules:`"),
+])
+def test_malformed_style_file_is_refused_at_its_line(tmp_path, text, message):
+    folder = tmp_path / "glossary"
+    shutil.copytree(DATA_DIR, folder)
+    (folder / "style-en.yaml").write_text(text, encoding="utf-8")
+    with pytest.raises(UserError) as err:
+        StyleChecker(folder)
+    assert message in err.value.message and err.value.file.endswith("style-en.yaml") and err.value.line

@@ -1,0 +1,111 @@
+"""Comments carried to each newly frozen version: anchored, moved, changed or orphaned — never silently moved."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from pipeline.cli import main
+
+DATA = Path(__file__).parent / "data" / "comments"
+V1 = (DATA / "v1.md").read_text()
+WORK, HEALTH = V1.split("## Right to health {#esc-health}")
+P3 = "The state will keep the surveyed urban unemployment rate within 5.5 per cent and expand vocational training for rural migrant workers."
+P4 = "Occupational health examinations will be extended to all workers exposed to occupational hazards."
+P6 = "Average life expectancy will reach 79 years by 2030, and basic public health services will be improved."
+
+
+def run(ws, capsys, *args):
+    code = main(["--workspace", str(ws.root), *args])
+    return code, capsys.readouterr()
+
+
+def freeze(ws, capsys, tmp_path, text: str, name: str) -> None:
+    source = tmp_path / f"{name}.md"
+    source.write_text(text)
+    code, out = run(ws, capsys, "freeze", "--stage", "consultation", "--note", name, "--date", "2026-04-01",
+                    "--from", str(source))
+    assert code == 0, out.err
+
+
+def add(ws, capsys, para: str, quote: str, body: str) -> str:
+    code, out = run(ws, capsys, "comments", "add", "--para", para, "--quote", quote, "--org", "mohrss",
+                    "--body", body, "--json")
+    assert code == 0, out.err
+    return json.loads(out.out)["id"]
+
+
+@pytest.fixture
+def ws(mini_ws, capsys, tmp_path):
+    freeze(mini_ws, capsys, tmp_path, V1, "v1")
+    return mini_ws
+
+
+def listed(ws, capsys) -> dict[str, dict]:
+    code, out = run(ws, capsys, "comments", "list", "--json")
+    assert code == 0
+    rows = json.loads(out.out)
+    assert all(set(r) >= {"id", "para", "status", "anchor", "quote", "version"} for r in rows)
+    return {r["id"]: r for r in rows}
+
+
+def test_edits_moves_and_rewrites_give_honest_verdicts(ws, capsys, tmp_path):
+    target = add(ws, capsys, "p0003", "within 5.5 per cent", "Use the 14th FYP target.")
+    workers = add(ws, capsys, "p0004", "extended to all workers exposed to", "Include gig workers.")
+    who = add(ws, capsys, "p0004", "all workers", "Who exactly?")
+    hazards = add(ws, capsys, "p0004", "occupational hazards", "Define hazards.")
+    health = add(ws, capsys, "p0006", "basic public health services", "Which services?")
+    v2 = (WORK.replace(P3, P6 + "\n\n" + P3.replace("rural migrant", "all rural migrant"))
+          .replace("all workers exposed", "all employees and gig workers exposed")
+          .replace("occupational hazards", "dangerous working conditions") + "## Right to health {#esc-health}\n")
+    freeze(ws, capsys, tmp_path, v2, "v2")
+    rows = listed(ws, capsys)
+    assert (rows[target]["anchor"], rows[target]["para"], rows[target]["quote"], rows[target]["version"]) == \
+        ("anchored", "p0003", "within 5.5 per cent", 2)
+    assert rows[health]["anchor"] == "moved" and rows[health]["para"] == "p0006"
+    assert rows[workers]["anchor"] == "changed" and rows[workers]["para"] == "p0004"
+    assert rows[workers]["original_quote"] == "extended to all workers exposed to"
+    assert "gig workers" in rows[workers]["quote"]
+    assert (rows[who]["anchor"], rows[who]["quote"]) == ("changed", "all employees and gig workers")
+    assert rows[hazards]["anchor"] == "orphaned" and rows[hazards]["replaced_by"] == "p0004"
+    assert rows[hazards]["quote"] == "occupational hazards"
+
+
+def test_deleted_paragraph_orphans_its_comments_and_later_versions_keep_them_orphaned(ws, capsys, tmp_path):
+    health = add(ws, capsys, "p0006", "basic public health services", "Which services?")
+    freeze(ws, capsys, tmp_path, WORK + "## Right to health {#esc-health}\n\nAll residents will have a family doctor.\n", "v2")
+    rows = listed(ws, capsys)
+    assert rows[health]["anchor"] == "orphaned" and rows[health]["quote"] == "basic public health services"
+    freeze(ws, capsys, tmp_path, WORK + "## Right to health {#esc-health}\n\nAll residents will have a family doctor.\n\n"
+           + P6 + "\n", "v3")
+    rows = listed(ws, capsys)
+    assert rows[health]["anchor"] == "orphaned" and rows[health]["version"] == 3
+
+
+def test_split_paragraph_carries_each_comment_to_its_part(ws, capsys, tmp_path):
+    first = add(ws, capsys, "p0003", "surveyed urban unemployment rate", "Urban only?")
+    second = add(ws, capsys, "p0003", "vocational training for rural migrant workers", "Funding?")
+    split = ("The state will keep the surveyed urban unemployment rate within 5.5 per cent. "
+             "\n\nIt will also expand vocational training for rural migrant workers in every province.")
+    freeze(ws, capsys, tmp_path, V1.replace(P3, split), "v2")
+    rows = listed(ws, capsys)
+    assert rows[first]["quote"] == "surveyed urban unemployment rate"
+    assert rows[second]["quote"] == "vocational training for rural migrant workers"
+    assert rows[first]["para"] != rows[second]["para"]
+    assert {rows[first]["anchor"], rows[second]["anchor"]} <= {"anchored", "moved"}
+
+
+def test_reanchor_is_exposed_for_versions_in_memory(ws, capsys, tmp_path):
+    from pipeline.anchoring import reanchor
+    from pipeline.comments import load_comments
+    ident = add(ws, capsys, "p0004", "occupational hazards", "Define hazards.")
+    freeze(ws, capsys, tmp_path, V1.replace(P4, "Every worker will have a health check."), "v2")
+    old, new = ws.load_version(1), ws.load_version(2)
+    original = [c for c in load_comments(ws) if c.id == ident]
+    original[0].anchor.version, original[0].anchor.state = 1, "anchored"
+    original[0].anchor.para, original[0].anchor.quote = "p0004", "occupational hazards"
+    original[0].anchor.start = P4.index("occupational hazards")
+    original[0].anchor.end = original[0].anchor.start + len("occupational hazards")
+    [carried] = reanchor(original, old, new)
+    assert carried.anchor.state == "orphaned" and carried.anchor.version == 2

@@ -1,0 +1,105 @@
+"""The comment store: git-friendly files, concurrent writers, dispositions and the consensus gate."""
+from __future__ import annotations
+
+import json
+import multiprocessing
+from pathlib import Path
+
+import pytest
+
+from pipeline.cli import main
+
+DATA = Path(__file__).parent / "data" / "comments"
+
+
+def run(ws, capsys, *args):
+    code = main(["--workspace", str(ws.root), *args])
+    return code, capsys.readouterr()
+
+
+@pytest.fixture
+def ws(mini_ws, capsys):
+    code, out = run(mini_ws, capsys, "freeze", "--stage", "consultation", "--note", "v1", "--date", "2026-03-01",
+                    "--from", str(DATA / "v1.md"))
+    assert code == 0, out.err
+    return mini_ws
+
+
+def _writer(args) -> None:
+    root, worker = args
+    from pipeline import comments as store
+    from pipeline.workspace import open_workspace
+    ws = open_workspace(Path(root))
+    version, member = ws.load_version("latest"), ws.plan.members["mohrss"]
+    anchor = store.anchor_in_version(version, "p0003", "within 5.5 per cent")
+    for n in range(100):
+        comment = store.new_comment(round=1, version=1, anchor=anchor, member=member, body=f"worker {worker} comment {n}")
+        added, _present = store.store(ws, [comment])
+        assert added
+
+
+def test_eight_concurrent_writers_lose_nothing(ws):
+    with multiprocessing.get_context("fork").Pool(8) as pool:
+        pool.map(_writer, [(str(ws.root), w) for w in range(8)])
+    from pipeline.comments import load_comments
+    comments = load_comments(ws)
+    assert len(comments) == 800 and len({c.id for c in comments}) == 800
+    assert {c.body for c in comments} == {f"worker {w} comment {n}" for w in range(8) for n in range(100)}
+    assert not list((ws.root / "comments").rglob("*.tmp"))
+
+
+def test_one_readable_yaml_file_per_comment_with_the_full_record(ws, capsys):
+    code, out = run(ws, capsys, "comments", "add", "--para", "p0004", "--quote", "all workers", "--org", "exp-li",
+                    "--body", "Include self-employed workers.", "--proposed", "all workers, including the self-employed",
+                    "--author", "Li Ming", "--round", "2", "--json")
+    assert code == 0, out.err
+    record = json.loads(out.out)
+    path = ws.root / "comments" / "r02" / f"{record['id']}.yaml"
+    text = path.read_text()
+    for line in ("round: 2", "version: 1", "para: p0004", "quote: all workers", "prefix: 'xaminations will be extended to '",
+                 "org: exp-li", "org_category: expert", "kind: amendment", "status: open"):
+        assert line in text
+    again = run(ws, capsys, "comments", "add", "--para", "p0004", "--quote", "all workers", "--org", "exp-li",
+                "--body", "Include self-employed workers.", "--proposed", "all workers, including the self-employed",
+                "--author", "Li Ming", "--round", "2")[1]
+    assert "already stored" in again.out
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--para", "p0999", "--quote", "x"], "paragraph 'p0999' does not exist in v1"),
+    (["--para", "p0003", "--quote", "not there"], "is not in paragraph p0003"),
+    (["--para", "p0003", "--org", "nobody"], "known ids: acftu"),
+    (["--para", "p0003", "--type", "urgent"], "unknown comment type 'urgent'"),
+])
+def test_bad_add_is_refused(ws, capsys, args, message):
+    base = {"--org": "mohrss"}
+    if "--org" in args:
+        base = {}
+    flat = [x for k, v in base.items() for x in (k, v)]
+    code, out = run(ws, capsys, "comments", "add", *flat, *args, "--body", "b")
+    assert code == 2 and message in out.err
+    assert not list((ws.root / "comments").rglob("*.yaml"))
+
+
+def test_respond_records_disposition_and_version(ws, capsys):
+    ident = json.loads(run(ws, capsys, "comments", "add", "--para", "p0003", "--org", "mohrss",
+                           "--body", "Tighten the target.", "--json")[1].out)["id"]
+    code, out = run(ws, capsys, "comments", "respond", ident, "--status", "accepted with modification",
+                    "--response", "Target set at 5.5%.", "--json")
+    assert code == 0, out.err
+    assert json.loads(out.out) == [{"id": ident, "status": "accepted-with-modification",
+                                    "response": "Target set at 5.5%.", "resolved_in": 1}]
+    code, out = run(ws, capsys, "comments", "respond", ident, "--status", "maybe")
+    assert code == 2 and "unknown status 'maybe'" in out.err
+
+
+def test_approval_freeze_waits_for_substantive_responses(ws, capsys):
+    ident = json.loads(run(ws, capsys, "comments", "add", "--para", "p0003", "--org", "mohrss",
+                           "--body", "Substantive point.", "--json")[1].out)["id"]
+    run(ws, capsys, "comments", "add", "--para", "p0003", "--org", "mohrss", "--type", "editorial", "--body", "Typo.")
+    from pipeline.comments import unanswered_substantive
+    assert [c.id for c in unanswered_substantive(ws)] == [ident]
+    code, out = run(ws, capsys, "freeze", "--stage", "approval", "--note", "final", "--from", str(DATA / "v1.md"))
+    assert code == 2 and ident in out.err
+    run(ws, capsys, "comments", "respond", ident, "--status", "not-accepted", "--response", "Out of scope.")
+    assert unanswered_substantive(ws) == []

@@ -1,0 +1,123 @@
+"""The term base: the starter entries load and pass their self-tests; malformed entries are refused at file:line."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from pipeline.checks.glossary import load_glossary, self_test, validate
+from pipeline.errors import UserError
+from pipeline.readers.termbase import DATA_DIR, annex_rows, load_termbase, read_termbase, starter_files
+from pipeline.writers.glossary_table import glossary_docx, glossary_markdown
+from pipeline.writers.tbx import write_tbx
+
+REPO = Path(__file__).resolve().parent.parent
+ENTRY = """\
+id: test-term
+kind: cc
+zh:
+- {term: 测试权, status: preferred}
+en:
+- {term: right to test, status: preferred}
+intl:
+- {instrument: ICCPR, article: art. 19, term: freedom of expression}
+rules: [explain-on-first-use]
+examples:
+  hit: [The right to test is protected.]
+  miss: [A test of rights.]
+"""
+
+
+@pytest.fixture
+def glossary_dir(tmp_path):
+    folder = tmp_path / "glossary"
+    shutil.copytree(DATA_DIR, folder)
+    return folder
+
+
+def add_entry(folder: Path, text: str, name: str = "test-term") -> Path:
+    path = folder / "terms" / f"{name}.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_starter_term_base_has_40_entries_that_pass_their_self_tests():
+    concepts = load_termbase(DATA_DIR)
+    assert len(concepts) >= 40
+    assert all(c.examples["hit"] for c in concepts)
+    assert self_test(load_glossary(DATA_DIR)) == []
+
+
+def test_workspace_term_base_is_the_packaged_starter():
+    assert sorted(p.relative_to(REPO / "glossary") for p in (REPO / "glossary").rglob("*.yaml")) == starter_files()
+
+
+@pytest.mark.parametrize("change, message", [
+    (("en:\n- {term: right to test, status: preferred}\n", ""), "missing English rendering"),
+    (("rules: [explain-on-first-use]", "rules: [explain-always]"), "unknown rule 'explain-always'"),
+    (("status: preferred}\nintl", "status: favourite}\nintl"), "status of 'right to test' must be one of"),
+    (("instrument: ICCPR", "instrument: ICCPRR"), "unknown instrument 'ICCPRR'"),
+    (("kind: cc", "kind: special"), "kind must be one of"),
+])
+def test_malformed_entry_names_entry_file_and_line(glossary_dir, change, message):
+    path = add_entry(glossary_dir, ENTRY.replace(*change))
+    with pytest.raises(UserError) as err:
+        read_termbase(glossary_dir)
+    assert message in err.value.message and "entry 'test-term'" in err.value.message
+    assert err.value.file == str(path) and err.value.line >= 1
+
+
+def test_duplicate_id_is_refused(glossary_dir):
+    path = add_entry(glossary_dir, ENTRY.replace("id: test-term", "id: hukou"), name="hukou-copy")
+    with pytest.raises(UserError, match=r"entry 'hukou': duplicate id \(also in .*hukou.yaml\)") as err:
+        read_termbase(glossary_dir)
+    assert err.value.file == str(path)
+
+
+def test_entry_file_named_after_its_id(glossary_dir):
+    add_entry(glossary_dir, ENTRY, name="other-name")
+    with pytest.raises(UserError, match="file must be named test-term.yaml"):
+        read_termbase(glossary_dir)
+
+
+def test_same_term_in_two_entries_is_refused(glossary_dir):
+    add_entry(glossary_dir, ENTRY.replace("right to test", "legal aid"))
+    with pytest.raises(UserError, match="term 'legal aid' is also in entry 'legal-aid'"):
+        read_termbase(glossary_dir)
+
+
+def test_failing_self_test_is_reported_at_its_line(glossary_dir):
+    path = add_entry(glossary_dir, ENTRY.replace("miss: [A test of rights.]", "miss: [Rights to test are new.]"))
+    with pytest.raises(UserError) as err:
+        validate(glossary_dir)
+    assert "entry 'test-term': self-test failed" in err.value.message and "Rights to test" in err.value.message
+    assert err.value.file == str(path) and err.value.line == 12
+
+
+def test_tbx_export_carries_status_and_both_languages():
+    termbase = read_termbase(DATA_DIR)
+    root = etree.fromstring(write_tbx(termbase))
+    ns = {"t": "urn:iso:std:iso:30042:ed-2"}
+    entries = root.findall(".//t:conceptEntry", ns)
+    assert len(entries) == len(termbase.concepts)
+    disabled = root.find(".//t:conceptEntry[@id='persons-with-disabilities']", ns)
+    statuses = {s.findtext("t:term", namespaces=ns): s.findtext("t:termNote", namespaces=ns)
+                for s in disabled.iter("{urn:iso:std:iso:30042:ed-2}termSec")}
+    assert statuses["the disabled"] == "deprecatedTerm-admn-sts"
+    assert statuses["残疾人"] == "preferredTerm-admn-sts"
+    assert write_tbx(termbase) == write_tbx(termbase)
+
+
+def test_annex_rows_leave_out_deprecated_renderings_and_render_as_tables(tmp_path):
+    rows = annex_rows(load_termbase(DATA_DIR))
+    row = next(r for r in rows if r["id"] == "persons-with-disabilities")
+    assert row["zh"] == "残疾人" and "the disabled" not in row["en"] and "CRPD" in row["intl"]
+    markdown = glossary_markdown(rows)
+    assert markdown.count("\n|") == len(rows) + 2 and "| 残疾人 | persons with disabilities" in markdown
+    first = glossary_docx(rows, tmp_path / "g.docx")
+    assert first == glossary_docx(rows, None)
+    from docx import Document
+    table = Document(str(tmp_path / "g.docx")).tables[0]
+    assert len(table.rows) == len(rows) + 1 and table.cell(0, 0).text == "Chinese term"
