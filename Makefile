@@ -6,9 +6,12 @@ NHRAP := $(BIN)/nhrap
 STAMP := $(VENV)/.installed
 export SOURCE_DATE_EPOCH ?= 1767225600
 
-.PHONY: all install draft consult final check redline matrix status test bench clean
+.PHONY: all install draft consult final check redline matrix report status test bench clean
 
-all: install draft consult final check status
+# `make check` fails on errors; the end-to-end build writes the findings to build/checks.txt and goes on.
+all: install draft consult final redline matrix report status
+	$(NHRAP) check all > build/checks.txt || true
+	@tail -n 10 build/checks.txt
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +38,9 @@ check: install
 
 matrix: install
 	$(NHRAP) comments matrix -o build/comment-matrix.xlsx
+
+report: install
+	$(NHRAP) comments report -o build/round-report.docx
 
 status: install
 	$(NHRAP) status

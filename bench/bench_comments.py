@@ -152,7 +152,7 @@ class QuoteMatcher:
         self.full = "\n".join(b.text for b in self.blocks)
         self.index: dict[str, set[int]] = {}
         for k, block in enumerate(self.blocks):
-            for word in set(block.text.lower().split()):
+            for word in sorted(set(block.text.lower().split())):
                 self.index.setdefault(word, set()).add(k)
         self.dmp = diff_match_patch()
         self.dmp.Match_Threshold, self.dmp.Match_Distance, self.dmp.Match_MaxBits = 0.5, 1000, 0
@@ -181,7 +181,7 @@ class QuoteMatcher:
 
     def fuzzy(self, anchor: Anchor, old_position: int) -> Anchor:
         scores: Counter = Counter()
-        for word in set(anchor.quote.lower().split()):
+        for word in sorted(set(anchor.quote.lower().split())):
             for k in self.index.get(word, ()):
                 scores[k] += 1
         if not scores:

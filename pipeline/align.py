@@ -34,8 +34,8 @@ from typing import Optional, Sequence
 from .model import Block
 from .textdiff import encode_sequences, engine
 
-MIN_SIMILARITY_IN_PLACE = 0.45  # Dice over words for a pair in the same region (a rewrite in place)
-MIN_SIMILARITY_ELSEWHERE = 0.6  # ... and for a pair far apart: plan prose shares much vocabulary
+MIN_SIMILARITY_IN_PLACE = 0.55  # Dice over words for a pair in the same region (a rewrite in place)
+MIN_SIMILARITY_ELSEWHERE = 0.65  # ... and for a pair far apart: plan prose shares much vocabulary
 MIN_CONTAINMENT = 0.75  # share of a part's words found in the whole, for splits and merges
 SAME_REGION_BONUS = 0.15
 GROWTH = 1.2  # a split part or merged paragraph changes the length by at least this factor

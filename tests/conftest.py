@@ -115,3 +115,17 @@ def sample_ws(tmp_path):
 def zh_ws(tmp_path):
     from pipeline.workspace import Workspace
     return Workspace(copy_sample(tmp_path / "zh", "zh"))
+
+
+COMMENTS_DATA = REPO / "tests" / "data" / "comments"
+
+
+
+@pytest.fixture
+def frozen_ws(mini_ws, capsys):
+    """The tiny workspace with tests/data/comments/v1.md frozen as v1 (a consultation draft)."""
+    from helpers import run
+    code, out = run(mini_ws, capsys, "freeze", "--stage", "consultation", "--note", "v1", "--date", "2026-03-01",
+                    "--from", str(COMMENTS_DATA / "v1.md"))
+    assert code == 0, out.err
+    return mini_ws

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.cli import main
+from helpers import run
 
 DATA = Path(__file__).parent / "data" / "comments"
 V1 = (DATA / "v1.md").read_text()
@@ -16,9 +16,6 @@ P4 = "Occupational health examinations will be extended to all workers exposed t
 P6 = "Average life expectancy will reach 79 years by 2030, and basic public health services will be improved."
 
 
-def run(ws, capsys, *args):
-    code = main(["--workspace", str(ws.root), *args])
-    return code, capsys.readouterr()
 
 
 def freeze(ws, capsys, tmp_path, text: str, name: str) -> None:

@@ -8,22 +8,16 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.cli import main
+from helpers import run
 
 DATA = Path(__file__).parent / "data" / "comments"
 
 
-def run(ws, capsys, *args):
-    code = main(["--workspace", str(ws.root), *args])
-    return code, capsys.readouterr()
 
 
 @pytest.fixture
-def ws(mini_ws, capsys):
-    code, out = run(mini_ws, capsys, "freeze", "--stage", "consultation", "--note", "v1", "--date", "2026-03-01",
-                    "--from", str(DATA / "v1.md"))
-    assert code == 0, out.err
-    return mini_ws
+def ws(frozen_ws):
+    return frozen_ws
 
 
 def write_xlsx(path: Path, rows: list[list]) -> Path:

@@ -88,13 +88,15 @@ SETTINGS_ORDER = ("writeProtection view zoom removePersonalInformation removeDat
                   "rsids mathPr attachedSchema themeFontLang clrSchemeMapping doNotIncludeSubdocsInStats "
                   "doNotAutoCompressPictures forceUpgrade captions readModeInkLockDown smartTagType "
                   "schemaLibrary shapeDefaults doNotEmbedSmartTags decimalSymbol listSeparator").split()
+STYLE_ORDER = ("name aliases basedOn next link autoRedefine hidden uiPriority semiHidden unhideWhenUsed "
+               "qFormat locked personal personalCompose personalReply rsid pPr rPr tblPr trPr tcPr tblStylePr").split()
 _ORDERS = {qn("w:pPr"): PPR_ORDER, qn("w:rPr"): RPR_ORDER, qn("w:sectPr"): SECTPR_ORDER,
-           qn("w:tblPr"): TBLPR_ORDER, qn("w:settings"): SETTINGS_ORDER}
+           qn("w:tblPr"): TBLPR_ORDER, qn("w:settings"): SETTINGS_ORDER, qn("w:style"): STYLE_ORDER}
 _REPEATABLE = {"headerReference", "footerReference"}
 
 
 def set_child(parent: etree._Element, child: etree._Element) -> etree._Element:
-    """Put `child` at its schema position in pPr/rPr/sectPr/tblPr/settings, replacing a same-named one."""
+    """Put `child` at its schema position in pPr/rPr/sectPr/tblPr/settings/style, replacing a same-named one."""
     order = _ORDERS[parent.tag]
     local = etree.QName(child).localname
     rank = order.index(local)

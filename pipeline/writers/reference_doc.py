@@ -17,8 +17,6 @@ from .ooxml import el, qn, set_child
 from .profiles import Profile
 
 TWIPS_PER_MM = 1440 / 25.4
-STYLE_ORDER = ("name aliases basedOn next link autoRedefine hidden uiPriority semiHidden unhideWhenUsed "
-               "qFormat locked personal personalCompose personalReply rsid pPr rPr tblPr trPr tcPr tblStylePr").split()
 
 
 def style_id(name: str) -> str:
@@ -87,37 +85,22 @@ def _style_element(styles_root: etree._Element, name: str, kind: str) -> etree._
         styles_root.append(style)
     else:
         style.set(qn("w:styleId"), style_id(name))
-    _put(style, el("w:qFormat"))
+    set_child(style, el("w:qFormat"))
     return style
-
-
-def _put(style: etree._Element, child: etree._Element) -> etree._Element:
-    """Place a child of w:style at its schema position, replacing one of the same name."""
-    local = etree.QName(child).localname
-    for old in style.findall(child.tag):
-        style.remove(old)
-    rank = STYLE_ORDER.index(local)
-    for index, existing in enumerate(style):
-        name = etree.QName(existing).localname
-        if name in STYLE_ORDER and STYLE_ORDER.index(name) > rank:
-            style.insert(index, child)
-            return child
-    style.append(child)
-    return child
 
 
 def _props(style: etree._Element, tag: str) -> etree._Element:
     found = style.find(qn(tag))
-    return found if found is not None else _put(style, el(tag))
+    return found if found is not None else set_child(style, el(tag))
 
 
 def _apply_style(styles_root: etree._Element, name: str, spec: dict[str, Any], text_width: int) -> None:
     kind = spec.pop("type", "paragraph")
     style = _style_element(styles_root, name, kind)
     if spec.get("based_on"):
-        _put(style, el("w:basedOn", {"val": style_id(spec["based_on"])}))
+        set_child(style, el("w:basedOn", {"val": style_id(spec["based_on"])}))
     if kind == "paragraph":
-        _put(style, el("w:next", {"val": "BodyText" if name.startswith("Heading") else style_id(name)}))
+        set_child(style, el("w:next", {"val": "BodyText" if name.startswith("Heading") else style_id(name)}))
         _paragraph_props(_props(style, "w:pPr"), spec, text_width)
     _run_props(_props(style, "w:rPr"), spec)
     if kind == "table":
@@ -204,7 +187,7 @@ def _table_props(style: etree._Element, spec: dict[str, Any]) -> None:
         header.append(el("w:rPr", None, el("w:b")))
     header.append(el("w:tcPr", None, el("w:shd", {"val": "clear", "color": "auto",
                                                     "fill": spec.get("header_fill", "D9D9D9")})))
-    _put(style, header)
+    set_child(style, header)
 
 
 def _heading_numbering(document, levels: list[dict[str, Any]]) -> None:
