@@ -458,6 +458,15 @@ class MatrixTable:
     ids: list[str]  # comment id of each row, for responses returned in the spreadsheet
 
 
+def _proposal(comment: Comment, language: str) -> str:
+    """The proposed change as the matrix shows it: an empty proposal deletes the quoted text."""
+    if comment.proposed is None:
+        return ""
+    if comment.proposed == "" and comment.anchor.quote:
+        return f"删除“{comment.anchor.quote}”" if language == "zh" else f"Delete “{comment.anchor.quote}”"
+    return comment.proposed
+
+
 def _paragraph_order(ws) -> dict[str, int]:
     numbers = ws.version_numbers()
     if not numbers:
@@ -486,6 +495,7 @@ def matrix_table(ws, comments: list[Comment]) -> MatrixTable:
             body += f"\n— {reply.author or reply.org}: {reply.body}"
         para = comment.anchor.para + (f" ({comment.anchor.state})" if comment.anchor.state != "anchored" else "")
         rows.append([str(number), para, member.name(language) if member else comment.org, label(comment.type),
-                     body, comment.proposed or "", comment.disposition.response, label(comment.disposition.status)])
+                     body, _proposal(comment, language), comment.disposition.response,
+                     label(comment.disposition.status)])
         ids.append(comment.id)
     return MatrixTable(headers=MATRIX_HEADERS[language], rows=rows, ids=ids)

@@ -63,3 +63,33 @@ def test_chinese_sample_keeps_chinese_text(zh_ws, capsys):
     assert zh_ws.plan.language == "zh"
     blocks = run_json(zh_ws, "show", "latest", capsys=capsys)
     assert any("以人民为中心" in b["text"] for b in blocks)
+
+
+def test_chinese_sample_runs_through_every_command(zh_ws, tmp_path, capsys):
+    """Every command of every area on the Chinese workspace (the English one is exercised area by area)."""
+    from helpers import run
+    out_dir = tmp_path / "out"
+    blocks = run_json(zh_ws, "show", "latest", capsys=capsys)
+    para = next(b for b in blocks if b["kind"] == "paragraph" and "以人民为中心" in b["text"])
+    steps = [
+        ("render", "latest", "--mode", "consultation", "-o", str(out_dir / "c.docx")),
+        ("render", "latest", "--mode", "final", "--toc-pages", "estimate", "-o", str(out_dir / "f.docx")),
+        ("redline", "1", "latest", "-o", str(out_dir / "r.docx")),
+        ("comments", "add", "--para", para["id"], "--quote", "以人民为中心", "--org", "acwf", "--body", "建议补充妇女发展的内容。"),
+        ("comments", "list", "--json"),
+        ("comments", "stats", "--json"),
+        ("comments", "matrix", "-o", str(out_dir / "m.xlsx")),
+        ("comments", "matrix", "-o", str(out_dir / "m.docx")),
+        ("comments", "report", "-o", str(out_dir / "report.docx")),
+        ("glossary", "validate"),
+        ("glossary", "export", "--format", "tbx", "-o", str(out_dir / "terms.tbx")),
+        ("check", "glossary", "latest", "--json"),
+        ("check", "style", "latest", "--json"),
+        ("check", "plan", "--json"),
+    ]
+    for step in steps:
+        code, out = run(zh_ws, capsys, *step)
+        assert code == 0, f"{step}: {out.err}"
+    matrix = zh_ws.root / "comments"
+    assert any("妇女" in p.read_text(encoding="utf-8") for p in matrix.rglob("*.yaml"))
+    assert {p.name for p in out_dir.iterdir()} >= {"c.docx", "f.docx", "r.docx", "m.xlsx", "m.docx", "report.docx", "terms.tbx"}

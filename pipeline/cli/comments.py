@@ -157,7 +157,7 @@ def cmd_add(args: argparse.Namespace) -> int:
         raise UserError("--quote needs --para (the paragraph it is in)")
     else:
         anchor = Anchor(para="", version=version.number)
-    kind = args.kind or ("amendment" if args.proposed else "question" if args.body.rstrip().endswith(("?", "？")) else "comment")
+    kind = args.kind or ("amendment" if args.proposed is not None else "question" if args.body.rstrip().endswith(("?", "？")) else "comment")
     comment = store.new_comment(round=round_number, version=version.number, anchor=anchor, member=member,
                                 type=store.normal_type(args.type), kind=kind, body=args.body, proposed=args.proposed,
                                 author=args.author, date=args.date or version.date)
