@@ -7,7 +7,7 @@ from pathlib import Path
 
 from ..errors import UserError
 from ..workspace import open_workspace
-from .common import add_json, console, print_json
+from .common import add_json, console, print_json, progress
 
 
 def register(commands) -> None:
@@ -111,26 +111,32 @@ def cmd_harvest(args: argparse.Namespace) -> int:
         raise UserError("no .docx files found", args.files[0])
     records, failed = [], 0
     out = console()
-    for path in paths:
-        try:
-            org = member or store.org_from_filename(ws.plan, path)
-            intake = store.harvest_file(ws, path, org, round_number, version, comment_type)
-        except UserError as error:
-            failed += 1
-            sys.stderr.write(f"nhrap: {error} (nothing stored from this file)\n")
-            continue
-        records += [_record(c) for c in intake.comments]
-        for warning in intake.warnings:
-            sys.stderr.write(f"{path.name}: warning: {warning}\n")
-        if not args.json:
-            kinds = {k: sum(c.kind == k for c in intake.comments) for k in ("comment", "amendment", "question")}
-            replies = sum(bool(c.reply_to) for c in intake.comments)
-            out.print(f"{path.name} ({intake.org}): {kinds['comment']} comments, {kinds['question']} questions, "
-                      f"{kinds['amendment']} amendments, {replies} replies — {len(intake.added)} new, "
-                      f"{len(intake.present)} already stored", markup=False, soft_wrap=True)
+    with progress("Harvesting", total=len(paths), enabled=not args.json) as bar:
+        for path in paths:
+            bar.advance()
+            try:
+                org = member or store.org_from_filename(ws.plan, path)
+                intake = store.harvest_file(ws, path, org, round_number, version, comment_type)
+            except UserError as error:
+                failed += 1
+                sys.stderr.write(f"nhrap: {error} (nothing stored from this file)\n")
+                continue
+            records += [_record(c) for c in intake.comments]
+            for warning in intake.warnings:
+                sys.stderr.write(f"{path.name}: warning: {warning}\n")
+            if not args.json:
+                _report_file(out, path, intake)
     if args.json:
         print_json(records)
     return 2 if failed else 0
+
+
+def _report_file(out, path, intake) -> None:
+    kinds = {k: sum(c.kind == k for c in intake.comments) for k in ("comment", "amendment", "question")}
+    replies = sum(bool(c.reply_to) for c in intake.comments)
+    out.print(f"{path.name} ({intake.org}): {kinds['comment']} comments, {kinds['question']} questions, "
+              f"{kinds['amendment']} amendments, {replies} replies — {len(intake.added)} new, "
+              f"{len(intake.present)} already stored", markup=False, soft_wrap=True)
 
 
 def cmd_import(args: argparse.Namespace) -> int:

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Optional
 
 from ..errors import UserError
-from .common import add_json, console, print_json
+from .common import add_json, console, error_console, print_json
 
 MODES = ("consultation", "final")
 
@@ -57,7 +57,8 @@ def cmd_render(args: argparse.Namespace) -> int:
     if args.mode == "final":
         inp.glossary = _glossary(ws)
         finder = {"libreoffice": page_numbers.find_pages, "estimate": _estimate_only, "none": None}[args.toc_pages]
-        result = docx_final.render_final(inp, finder)
+        with error_console().status("Laying out pages for the table of contents (LibreOffice)…"):
+            result = docx_final.render_final(inp, finder)
     else:
         result = docx_consultation.render_consultation(inp)
     output = args.output or _build_dir(ws, inp) / f"{_stem(inp)}-{args.mode}.docx"
