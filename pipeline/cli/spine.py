@@ -87,7 +87,8 @@ def cmd_members(args: argparse.Namespace) -> int:
 
 
 def cmd_intake(args: argparse.Namespace) -> int:
-    from ..readers.intake_docx import intake_docx, write_template
+    from ..readers.intake_docx import intake_docx
+    from ..writers.submission_template import write_template
     if args.template:
         write_template(args.template)
         console().print(f"Wrote the submission template to {args.template}")
