@@ -34,7 +34,7 @@ from typing import Optional, Sequence
 from .model import Block
 from .textdiff import encode_sequences, engine
 
-MIN_SIMILARITY_IN_PLACE = 0.55  # Dice over words for a pair in the same region (a rewrite in place)
+MIN_SIMILARITY_IN_PLACE = 0.6  # Dice over words for a pair in the same region (a rewrite in place)
 MIN_SIMILARITY_ELSEWHERE = 0.65  # ... and for a pair far apart: plan prose shares much vocabulary
 MIN_CONTAINMENT = 0.75  # share of a part's words found in the whole, for splits and merges
 SAME_REGION_BONUS = 0.15

@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from typing import Iterable, Optional
 
 from .model import Anchor, Block, Comment, Version
-from .textdiff import DELETE, EQUAL, INSERT, encode_sequences, engine, tokens
+from .textdiff import DELETE, EQUAL, INSERT, word_diff
 
 KEEP_SHARE = 0.5  # below this share of the quote's characters surviving, the text is gone
 CONTEXT_SHARE = 0.3  # below this share of the 32 characters either side surviving, the sentence was rewritten
@@ -50,36 +50,14 @@ class _Target:
         return sum(len(t) + len(SEPARATOR) for t in self.texts[:index])
 
 
-def _token_diff(old: str, new: str) -> list[tuple[int, int]]:
-    """[(op, characters)] of a word diff without semantic cleanup.
-
-    Cleanup makes diffs readable by swallowing short unchanged stretches into
-    big replacements; for carrying offsets those stretches are exactly what
-    must be kept.
-    """
-    old_tokens, new_tokens = tokens(old), tokens(new)
-    old_code, new_code = encode_sequences(old_tokens, new_tokens)
-    result: list[tuple[int, int]] = []
-    old_index = new_index = 0  # tokens consumed on each side
-    for op, code in engine().diff_main(old_code, new_code, False):
-        if op == INSERT:
-            result.append((op, sum(map(len, new_tokens[new_index:new_index + len(code)]))))
-            new_index += len(code)
-            continue
-        result.append((op, sum(map(len, old_tokens[old_index:old_index + len(code)]))))
-        old_index += len(code)
-        if op == EQUAL:
-            new_index += len(code)
-    return result
-
-
 class _OffsetMap:
     """Old → new character positions through a word diff, with what happened to each old span."""
 
     def __init__(self, old: str, new: str):
         self.segments: list[tuple[int, int, int, int]] = []  # (op, old start, new start, length)
         old_at = new_at = 0
-        for op, length in _token_diff(old, new):
+        for op, text in word_diff(old, new, cleanup=False):
+            length = len(text)
             self.segments.append((op, old_at, new_at, length))
             if op != INSERT:
                 old_at += length

@@ -46,14 +46,19 @@ def encode_sequences(old: list[str], new: list[str]) -> tuple[str, str]:
     return old_code, new_code
 
 
-def word_diff(old: str, new: str) -> list[tuple[int, str]]:
-    """[(op, text)] with op -1 deleted, 0 equal, 1 inserted; joined texts rebuild old and new."""
+def word_diff(old: str, new: str, cleanup: bool = True) -> list[tuple[int, str]]:
+    """[(op, text)] with op -1 deleted, 0 equal, 1 inserted; joined texts rebuild old and new.
+
+    Semantic cleanup makes a diff readable by folding short unchanged stretches into larger
+    replacements; code that carries positions across the diff wants those stretches kept.
+    """
     if old == new:
         return [(EQUAL, old)] if old else []
     old_code, new_code, decode = _encode(tokens(old), tokens(new))
     dmp = engine()
     diffs = dmp.diff_main(old_code, new_code, False)
-    dmp.diff_cleanupSemantic(diffs)
+    if cleanup:
+        dmp.diff_cleanupSemantic(diffs)
     merged: list[tuple[int, str]] = []
     for op, code in diffs:
         text = "".join(decode[c] for c in code)
