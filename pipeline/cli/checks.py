@@ -40,6 +40,7 @@ def register(commands) -> None:
     p.add_argument("--format", choices=("tbx", "md", "docx"), default="tbx")
     p.add_argument("-o", "--output", type=Path, metavar="FILE", help="output file (default: build/glossary.<format>)")
     p.add_argument("--language", choices=("en", "zh"), help="table headings and order (default: plan language)")
+    add_json(p)
     p.set_defaults(handler=cmd_export)
 
 
@@ -119,6 +120,9 @@ def cmd_export(args: argparse.Namespace) -> int:
     else:
         from ..writers.glossary_table import glossary_docx
         glossary_docx(annex_rows(termbase, language), output, language)
-    console().print(f"wrote {output} ({len(termbase.concepts)} concepts)")
+    if args.json:
+        print_json({"path": str(output), "concepts": len(termbase.concepts)})
+    else:
+        console().print(f"wrote {output} ({len(termbase.concepts)} concepts)")
     return 0
 

@@ -71,6 +71,7 @@ def register(commands) -> None:
     m = sub.add_parser("matrix", help="write the comment matrix (.docx or .xlsx)")
     m.add_argument("--round", type=int, help="one round (default: all)")
     m.add_argument("-o", "--output", type=Path, required=True, metavar="FILE.docx|FILE.xlsx")
+    add_json(m)
     m.set_defaults(handler=cmd_matrix)
 
     s = sub.add_parser("stats", help="comments by round, category, chapter, type and status")
@@ -81,6 +82,7 @@ def register(commands) -> None:
     rep = sub.add_parser("report", help="write a round report (.docx with a chart)")
     rep.add_argument("--round", type=int, help="one round (default: all)")
     rep.add_argument("-o", "--output", type=Path, required=True, metavar="FILE.docx")
+    add_json(rep)
     rep.set_defaults(handler=cmd_report)
 
 
@@ -234,8 +236,16 @@ def cmd_matrix(args: argparse.Namespace) -> int:
         write_xlsx_matrix(table, args.output, title=title, date=_output_date(ws))
     else:
         raise UserError("the matrix is written as .docx or .xlsx", args.output)
-    console().print(f"wrote {args.output} ({len(table.rows)} comments)", markup=False, soft_wrap=True)
+    _wrote(args, {"path": str(args.output), "comments": len(table.rows)})
     return 0
+
+
+def _wrote(args: argparse.Namespace, result: dict) -> None:
+    if args.json:
+        print_json(result)
+    else:
+        extra = "".join(f", {v} {k}" for k, v in result.items() if k != "path")
+        console().print(f"wrote {result['path']}" + (f" ({extra[2:]})" if extra else ""), markup=False, soft_wrap=True)
 
 
 def _stats(ws, round_number):
@@ -275,5 +285,5 @@ def cmd_report(args: argparse.Namespace) -> int:
     title = f"{ws.plan.title}: consultation" + (f" round {args.round}" if args.round else "") + " report"
     write_round_report(stats, waiting, args.output, title=title, date=_output_date(ws), language=ws.plan.language,
                        labels=labels_for(ws.plan))
-    console().print(f"wrote {args.output}", markup=False, soft_wrap=True)
+    _wrote(args, {"path": str(args.output), "comments": len(comments), "unanswered substantive": len(waiting)})
     return 0

@@ -15,6 +15,7 @@ def register(commands) -> None:
     p.add_argument("dir", type=Path)
     p.add_argument("--sample", nargs="?", const="en", choices=("en", "zh"), help="copy the sample plan (en or zh)")
     p.add_argument("--language", choices=("en", "zh"), default="en", help="plan language of an empty workspace")
+    add_json(p)
     p.set_defaults(handler=cmd_init)
 
     p = commands.add_parser("members", help="list member units, experts and consulted organisations")
@@ -66,6 +67,9 @@ def register(commands) -> None:
 def cmd_init(args: argparse.Namespace) -> int:
     from ..init import init_workspace
     root = init_workspace(args.dir, sample=args.sample, language=args.language)
+    if args.json:
+        print_json({"path": str(root)})
+        return 0
     console().print(f"Created plan workspace [bold]{root}[/]. Next: edit drafts/plan.yaml, then `nhrap draft`.")
     return 0
 

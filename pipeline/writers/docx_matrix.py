@@ -39,12 +39,11 @@ def write_docx_matrix(table, path: Optional[Path], *, title: str, date: str, lan
             cells[index].text = lines[0]
             for line in lines[1:]:
                 cells[index].add_paragraph(line)
-    for index, column in enumerate(grid.columns):
-        for cell in column.cells:
-            cell.width = int(usable * WIDTHS[index] / sum(WIDTHS))
-            for paragraph in cell.paragraphs:
-                for run in paragraph.runs:
-                    run.font.size = Pt(9)
+    docx_package.set_column_widths(grid, [int(usable * w / sum(WIDTHS)) for w in WIDTHS])
+    for cell in (c for row in grid.rows for c in row.cells):
+        for paragraph in cell.paragraphs:
+            for run in paragraph.runs:
+                run.font.size = Pt(9)
     _repeat_header(grid)
     docx_package.set_core_properties(document, title=title, subject="Comment matrix", date=date,
                                      author="nhrap", language=language)

@@ -171,3 +171,12 @@ def save(document, path: Optional[Path]) -> bytes:
     if path is not None:
         atomic_write(Path(path), data)
     return data
+
+
+def set_column_widths(table, widths: list[int]) -> None:
+    """Fixed column widths (EMU) for a python-docx table, honoured by Word and by LibreOffice."""
+    table.autofit = False
+    for column, width in zip(table.columns, widths):
+        column.width = width  # the table grid, which LibreOffice lays out by
+        for cell in column.cells:
+            cell.width = width  # the cell widths, which Word lays out by

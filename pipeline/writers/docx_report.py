@@ -48,6 +48,9 @@ def _table(document, headers: list[str], rows: list[list[str]]) -> None:
     for row in rows:
         for cell, text in zip(grid.add_row().cells, row):
             cell.text = text
+    # the group name takes the room it needs; the figures share the rest
+    from docx.shared import Mm
+    docx_package.set_column_widths(grid, [Mm(52)] + [Mm(108 / (len(headers) - 1))] * (len(headers) - 1))
 
 
 def _group_rows(groups: dict, labels: dict[str, str]) -> list[list[str]]:
