@@ -268,3 +268,18 @@ def test_cli_renders_markdown_file_and_reports_bad_input(tmp_path, capsys):
 def test_styles_command_writes_reference_documents(tmp_path):
     assert main(["styles", "--write", str(tmp_path)]) == 0
     assert (tmp_path / "reference-zh.docx").read_bytes() == (profiles.STYLES_DIR / "reference-zh.docx").read_bytes()
+
+
+def test_final_carries_the_glossary_annex_from_the_workspace(mini_ws, tmp_path):
+    import shutil
+    shutil.copytree(Path(__file__).resolve().parent.parent / "glossary", mini_ws.root / "glossary")
+    output = tmp_path / "final.docx"
+    code = main(["--workspace", str(mini_ws.root), "render", "--mode", "final", "--toc-pages", "estimate",
+                 "-o", str(output)])
+    assert code == 0
+    text = pandoc_text(output)
+    annex = text[text.rindex("Glossary"):]
+    assert "International human rights law" in annex
+    assert "户籍；户口；户籍制度" in annex and "household registration; hukou" in annex
+    assert "ICCPR art. 12(1)" in annex
+    assert "the disabled" not in annex  # deprecated renderings stay out of the approved text

@@ -168,12 +168,12 @@ def _findings(ws, document):
     return run_all(ws, document)
 
 
-def _glossary(ws) -> list:
-    """The term base's concepts for the final annex; none when the workspace has no term entries."""
+def _glossary(ws) -> list[dict]:
+    """Rows of the glossary annex; none when the workspace has no term entries."""
     if ws is None or not any((ws.glossary_dir / "terms").glob("*.yaml")):
         return []
-    from ..readers.termbase import load_termbase
-    return load_termbase(ws)
+    from ..readers.termbase import annex_rows, load_termbase
+    return annex_rows(load_termbase(ws), ws.plan.language)
 
 
 def _estimate_only(data, headings, profile):

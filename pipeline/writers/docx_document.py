@@ -44,7 +44,7 @@ class RenderInput:
     image_dir: Optional[Path] = None
     image_root: Optional[Path] = None
     findings: Optional[list[Finding]] = None
-    glossary: list = field(default_factory=list)  # Concepts, for the final annex
+    glossary: list = field(default_factory=list)  # rows of readers.termbase.annex_rows, for the final annex
 
 
 @dataclass

@@ -120,14 +120,11 @@ def _members_annex(plan: Plan, profile: Profile) -> tuple[str, list[etree._Eleme
     return profile.label("members_annex"), children
 
 
-def _glossary_annex(concepts: list, profile: Profile, width: int) -> tuple[str, list[etree._Element]]:
-    """Preferred Chinese and English terms of each concept, as a table."""
-    def preferred(forms: list) -> str:
-        chosen = [f.term for f in forms if f.status == "preferred"] or [f.term for f in forms[:1]]
-        return "; ".join(chosen)
-    header = [[paragraph("TableText", [run(profile.label(key))])] for key in ("glossary_zh", "glossary_term", "glossary_note")]
-    rows = [header] + [[[paragraph("TableText", [run(preferred(c.zh))])],
-                        [paragraph("TableText", [run(preferred(c.en))])],
-                        [paragraph("TableText", [run(c.note.strip())])]] for c in concepts]
-    widths = [width * 3 // 10, width * 35 // 100, width - width * 3 // 10 - width * 35 // 100]
+def _glossary_annex(entries: list[dict], profile: Profile, width: int) -> tuple[str, list[etree._Element]]:
+    """Chinese term, English rendering and international equivalent of each concept, as a table."""
+    def cell(text: str) -> list[etree._Element]:
+        return [paragraph("TableText", [run(text)])]
+    header = [cell(profile.label(key)) for key in ("glossary_zh", "glossary_term", "glossary_intl")]
+    rows = [header] + [[cell(e["zh"]), cell(e["en"]), cell(e["intl"])] for e in entries]
+    widths = [width * 25 // 100, width * 35 // 100, width - width * 25 // 100 - width * 35 // 100]
     return profile.label("glossary_annex"), [ooxml.table(rows, widths, header_rows=1)]
