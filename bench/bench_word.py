@@ -13,7 +13,7 @@ import tempfile
 import time
 from pathlib import Path
 
-REPEAT = 3
+REPEAT = 5
 ROOT = Path(__file__).resolve().parent.parent
 RENDER = """
 import sys

@@ -187,6 +187,9 @@ class Block:
 class Document:
     blocks: list[Block]
     path: str = ""
+    # The Markdown the blocks were read from, when they are exactly its blocks in order (their `line`
+    # counts in it): writers may render from it rather than from the joined block sources.
+    source: str = ""
 
     def by_id(self) -> dict[str, Block]:
         return {b.id: b for b in self.blocks}

@@ -27,6 +27,13 @@ def parser() -> MarkdownIt:
     return MarkdownIt("commonmark", {"html": False}).enable("table").use(footnote_plugin)
 
 
+@lru_cache(maxsize=2)
+def parse(source: str) -> tuple[Token, ...]:
+    """Tokens of a Markdown text; the last few are kept, so a reader and a writer of the same
+    text parse it once (tokens are shared: treat them as read-only)."""
+    return tuple(parser().parse(source))
+
+
 def heading_anchor(inline: str) -> tuple[str, str]:
     """Split `Title {#id}` into (title, id)."""
     match = HEADING_ID.search(inline)
@@ -173,7 +180,7 @@ class _BlockCollector:
 def parse_blocks(source: str, *, line_offset: int = 0, path: str = "") -> Document:
     """Split Markdown into blocks in document order, without section information."""
     collector = _BlockCollector(source, line_offset)
-    collector.collect(parser().parse(source))
+    collector.collect(list(parse(source)))
     collector.blocks.sort(key=lambda b: b.line)
     return Document(blocks=collector.blocks, path=path)
 
@@ -189,5 +196,7 @@ def assign_sections(document: Document, outline_ids: set[str]) -> None:
 
 def read_markdown(source: str, outline_ids: set[str] = frozenset(), *, path: str = "", line_offset: int = 0) -> Document:
     document = parse_blocks(source, line_offset=line_offset, path=path)
+    if not line_offset:
+        document.source = source
     assign_sections(document, set(outline_ids))
     return document

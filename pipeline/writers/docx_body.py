@@ -22,7 +22,7 @@ from lxml import etree
 
 from ..errors import UserError
 from ..model import Block
-from ..readers.markdown import HEADING_ID, parser
+from ..readers.markdown import HEADING_ID, parse, parser
 from ..textdiff import DELETE, EQUAL, INSERT, word_diff
 from . import ooxml
 from .ooxml import qn
@@ -124,10 +124,12 @@ class BodyWriter:
         self._note_paragraphs: dict[str, etree._Element] = {}  # footnote label → paragraph referencing it
 
     # -- driver ------------------------------------------------------------
-    def render(self, entries: list[Entry]) -> Body:
+    def render(self, entries: list[Entry], source: Optional[tuple[str, list[int]]] = None) -> Body:
+        """Render the entries; `source` is (Markdown, line each entry starts on) when the entries are
+        exactly the blocks of that Markdown, which then need not be joined and parsed again."""
         self.entries = entries
-        source, self.starts = _join(entries)
-        tokens = parser().parse(source, {})
+        text, self.starts = source or _join(entries)
+        tokens = parse(text)
         self.footnote_ids = {t.meta["label"]: t.meta["id"] + 1 for t in tokens if t.type == "footnote_open"}
         handlers = self._handlers()
         for token in tokens:

@@ -73,7 +73,15 @@ def build_body(docx, inp: RenderInput, ids: ooxml.Ids, entries: list[Entry], *, 
     options = BodyOptions(paragraph_ids=paragraph_ids, source_file=inp.source_file, image_dir=inp.image_dir,
                           image_root=inp.image_root, tracking=tracking, heading_label=inp.profile.heading_label)
     width = docx_package.text_width(docx_package.final_sect_pr(docx))
-    return BodyWriter(docx, ids, options, width).render(entries)
+    return BodyWriter(docx, ids, options, width).render(entries, _original(inp.document, entries))
+
+
+def _original(document: Document, entries: list[Entry]) -> Optional[tuple[str, list[int]]]:
+    """The Markdown the document was read from, with each entry's first line, when the entries are its
+    blocks unchanged: rendering then reuses the reader's parse."""
+    if not document.source or len(entries) != len(document.blocks) or any(e.status for e in entries):
+        return None
+    return document.source, [e.block.line - 1 for e in entries]
 
 
 def section_template(docx) -> etree._Element:
