@@ -16,11 +16,16 @@ from dataclasses import dataclass, replace
 from typing import Iterable, Optional
 
 from .model import Anchor, Block, Comment, Version
-from .textdiff import DELETE, EQUAL, INSERT, word_diff
+from .textdiff import DELETE, EQUAL, INSERT, similarity, word_diff
 
 KEEP_SHARE = 0.5  # below this share of the quote's characters surviving, the text is gone
 CONTEXT_SHARE = 0.3  # below this share of the 32 characters either side surviving, the sentence was rewritten
 CONTEXT = 32
+# An edited quote is followed only when its words all survived (words inserted among them), or when its
+# paragraph as a whole kept this share of its words: a paragraph changed more than that may be another
+# paragraph that inherited the id, and it cannot vouch for a quote whose words changed.
+ALL_BUT_INSERTS = 0.9
+PARAGRAPH_SHARE = 0.65
 CONTEXT_MATCH = 8  # characters of context that must still stand beside a quote found again
 MIN_RECOVER = 12  # shorter quotes recur too often to be recognised outside their own place
 SEVERITY = {"anchored": 0, "moved": 1, "changed": 2, "orphaned": 3}
@@ -191,7 +196,9 @@ class Reanchorer:
         exact = self.find_exact(anchor, target, new_start)
         if exact is not None:
             return self.place(anchor, target, exact, exact + len(anchor.quote), intact=True)
-        if kept / len(anchor.quote) >= KEEP_SHARE and context >= CONTEXT_SHARE:
+        share = kept / len(anchor.quote)
+        if share >= KEEP_SHARE and context >= CONTEXT_SHARE and \
+                (share >= ALL_BUT_INSERTS or similarity(old_text, target.joined) >= PARAGRAPH_SHARE):
             return self.place(anchor, target, new_start, new_end, intact=False)
         piece, _offset = target.locate(new_start)
         return self.recover(anchor, target) or self.orphan(anchor, target.ids[piece])

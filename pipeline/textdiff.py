@@ -73,7 +73,7 @@ def similarity(old: str, new: str) -> float:
     """Share of words kept, from 0 (nothing in common) to 1 (identical)."""
     if old == new:
         return 1.0
-    ops = word_diff(old, new)
+    ops = word_diff(old, new, cleanup=False)
     kept = sum(len(tokens(t)) for op, t in ops if op == EQUAL)
     total = max(len(tokens(old)), len(tokens(new)), 1)
     return kept / total
