@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Optional, Union
 
 from .errors import UserError
-from .fileio import read_text
+from .fileio import atomic_write, read_text
 from .model import Document, Plan, Submission, Version
 from .readers.config import read_members, read_plan
 from .readers.markdown import read_markdown
@@ -138,15 +138,29 @@ class Workspace:
     def load_document(self, ref: Optional[str] = None) -> Document:
         """A version, any Markdown file, or (None) the working draft composed now."""
         if ref is None:
-            from .compose import compose_draft
-            text, _report = compose_draft(self)
-            return read_markdown(text, self.plan.outline_ids, path=str(self.draft_path))
+            return self.working_draft()
         if str(ref).endswith(".md") or Path(ref).is_file():
             path = Path(ref)
             if not path.is_file():
                 raise UserError("no such Markdown file", path)
             return read_markdown(read_text(path), self.plan.outline_ids, path=str(path))
         return self.load_version(ref).document
+
+
+    def working_draft(self) -> Document:
+        """The draft composed now, its paragraphs carrying the ids the next freeze would give them.
+
+        build/draft.md is brought up to date too, so that lines in findings point at a real file.
+        """
+        from .compose import compose_draft
+        from .versions import assign_ids
+        text, _report = compose_draft(self)
+        if not self.draft_path.is_file() or self.draft_path.read_text(encoding="utf-8") != text:
+            atomic_write(self.draft_path, text)
+        document = read_markdown(text, self.plan.outline_ids, path=str(self.draft_path))
+        numbers = self.version_numbers()
+        assign_ids(self.load_version(numbers[-1]) if numbers else None, document.blocks)
+        return document
 
 
 def find_root(start: Path) -> Optional[Path]:
