@@ -38,6 +38,8 @@ MIN_SIMILARITY_IN_PLACE = 0.6  # Dice over words for a pair in the same region (
 MIN_SIMILARITY_ELSEWHERE = 0.65  # ... and for a pair far apart: plan prose shares much vocabulary
 MIN_CONTAINMENT = 0.75  # share of a part's words found in the whole, for splits and merges
 SAME_REGION_BONUS = 0.15
+EXCHANGE_REACH = 3  # paired paragraphs this close may exchange partners
+ORDER_BONUS = 0.05  # ... and keeping them in their old order is worth this much similarity
 GROWTH = 1.2  # a split part or merged paragraph changes the length by at least this factor
 COMMON_PAIR_LIMIT = 60  # word pairs shared by more leftover blocks than this suggest no candidates
 CANDIDATES_BY_PAIRS = 12
@@ -195,6 +197,25 @@ class _Aligner:
         for _score, i, j in scored:
             if i not in self.new_of and self.result.old_of[j] is None:
                 self.pair(i, j)
+        self.exchange_neighbours({(i, j): value for value, i, j in scored}, set(new_left))
+
+    def exchange_neighbours(self, score: dict[tuple[int, int], float], paired_here: set[int]) -> None:
+        """Best-first pairing can hand two neighbouring lookalike paragraphs each other's ids. For
+        nearby pairs made here, exchange partners when that scores higher in total, counting a small
+        bonus for keeping the two in their old order."""
+        placed = sorted(j for j in paired_here if self.result.old_of[j] is not None)
+        for a, j1 in enumerate(placed):
+            for j2 in placed[a + 1:a + 1 + EXCHANGE_REACH]:
+                i1, i2 = self.result.old_of[j1], self.result.old_of[j2]
+                if (i1, j2) not in score or (i2, j1) not in score:
+                    continue
+                now = score[(i1, j1)] + score[(i2, j2)] + (ORDER_BONUS if i1 < i2 else 0.0)
+                swapped = score[(i2, j1)] + score[(i1, j2)] + (ORDER_BONUS if i2 < i1 else 0.0)
+                if swapped > now:
+                    self.unpair(j1)
+                    self.unpair(j2)
+                    self.pair(i2, j1)
+                    self.pair(i1, j2)
 
     def _score(self, i: int, j: int) -> list[tuple[float, int, int]]:
         if (self.old[i].kind == "heading") != (self.new[j].kind == "heading"):
