@@ -33,7 +33,6 @@ CATEGORY_NAMES_ZH = {
 }
 INDICATOR_KINDS = ("binding", "expected")
 COMPARISONS = ("at-least", "at-most", "reach", "reduce-by", "increase-by", "maintain")
-BLOCK_KINDS = ("heading", "paragraph", "list_item", "table", "quote", "code", "footnote", "rule")
 
 
 @dataclass
@@ -170,6 +169,7 @@ class Submission:
 class Block:
     """One Markdown block of a draft: the unit that carries a paragraph id.
 
+    `kind` is heading, paragraph, list_item, table, quote, code, footnote or rule.
     `source` is the block's Markdown exactly as written (list items keep
     their marker and indentation); `text` is its plain text.
     """

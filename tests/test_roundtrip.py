@@ -50,8 +50,8 @@ def _split_run(paragraph, needle):
 def _track_replacement(run_, new_text):
     """Wrap the run in w:del and put a w:ins with new text after it, as Word's track changes does."""
     deleted = docx.oxml.parse_xml(
-        f'<w:del xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" w:id="901" '
-        f'w:author="Reviewer" w:date="2026-03-10T09:00:00Z"/>')
+        '<w:del xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" w:id="901" '
+        'w:author="Reviewer" w:date="2026-03-10T09:00:00Z"/>')
     inserted = docx.oxml.parse_xml(
         f'<w:ins xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" w:id="902" '
         f'w:author="Reviewer" w:date="2026-03-10T09:00:00Z"><w:r><w:t>{new_text}</w:t></w:r></w:ins>')

@@ -134,15 +134,6 @@ def self_test(glossary: Glossary) -> list[UserError]:
     return problems
 
 
-def validate(ws: Any) -> Glossary:
-    """Load the term base (format errors raise) and run every entry's self-tests (first failure raises)."""
-    glossary = load_glossary(ws)
-    problems = self_test(glossary)
-    if problems:
-        raise problems[0]
-    return glossary
-
-
 # -- the check ---------------------------------------------------------------------------------
 
 @dataclass

@@ -62,11 +62,6 @@ def glossary_dir_of(ws_or_dir: Any) -> Path:
     return folder if (folder / "terms").is_dir() else DATA_DIR
 
 
-def starter_files() -> list[Path]:
-    """The starter term base and style rules that `nhrap init` copies into glossary/ (paths relative to DATA_DIR)."""
-    return sorted(p.relative_to(DATA_DIR) for p in DATA_DIR.rglob("*.yaml"))
-
-
 def load_termbase(ws_or_dir: Any) -> list[Concept]:
     """The concepts of a workspace's term base, in id order."""
     return read_termbase(glossary_dir_of(ws_or_dir)).concepts

@@ -8,7 +8,6 @@ entry dates so the same input gives the same bytes.
 """
 from __future__ import annotations
 
-import io
 import zipfile
 from pathlib import Path
 from typing import Iterable, Optional
@@ -17,13 +16,13 @@ from lxml import etree
 
 from ..errors import UserError
 from . import ooxml
+from .fixed_zip import fixed_zip
 from .ooxml import qn
 
 RT_FOOTNOTES = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/footnotes"
 RT_COMMENTS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/comments"
 CT_FOOTNOTES = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
 CT_COMMENTS = "application/vnd.openxmlformats-officedocument.wordprocessingml.comments+xml"
-ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 
 
 def open_reference(path: Path):
@@ -141,20 +140,12 @@ def to_bytes(document) -> bytes:
     package = document.part.package
     _drop_thumbnail(package, RT.THUMBNAIL)
     parts = list(package.iter_parts())
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        def write(name: str, blob: bytes) -> None:
-            info = zipfile.ZipInfo(name.lstrip("/"), ZIP_DATE)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            archive.writestr(info, blob, compresslevel=6)
-        write(CONTENT_TYPES_URI, _ContentTypesItem.from_parts(parts).blob)
-        write(PACKAGE_URI.rels_uri, package.rels.xml)
-        for part in parts:
-            write(part.partname, part.blob)
-            if len(part.rels):
-                write(part.partname.rels_uri, part.rels.xml)
-    return buffer.getvalue()
+    entries = [(CONTENT_TYPES_URI, _ContentTypesItem.from_parts(parts).blob), (PACKAGE_URI.rels_uri, package.rels.xml)]
+    for part in parts:
+        entries.append((part.partname, part.blob))
+        if len(part.rels):
+            entries.append((part.partname.rels_uri, part.rels.xml))
+    return fixed_zip(entries)
 
 
 def _drop_thumbnail(package, reltype: str) -> None:

@@ -189,12 +189,6 @@ def paragraph(style: str = "", runs: Iterable[etree._Element] = (), jc: str = ""
     return p
 
 
-def page_break() -> etree._Element:
-    r = etree.Element(qn("w:r"))
-    sub(r, "w:br", {"type": "page"})
-    return r
-
-
 def paragraph_text(p: etree._Element) -> str:
     """Visible text of a paragraph (w:t only; deleted text is not visible text)."""
     return "".join(t.text or "" for t in p.iter(qn("w:t")))
@@ -291,7 +285,7 @@ def _copy(element: Optional[etree._Element]) -> Optional[etree._Element]:
 
 
 # -- footnotes -----------------------------------------------------------
-FOOTNOTE_STYLE, FOOTNOTE_REF_STYLE = "FootnoteText", "FootnoteReference"
+FOOTNOTE_REF_STYLE = "FootnoteReference"
 
 
 def footnote_reference(footnote_id: int, style: str = FOOTNOTE_REF_STYLE) -> etree._Element:

@@ -3,27 +3,13 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import zipfile
 from pathlib import Path
 from typing import Optional
 
 from ..fileio import atomic_write
-from .docx_package import ZIP_DATE
+from .fixed_zip import refixed
 
 WIDTHS = (6, 14, 28, 12, 60, 40, 45, 16, 16)
-
-
-def _fixed_zip(data: bytes) -> bytes:
-    """Re-pack with fixed entry dates: openpyxl stamps the clock into the zip."""
-    source = zipfile.ZipFile(io.BytesIO(data))
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for info in source.infolist():
-            entry = zipfile.ZipInfo(info.filename, ZIP_DATE)
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.external_attr = 0o644 << 16
-            archive.writestr(entry, source.read(info.filename), compresslevel=6)
-    return buffer.getvalue()
 
 
 def write_xlsx_matrix(table, path: Optional[Path], *, title: str, date: str) -> bytes:
@@ -51,7 +37,7 @@ def write_xlsx_matrix(table, path: Optional[Path], *, title: str, date: str) -> 
     workbook.properties.title, workbook.properties.creator = title, "nhrap"
     buffer = io.BytesIO()
     workbook.save(buffer)
-    data = _fixed_zip(buffer.getvalue())
+    data = refixed(buffer.getvalue())
     if path is not None:
         atomic_write(Path(path), data)
     return data
