@@ -177,10 +177,32 @@ class _BlockCollector:
         self.add("footnote", rows, _span_text(span), anchor=label)
 
 
+FOOTNOTE_DEFINITION = re.compile(r"^\[\^([^\]]+)\]:")
+
+
+def _keep_unparsed(collector: _BlockCollector) -> None:
+    """Lines no block holds still become blocks, so no text is ever dropped: a footnote whose
+    reference was deleted (the parser leaves it out) or a link reference definition."""
+    covered = set()
+    for block in collector.blocks:
+        first = block.line - 1 - collector.offset
+        covered.update(range(first, first + block.source.count("\n") + 1))
+    run: list[int] = []
+    for row, line in enumerate([*collector.lines, ""]):
+        if line.strip() and row not in covered:
+            run.append(row)
+        elif run:
+            match = FOOTNOTE_DEFINITION.match(collector.lines[run[0]])
+            text = " ".join(collector.lines[r].strip() for r in run)[match.end() if match else 0:].strip()
+            collector.add("footnote" if match else "paragraph", run, text, anchor=match.group(1) if match else "")
+            run = []
+
+
 def parse_blocks(source: str, *, line_offset: int = 0, path: str = "") -> Document:
     """Split Markdown into blocks in document order, without section information."""
     collector = _BlockCollector(source, line_offset)
     collector.collect(list(parse(source)))
+    _keep_unparsed(collector)
     collector.blocks.sort(key=lambda b: b.line)
     return Document(blocks=collector.blocks, path=path)
 
