@@ -38,6 +38,7 @@ MIN_SIMILARITY_IN_PLACE = 0.6  # Dice over words for a pair in the same region (
 MIN_SIMILARITY_ELSEWHERE = 0.65  # ... and for a pair far apart: plan prose shares much vocabulary
 MIN_CONTAINMENT = 0.75  # share of a part's words found in the whole, for splits and merges
 SAME_REGION_BONUS = 0.15
+NEARNESS_BONUS, NEARNESS_RANGE = 0.06, 12  # credit for standing at the expected place, fading over 12 blocks
 EXCHANGE_REACH = 3  # paired paragraphs this close may exchange partners
 ORDER_BONUS = 0.05  # ... and keeping them in their old order is worth this much similarity
 GROWTH = 1.2  # a split part or merged paragraph changes the length by at least this factor
@@ -91,6 +92,7 @@ class _Aligner:
         self.new_of: dict[int, int] = {}  # old index -> new index
         self.region_old: list[int] = [0] * len(old)
         self.region_new: list[int] = [0] * len(new)
+        self.region_start: dict[int, tuple[int, int]] = {0: (-1, -1)}  # region -> the anchor before it
         self._words_old: dict[int, list[str]] = {}
         self._words_new: dict[int, list[str]] = {}
         self._bags_old: dict[int, frozenset] = {}
@@ -146,6 +148,7 @@ class _Aligner:
                 anchors.append((i, j))
         anchors.append((len(self.old), len(self.new)))
         for region, ((i0, j0), (i1, j1)) in enumerate(zip(anchors, anchors[1:])):
+            self.region_start[region] = (i0, j0)
             self.match_stretch(range(i0 + 1, i1), range(j0 + 1, j1), region)
 
     def match_stretch(self, olds: range, news: range, region: int) -> None:
@@ -224,7 +227,14 @@ class _Aligner:
         in_place = self.region_old[i] == self.region_new[j]
         if score < (MIN_SIMILARITY_IN_PLACE if in_place else MIN_SIMILARITY_ELSEWHERE):
             return []
-        return [(score + (SAME_REGION_BONUS if in_place else 0.0), i, j)]
+        return [(score + (SAME_REGION_BONUS if in_place else 0.0) + self._nearness(i, j), i, j)]
+
+    def _nearness(self, i: int, j: int) -> float:
+        """A little credit for an old paragraph standing where the new one would be if nothing moved:
+        it tells a paragraph from its lookalike a few places away."""
+        i0, j0 = self.region_start[self.region_new[j]]
+        distance = abs(i - (i0 + j - j0))
+        return NEARNESS_BONUS * max(0.0, 1 - distance / NEARNESS_RANGE)
 
     # 4. splits and merges
     def match_splits_and_merges(self) -> None:
