@@ -15,6 +15,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from mdit_py_plugins.footnote import footnote_plugin
 
+from ..gcpause import gc_paused
 from ..model import Block, Document
 
 HEADING_ID = re.compile(r"\s*\{#([A-Za-z0-9_.:-]+)\}\s*$")
@@ -201,7 +202,8 @@ def _keep_unparsed(collector: _BlockCollector) -> None:
 def parse_blocks(source: str, *, line_offset: int = 0, path: str = "") -> Document:
     """Split Markdown into blocks in document order, without section information."""
     collector = _BlockCollector(source, line_offset)
-    collector.collect(list(parse(source)))
+    with gc_paused():
+        collector.collect(list(parse(source)))
     _keep_unparsed(collector)
     collector.blocks.sort(key=lambda b: b.line)
     return Document(blocks=collector.blocks, path=path)

@@ -14,6 +14,7 @@ from typing import Optional
 
 from lxml import etree
 
+from ..gcpause import gc_paused
 from ..model import Block, Document, Finding, Plan
 from . import docx_package, ooxml
 from .docx_body import Body, BodyOptions, BodyWriter, Entry
@@ -73,7 +74,8 @@ def build_body(docx, inp: RenderInput, ids: ooxml.Ids, entries: list[Entry], *, 
     options = BodyOptions(paragraph_ids=paragraph_ids, source_file=inp.source_file, image_dir=inp.image_dir,
                           image_root=inp.image_root, tracking=tracking, heading_label=inp.profile.heading_label)
     width = docx_package.text_width(docx_package.final_sect_pr(docx))
-    return BodyWriter(docx, ids, options, width).render(entries, _original(inp.document, entries))
+    with gc_paused():
+        return BodyWriter(docx, ids, options, width).render(entries, _original(inp.document, entries))
 
 
 def _original(document: Document, entries: list[Entry]) -> Optional[tuple[str, list[int]]]:
