@@ -193,7 +193,9 @@ class _Aligner:
                 if posting and len(posting) <= COMMON_PAIR_LIMIT:
                     hits.update(posting)
             in_place = by_region.get(self.region_new[j], [])
-            candidates = {i for i, _n in hits.most_common(CANDIDATES_BY_PAIRS)} | set(in_place)
+            # ties broken by position, not by the (hash-seeded) order the word pairs were visited
+            best = sorted(hits.items(), key=lambda hit: (-hit[1], hit[0]))[:CANDIDATES_BY_PAIRS]
+            candidates = {i for i, _n in best} | set(in_place)
             for i in candidates:
                 scored.extend(self._score(i, j))
         scored.sort(key=lambda s: (-s[0], s[2], s[1]))

@@ -205,3 +205,13 @@ def test_sandbox_blocks_code_in_expert_draft(mini_ws, capsys):
     path = chapter(mini_ws)
     path.write_text(path.read_text() + "\n{{ ''.__class__.__mro__[1].__subclasses__() }}\n")
     _expect_error(mini_ws, capsys, "template error", "01-esc.md:")
+
+
+def test_damaged_version_metadata_names_file_and_line(mini_ws, capsys):
+    path = Path(freeze(mini_ws, capsys)["path"]).with_suffix(".yaml")
+    lines = path.read_text().splitlines()
+    number = next(k for k, line in enumerate(lines, 1) if line.startswith("- [p0002"))
+    lines[number - 1] = "- p0002 heading"
+    path.write_text("\n".join(lines) + "\n")
+    code, out = run(mini_ws, "show", "1", capsys=capsys)
+    assert code == 2 and f"v001.yaml:{number}: malformed block line" in out.err
