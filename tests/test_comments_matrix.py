@@ -77,6 +77,7 @@ def test_xlsx_matrix_round_trip_answers_comments_in_bulk(ws, capsys, tmp_path):
     assert out_path.read_bytes() == first  # deterministic
     from openpyxl import load_workbook
     book = load_workbook(out_path)
+    assert book.properties.modified.date().isoformat() == "2026-03-01"  # the version's date, not the clock
     sheet = book.active
     header = [c.value for c in sheet[1]]
     assert header == ["No.", "Paragraph", "Organisation", "Type", "Comment", "Proposed change", "Response", "Status", "ID"]

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import zipfile
 from pathlib import Path
 from typing import Optional
 
@@ -16,6 +17,7 @@ def write_xlsx_matrix(table, path: Optional[Path], *, title: str, date: str) -> 
     """One sheet: the matrix columns plus ID; the header row frozen and filtered."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
+    from openpyxl.writer.excel import ExcelWriter
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "Comments"
@@ -36,7 +38,8 @@ def write_xlsx_matrix(table, path: Optional[Path], *, title: str, date: str) -> 
     workbook.properties.created = workbook.properties.modified = stamp
     workbook.properties.title, workbook.properties.creator = title, "nhrap"
     buffer = io.BytesIO()
-    workbook.save(buffer)
+    # ExcelWriter directly: Workbook.save() stamps the clock into the "modified" property.
+    ExcelWriter(workbook, zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED)).save()
     data = refixed(buffer.getvalue())
     if path is not None:
         atomic_write(Path(path), data)
