@@ -18,7 +18,7 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from .errors import UserError
 from .fileio import read_text
-from .model import Goal, Indicator, Measure, Plan, Submission
+from .model import Block, Document, Goal, Indicator, Measure, Plan, Submission
 from .readers.markdown import assign_sections, parse_blocks
 
 COMPARISON_WORDS = {
@@ -181,22 +181,11 @@ def render_chapter(path: Path, environment: SandboxedEnvironment) -> str:
         raise UserError(f"template error: {err}", path, _template_line(name)) from None
 
 
-def _check_headings(path: Path, text: str, plan: Plan) -> set[str]:
-    """Outline ids on this chapter's headings; an unknown `{#id}` on a level 1–2 heading is an error."""
-    found: set[str] = set()
-    for block in parse_blocks(text).blocks:
-        if block.kind != "heading" or not block.anchor:
-            continue
-        if block.anchor not in plan.outline_ids and block.level <= 2:
+def _check_headings(path: Path, blocks: list[Block], plan: Plan) -> None:
+    """An unknown `{#id}` on a level 1–2 heading of a chapter is an error."""
+    for block in blocks:
+        if block.kind == "heading" and block.anchor and block.level <= 2 and block.anchor not in plan.outline_ids:
             raise UserError(f"heading id '{block.anchor}' is not in the outline (drafts/plan.yaml)", path, block.line)
-        found.add(block.anchor)
-    return found
-
-
-def _sections_with_text(text: str, plan: Plan) -> set[str]:
-    document = parse_blocks(text)
-    assign_sections(document, plan.outline_ids)
-    return {b.section for b in document.blocks if b.kind != "heading" and b.section}
 
 
 def compose_draft(ws) -> tuple[str, ComposeReport]:
@@ -205,14 +194,18 @@ def compose_draft(ws) -> tuple[str, ComposeReport]:
     helpers = _Helpers(plan, ws.submissions())
     environment = _environment(helpers)
     parts: list[str] = []
+    blocks: list[Block] = []  # each chapter is parsed once, for its headings and for the report
     for path in ws.chapter_files():
         rendered = render_chapter(path, environment).strip()
-        _check_headings(path, rendered, plan)
+        chapter = parse_blocks(rendered).blocks
+        _check_headings(path, chapter, plan)
         parts.append(rendered)
+        blocks += chapter
     text = "\n\n".join(p for p in parts if p) + "\n"
-    report = ComposeReport(chapters=len(parts))
-    report.blocks = len(parse_blocks(text).blocks)
-    filled = _sections_with_text(text, plan)
+    report = ComposeReport(chapters=len(parts), blocks=len(blocks))
+    document = Document(blocks)
+    assign_sections(document, plan.outline_ids)
+    filled = {b.section for b in document.blocks if b.kind != "heading" and b.section}
     report.omitted_sections = [s.id for c in plan.chapters for s in c.sections if s.id not in filled]
     report.unused_goals = [g for g in helpers.goals_by_id.values() if g.id not in helpers.used]
     report.unused_measures = [m for m in helpers.measures_by_id.values() if m.id not in helpers.used]

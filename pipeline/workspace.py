@@ -25,6 +25,7 @@ VERSION_REF = re.compile(r"^v?0*(\d+)$", re.I)
 class Workspace:
     def __init__(self, root: Path):
         self.root = Path(root).resolve()
+        self._submissions: Optional[list[Submission]] = None
 
     # -- layout -------------------------------------------------------------
     @property
@@ -94,7 +95,12 @@ class Workspace:
         return [read_submission(path, self.plan) for path in self.submission_files()]
 
     def submissions(self) -> list[Submission]:
-        """The current submission of each member unit: its latest round."""
+        """The current submission of each member unit: its latest round (read once per workspace)."""
+        if self._submissions is None:
+            self._submissions = self._latest_submissions()
+        return self._submissions
+
+    def _latest_submissions(self) -> list[Submission]:
         latest: dict[str, Submission] = {}
         for submission in self.all_submissions():
             current = latest.get(submission.member)
