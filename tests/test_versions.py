@@ -182,9 +182,9 @@ def test_indicator_without_target_or_lead(mini_ws, capsys):
     sub = mini_ws.root / "drafts" / "submissions" / "mohrss-r1.md"
     original = sub.read_text()
     sub.write_text(original.replace("target: 5.5, ", ""))
-    _expect_error(mini_ws, capsys, "i-mohrss-01 has no a target".replace("no a", "no a"), "mohrss-r1.md:17")
+    _expect_error(mini_ws, capsys, "indicator i-mohrss-01 has no target", "mohrss-r1.md:17")
     sub.write_text(original.replace("lead: mohrss, ", ""))
-    _expect_error(mini_ws, capsys, "has no a responsible (lead) unit", "mohrss-r1.md:17")
+    _expect_error(mini_ws, capsys, "indicator i-mohrss-01 has no responsible (lead) unit", "mohrss-r1.md:17")
 
 
 def test_non_utf8_file(mini_ws, capsys):

@@ -112,7 +112,7 @@ def _indicator(record: Any, section: str, member: str, path: Path, plan: Plan) -
         raise UserError(f"indicator needs an id like 'i-{member}-01', not {ident!r}", path, line)
     for field in ("text", "target", "kind", "lead"):
         if record.get(field) in (None, ""):
-            what = {"target": "a target", "lead": "a responsible (lead) unit"}.get(field, f"'{field}'")
+            what = {"target": "target", "lead": "responsible (lead) unit"}.get(field, f"'{field}'")
             raise UserError(f"indicator {ident} has no {what}", path, line)
     if record["kind"] not in INDICATOR_KINDS:
         raise UserError(f"indicator {ident}: kind must be binding or expected, not {record['kind']!r}", path, line)
