@@ -126,6 +126,10 @@ def test_stats_and_round_report(ws, capsys, tmp_path):
     with zipfile.ZipFile(report) as archive:
         images = [n for n in archive.namelist() if n.startswith("word/media/")]
         assert images and archive.read(images[0])[:8] == b"\x89PNG\r\n\x1a\n"
-    import docx
-    text = "\n".join(p.text for p in docx.Document(str(report)).paragraphs)
+    import pypandoc
+    text = pypandoc.convert_file(str(report), "plain", extra_args=["--wrap=none"])
     assert "Substantive comments awaiting a response" in text and records[1]["id"] in text
+    subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp_path / 'lo-profile'}", "--headless",
+                    "--convert-to", "pdf", "--outdir", str(tmp_path), str(report)],
+                   check=True, capture_output=True, timeout=120)
+    assert (tmp_path / "report.pdf").stat().st_size > 1000
