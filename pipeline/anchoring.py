@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from typing import Iterable, Optional
 
 from .model import Anchor, Block, Comment, Version
-from .textdiff import DELETE, EQUAL, INSERT, similarity, word_diff
+from .textdiff import DELETE, EQUAL, INSERT, nearest, similarity, word_diff
 
 KEEP_SHARE = 0.5  # below this share of the quote's characters surviving, the text is gone
 CONTEXT_SHARE = 0.3  # below this share of the 32 characters either side surviving, the sentence was rewritten
@@ -247,12 +247,8 @@ class Reanchorer:
         """The quote verbatim in the mapped text (reordered words), nearest to its mapped place."""
         if len(anchor.quote) < MIN_RECOVER:
             return None  # a short quote found elsewhere in the paragraph is a guess, not a match
-        joined = target.joined
-        hits, at = [], joined.find(anchor.quote)
-        while at >= 0:
-            hits.append(at)
-            at = joined.find(anchor.quote, at + 1)
-        return min(hits, key=lambda h: abs(h - near)) if hits else None
+        at = nearest(target.joined, anchor.quote, near)
+        return at if at >= 0 else None
 
     def place(self, anchor: Anchor, target: _Target, start: int, end: int, intact: bool) -> Anchor:
         piece, offset = target.locate(start)

@@ -15,10 +15,11 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Iterable, Optional
 
-from .errors import UserError
+from .errors import UserError, listing
 from .fileio import atomic_write, dump_yaml, load_yaml, locked
 from .model import (ANCHOR_STATES, COMMENT_KINDS, COMMENT_STATUSES, COMMENT_TYPES, Anchor, Comment,
                     Disposition, Member, Version)
+from .textdiff import nearest
 
 CONTEXT = 32  # characters of prefix and suffix kept with a quote, as web annotation does
 ROUND_DIR = re.compile(r"^r(\d+)$")
@@ -65,8 +66,7 @@ def organisation(plan, org_id: str, where: Optional[str] = None, line: Optional[
     """The member unit, consulted organisation or expert; the error lists the known ids."""
     member = plan.organisation(str(org_id).strip())
     if member is None:
-        known = ", ".join(sorted(plan.members))
-        raise UserError(f"unknown organisation '{org_id}'; known ids: {known}", where, line)
+        raise UserError(f"unknown organisation '{org_id}'; known ids: {listing(plan.members)}", where, line)
     return member
 
 
@@ -89,24 +89,13 @@ def make_anchor(text: str, para: str, quote: str, start: int, version: int) -> A
                   suffix=text[end:end + CONTEXT], start=start, end=end, version=version)
 
 
-def locate_quote(text: str, quote: str, near: int = 0) -> int:
-    """Offset of `quote` in `text` nearest to `near`; -1 when absent. An empty quote is at 0."""
-    if not quote:
-        return 0
-    hits, at = [], text.find(quote)
-    while at >= 0:
-        hits.append(at)
-        at = text.find(quote, at + 1)
-    return min(hits, key=lambda h: abs(h - near)) if hits else -1
-
-
 def anchor_in_version(version: Version, para: str, quote: str, near: int = 0,
                       where: Optional[str] = None, line: Optional[int] = None) -> Anchor:
     """Anchor a quote in a paragraph of a version; errors name the unknown paragraph or missing quote."""
     block = version.document.by_id().get(para)
     if block is None:
         raise UserError(f"paragraph '{para}' does not exist in {version.name}", where, line)
-    start = locate_quote(block.text, quote, near)
+    start = nearest(block.text, quote, near)
     if start < 0:
         raise UserError(f"the quoted text “{quote}” is not in paragraph {para} of {version.name}", where, line)
     return make_anchor(block.text, para, quote, start, version.number)
@@ -284,9 +273,8 @@ def org_from_filename(plan, path: Path) -> Member:
     stem = Path(path).stem.lower()
     matches = [i for i in plan.members if stem == i or stem.startswith(i + "-") or stem.startswith(i + "_")]
     if not matches:
-        known = ", ".join(sorted(plan.members))
         raise UserError(f"cannot tell the organisation from the file name; name it <org-id>[-anything].docx "
-                        f"or pass --org (known ids: {known})", path)
+                        f"or pass --org (known ids: {listing(plan.members)})", path)
     return plan.members[max(matches, key=len)]
 
 
@@ -307,7 +295,7 @@ def _place_note(note, version: Version, path: Path) -> tuple[Optional[Anchor], s
         if block is None:
             raise UserError(f"paragraph '{note.para}' (a bookmark in the file) does not exist in {version.name}; "
                             "was the file made from another version? (use --version)", path)
-        start = locate_quote(block.text, note.quote, note.start)
+        start = nearest(block.text, note.quote, note.start)
         if start >= 0:
             return make_anchor(block.text, block.id, note.quote, start, version.number), ""
     block = _best_block(version, note.quote, note.para_text)
@@ -315,7 +303,7 @@ def _place_note(note, version: Version, path: Path) -> tuple[Optional[Anchor], s
         where = f" (marked on {note.para})" if note.para else ""
         return None, f"could not place {note.kind} by {note.author or 'unknown'}{where} on “{note.quote[:60]}”: " \
                      f"the text is not in {version.name}; kept as a general comment"
-    start = locate_quote(block.text, note.quote, 0)
+    start = nearest(block.text, note.quote, 0)
     return make_anchor(block.text, block.id, note.quote, start, version.number), ""
 
 

@@ -5,7 +5,7 @@ Anything else that escapes is a bug and may show a traceback.
 """
 from __future__ import annotations
 
-from typing import Optional
+from typing import Iterable, Optional
 
 
 class UserError(Exception):
@@ -20,3 +20,11 @@ class UserError(Exception):
         if where and self.line:
             where = f"{where}:{self.line}"
         return f"{where}: {self.message}" if where else self.message
+
+
+def listing(ids: Iterable[str], limit: Optional[int] = None) -> str:
+    """Known ids for an error message, sorted; with `limit`, the first few and how many in all."""
+    ids = sorted(ids)
+    if limit is None or len(ids) <= limit:
+        return ", ".join(ids)
+    return ", ".join(ids[:limit]) + f" … ({len(ids)} in all)"

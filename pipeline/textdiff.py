@@ -77,3 +77,14 @@ def similarity(old: str, new: str) -> float:
     kept = sum(len(tokens(t)) for op, t in ops if op == EQUAL)
     total = max(len(tokens(old)), len(tokens(new)), 1)
     return kept / total
+
+
+def nearest(text: str, needle: str, near: int = 0) -> int:
+    """Offset of the occurrence of `needle` in `text` closest to `near`; -1 when absent, 0 for ''."""
+    if not needle:
+        return 0
+    hits, at = [], text.find(needle)
+    while at >= 0:
+        hits.append(at)
+        at = text.find(needle, at + 1)
+    return min(hits, key=lambda h: abs(h - near)) if hits else -1

@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from ..errors import UserError
+from ..errors import UserError, listing
 from ..fileio import parse_yaml, read_text
 from ..model import COMPARISONS, INDICATOR_KINDS, Goal, Indicator, Measure, Plan, Submission
 from .config import ID_PATTERN
@@ -44,7 +44,7 @@ def parse_submission(text: str, path: Path, plan: Plan) -> Submission:
     meta, body, offset = split_front_matter(text, path)
     member = meta.get("member")
     if member not in plan.members:
-        raise UserError(f"unknown member unit {member!r} in front matter; known ids: {_some(plan.members)}", path, 2)
+        raise UserError(f"unknown member unit {member!r} in front matter; known ids: {listing(plan.members, 12)}", path, 2)
     try:
         round_no = int(meta.get("round", 1))
     except (TypeError, ValueError):
@@ -52,12 +52,6 @@ def parse_submission(text: str, path: Path, plan: Plan) -> Submission:
     submission = Submission(member=member, round=round_no, date=str(meta.get("date", "")), path=str(path))
     _read_body(submission, body, offset, path, plan)
     return submission
-
-
-def _some(ids: Any, limit: int = 12) -> str:
-    ids = sorted(ids)
-    more = f" … ({len(ids)} in all)" if len(ids) > limit else ""
-    return ", ".join(ids[:limit]) + more
 
 
 def _read_body(submission: Submission, body: str, offset: int, path: Path, plan: Plan) -> None:
@@ -122,7 +116,7 @@ def _indicator(record: Any, section: str, member: str, path: Path, plan: Plan) -
     cooperating = list(record.get("cooperating") or [])
     for unit in [record["lead"], *cooperating]:
         if unit not in plan.members:
-            raise UserError(f"indicator {ident}: unknown unit '{unit}'; known ids: {_some(plan.members)}", path, line)
+            raise UserError(f"indicator {ident}: unknown unit '{unit}'; known ids: {listing(plan.members, 12)}", path, line)
     return Indicator(
         id=ident, text=str(record["text"]), target=record["target"], kind=record["kind"], lead=record["lead"],
         section=section, member=member, unit=str(record.get("unit", "")), comparison=comparison,
