@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Optional, Sequence
 
 from ..errors import UserError
+from ..gcpause import exit_without_collection
 
 # Modules under pipeline/cli/ that add subcommands, in the order --help lists them.
 AREAS = ("spine", "word", "comments", "checks")
@@ -44,5 +45,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         return 130
 
 
-if __name__ == "__main__":
-    sys.exit(main())
+def run() -> None:
+    """The console script: `main`, then exit without the interpreter's last garbage collection."""
+    status = main()
+    exit_without_collection()
+    sys.exit(status)

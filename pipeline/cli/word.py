@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import os
 from pathlib import Path
 from typing import Optional
 
 from ..errors import UserError
-from .common import add_json, console, error_console, print_json
+from .common import add_json, error_console, print_json
 
 MODES = ("consultation", "final")
 
@@ -57,7 +58,9 @@ def cmd_render(args: argparse.Namespace) -> int:
     if args.mode == "final":
         inp.glossary = _glossary(ws)
         finder = {"libreoffice": page_numbers.find_pages, "estimate": _estimate_only, "none": None}[args.toc_pages]
-        with error_console().status("Laying out pages for the table of contents (LibreOffice)…"):
+        waiting = (error_console().status("Laying out pages for the table of contents (LibreOffice)…")
+                   if args.toc_pages == "libreoffice" else contextlib.nullcontext())
+        with waiting:
             result = docx_final.render_final(inp, finder)
     else:
         result = docx_consultation.render_consultation(inp)
@@ -85,7 +88,7 @@ def cmd_styles(args: argparse.Namespace) -> int:
         print_json({"written": [str(p) for p in written]})
     else:
         for path in written:
-            console().print(f"wrote {path}")
+            print(f"wrote {path}")
     return 0
 
 
@@ -198,11 +201,12 @@ def _write(args, output: Path, result, mode: str) -> int:
     if args.json:
         print_json(report)
         return 0
-    out = console()
-    out.print(f"wrote {output} ({mode}, {result.paragraphs} paragraphs, {result.footnotes} footnotes"
-              + (f", {result.comments} comments" if result.comments else "") + ")")
+    print(f"wrote {output} ({mode}, {result.paragraphs} paragraphs, {result.footnotes} footnotes"
+          + (f", {result.comments} comments" if result.comments else "") + ")")
     if result.page_numbers == "estimate":
-        out.print("[yellow]contents page numbers are estimates (LibreOffice not available); update the field in Word[/]")
+        error_console().print("[yellow]contents page numbers are estimates (LibreOffice not available); "
+                              "update the field in Word[/]")
     if result.unplaced_findings:
-        out.print(f"[yellow]{len(result.unplaced_findings)} findings name no paragraph of this text and were not attached[/]")
+        error_console().print(f"[yellow]{len(result.unplaced_findings)} findings name no paragraph of this text "
+                              "and were not attached[/]")
     return 0

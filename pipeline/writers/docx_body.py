@@ -24,7 +24,7 @@ from ..errors import UserError
 from ..model import Block
 from ..readers.markdown import HEADING_ID, parse, parser
 from ..textdiff import DELETE, EQUAL, INSERT, word_diff
-from . import ooxml
+from . import docx_package, ooxml
 from .ooxml import qn
 
 # One character standing for a footnote mark, image or line break in a diff: an unassigned code point
@@ -97,12 +97,12 @@ def bookmark_name(anchor: str) -> str:
 
 
 class BodyWriter:
-    """Renders entries into a Body; `docx` is the python-docx Document (for relationships, images)."""
+    """Renders entries into a Body; `docx` is the docx_package.WordPackage (for relationships, images)."""
 
     def __init__(self, docx, ids: ooxml.Ids, options: BodyOptions, text_width: int):
         self.docx, self.ids, self.options, self.text_width = docx, ids, options, text_width
         self.body = Body()
-        self.numbering = docx.part.numbering_part.element
+        self.numbering = docx_package.numbering_root(docx)
         self._bullet_num: Optional[int] = None
         self._ordered_abstract: Optional[int] = None
         self.lists: list[tuple[int, int]] = []  # (numId, level) per open list
@@ -356,8 +356,7 @@ class BodyWriter:
     def _link(self, href: str) -> etree._Element:
         if href.startswith("#"):
             return ooxml.hyperlink([], anchor=bookmark_name(href[1:]))
-        from docx.opc.constants import RELATIONSHIP_TYPE as RT
-        return ooxml.hyperlink([], rel_id=self.docx.part.relate_to(href, RT.HYPERLINK, is_external=True))
+        return ooxml.hyperlink([], rel_id=docx_package.add_hyperlink(self.docx, href))
 
     def _run(self, segment: Segment) -> etree._Element:
         if segment.obj is None:
@@ -377,10 +376,9 @@ class BodyWriter:
         from docx.image.exceptions import UnrecognizedImageError
         from docx.oxml.shape import CT_Inline
         try:
-            rel_id, image = self.docx.part.get_or_add_image(str(path))
+            rel_id, width, height = docx_package.add_image(self.docx, path)
         except UnrecognizedImageError:
             raise UserError(f"image '{src}' is not a PNG, JPEG, GIF, BMP or TIFF file", *self._where()) from None
-        width, height = image.width, image.height
         limit = self.text_width * 635  # twips → EMU
         if width > limit:
             width, height = limit, int(height * limit / width)

@@ -45,9 +45,8 @@ def write_docx_matrix(table, path: Optional[Path], *, title: str, date: str, lan
             for run in paragraph.runs:
                 run.font.size = Pt(9)
     _repeat_header(grid)
-    docx_package.set_core_properties(document, title=title, subject="Comment matrix", date=date,
+    return docx_package.save_document(document, path, title=title, subject="Comment matrix", date=date,
                                      author="nhrap", language=language)
-    return docx_package.save(document, path)
 
 
 def _repeat_header(grid) -> None:

@@ -84,9 +84,8 @@ def write_round_report(stats: dict, unanswered: list, path: Optional[Path], *, t
     for comment in unanswered:
         document.add_paragraph(f"{comment.id} — {comment.org}, {comment.anchor.para or '—'}: {comment.body}",
                                style="List Bullet")
-    docx_package.set_core_properties(document, title=title, subject="Consultation round report", date=date,
+    return docx_package.save_document(document, path, title=title, subject="Consultation round report", date=date,
                                      author="nhrap", language=language)
-    return docx_package.save(document, path)
 
 
 TEXT = {

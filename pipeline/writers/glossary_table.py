@@ -44,6 +44,5 @@ def glossary_docx(rows: list[dict[str, str]], path: Optional[Path], language: st
     for row in rows:
         for cell, key in zip(grid.add_row().cells, ("zh", "en", "intl")):
             cell.text = row[key]
-    docx_package.set_core_properties(document, title=TITLES[language], subject="NHRAP glossary", date=date,
+    return docx_package.save_document(document, path, title=TITLES[language], subject="NHRAP glossary", date=date,
                                      author="nhrap", language=language)
-    return docx_package.save(document, path)

@@ -32,10 +32,10 @@ def mm(value: float) -> int:
 def build_reference(profile: Profile) -> bytes:
     """The reference document for `profile`, as deterministic .docx bytes."""
     import docx
-    document = docx.Document()
+    document = docx_package.from_document(docx.Document())
     docx_package.replace_body(document, [], _section(profile.data))
     width = docx_package.text_width(docx_package.final_sect_pr(document))
-    styles_root = document.styles.element
+    styles_root = docx_package.styles_root(document)
     for name, spec in profile.data.get("styles", {}).items():
         _apply_style(styles_root, name, dict(spec), width)
     _heading_numbering(document, profile.headings)
@@ -199,7 +199,7 @@ def _heading_numbering(document, levels: list[dict[str, Any]]) -> None:
     linked = [dict(level, style=f"Heading{index}") for index, level in enumerate(levels, 1)]
     ooxml.add_numbering(root, ooxml.abstract_num(abstract_id, linked, nsid="4E485250"))
     ooxml.add_numbering(root, ooxml.num(num_id, abstract_id))
-    styles_root = document.styles.element
+    styles_root = docx_package.styles_root(document)
     for index in range(1, len(levels) + 1):
         style = _find_style(styles_root, f"Heading {index}")
         ppr = _props(style, "w:pPr")
