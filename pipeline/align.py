@@ -38,6 +38,7 @@ MIN_SIMILARITY_IN_PLACE = 0.6  # Dice over words for a pair in the same region (
 MIN_SIMILARITY_ELSEWHERE = 0.65  # ... and for a pair far apart: plan prose shares much vocabulary
 MIN_CONTAINMENT = 0.75  # share of a part's words found in the whole, for splits and merges
 SAME_REGION_BONUS = 0.15
+TWIN_REACH, COPY_PENALTY = 2, 0.2  # a paragraph this close to an unchanged neighbour's copy...
 NEARNESS_BONUS, NEARNESS_RANGE = 0.06, 12  # credit for standing at the expected place, fading over 12 blocks
 EXCHANGE_REACH = 3  # paired paragraphs this close may exchange partners
 ORDER_BONUS = 0.05  # ... and keeping them in their old order is worth this much similarity
@@ -45,6 +46,9 @@ GROWTH = 1.2  # a split part or merged paragraph changes the length by at least 
 COMMON_PAIR_LIMIT = 60  # word pairs shared by more leftover blocks than this suggest no candidates
 CANDIDATES_BY_PAIRS = 12
 _WORD = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]|[^\W_]+", re.U)
+# Renumbering after an insert or a delete turns "(5)" into "(6)" and "3." into "4." in whole runs of
+# paragraphs; the number says where a paragraph stands, not what it says, so matching ignores it.
+_NUMBER = re.compile(r"^(\s*)(?:\d+[.)]|\(\d+\)|（\d+）|（[一二三四五六七八九十百]+）|[一二三四五六七八九十百]+、)\s*")
 
 
 @dataclass
@@ -65,7 +69,12 @@ class Alignment:
 
 
 def words(block: Block) -> list[str]:
-    return _WORD.findall((block.text or block.source).lower())
+    return _WORD.findall(_NUMBER.sub("", block.text or block.source, count=1).lower())
+
+
+def content(block: Block) -> str:
+    """The Markdown of a block without its paragraph or list number."""
+    return _NUMBER.sub(r"\1", block.source, count=1)
 
 
 def _pairs(tokens: list[str]) -> set[tuple[str, str]]:
@@ -97,6 +106,7 @@ class _Aligner:
         self._words_new: dict[int, list[str]] = {}
         self._bags_old: dict[int, frozenset] = {}
         self._bags_new: dict[int, frozenset] = {}
+        self._twin: dict[int, float] = {}  # new index -> its overlap with a neighbour's old paragraph
 
     def pair(self, old_index: int, new_index: int) -> None:
         self.result.old_of[new_index] = old_index
@@ -134,12 +144,13 @@ class _Aligner:
 
     # 2. unchanged blocks: unique sources first, then repeated ones between them
     def match_unchanged(self) -> None:
-        old_count = Counter(b.source for b in self.old)
-        new_count = Counter(b.source for b in self.new)
-        old_at = {b.source: i for i, b in enumerate(self.old) if old_count[b.source] == 1}
-        unique = [(j, old_at[b.source]) for j, b in enumerate(self.new)
-                  if new_count[b.source] == 1 and b.source in old_at
-                  and self.result.old_of[j] is None and old_at[b.source] not in self.new_of]
+        old_content, new_content = [content(b) for b in self.old], [content(b) for b in self.new]
+        self.content = (old_content, new_content)
+        old_count, new_count = Counter(old_content), Counter(new_content)
+        old_at = {text: i for i, text in enumerate(old_content) if old_count[text] == 1}
+        unique = [(j, old_at[text]) for j, text in enumerate(new_content)
+                  if new_count[text] == 1 and text in old_at
+                  and self.result.old_of[j] is None and old_at[text] not in self.new_of]
         in_order = longest_increasing([i for _j, i in unique])
         anchors = [(-1, -1)]
         for k, (j, i) in enumerate(unique):
@@ -161,7 +172,8 @@ class _Aligner:
             self.region_new[j] = region
         if not olds or not news:
             return
-        old_code, new_code = encode_sequences([self.old[i].source for i in olds], [self.new[j].source for j in news])
+        old_content, new_content = self.content
+        old_code, new_code = encode_sequences([old_content[i] for i in olds], [new_content[j] for j in news])
         a = b = 0
         for op, run in engine().diff_main(old_code, new_code, False):
             if op == 0:
@@ -187,6 +199,7 @@ class _Aligner:
                 postings[key].append(i)
         scored: list[tuple[float, int, int]] = []
         for j in new_left:
+            self._twin[j] = self._neighbour_likeness(j)
             hits: Counter = Counter()
             for key in _pairs(self.new_words(j)):
                 posting = postings.get(key)
@@ -229,7 +242,21 @@ class _Aligner:
         in_place = self.region_old[i] == self.region_new[j]
         if score < (MIN_SIMILARITY_IN_PLACE if in_place else MIN_SIMILARITY_ELSEWHERE):
             return []
-        return [(score + (SAME_REGION_BONUS if in_place else 0.0) + self._nearness(i, j), i, j)]
+        bonus = (SAME_REGION_BONUS if in_place else 0.0) + self._nearness(i, j)
+        if self._twin.get(j, 0.0) >= score:
+            bonus -= COPY_PENALTY
+        return [(score + bonus, i, j)]
+
+    def _neighbour_likeness(self, j: int) -> float:
+        """How close new block j is to the old text of a neighbour that kept its words. A new paragraph
+        at least as close to its neighbour's text as to an old paragraph it could take the id of is
+        more likely a copy of the neighbour, written next to it, than that paragraph revised."""
+        best = 0.0
+        for k in range(j - TWIN_REACH, j + TWIN_REACH + 1):
+            i = self.result.old_of[k] if k != j and 0 <= k < len(self.new) else None
+            if i is not None and self.content[0][i] == self.content[1][k]:
+                best = max(best, dice(self.old_bag(i), self.new_bag(j)))
+        return best
 
     def _nearness(self, i: int, j: int) -> float:
         """A little credit for an old paragraph standing where the new one would be if nothing moved:
