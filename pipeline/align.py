@@ -15,7 +15,13 @@ Steps:
    first. Candidates are the leftovers in the same region between anchors
    and those sharing word pairs; a pair in the same region needs less
    overlap (a rewrite in place) and wins a tie, so lookalike paragraphs
-   inserted elsewhere do not steal an id;
+   inserted elsewhere do not steal an id. Paragraph and list numbers are
+   ignored throughout (renumbering is not an edit); at its own place a
+   paragraph that kept half its words in whole runs pairs with less overlap
+   (one sentence rewritten); near ties go to the candidate whose words
+   stand in the same order; and a new paragraph about as close to an
+   unchanged neighbour as to the old paragraph is taken for a copy of
+   that neighbour, so the revised original keeps the id;
 4. a leftover new block whose words lie inside an old block that was
    paired with its neighbour was split off it; a leftover old block whose
    words lie inside the new neighbour of its own neighbour was merged.
@@ -36,9 +42,14 @@ from .textdiff import encode_sequences, engine
 
 MIN_SIMILARITY_IN_PLACE = 0.6  # Dice over words for a pair in the same region (a rewrite in place)
 MIN_SIMILARITY_ELSEWHERE = 0.65  # ... and for a pair far apart: plan prose shares much vocabulary
+MIN_SIMILARITY_REWRITE, MIN_VERBATIM, VERBATIM_RUN = 0.4, 0.5, 6  # at its own place, less overlap will do
+# when half the old words are still there in runs of 6 or more (a sentence rewritten, the others kept)
+REWRITE_REACH = 3
 MIN_CONTAINMENT = 0.75  # share of a part's words found in the whole, for splits and merges
 SAME_REGION_BONUS = 0.15
-TWIN_REACH, COPY_PENALTY = 2, 0.2  # a paragraph this close to an unchanged neighbour's copy...
+NEAR_TIE, TIE_WEIGHT = 0.05, 0.5  # candidates this close are re-weighed by words kept in order
+TWIN_REACH, COPY_PENALTY, COPY_MARGIN = 2, 0.2, 0.05  # a paragraph (nearly) as close to an unchanged neighbour as to
+# an old paragraph is taken for a copy of the neighbour: its claim on that paragraph counts less
 NEARNESS_BONUS, NEARNESS_RANGE = 0.06, 12  # credit for standing at the expected place, fading over 12 blocks
 EXCHANGE_REACH = 3  # paired paragraphs this close may exchange partners
 ORDER_BONUS = 0.05  # ... and keeping them in their old order is worth this much similarity
@@ -209,8 +220,8 @@ class _Aligner:
             # ties broken by position, not by the (hash-seeded) order the word pairs were visited
             best = sorted(hits.items(), key=lambda hit: (-hit[1], hit[0]))[:CANDIDATES_BY_PAIRS]
             candidates = {i for i, _n in best} | set(in_place)
-            for i in candidates:
-                scored.extend(self._score(i, j))
+            mine = [entry for i in candidates for entry in self._score(i, j)]
+            scored.extend(self._settle_near_ties(mine))
         scored.sort(key=lambda s: (-s[0], s[2], s[1]))
         for _score, i, j in scored:
             if i not in self.new_of and self.result.old_of[j] is None:
@@ -240,12 +251,42 @@ class _Aligner:
             return []
         score = dice(self.old_bag(i), self.new_bag(j))
         in_place = self.region_old[i] == self.region_new[j]
-        if score < (MIN_SIMILARITY_IN_PLACE if in_place else MIN_SIMILARITY_ELSEWHERE):
+        if score < (MIN_SIMILARITY_IN_PLACE if in_place else MIN_SIMILARITY_ELSEWHERE) and not (
+                in_place and score >= MIN_SIMILARITY_REWRITE and self._offset(i, j) <= REWRITE_REACH
+                and self._verbatim_share(i, j) >= MIN_VERBATIM):
             return []
         bonus = (SAME_REGION_BONUS if in_place else 0.0) + self._nearness(i, j)
-        if self._twin.get(j, 0.0) >= score:
-            bonus -= COPY_PENALTY
+        closer = score - self._twin.get(j, 0.0)  # how much closer to this paragraph than to the neighbour
+        bonus -= COPY_PENALTY * min(1.0, max(0.0, 1 - closer / COPY_MARGIN))
         return [(score + bonus, i, j)]
+
+    def _settle_near_ties(self, mine: list[tuple[float, int, int]]) -> list[tuple[float, int, int]]:
+        """Old paragraphs that one new paragraph resembles almost equally (lookalikes) are told apart
+        by how many words it keeps in their order, which word overlap does not see."""
+        if len(mine) < 2:
+            return mine
+        top = max(score for score, _i, _j in mine)
+        return [(score + TIE_WEIGHT * self._kept_share(i, j) if top - score < NEAR_TIE else score, i, j)
+                for score, i, j in mine]
+
+    def _kept_share(self, i: int, j: int) -> float:
+        old_words, new_words = self.old_words(i), self.new_words(j)
+        old_code, new_code = encode_sequences(old_words, new_words)
+        kept = sum(len(run) for op, run in engine().diff_main(old_code, new_code, False) if op == 0)
+        return kept / max(len(old_words), len(new_words), 1)
+
+    def _verbatim_share(self, i: int, j: int) -> float:
+        """Share of the old paragraph's words still there in runs of VERBATIM_RUN words or more: a
+        paragraph with a sentence rewritten keeps its other sentences whole; a paragraph that merely
+        shares the plan's vocabulary does not."""
+        old_words, new_words = self.old_words(i), self.new_words(j)
+        n = VERBATIM_RUN
+        runs = {tuple(new_words[k:k + n]) for k in range(len(new_words) - n + 1)}
+        covered = [False] * len(old_words)
+        for k in range(len(old_words) - n + 1):
+            if tuple(old_words[k:k + n]) in runs:
+                covered[k:k + n] = [True] * n
+        return sum(covered) / max(len(old_words), 1)
 
     def _neighbour_likeness(self, j: int) -> float:
         """How close new block j is to the old text of a neighbour that kept its words. A new paragraph
@@ -261,9 +302,12 @@ class _Aligner:
     def _nearness(self, i: int, j: int) -> float:
         """A little credit for an old paragraph standing where the new one would be if nothing moved:
         it tells a paragraph from its lookalike a few places away."""
+        return NEARNESS_BONUS * max(0.0, 1 - self._offset(i, j) / NEARNESS_RANGE)
+
+    def _offset(self, i: int, j: int) -> int:
+        """How far old block i stands from where new block j would be if nothing had moved."""
         i0, j0 = self.region_start[self.region_new[j]]
-        distance = abs(i - (i0 + j - j0))
-        return NEARNESS_BONUS * max(0.0, 1 - distance / NEARNESS_RANGE)
+        return abs(i - (i0 + j - j0))
 
     # 4. splits and merges
     def match_splits_and_merges(self) -> None:

@@ -95,3 +95,38 @@ def test_chinese_paragraph_edit_keeps_id():
     other = "完善法律援助制度，扩大法律援助覆盖面，使经济困难的公民获得必要的法律服务。"
     ids, changes, _ = ids_after([old_zh, other], [new_zh, other])
     assert ids == ["p0001", "p0002"] and changes.edited == ["p0001"]
+
+
+PREFIX = "(3) **Protecting religious sites.** "
+S1 = "Local governments will maintain registered religious sites and support the lawful activities of religious groups."
+S2 = "The coverage of fire-safety inspections at religious sites will reach 90 per cent by 2029."
+S3 = "Complaints concerning religious sites will be handled within 25 working days."
+S3_NEW = "Provincial authorities shall train site managers in building safety through pilot programmes in selected regions."
+
+
+def test_renumbered_paragraph_keeps_its_id_against_a_copy_that_took_its_number():
+    """A copy of (4) is inserted above it and takes the number 4; the original, renumbered (5), keeps the id."""
+    original = f"(4) **Protecting religious sites.** {S1} {S2} {S3}"
+    copy = f"(4) **Protecting religious sites.** {S1.replace('maintain', 'inspect')} {S2} {S3}"
+    ids, changes, _ = ids_after([A, original, C], [A, copy, original.replace("(4)", "(5)"), C])
+    assert ids == ["p0001", "p0004", "p0002", "p0003"]
+    assert changes.edited == ["p0002"] and changes.added == ["p0004"]
+
+
+def test_copy_of_a_neighbour_does_not_take_a_revised_twins_id():
+    """Two near-identical paragraphs; the second is revised and a copy of the first is written beside the
+    first: the copy is new, the revised second keeps its id."""
+    first = f"{S1} {S2} {S3}"
+    second = f"{S1.replace('maintain', 'protect')} {S2} {S3}"
+    copy_of_first = f"{S1} {S2.replace('reach', 'exceed')} {S3}"
+    revised_second = f"{S1.replace('maintain', 'protect')} {S2.replace('2029', '2028')} {S3.replace('25', '20')}"
+    ids, _changes, _ = ids_after([A, first, second, C], [A, first, copy_of_first, revised_second, C])
+    assert ids == ["p0001", "p0002", "p0005", "p0003", "p0004"]
+
+
+def test_paragraph_with_one_sentence_rewritten_keeps_its_id():
+    """Word overlap falls below the usual bar, but the other sentences are still there word for word."""
+    old = f"{PREFIX}{S1} {S3}"
+    new = f"{PREFIX}{S1} {S3_NEW}"
+    ids, changes, _ = ids_after([A, old, C], [A, new, C])
+    assert ids == ["p0001", "p0002", "p0003"] and changes.edited == ["p0002"]
