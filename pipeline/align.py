@@ -31,6 +31,7 @@ Steps:
 """
 from __future__ import annotations
 
+import heapq
 import re
 from bisect import bisect_left
 from collections import Counter, defaultdict
@@ -218,7 +219,7 @@ class _Aligner:
                     hits.update(posting)
             in_place = by_region.get(self.region_new[j], [])
             # ties broken by position, not by the (hash-seeded) order the word pairs were visited
-            best = sorted(hits.items(), key=lambda hit: (-hit[1], hit[0]))[:CANDIDATES_BY_PAIRS]
+            best = heapq.nsmallest(CANDIDATES_BY_PAIRS, hits.items(), key=lambda hit: (-hit[1], hit[0]))
             candidates = {i for i, _n in best} | set(in_place)
             mine = [entry for i in candidates for entry in self._score(i, j)]
             scored.extend(self._settle_near_ties(mine))
