@@ -46,7 +46,7 @@ def write_docx_matrix(table, path: Optional[Path], *, title: str, date: str, lan
                 run.font.size = Pt(9)
     _repeat_header(grid)
     return docx_package.save_document(document, path, title=title, subject="Comment matrix", date=date,
-                                     author="nhrap", language=language)
+                                      author="nhrap", language=language)
 
 
 def _repeat_header(grid) -> None:

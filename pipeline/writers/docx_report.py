@@ -85,7 +85,7 @@ def write_round_report(stats: dict, unanswered: list, path: Optional[Path], *, t
         document.add_paragraph(f"{comment.id} — {comment.org}, {comment.anchor.para or '—'}: {comment.body}",
                                style="List Bullet")
     return docx_package.save_document(document, path, title=title, subject="Consultation round report", date=date,
-                                     author="nhrap", language=language)
+                                      author="nhrap", language=language)
 
 
 TEXT = {

@@ -45,4 +45,4 @@ def glossary_docx(rows: list[dict[str, str]], path: Optional[Path], language: st
         for cell, key in zip(grid.add_row().cells, ("zh", "en", "intl")):
             cell.text = row[key]
     return docx_package.save_document(document, path, title=TITLES[language], subject="NHRAP glossary", date=date,
-                                     author="nhrap", language=language)
+                                      author="nhrap", language=language)

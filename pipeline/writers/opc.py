@@ -124,9 +124,6 @@ class Package:
             number += 1
         return pattern % number
 
-    def content_type(self, partname: str) -> str:
-        return self.overrides.get(partname) or self.defaults.get(partname.rsplit(".", 1)[-1].lower(), "")
-
     # relationships ----------------------------------------------------------------------------
     def relationships(self, source: str) -> list[Relationship]:
         if source not in self._rels:
