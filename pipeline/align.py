@@ -227,7 +227,9 @@ class _Aligner:
         for _score, i, j in scored:
             if i not in self.new_of and self.result.old_of[j] is None:
                 self.pair(i, j)
-        self.exchange_neighbours({(i, j): value for value, i, j in scored}, set(new_left))
+        score = {(i, j): value for value, i, j in scored}
+        self.exchange_neighbours(score, set(new_left))
+        self.rescue_stranded(score, set(new_left))
 
     def exchange_neighbours(self, score: dict[tuple[int, int], float], paired_here: set[int]) -> None:
         """Best-first pairing can hand two neighbouring lookalike paragraphs each other's ids. For
@@ -247,6 +249,26 @@ class _Aligner:
                     self.pair(i2, j1)
                     self.pair(i1, j2)
 
+    def rescue_stranded(self, score: dict[tuple[int, int], float], paired_here: set[int]) -> None:
+        """A near tie settled one way can leave a neighbour without the only old paragraph it matches:
+        when the winner has an unclaimed alternative about as good, it takes that one and the stranded
+        neighbour gets its match."""
+        options: dict[int, list[tuple[float, int]]] = defaultdict(list)
+        for (i, j), value in score.items():
+            options[j].append((value, i))
+        for j2 in sorted(j for j in paired_here if self.result.old_of[j] is None):
+            for j1 in range(j2 - EXCHANGE_REACH, j2 + EXCHANGE_REACH + 1):
+                i1 = self.result.old_of[j1] if j1 in paired_here else None
+                if i1 is None or (i1, j2) not in score:
+                    continue
+                spare = [(value, i) for value, i in options[j1]
+                         if i not in self.new_of and value >= score[(i1, j1)] - NEAR_TIE]
+                if spare:
+                    self.unpair(j1)
+                    self.pair(max(spare)[1], j1)
+                    self.pair(i1, j2)
+                    break
+
     def _score(self, i: int, j: int) -> list[tuple[float, int, int]]:
         if (self.old[i].kind == "heading") != (self.new[j].kind == "heading"):
             return []
@@ -264,11 +286,13 @@ class _Aligner:
     def _settle_near_ties(self, mine: list[tuple[float, int, int]]) -> list[tuple[float, int, int]]:
         """Old paragraphs that one new paragraph resembles almost equally (lookalikes) are told apart
         by how many words it keeps in their order, which word overlap does not see."""
-        if len(mine) < 2:
+        top = max((score for score, _i, _j in mine), default=0.0)
+        tied = {i: self._kept_share(i, j) for score, i, j in mine if top - score < NEAR_TIE}
+        if len(tied) < 2:
             return mine
-        top = max(score for score, _i, _j in mine)
-        return [(score + TIE_WEIGHT * self._kept_share(i, j) if top - score < NEAR_TIE else score, i, j)
-                for score, i, j in mine]
+        # the one keeping most words in order takes the top score; the others fall back by how many fewer
+        best = max(tied.values())
+        return [(top - NEAR_TIE * (best - tied[i]) if i in tied else score, i, j) for score, i, j in mine]
 
     def _kept_share(self, i: int, j: int) -> float:
         old_words, new_words = self.old_words(i), self.new_words(j)
