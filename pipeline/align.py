@@ -53,7 +53,7 @@ TWIN_REACH, COPY_PENALTY, COPY_MARGIN = 2, 0.2, 0.05  # a paragraph (nearly) as 
 # an old paragraph is taken for a copy of the neighbour: its claim on that paragraph counts less
 NEARNESS_BONUS, NEARNESS_RANGE = 0.06, 12  # credit for standing at the expected place, fading over 12 blocks
 EXCHANGE_REACH = 3  # paired paragraphs this close may exchange partners
-ORDER_BONUS = 0.05  # ... and keeping them in their old order is worth this much similarity
+ORDER_BONUS = 0.1  # ... and keeping them in their old order is worth this much similarity
 GROWTH = 1.2  # a split part or merged paragraph changes the length by at least this factor
 COMMON_PAIR_LIMIT = 60  # word pairs shared by more leftover blocks than this suggest no candidates
 CANDIDATES_BY_PAIRS = 12
