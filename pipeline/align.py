@@ -36,6 +36,7 @@ import re
 from bisect import bisect_left
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Optional, Sequence
 
 from .model import Block
@@ -89,10 +90,11 @@ def content(block: Block) -> str:
     return _NUMBER.sub(r"\1", block.source, count=1)
 
 
-def _pairs(tokens: list[str]) -> set[tuple[str, str]]:
+def _pairs(tokens: list[str]) -> list[tuple[str, str]]:
+    """Adjacent word pairs, each once, in text order (so what is built from them is the same in every run)."""
     if len(tokens) < 2:
-        return {(t, "") for t in tokens}
-    return set(zip(tokens, tokens[1:]))
+        return [(t, "") for t in tokens]
+    return list(dict.fromkeys(zip(tokens, tokens[1:])))
 
 
 def dice(a: frozenset, b: frozenset) -> float:
@@ -218,8 +220,8 @@ class _Aligner:
                 if posting and len(posting) <= COMMON_PAIR_LIMIT:
                     hits.update(posting)
             in_place = by_region.get(self.region_new[j], [])
-            # ties broken by position, not by the (hash-seeded) order the word pairs were visited
-            best = heapq.nsmallest(CANDIDATES_BY_PAIRS, hits.items(), key=lambda hit: (-hit[1], hit[0]))
+            # most shared pairs first; equal counts keep the order of first sharing (text order)
+            best = heapq.nlargest(CANDIDATES_BY_PAIRS, hits.items(), key=itemgetter(1))
             candidates = {i for i, _n in best} | set(in_place)
             mine = [entry for i in candidates for entry in self._score(i, j)]
             scored.extend(self._settle_near_ties(mine))
@@ -287,12 +289,13 @@ class _Aligner:
         """Old paragraphs that one new paragraph resembles almost equally (lookalikes) are told apart
         by how many words it keeps in their order, which word overlap does not see."""
         top = max((score for score, _i, _j in mine), default=0.0)
-        tied = {i: self._kept_share(i, j) for score, i, j in mine if top - score < NEAR_TIE}
+        tied = [(i, j) for score, i, j in mine if top - score < NEAR_TIE]
         if len(tied) < 2:
             return mine
+        kept = {i: self._kept_share(i, j) for i, j in tied}
         # the one keeping most words in order takes the top score; the others fall back by how many fewer
-        best = max(tied.values())
-        return [(top - NEAR_TIE * (best - tied[i]) if i in tied else score, i, j) for score, i, j in mine]
+        best = max(kept.values())
+        return [(top - NEAR_TIE * (best - kept[i]) if i in kept else score, i, j) for score, i, j in mine]
 
     def _kept_share(self, i: int, j: int) -> float:
         old_words, new_words = self.old_words(i), self.new_words(j)
