@@ -23,7 +23,7 @@ def console():
 
 def error_console():
     from rich.console import Console
-    return Console(stderr=True, highlight=False)
+    return Console(stderr=True, highlight=False, soft_wrap=True)  # messages are not re-wrapped at 80 columns
 
 
 @contextmanager
