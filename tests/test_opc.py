@@ -96,3 +96,19 @@ def test_broken_packages_are_clear_errors(tmp_path):
     bad.write_bytes(rewritten(data, drop=("word/document.xml",)))
     with pytest.raises(UserError, match="document.xml is missing"):
         docx_package.open_reference(bad)
+
+
+def test_an_image_used_twice_is_stored_once_with_its_size(tmp_path):
+    from test_render import png
+    first, second = tmp_path / "a.png", tmp_path / "b.png"
+    first.write_bytes(png(96, 48))
+    second.write_bytes(png(96, 48))
+    docx = docx_package.open_reference(REFERENCE)
+    rel_a, width, height = docx_package.add_image(docx, first)
+    rel_b, _, _ = docx_package.add_image(docx, second)
+    # a PNG that states no resolution is taken as 72 dpi (python-docx's reading): 96 × 48 px = 1⅓ × ⅔ inch
+    assert rel_a == rel_b and (width, height) == (1219200, 609600)
+    written = entries(docx_package.to_bytes(docx))
+    assert [name for name in written if name.startswith("word/media/")] == ["word/media/image1.png"]
+    assert 'Extension="png"' in written["[Content_Types].xml"].decode() or \
+        'PartName="/word/media/image1.png"' in written["[Content_Types].xml"].decode()
