@@ -27,8 +27,9 @@ Intensities, per 100 editable blocks (paragraphs and top-level list items), from
 - Half the inserted paragraphs are lookalikes: a near-copy (a few words changed, maybe one
   sentence; never identical) of an untouched paragraph, placed right next to it. The rest are
   new text.
-- No edit makes a block read exactly like another block of version N (that would make the truth
-  ambiguous: any aligner would, rightly, match the identical text).
+- No edit, split part or lookalike reads exactly like another block of version N, paragraph and
+  list numbers set aside (renumbering comes later): that would make the truth ambiguous, and any
+  aligner would, rightly, match the identical text.
 - A split cuts a paragraph of two or more sentences at a sentence boundary; a merge joins a
   paragraph with the paragraph after it. Moved paragraphs land at least 6 blocks away.
 - Renumbering (medium, heavy): ordered list markers (`1.`, `2.` …) and paragraph numbers
@@ -270,7 +271,7 @@ class _Reviser:
             anchor = _HEADING.match(source).group(1) if kind == "heading" else None
             section = anchor or section
             self.items.append(_Item([(source, i, 0)], kind, section, source=i))
-        self.old_texts = set(blocks)
+        self.old_texts = {_unnumbered(b) for b in blocks}
         self.used: set[int] = set()
         self.deleted: set[int] = set()
 
@@ -344,7 +345,7 @@ class _Reviser:
                 before = list(item.segments)
                 if action(item):
                     # too much changed, or the block now reads exactly like another old block
-                    if item.changed_share(len(self.old[i])) > MAX_CHANGED or item.text in self.old_texts:
+                    if item.changed_share(len(self.old[i])) > MAX_CHANGED or self.reads_like_old(item, i):
                         item.segments = before
                         continue
                     item.origin = "edited"
@@ -352,19 +353,37 @@ class _Reviser:
 
     # -- structure ----------------------------------------------------------
     def split(self, i: int) -> list[_Item]:
+        """Two parts cut at a sentence boundary, neither reading exactly like a block of version N (the
+        random cut first, then the others in order); a paragraph with no such cut stays whole."""
         item = self.items[i]
-        spans = sentences(item.text)
-        cut = self.rng.choice(spans[:-1])[1]
-        first, second = _Item(list(item.segments), item.kind, item.section), _Item(list(item.segments), item.kind, item.section)
-        first.replace(cut, len(item.text), "")
-        second.replace(0, cut, "")
-        rest = second.text
-        second.replace(0, len(rest) - len(rest.lstrip()), "")
+        cuts = [end for _start, end in sentences(item.text)[:-1]]
+        chosen = self.rng.choice(cuts)
+        for cut in [chosen] + [c for c in cuts if c != chosen]:
+            first, second = self._cut(item, cut)
+            if not (self.reads_like_old(first) or self.reads_like_old(second)):
+                break
+        else:
+            return [item]
         larger = first if len(first.text) >= len(second.text) else second
         for part in (first, second):
             part.origin, part.split_from = "split", i
             part.source = i if part is larger else None
         return [first, second]
+
+    def reads_like_old(self, item: _Item, own: Optional[int] = None) -> bool:
+        """Does the block read exactly like a block of version N other than its own source, once
+        paragraph and list numbers are set aside (renumbering comes later and may make them equal)?"""
+        text = _unnumbered(item.text)
+        return text in self.old_texts and (own is None or text != _unnumbered(self.old[own]))
+
+    @staticmethod
+    def _cut(item: _Item, cut: int) -> tuple[_Item, _Item]:
+        first, second = _Item(list(item.segments), item.kind, item.section), _Item(list(item.segments), item.kind, item.section)
+        first.replace(cut, len(item.text), "")
+        second.replace(0, cut, "")
+        rest = second.text
+        second.replace(0, len(rest) - len(rest.lstrip()), "")
+        return first, second
 
     def merge(self, i: int) -> _Item:
         a, b = self.items[i], self.items[i + 1]
@@ -389,7 +408,7 @@ class _Reviser:
         if len(sentences(copy.text)) >= 3 and self.rng.random() < 0.5:
             self.rewrite_sentence(copy)
         copy.segments = [(copy.text, None, 0)]
-        return copy if copy.text not in self.old_texts else None
+        return None if self.reads_like_old(copy) else copy
 
     def fresh(self, section: str) -> _Item:
         words = self.rng.randint(20, 80)
@@ -487,6 +506,14 @@ def _spans(item: _Item, old: list[str]) -> list[tuple[int, int]]:
     if pending or last_end != len(old[item.source]):
         spans.append((last_end, len(old[item.source])))
     return spans
+
+
+def _unnumbered(text: str) -> str:
+    """Block source without its ordered-list number or paragraph number."""
+    item = _ITEM.match(text)
+    if item and item.group(2):
+        return text[:item.start(2)] + text[item.end(2):]
+    return _NUMBERED.sub("", text, count=1)
 
 
 def _renumber(sequence: list[_Item]) -> None:
