@@ -17,8 +17,8 @@ Steps:
    overlap (a rewrite in place) and wins a tie, so lookalike paragraphs
    inserted elsewhere do not steal an id. Paragraph and list numbers are
    ignored throughout (renumbering is not an edit); at its own place a
-   paragraph that kept half its words in whole runs pairs with less overlap
-   (one sentence rewritten); near ties go to the candidate whose words
+   paragraph that kept half its words in whole runs, or its bold title,
+   pairs with less overlap (one sentence rewritten); near ties go to the candidate whose words
    stand in the same order; and a new paragraph about as close to an
    unchanged neighbour as to the old paragraph is taken for a copy of
    that neighbour, so the revised original keeps the id;
@@ -58,6 +58,7 @@ ORDER_BONUS = 0.1  # ... and keeping them in their old order is worth this much 
 GROWTH = 1.2  # a split part or merged paragraph changes the length by at least this factor
 COMMON_PAIR_LIMIT = 60  # word pairs shared by more leftover blocks than this suggest no candidates
 CANDIDATES_BY_PAIRS = 12
+_LEAD_IN = re.compile(r"\s*\*\*[^*]+\*\*")  # the bold title a numbered plan paragraph opens with
 _WORD = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]|[^\W_]+", re.U)
 # Renumbering after an insert or a delete turns "(5)" into "(6)" and "3." into "4." in whole runs of
 # paragraphs; the number says where a paragraph stands, not what it says, so matching ignores it.
@@ -278,7 +279,7 @@ class _Aligner:
         in_place = self.region_old[i] == self.region_new[j]
         if score < (MIN_SIMILARITY_IN_PLACE if in_place else MIN_SIMILARITY_ELSEWHERE) and not (
                 in_place and score >= MIN_SIMILARITY_REWRITE and self._offset(i, j) <= REWRITE_REACH
-                and self._verbatim_share(i, j) >= MIN_VERBATIM):
+                and (self._verbatim_share(i, j) >= MIN_VERBATIM or self._same_lead_in(i, j))):
             return []
         bonus = (SAME_REGION_BONUS if in_place else 0.0) + self._nearness(i, j)
         closer = score - self._twin.get(j, 0.0)  # how much closer to this paragraph than to the neighbour
@@ -331,6 +332,12 @@ class _Aligner:
         """A little credit for an old paragraph standing where the new one would be if nothing moved:
         it tells a paragraph from its lookalike a few places away."""
         return NEARNESS_BONUS * max(0.0, 1 - self._offset(i, j) / NEARNESS_RANGE)
+
+    def _same_lead_in(self, i: int, j: int) -> bool:
+        """Do both open with the same bold title (`(5) **Protecting religious sites.** …`)? A numbered
+        paragraph that keeps its title at its place is the same paragraph, however rewritten."""
+        lead_old, lead_new = _LEAD_IN.match(self.content[0][i]), _LEAD_IN.match(self.content[1][j])
+        return bool(lead_old and lead_new and lead_old.group(0) == lead_new.group(0))
 
     def _offset(self, i: int, j: int) -> int:
         """How far old block i stands from where new block j would be if nothing had moved."""

@@ -130,3 +130,11 @@ def test_paragraph_with_one_sentence_rewritten_keeps_its_id():
     new = f"{PREFIX}{S1} {S3_NEW}"
     ids, changes, _ = ids_after([A, old, C], [A, new, C])
     assert ids == ["p0001", "p0002", "p0003"] and changes.edited == ["p0002"]
+
+
+def test_numbered_paragraph_keeps_its_id_when_its_title_stays_and_half_its_text_is_rewritten():
+    """Word overlap and whole runs both fall short, but the bold title of the numbered paragraph is the same."""
+    old = f"(5) **Protecting religious sites.** {S1} {S3}"
+    new = f"(5) **Protecting religious sites.** {S1.replace('maintain', 'restore').replace('support', 'respect')} {S3_NEW}"
+    ids, changes, _ = ids_after([A, old, C], [A, new, C])
+    assert ids == ["p0001", "p0002", "p0003"] and changes.edited == ["p0002"]
