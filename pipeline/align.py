@@ -18,10 +18,10 @@ Steps:
    inserted elsewhere do not steal an id. Paragraph and list numbers are
    ignored throughout (renumbering is not an edit); at its own place a
    paragraph that kept half its words in whole runs, or its bold title,
-   pairs with less overlap (one sentence rewritten); near ties go to the candidate whose words
-   stand in the same order; and a new paragraph about as close to an
-   unchanged neighbour as to the old paragraph is taken for a copy of
-   that neighbour, so the revised original keeps the id;
+   pairs with less overlap (a sentence rewritten); near ties go to the
+   candidate whose words stand in the same order; and a new paragraph
+   about as close to an unchanged neighbour as to the old paragraph is
+   taken for a copy of that neighbour, so the revised original keeps it;
 4. a leftover new block whose words lie inside an old block that was
    paired with its neighbour was split off it; a leftover old block whose
    words lie inside the new neighbour of its own neighbour was merged.
@@ -40,18 +40,19 @@ from operator import itemgetter
 from typing import Optional, Sequence
 
 from .model import Block
-from .textdiff import encode_sequences, engine
+from .textdiff import encode_sequences, engine, kept_in_order
 
 MIN_SIMILARITY_IN_PLACE = 0.6  # Dice over words for a pair in the same region (a rewrite in place)
 MIN_SIMILARITY_ELSEWHERE = 0.65  # ... and for a pair far apart: plan prose shares much vocabulary
-MIN_SIMILARITY_REWRITE, MIN_VERBATIM, VERBATIM_RUN = 0.4, 0.5, 6  # at its own place, less overlap will do
-# when half the old words are still there in runs of 6 or more (a sentence rewritten, the others kept)
-REWRITE_REACH = 3
+# At its own place (within REWRITE_REACH blocks) less overlap will do when half the old words are still
+# there in runs of VERBATIM_RUN or more, or the bold title is the same: a sentence rewritten, the rest kept.
+MIN_SIMILARITY_REWRITE, MIN_VERBATIM, VERBATIM_RUN, REWRITE_REACH = 0.4, 0.5, 6, 3
 MIN_CONTAINMENT = 0.75  # share of a part's words found in the whole, for splits and merges
 SAME_REGION_BONUS = 0.15
-NEAR_TIE, TIE_WEIGHT = 0.05, 0.5  # candidates this close are re-weighed by words kept in order
-TWIN_REACH, COPY_PENALTY, COPY_MARGIN = 2, 0.2, 0.05  # a paragraph (nearly) as close to an unchanged neighbour as to
-# an old paragraph is taken for a copy of the neighbour: its claim on that paragraph counts less
+NEAR_TIE = 0.05  # candidates this close are ranked by words kept in order
+# A new paragraph (nearly) as close to an unchanged neighbour as to an old paragraph is taken for a copy of the
+# neighbour: its claim on that paragraph counts less.
+TWIN_REACH, COPY_PENALTY, COPY_MARGIN = 2, 0.2, 0.05
 NEARNESS_BONUS, NEARNESS_RANGE = 0.06, 12  # credit for standing at the expected place, fading over 12 blocks
 EXCHANGE_REACH = 3  # paired paragraphs this close may exchange partners
 ORDER_BONUS = 0.1  # ... and keeping them in their old order is worth this much similarity
@@ -122,6 +123,7 @@ class _Aligner:
         self._bags_old: dict[int, frozenset] = {}
         self._bags_new: dict[int, frozenset] = {}
         self._twin: dict[int, float] = {}  # new index -> its overlap with a neighbour's old paragraph
+        self.content = ([content(b) for b in old], [content(b) for b in new])  # sources without numbers
 
     def pair(self, old_index: int, new_index: int) -> None:
         self.result.old_of[new_index] = old_index
@@ -159,8 +161,7 @@ class _Aligner:
 
     # 2. unchanged blocks: unique sources first, then repeated ones between them
     def match_unchanged(self) -> None:
-        old_content, new_content = [content(b) for b in self.old], [content(b) for b in self.new]
-        self.content = (old_content, new_content)
+        old_content, new_content = self.content
         old_count, new_count = Counter(old_content), Counter(new_content)
         old_at = {text: i for i, text in enumerate(old_content) if old_count[text] == 1}
         unique = [(j, old_at[text]) for j, text in enumerate(new_content)
@@ -277,9 +278,8 @@ class _Aligner:
             return []
         score = dice(self.old_bag(i), self.new_bag(j))
         in_place = self.region_old[i] == self.region_new[j]
-        if score < (MIN_SIMILARITY_IN_PLACE if in_place else MIN_SIMILARITY_ELSEWHERE) and not (
-                in_place and score >= MIN_SIMILARITY_REWRITE and self._offset(i, j) <= REWRITE_REACH
-                and (self._verbatim_share(i, j) >= MIN_VERBATIM or self._same_lead_in(i, j))):
+        if score < (MIN_SIMILARITY_IN_PLACE if in_place else MIN_SIMILARITY_ELSEWHERE) and \
+                not (in_place and self._rewritten_here(i, j, score)):
             return []
         bonus = (SAME_REGION_BONUS if in_place else 0.0) + self._nearness(i, j)
         closer = score - self._twin.get(j, 0.0)  # how much closer to this paragraph than to the neighbour
@@ -299,10 +299,12 @@ class _Aligner:
         return [(top - NEAR_TIE * (best - kept[i]) if i in kept else score, i, j) for score, i, j in mine]
 
     def _kept_share(self, i: int, j: int) -> float:
-        old_words, new_words = self.old_words(i), self.new_words(j)
-        old_code, new_code = encode_sequences(old_words, new_words)
-        kept = sum(len(run) for op, run in engine().diff_main(old_code, new_code, False) if op == 0)
-        return kept / max(len(old_words), len(new_words), 1)
+        return kept_in_order(self.old_words(i), self.new_words(j))
+
+    def _rewritten_here(self, i: int, j: int, overlap: float) -> bool:
+        """Old block i revised in place into new block j, with too little word overlap for the usual bar?"""
+        return overlap >= MIN_SIMILARITY_REWRITE and self._offset(i, j) <= REWRITE_REACH and \
+            (self._verbatim_share(i, j) >= MIN_VERBATIM or self._same_lead_in(i, j))
 
     def _verbatim_share(self, i: int, j: int) -> float:
         """Share of the old paragraph's words still there in runs of VERBATIM_RUN words or more: a

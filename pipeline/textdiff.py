@@ -73,10 +73,15 @@ def similarity(old: str, new: str) -> float:
     """Share of words kept, from 0 (nothing in common) to 1 (identical)."""
     if old == new:
         return 1.0
-    ops = word_diff(old, new, cleanup=False)
-    kept = sum(len(tokens(t)) for op, t in ops if op == EQUAL)
-    total = max(len(tokens(old)), len(tokens(new)), 1)
-    return kept / total
+    return kept_in_order(tokens(old), tokens(new))
+
+
+def kept_in_order(old: list[str], new: list[str]) -> float:
+    """Share of items kept in the same order (longest common stretches found by diff-match-patch),
+    out of the longer sequence."""
+    old_code, new_code = encode_sequences(old, new)
+    kept = sum(len(run) for op, run in engine().diff_main(old_code, new_code, False) if op == EQUAL)
+    return kept / max(len(old), len(new), 1)
 
 
 def nearest(text: str, needle: str, near: int = 0) -> int:
