@@ -70,18 +70,27 @@ def test_core_properties_come_from_metadata_not_the_clock():
     assert "<dc:title>Plan</dc:title>" in core and "2026-03-01T00:00:00Z" in core and "<cp:keywords>v3" in core
 
 
-def test_reference_without_numbering_part_gets_one():
-    """A reference document saved by an editor that had no lists to number still renders lists."""
+def test_reference_without_numbering_part_gets_one(tmp_path):
+    """A reference document saved by an editor that had no lists to number still renders numbered lists."""
+    from test_render import make_input, pandoc_text
+
+    from pipeline.writers.docx_consultation import render_consultation
     data = REFERENCE.read_bytes()
     tree = etree.fromstring(entries(data)["word/_rels/document.xml.rels"])
     for rel in [r for r in tree if r.get("Type").endswith("/numbering")]:
         tree.remove(rel)
-    reduced = Package.from_bytes(rewritten(data, drop=("word/numbering.xml",),
-                                           replace={"word/_rels/document.xml.rels": etree.tostring(tree)}))
-    docx = docx_package.WordPackage(reduced)
-    assert reduced.related(docx.main, docx_package.RT_NUMBERING) is None
-    docx_package._ensure_numbering(docx)
-    assert etree.QName(docx_package.numbering_root(docx)).localname == "numbering"
+    reduced = rewritten(data, drop=("word/numbering.xml",), replace={"word/_rels/document.xml.rels": etree.tostring(tree)})
+    package = Package.from_bytes(reduced)
+    assert package.related(docx_package.WordPackage(package).main, docx_package.RT_NUMBERING) is None
+    reference = tmp_path / "reference-en.docx"
+    reference.write_bytes(reduced)
+    assert etree.QName(docx_package.numbering_root(docx_package.open_reference(reference))).localname == "numbering"
+    inp = make_input("# Plan\n\n1. First measure.\n2. Second measure.\n")
+    inp.reference = reference
+    out = tmp_path / "lists.docx"
+    out.write_bytes(render_consultation(inp).data)
+    text = pandoc_text(out)  # pandoc sees Word's own list numbering
+    assert "1.  " in text and "First measure." in text and "2.  " in text and "Second measure." in text
 
 
 def test_broken_packages_are_clear_errors(tmp_path):
@@ -110,5 +119,14 @@ def test_an_image_used_twice_is_stored_once_with_its_size(tmp_path):
     assert rel_a == rel_b and (width, height) == (1219200, 609600)
     written = entries(docx_package.to_bytes(docx))
     assert [name for name in written if name.startswith("word/media/")] == ["word/media/image1.png"]
-    assert 'Extension="png"' in written["[Content_Types].xml"].decode() or \
-        'PartName="/word/media/image1.png"' in written["[Content_Types].xml"].decode()
+    assert '<Override PartName="/word/media/image1.png" ContentType="image/png"/>' in written["[Content_Types].xml"].decode()
+
+
+def test_every_written_part_uses_the_w_prefix():
+    """Parts built here (headers, footers, footnotes, numbering) declare w: as Word does, not lxml's ns0:."""
+    from test_render import make_input
+
+    from pipeline.writers.docx_consultation import render_consultation
+    written = entries(render_consultation(make_input("# Plan\n\nText.[^1]\n\n1. One.\n\n[^1]: A note.\n")).data)
+    assert {"word/header1.xml", "word/footer1.xml", "word/footnotes.xml"} <= set(written)
+    assert [name for name, data in written.items() if name.endswith(".xml") and b"ns0:" in data] == []

@@ -105,7 +105,7 @@ def from_document(document) -> WordPackage:
 def _ensure_numbering(docx: WordPackage) -> None:
     """A numbering part to add list definitions to (a reference doc saved without lists has none)."""
     if docx.package.related(docx.main, RT_NUMBERING) is None:
-        docx.add_part("/word/numbering.xml", CT_NUMBERING, RT_NUMBERING, ooxml.el("w:numbering"))
+        docx.add_part("/word/numbering.xml", CT_NUMBERING, RT_NUMBERING, ooxml.part_root("w:numbering"))
 
 
 def body_of(docx: WordPackage) -> etree._Element:
@@ -168,7 +168,7 @@ def next_numbering_ids(root: etree._Element) -> tuple[int, int]:
 def add_header_footer(docx: WordPackage, sect_pr: etree._Element, kind: str, which: str,
                       paragraphs: list[etree._Element]) -> None:
     """A new header or footer part holding `paragraphs`, referenced from `sect_pr`."""
-    root = ooxml.el("w:hdr" if kind == "header" else "w:ftr")
+    root = ooxml.part_root("w:hdr" if kind == "header" else "w:ftr")
     root.extend(paragraphs)
     if kind == "header":
         rel_id = docx.add_part("/word/header%d.xml", CT_HEADER, RT_HEADER, root)

@@ -45,6 +45,12 @@ def el(tag: str, attrs: Optional[dict] = None, *children: etree._Element) -> etr
     return element
 
 
+def part_root(tag: str) -> etree._Element:
+    """The root of a part (w:hdr, w:numbering …) declaring the w: and r: prefixes Word writes: the
+    elements below take them instead of lxml's ns0:, which other readers trip over."""
+    return etree.Element(qn(tag), nsmap=NSMAP)
+
+
 def sub(parent: etree._Element, tag: str, attrs: Optional[dict] = None) -> etree._Element:
     element = etree.SubElement(parent, qn(tag))
     if attrs:
@@ -303,7 +309,7 @@ def footnote_mark(style: str = FOOTNOTE_REF_STYLE) -> etree._Element:
 
 def footnotes_root(footnotes: Iterable[tuple[int, Sequence[etree._Element]]]) -> etree._Element:
     """The footnotes part: Word's separator notes (-1, 0) then each (id, paragraphs)."""
-    root = etree.Element(qn("w:footnotes"), nsmap=NSMAP)
+    root = part_root("w:footnotes")
     for note_id, kind, mark in ((-1, "separator", "w:separator"), (0, "continuationSeparator", "w:continuationSeparator")):
         note = sub(root, "w:footnote", {"type": kind, "id": note_id})
         p = sub(note, "w:p")
@@ -340,7 +346,7 @@ def comment(comment_id: int, author: str, date: str, text: str, initials: str = 
 
 
 def comments_root(comments: Iterable[etree._Element]) -> etree._Element:
-    root = etree.Element(qn("w:comments"), nsmap=NSMAP)
+    root = part_root("w:comments")
     for node in comments:
         root.append(node)
     return root

@@ -8,6 +8,7 @@ work starts, and its relationship ids depend on the order parts are touched.
 """
 from __future__ import annotations
 
+import io
 import posixpath
 import zipfile
 from dataclasses import dataclass
@@ -59,6 +60,7 @@ class Package:
     """Parts by name in file order; XML parts parsed on first use and serialised on write."""
 
     def __init__(self, blobs: dict[str, bytes]):
+        # every part name in file order; a part held as XML (self._xml) is serialised from there
         self._blobs = blobs
         self._xml: dict[str, etree._Element] = {}
         self._rels: dict[str, list[Relationship]] = {}
@@ -68,7 +70,6 @@ class Package:
 
     @classmethod
     def from_bytes(cls, data: bytes) -> "Package":
-        import io
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as archive:
                 blobs = {"/" + info.filename: archive.read(info) for info in archive.infolist()
@@ -81,7 +82,7 @@ class Package:
 
     # parts ------------------------------------------------------------------------------------
     def has(self, partname: str) -> bool:
-        return partname in self._blobs or partname in self._xml
+        return partname in self._blobs
 
     def names(self, prefix: str = "/") -> list[str]:
         """Part names under `prefix`, in file order."""
@@ -95,15 +96,12 @@ class Package:
         if partname not in self._xml:
             if partname not in self._blobs:
                 raise PackageError(f"part {partname} is missing")
-            try:
-                self._xml[partname] = etree.fromstring(self._blobs[partname])
-            except etree.XMLSyntaxError as err:
-                raise PackageError(f"part {partname} is not well-formed XML ({err})") from None
+            self._xml[partname] = self._parse(partname)
         return self._xml[partname]
 
     def put(self, partname: str, content: Union[bytes, etree._Element], content_type: str) -> None:
         """Add or replace a part (bytes, or an XML root written on `to_bytes`)."""
-        self._blobs.setdefault(partname, b"")
+        self._blobs.setdefault(partname, b"")  # takes its place in the order
         if isinstance(content, bytes):
             self._blobs[partname] = content
             self._xml.pop(partname, None)
