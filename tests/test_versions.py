@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 
 from pipeline.cli import main
 
@@ -146,22 +147,15 @@ def test_malformed_yaml_names_file_and_line(mini_ws, capsys):
     _expect_error(mini_ws, capsys, "malformed YAML", "plan.yaml:")
 
 
-def test_bad_front_matter(mini_ws, capsys):
+@pytest.mark.parametrize("old, new, message, where", [
+    ("round: 1\n", "round: [1\n", "malformed YAML", "mohrss-r1.md:"),  # bad front matter
+    ("member: mohrss", "member: nobody", "unknown member unit 'nobody'", "mohrss-r1.md:2"),
+    ("## esc-work", "## esc-wrok", "unknown outline section 'esc-wrok'", "mohrss-r1.md:7"),
+])
+def test_bad_submission_names_file_and_line(mini_ws, capsys, old, new, message, where):
     sub = mini_ws.root / "drafts" / "submissions" / "mohrss-r1.md"
-    sub.write_text(sub.read_text().replace("round: 1\n", "round: [1\n"))
-    _expect_error(mini_ws, capsys, "malformed YAML", "mohrss-r1.md:")
-
-
-def test_unknown_member_in_submission(mini_ws, capsys):
-    sub = mini_ws.root / "drafts" / "submissions" / "mohrss-r1.md"
-    sub.write_text(sub.read_text().replace("member: mohrss", "member: nobody"))
-    _expect_error(mini_ws, capsys, "unknown member unit 'nobody'", "mohrss-r1.md:2")
-
-
-def test_unknown_section_in_submission(mini_ws, capsys):
-    sub = mini_ws.root / "drafts" / "submissions" / "mohrss-r1.md"
-    sub.write_text(sub.read_text().replace("## esc-work", "## esc-wrok"))
-    _expect_error(mini_ws, capsys, "unknown outline section 'esc-wrok'", "mohrss-r1.md:7")
+    sub.write_text(sub.read_text().replace(old, new))
+    _expect_error(mini_ws, capsys, message, where)
 
 
 def test_unknown_section_in_chapter_heading(mini_ws, capsys):

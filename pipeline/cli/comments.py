@@ -68,22 +68,23 @@ def register(commands) -> None:
     add_json(r)
     r.set_defaults(handler=cmd_respond)
 
-    m = sub.add_parser("matrix", help="write the comment matrix (.docx or .xlsx)")
-    m.add_argument("--round", type=int, help="one round (default: all)")
-    m.add_argument("-o", "--output", type=Path, required=True, metavar="FILE.docx|FILE.xlsx")
-    add_json(m)
-    m.set_defaults(handler=cmd_matrix)
+    _document(sub.add_parser("matrix", help="write the comment matrix (.docx or .xlsx)"), "FILE.docx|FILE.xlsx",
+              cmd_matrix)
 
     s = sub.add_parser("stats", help="comments by round, category, chapter, type and status")
     s.add_argument("--round", type=int)
     add_json(s)
     s.set_defaults(handler=cmd_stats)
 
-    rep = sub.add_parser("report", help="write a round report (.docx with a chart)")
-    rep.add_argument("--round", type=int, help="one round (default: all)")
-    rep.add_argument("-o", "--output", type=Path, required=True, metavar="FILE.docx")
-    add_json(rep)
-    rep.set_defaults(handler=cmd_report)
+    _document(sub.add_parser("report", help="write a round report (.docx with a chart)"), "FILE.docx", cmd_report)
+
+
+def _document(parser: argparse.ArgumentParser, metavar: str, handler) -> None:
+    """A command writing one document about one round or all of them."""
+    parser.add_argument("--round", type=int, help="one round (default: all)")
+    parser.add_argument("-o", "--output", type=Path, required=True, metavar=metavar)
+    add_json(parser)
+    parser.set_defaults(handler=handler)
 
 
 def _round_version(parser: argparse.ArgumentParser) -> None:
