@@ -21,7 +21,11 @@ Steps:
    pairs with less overlap (a sentence rewritten); near ties go to the
    candidate whose words stand in the same order; and a new paragraph
    about as close to an unchanged neighbour as to the old paragraph is
-   taken for a copy of that neighbour, so the revised original keeps it;
+   taken for a copy of that neighbour, so the revised original keeps it.
+   Last, where best-first pairing left a paragraph stranded next to one
+   that also reads as a copy of a neighbour or a part split off it (or an
+   old paragraph next to one that reads as merged into a neighbour), the
+   reading that leaves less text unexplained wins;
 4. a leftover new block whose words lie inside an old block that was
    paired with its neighbour was split off it; a leftover old block whose
    words lie inside the new neighbour of its own neighbour was merged.
@@ -232,8 +236,13 @@ class _Aligner:
             if i not in self.new_of and self.result.old_of[j] is None:
                 self.pair(i, j)
         score = {(i, j): value for value, i, j in scored}
+        claims: dict[int, list[int]] = defaultdict(list)  # new index -> old indices it may pair with
+        for i, j in sorted(score):
+            claims[j].append(i)
         self.exchange_neighbours(score, set(new_left))
         self.rescue_stranded(score, set(new_left))
+        self.reclaim_from_copies(claims, set(new_left))
+        self.reclaim_from_merged(claims, set(new_left))
 
     def exchange_neighbours(self, score: dict[tuple[int, int], float], paired_here: set[int]) -> None:
         """Best-first pairing can hand two neighbouring lookalike paragraphs each other's ids. For
@@ -272,6 +281,73 @@ class _Aligner:
                     self.pair(max(spare)[1], j1)
                     self.pair(i1, j2)
                     break
+
+    def reclaim_from_copies(self, claims: dict[int, list[int]], paired_here: set[int]) -> None:
+        """A new paragraph left without an id may have lost its old paragraph to a nearby one that reads
+        as well another way: as a near-copy of an unchanged neighbour, or as a part split off a
+        neighbour's paragraph. Of the two readings the one leaving less text unexplained wins: the
+        holder's overlap with the old paragraph plus the other reading of the stranded one, against the
+        stranded one's overlap plus the other reading of the holder. The stranded paragraph must be
+        whole (not a part) and stand in order at its place."""
+        for j2 in sorted(j for j in paired_here if self.result.old_of[j] is None):
+            for i in claims[j2]:
+                j1 = self.new_of.get(i)
+                if j1 is None or j1 not in paired_here or abs(j1 - j2) > EXCHANGE_REACH or \
+                        self._shrunk(i, j2) or not self._fits_order(i, j2, ignoring=j1):
+                    continue
+                held = dice(self.old_bag(i), self.new_bag(j1))
+                otherwise = max(self._split_share(j1, i), self._twin.get(j1, 0.0))
+                if otherwise < held - COPY_MARGIN:
+                    continue
+                stranded_otherwise = max(self._split_share(j2, i), self._twin.get(j2, 0.0))
+                if dice(self.old_bag(i), self.new_bag(j2)) + otherwise > held + stranded_otherwise:
+                    self.unpair(j1)
+                    self.pair(i, j2)
+                    break
+
+    def reclaim_from_merged(self, claims: dict[int, list[int]], paired_here: set[int]) -> None:
+        """The mirror case on the old side: a new paragraph may have been given an old paragraph that
+        reads as merged into its neighbour's (grown) new paragraph, while a nearby lookalike old paragraph
+        is left as if deleted. The reading leaving less text unexplained wins, as above."""
+        for j in sorted(paired_here):
+            i1 = self.result.old_of[j]
+            if i1 is None:
+                continue
+            held, merged = dice(self.old_bag(i1), self.new_bag(j)), self._merge_share(i1, j)
+            if merged < held - COPY_MARGIN:
+                continue
+            stranded = [(dice(self.old_bag(i2), self.new_bag(j)) - self._merge_share(i2, j), i2)
+                        for i2 in claims[j] if i2 not in self.new_of and abs(i1 - i2) <= EXCHANGE_REACH]
+            if stranded and max(stranded)[0] + merged > held:
+                self.unpair(j)
+                self.pair(max(stranded)[1], j)
+
+    def _fits_order(self, i: int, j: int, ignoring: int) -> bool:
+        """Would old block i at new place j stand in order with the paired blocks next to j? (A block
+        paired with a paragraph far from i has moved and says nothing.)"""
+        for step in (-1, 1):
+            for k in range(j + step, j + step * (EXCHANGE_REACH + 1), step):
+                other = self.result.old_of[k] if k != ignoring and 0 <= k < len(self.new) else None
+                if other is not None:
+                    if 0 < (other - i) * -step <= EXCHANGE_REACH:
+                        return False
+                    break
+        return True
+
+    def _split_share(self, j: int, i: int) -> float:
+        """How well new block j reads as a part split off the old paragraph of a neighbour that shrank,
+        rather than as old block i."""
+        wholes = [self.old_bag(self.result.old_of[k]) for k in (j - 1, j + 1)
+                  if 0 <= k < len(self.new) and self.result.old_of[k] is not None
+                  and self._shrunk(self.result.old_of[k], k)]
+        return _part_share(self.new_bag(j), wholes, self.old_bag(i))
+
+    def _merge_share(self, i: int, j: int) -> float:
+        """How well old block i reads as merged into the new paragraph of a neighbour that grew, rather
+        than as new block j."""
+        wholes = [self.new_bag(self.new_of[k]) for k in (i - 1, i + 1)
+                  if self.new_of.get(k, j) != j and self._shrunk(k, self.new_of[k], grown=True)]
+        return _part_share(self.old_bag(i), wholes, self.new_bag(j))
 
     def _score(self, i: int, j: int) -> list[tuple[float, int, int]]:
         if (self.old[i].kind == "heading") != (self.new[j].kind == "heading"):
@@ -408,6 +484,13 @@ class _Aligner:
         self.match_splits_and_merges()
         self.mark_moves()
         return self.result
+
+
+def _part_share(part: frozenset, wholes: list[frozenset], own: frozenset) -> float:
+    """The largest share of a part's words inside one of the wholes, when at least MIN_CONTAINMENT and
+    more than inside `own` (else 0)."""
+    best = max((containment(part, whole) for whole in wholes), default=0.0)
+    return best if best >= MIN_CONTAINMENT and best > containment(part, own) else 0.0
 
 
 def longest_increasing(values: list[int]) -> set[int]:

@@ -1,6 +1,11 @@
 """Paragraph ids survive edits, moves, splits and merges; deleted ids are never reused."""
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
+import pytest
+
 from pipeline.align import align
 from pipeline.readers.markdown import read_markdown
 from pipeline.versions import assign_ids
@@ -138,3 +143,15 @@ def test_numbered_paragraph_keeps_its_id_when_its_title_stays_and_half_its_text_
     new = f"(5) **Protecting religious sites.** {S1.replace('maintain', 'restore').replace('support', 'respect')} {S3_NEW}"
     ids, changes, _ = ids_after([A, old, C], [A, new, C])
     assert ids == ["p0001", "p0002", "p0003"] and changes.edited == ["p0002"]
+
+
+CASES = sorted((Path(__file__).parent / "data" / "align").glob("*.json"))
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.stem for c in CASES])
+def test_contest_between_lookalikes_goes_to_the_revised_paragraph(case):
+    """Windows of generated revisions (tests/data/align/*.json, each saying what happened) where pairing by
+    word overlap alone hands the id to a lookalike: one that reads better as a copy of its neighbour, a
+    part split off or a paragraph merged away, or one that shares words but not whole sentences."""
+    data = json.loads(case.read_text(encoding="utf-8"))
+    assert align(blocks(*data["old"]), blocks(*data["new"])).old_of == data["keeps"], data["what"]
