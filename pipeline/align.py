@@ -239,10 +239,11 @@ class _Aligner:
         claims: dict[int, list[int]] = defaultdict(list)  # new index -> old indices it may pair with
         for i, j in sorted(score):
             claims[j].append(i)
-        self.exchange_neighbours(score, set(new_left))
-        self.rescue_stranded(score, set(new_left))
-        self.reclaim_from_copies(claims, set(new_left))
-        self.reclaim_from_merged(claims, set(new_left))
+        here = set(new_left)
+        self.exchange_neighbours(score, here)
+        self.rescue_stranded(score, claims, here)
+        self.reclaim_from_copies(claims, here)
+        self.reclaim_from_merged(claims, here)
 
     def exchange_neighbours(self, score: dict[tuple[int, int], float], paired_here: set[int]) -> None:
         """Best-first pairing can hand two neighbouring lookalike paragraphs each other's ids. For
@@ -262,20 +263,18 @@ class _Aligner:
                     self.pair(i2, j1)
                     self.pair(i1, j2)
 
-    def rescue_stranded(self, score: dict[tuple[int, int], float], paired_here: set[int]) -> None:
+    def rescue_stranded(self, score: dict[tuple[int, int], float], claims: dict[int, list[int]],
+                        paired_here: set[int]) -> None:
         """A near tie settled one way can leave a neighbour without the only old paragraph it matches:
         when the winner has an unclaimed alternative about as good, it takes that one and the stranded
         neighbour gets its match."""
-        options: dict[int, list[tuple[float, int]]] = defaultdict(list)
-        for (i, j), value in score.items():
-            options[j].append((value, i))
         for j2 in sorted(j for j in paired_here if self.result.old_of[j] is None):
             for j1 in range(j2 - EXCHANGE_REACH, j2 + EXCHANGE_REACH + 1):
                 i1 = self.result.old_of[j1] if j1 in paired_here else None
                 if i1 is None or (i1, j2) not in score:
                     continue
-                spare = [(value, i) for value, i in options[j1]
-                         if i not in self.new_of and value >= score[(i1, j1)] - NEAR_TIE]
+                spare = [(score[(i, j1)], i) for i in claims[j1]
+                         if i not in self.new_of and score[(i, j1)] >= score[(i1, j1)] - NEAR_TIE]
                 if spare:
                     self.unpair(j1)
                     self.pair(max(spare)[1], j1)
