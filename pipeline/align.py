@@ -25,7 +25,9 @@ Steps:
    Last, where best-first pairing left a paragraph stranded next to one
    that also reads as a copy of a neighbour or a part split off it (or an
    old paragraph next to one that reads as merged into a neighbour), the
-   reading that leaves less text unexplained wins;
+   reading that leaves less text unexplained wins; and a pair that would
+   count as moved gives way to one nearly as good that stands in order
+   (a revised paragraph seldom moved as well);
 4. a leftover new block whose words lie inside an old block that was
    paired with its neighbour was split off it; a leftover old block whose
    words lie inside the new neighbour of its own neighbour was merged.
@@ -60,6 +62,7 @@ TWIN_REACH, COPY_PENALTY, COPY_MARGIN = 2, 0.2, 0.05
 NEARNESS_BONUS, NEARNESS_RANGE = 0.06, 12  # credit for standing at the expected place, fading over 12 blocks
 EXCHANGE_REACH = 3  # paired paragraphs this close may exchange partners
 ORDER_BONUS = 0.1  # ... and keeping them in their old order is worth this much similarity
+ORDER_MARGIN = 0.1  # a pairing in order wins over one out of order scoring up to this much more
 GROWTH = 1.2  # a split part or merged paragraph changes the length by at least this factor
 COMMON_PAIR_LIMIT = 60  # word pairs shared by more leftover blocks than this suggest no candidates
 CANDIDATES_BY_PAIRS = 12
@@ -244,6 +247,7 @@ class _Aligner:
         self.rescue_stranded(score, claims, here)
         self.reclaim_from_copies(claims, here)
         self.reclaim_from_merged(claims, here)
+        self.prefer_in_order(score, claims, here)
 
     def exchange_neighbours(self, score: dict[tuple[int, int], float], paired_here: set[int]) -> None:
         """Best-first pairing can hand two neighbouring lookalike paragraphs each other's ids. For
@@ -320,6 +324,38 @@ class _Aligner:
             if stranded and max(stranded)[0] + merged > held:
                 self.unpair(j)
                 self.pair(max(stranded)[1], j)
+
+    def prefer_in_order(self, score: dict[tuple[int, int], float], claims: dict[int, list[int]],
+                        paired_here: set[int]) -> None:
+        """A paragraph that was revised seldom moved as well. A pair made here that stands off the
+        longest run of pairs in old order gives way to a pairing about as good (within ORDER_MARGIN)
+        that stands in that run: the new paragraph takes a leftover old one lying between its in-order
+        neighbours' old paragraphs, or else its old paragraph goes to a whole leftover new one standing
+        at the old paragraph's place."""
+        in_order = self.in_order()
+        stranded = [j for j in sorted(paired_here) if self.result.old_of[j] is None]
+        for j in sorted(paired_here - in_order):
+            i = self.result.old_of[j]
+            if i is None:
+                continue
+            floor = score[(i, j)] - ORDER_MARGIN
+            olds = [(score[(i2, j)], i2) for i2 in claims[j]
+                    if i2 not in self.new_of and score[(i2, j)] >= floor and self._between(i2, j, in_order)]
+            news = [(score[(i, j2)], j2) for j2 in stranded if self.result.old_of[j2] is None and
+                    score.get((i, j2), 0.0) >= floor and not self._shrunk(i, j2) and self._between(i, j2, in_order)]
+            if olds:
+                self.unpair(j)
+                self.pair(max(olds)[1], j)
+            elif news:
+                self.unpair(j)
+                self.pair(i, max(news)[1])
+
+    def _between(self, i: int, j: int, in_order: set[int]) -> bool:
+        """Would old block i at new place j stand between the old blocks of the nearest in-order pairs on
+        either side of j? (Stricter than `_fits_order`: it asks for evidence of order.)"""
+        before = next((self.result.old_of[k] for k in range(j - 1, -1, -1) if k in in_order), -1)
+        after = next((self.result.old_of[k] for k in range(j + 1, len(self.new)) if k in in_order), len(self.old))
+        return before < i < after
 
     def _fits_order(self, i: int, j: int, ignoring: int) -> bool:
         """Would old block i at new place j stand in order with the paired blocks next to j? (A block
@@ -471,10 +507,15 @@ class _Aligner:
         self.result.edited.discard(new_index)
 
     # 5. moves
-    def mark_moves(self) -> None:
+    def in_order(self) -> set[int]:
+        """New indices of the pairs on one longest run in old order; the other pairs moved."""
         paired = [(j, i) for j, i in enumerate(self.result.old_of) if i is not None]
         keep = longest_increasing([i for _j, i in paired])
-        self.result.moved = {j for k, (j, _i) in enumerate(paired) if k not in keep}
+        return {j for k, (j, _i) in enumerate(paired) if k in keep}
+
+    def mark_moves(self) -> None:
+        in_order = self.in_order()
+        self.result.moved = {j for j, i in enumerate(self.result.old_of) if i is not None and j not in in_order}
 
     def run(self) -> Alignment:
         self.match_anchors()

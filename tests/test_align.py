@@ -152,6 +152,7 @@ CASES = sorted((Path(__file__).parent / "data" / "align").glob("*.json"))
 def test_contest_between_lookalikes_goes_to_the_revised_paragraph(case):
     """Windows of generated revisions (tests/data/align/*.json, each saying what happened) where pairing by
     word overlap alone hands the id to a lookalike: one that reads better as a copy of its neighbour, a
-    part split off or a paragraph merged away, or one that shares words but not whole sentences."""
+    part split off or a paragraph merged away, one that shares words but not whole sentences, or one that
+    would have to have moved as well."""
     data = json.loads(case.read_text(encoding="utf-8"))
     assert align(blocks(*data["old"]), blocks(*data["new"])).old_of == data["keeps"], data["what"]
