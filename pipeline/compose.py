@@ -7,13 +7,18 @@ as data: a `{{ … }}` written by a member unit appears literally.
 """
 from __future__ import annotations
 
+import signal
 import sys
+import threading
 import traceback
+from contextlib import contextmanager
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
-from jinja2 import FunctionLoader, StrictUndefined, TemplateError, TemplateSyntaxError
+from jinja2 import FunctionLoader, StrictUndefined, TemplateError, TemplateNotFound, TemplateSyntaxError
+from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
 
 from .errors import UserError
@@ -31,6 +36,8 @@ TABLE_HEAD = {
     "en": ("Indicator", "Target", "Deadline", "Kind", "Lead unit"),
     "zh": ("指标", "目标值", "完成时限", "属性", "牵头单位"),
 }
+MAX_VALUE_SIZE = 10_000_000  # characters, items or bits a chapter expression may build
+CHAPTER_TIME_LIMIT = 20.0  # seconds; the sample's chapters render in well under 0.1 s each
 KIND_WORDS = {"en": {"binding": "binding", "expected": "expected"}, "zh": {"binding": "约束性", "expected": "预期性"}}
 
 
@@ -40,6 +47,7 @@ class ComposeReport:
     unused_measures: list[Measure] = field(default_factory=list)
     unused_indicators: list[Indicator] = field(default_factory=list)
     omitted_sections: list[str] = field(default_factory=list)  # outline ids with no text
+    repeated: list[str] = field(default_factory=list)  # contributions put into the draft more than once
     chapters: int = 0
     blocks: int = 0
 
@@ -52,6 +60,7 @@ class ComposeReport:
                 "indicators": [{"id": i.id, "member": i.member, "section": i.section} for i in self.unused_indicators],
             },
             "omitted_sections": self.omitted_sections,
+            "repeated": self.repeated,
         }
 
 
@@ -65,7 +74,11 @@ def format_target(indicator: Indicator, language: str) -> str:
     value = format_number(indicator.target)
     if indicator.unit:
         value += indicator.unit if indicator.unit in ("%", "‰") or language == "zh" else f" {indicator.unit}"
-    return COMPARISON_WORDS[language].get(indicator.comparison, "{v}").format(v=value)
+    wording = COMPARISON_WORDS[language].get(indicator.comparison, "{v}")
+    lead_word = wording.split("{v}")[0]
+    if lead_word and value.startswith(lead_word):  # the member already wrote "保持全覆盖" / "at least 90%"
+        return value
+    return wording.format(v=value)
 
 
 def _cell(text: str) -> str:
@@ -80,22 +93,31 @@ class _Helpers:
         self.goals_by_id = {g.id: g for s in submissions for g in s.goals}
         self.measures_by_id = {m.id: m for s in submissions for m in s.measures}
         self.indicators_by_id = {i.id: i for s in submissions for i in s.indicators}
-        self.used: set[str] = set()
+        # (id, "inline" | "list") -> times put in: citing an item in prose and listing it too is normal,
+        # listing it twice (a section's goals pulled into two chapters) is a mistake
+        self.uses: Counter = Counter()
 
     def _section(self, section: str) -> str:
         if section not in self.plan.sections:
             raise UserError(f"unknown outline section '{section}'")
         return section
 
-    def _use(self, items: Iterable) -> list:
+    def _use(self, items: Iterable, how: str = "list") -> list:
         items = list(items)
-        self.used.update(item.id for item in items)
+        self.uses.update((item.id, how) for item in items)
         return items
 
     def _lookup(self, table: dict, ident: str, what: str):
         if ident not in table:
             raise UserError(f"unknown {what} id '{ident}'")
-        return self._use([table[ident]])[0]
+        return self._use([table[ident]], "inline")[0]
+
+    @property
+    def used(self) -> set[str]:
+        return {ident for ident, _how in self.uses}
+
+    def repeated(self) -> list[str]:
+        return sorted({ident for (ident, _how), times in self.uses.items() if times > 1})
 
     def unit(self, member_id: str) -> str:
         member = self.plan.members.get(member_id)
@@ -151,12 +173,41 @@ class _Helpers:
         return {"plan": plan, **{name: getattr(self, name) for name in names}}
 
 
-def _environment(helpers: _Helpers) -> SandboxedEnvironment:
-    loader = FunctionLoader(lambda name: (read_text(Path(name)), name, lambda: True))
+class _ChapterSandbox(SandboxedEnvironment):
+    """Chapters may compute, but a chapter that tries to build a value of millions of characters or
+    digits is stopped before the machine runs out of memory."""
+    intercepted_binops = frozenset(["*", "**"])
+
+    def call_binop(self, context, operator: str, left, right):
+        sequences = (str, list, tuple)
+        if operator == "*" and (isinstance(left, sequences) or isinstance(right, sequences)):
+            sized, times = (left, right) if isinstance(left, sequences) else (right, left)
+            if isinstance(times, int) and len(sized) * times > MAX_VALUE_SIZE:
+                raise SecurityError(f"a value of more than {MAX_VALUE_SIZE:,} items")
+        if operator == "**" and isinstance(left, int) and isinstance(right, int) and \
+                abs(left) > 1 and right * abs(left).bit_length() > MAX_VALUE_SIZE:
+            raise SecurityError(f"a number of more than {MAX_VALUE_SIZE:,} bits")
+        return super().call_binop(context, operator, left, right)
+
+
+def _chapter_loader(chapters_dir: Path) -> FunctionLoader:
+    """Chapters may include other files of the chapters folder, and nothing else: submissions are data,
+    never templates, and files elsewhere on the machine are none of a chapter's business."""
+    root = chapters_dir.resolve()
+
+    def load(name: str):
+        path = (root / name).resolve()
+        if root not in path.parents or not path.is_file():
+            raise TemplateNotFound(f"{name}: a chapter may include only other files of drafts/chapters/")
+        return read_text(path), str(path), lambda: True
+    return FunctionLoader(load)
+
+
+def _environment(helpers: _Helpers, chapters_dir: Path) -> SandboxedEnvironment:
     # `{#id}` marks heading ids, so Jinja's `{# … #}` comments are spelt `{%# … #%}` instead.
-    environment = SandboxedEnvironment(loader=loader, undefined=StrictUndefined, autoescape=False,
-                                       keep_trailing_newline=True, comment_start_string="{%#",
-                                       comment_end_string="#%}")
+    environment = _ChapterSandbox(loader=_chapter_loader(chapters_dir), undefined=StrictUndefined,
+                                  autoescape=False, keep_trailing_newline=True, comment_start_string="{%#",
+                                  comment_end_string="#%}")
     environment.globals.update(helpers.as_globals())
     return environment
 
@@ -167,38 +218,77 @@ def _template_line(name: str) -> int:
     return frames[-1].lineno if frames else 0
 
 
-def render_chapter(path: Path, environment: SandboxedEnvironment) -> str:
-    name = str(path)
+class _TooSlow(Exception):
+    pass
+
+
+@contextmanager
+def _time_limit(seconds: float):
+    """Stop a chapter whose loops would run for hours (only where a timer signal is available)."""
+    if not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(_signum, _frame):
+        raise _TooSlow()
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
-        return environment.get_template(name).render()
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def render_chapter(path: Path, environment: SandboxedEnvironment) -> str:
+    name = str(path.resolve())
+    try:
+        with _time_limit(CHAPTER_TIME_LIMIT):
+            return environment.get_template(path.name).render()
     except TemplateSyntaxError as err:
         raise UserError(f"template error: {err.message}", path, err.lineno) from None
     except UserError as err:
         if err.file:  # already located (e.g. the chapter is not UTF-8)
             raise
         raise UserError(err.message, path, _template_line(name)) from None
+    except _TooSlow:
+        raise UserError(f"the chapter took more than {CHAPTER_TIME_LIMIT:g} s to render (a loop too large?)",
+                        path, _template_line(name)) from None
     except TemplateError as err:
         raise UserError(f"template error: {err}", path, _template_line(name)) from None
+    except RecursionError:
+        raise UserError("template error: a macro calls itself without end", path, _template_line(name)) from None
+    except (TypeError, ValueError, ArithmeticError, LookupError, MemoryError) as err:
+        # the chapter's own computation failed (wrong arguments to a helper, a range too big, …)
+        message = str(err).replace(f"{_Helpers.__name__}.", "")
+        raise UserError(f"template error: {message}", path, _template_line(name)) from None
 
 
-def _check_headings(path: Path, blocks: list[Block], plan: Plan) -> None:
-    """An unknown `{#id}` on a level 1–2 heading of a chapter is an error."""
+def check_headings(blocks: list[Block], plan: Plan, path: Path, seen: dict[str, str]) -> None:
+    """An unknown `{#id}` on a level 1–2 heading of a chapter is an error, and so is an outline section
+    written twice (a chapter copied, or a section started again in another chapter)."""
     for block in blocks:
-        if block.kind == "heading" and block.anchor and block.level <= 2 and block.anchor not in plan.outline_ids:
+        if block.kind != "heading" or not block.anchor or block.level > 2:
+            continue
+        if block.anchor not in plan.outline_ids:
             raise UserError(f"heading id '{block.anchor}' is not in the outline (drafts/plan.yaml)", path, block.line)
+        if block.anchor in seen:
+            raise UserError(f"heading id '{block.anchor}' is already used in {seen[block.anchor]}", path, block.line)
+        seen[block.anchor] = f"{path.name} (line {block.line})"
 
 
 def compose_draft(ws) -> tuple[str, ComposeReport]:
     """The consolidated Markdown of the working draft, and what it leaves out."""
     plan = ws.plan
     helpers = _Helpers(plan, ws.submissions())
-    environment = _environment(helpers)
+    environment = _environment(helpers, ws.chapters_dir)
     parts: list[str] = []
     blocks: list[Block] = []  # each chapter is parsed once, for its headings and for the report
+    headings: dict[str, str] = {}
     for path in ws.chapter_files():
         rendered = render_chapter(path, environment).strip()
         chapter = parse_blocks(rendered).blocks
-        _check_headings(path, chapter, plan)
+        check_headings(chapter, plan, path, headings)
         parts.append(rendered)
         blocks += chapter
     text = "\n\n".join(p for p in parts if p) + "\n"
@@ -207,7 +297,9 @@ def compose_draft(ws) -> tuple[str, ComposeReport]:
     assign_sections(document, plan.outline_ids)
     filled = {b.section for b in document.blocks if b.kind != "heading" and b.section}
     report.omitted_sections = [s.id for c in plan.chapters for s in c.sections if s.id not in filled]
-    report.unused_goals = [g for g in helpers.goals_by_id.values() if g.id not in helpers.used]
-    report.unused_measures = [m for m in helpers.measures_by_id.values() if m.id not in helpers.used]
-    report.unused_indicators = [i for i in helpers.indicators_by_id.values() if i.id not in helpers.used]
+    report.repeated = helpers.repeated()
+    used = helpers.used
+    report.unused_goals = [g for g in helpers.goals_by_id.values() if g.id not in used]
+    report.unused_measures = [m for m in helpers.measures_by_id.values() if m.id not in used]
+    report.unused_indicators = [i for i in helpers.indicators_by_id.values() if i.id not in used]
     return text, report

@@ -18,8 +18,13 @@ IGNORED = shutil.ignore_patterns("build", ".lock", "*.tmp", "__pycache__")
 
 def init_workspace(target: Path, sample: Optional[str] = None, language: str = "en") -> Path:
     target = Path(target)
+    if target.exists() and not target.is_dir():
+        raise UserError("exists and is not a folder", target)
     if (target / "drafts" / "plan.yaml").exists():
         raise UserError("already a plan workspace; refusing to overwrite it", target)
+    taken = [part for part in ("drafts", "comments") if (target / part).exists()]
+    if taken:  # a half-made or hand-made workspace: its files are someone's work
+        raise UserError(f"already holds {' and '.join(p + '/' for p in taken)}; refusing to overwrite them", target)
     if sample:
         _copy_sample(sample, target)
     else:

@@ -5,6 +5,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from .compose import compose_draft
+from .model import CATEGORIES
 
 
 @dataclass
@@ -53,6 +54,9 @@ def workspace_status(ws) -> Status:
             _count(status.by_chapter, plan.chapter_of(indicator.section) or "", indicator.kind)
             _count(status.by_category, category, indicator.kind)
     status.indicators = {"binding": kinds["binding"], "expected": kinds["expected"]}
+    # rows in the plan's own order (outline, the study's list of categories), not the order files were read
+    status.by_chapter = {c.id: status.by_chapter[c.id] for c in plan.chapters if c.id in status.by_chapter}
+    status.by_category = {c: status.by_category[c] for c in CATEGORIES if c in status.by_category}
     _text, report = compose_draft(ws)
     status.omitted_sections = report.omitted_sections
     unused = report.as_json()["unused"]

@@ -18,6 +18,7 @@ from typing import Optional
 import yaml
 
 from .align import align
+from .compose import check_headings
 from .errors import UserError
 from .fileio import atomic_write, dump_yaml, locked, read_text
 from .model import Block, Changes, Document, Version
@@ -93,27 +94,34 @@ def _flow(value: list | dict) -> str:
     return "[" + ", ".join(value) + "]"
 
 
-def freeze(ws, stage: str, note: str, date: Optional[str] = None, source: Optional[str] = None) -> Version:
-    """Write the next version from the working draft (or a Markdown `source` text)."""
+def freeze(ws, stage: str, note: str, date: Optional[str] = None, source: Optional[str] = None,
+           source_path: Optional[Path] = None) -> Version:
+    """Write the next version from the working draft (or a Markdown `source` text read from `source_path`)."""
     plan = ws.plan
     if stage not in plan.stages:
         raise UserError(f"unknown stage '{stage}'; stages: {', '.join(plan.stages)}", ws.plan_path)
     if stage == plan.approval_stage:
         _check_consensus(ws)
+    source_path = source_path or ws.draft_path
     if source is None:
         from .compose import compose_draft
         source, _report = compose_draft(ws)
+    _load_comments_first(ws)
     with locked(ws.versions_dir / ".lock"):
         numbers = ws.version_numbers()
         parent = read_version(ws, numbers[-1]) if numbers else None
+        date = _version_date(date, parent)
         document = read_markdown(source, plan.outline_ids)
         if not document.blocks:
-            raise UserError("the draft is empty: nothing to freeze")
+            raise UserError("the draft is empty: nothing to freeze", source_path)
+        check_headings(document.blocks, plan, source_path, {})
         changes, next_id = assign_ids(parent, document.blocks)
         text = blocks_to_markdown(document.blocks)
+        if parent and parent.stage == stage and sha256(text.encode("utf-8")) == parent.sha256:
+            raise UserError(f"nothing changed since {parent.name} (same text, same stage): no new version written")
         number = numbers[-1] + 1 if numbers else 1
         md_path, meta_path = ws.version_paths(number)
-        version = Version(number=number, parent=parent.number if parent else None, date=date or today(),
+        version = Version(number=number, parent=parent.number if parent else None, date=date,
                           stage=stage, note=note, sha256=sha256(text.encode("utf-8")), next_id=next_id,
                           document=document, changes=changes, path=str(md_path))
         atomic_write(md_path, text, exclusive=True)
@@ -125,6 +133,25 @@ def freeze(ws, stage: str, note: str, date: Optional[str] = None, source: Option
         _cache_blocks(ws, number, version.sha256, document.blocks)
     _carry_comments(ws, version)
     return version
+
+
+def _version_date(date: Optional[str], parent: Optional[Version]) -> str:
+    """An ISO date, not before the parent's: version dates are read as the order of events."""
+    date = date or today()
+    try:
+        dt.date.fromisoformat(date)
+    except ValueError:
+        raise UserError(f"version date '{date}' is not a date in the form YYYY-MM-DD") from None
+    if parent and parent.date and date < parent.date:
+        raise UserError(f"version date {date} is before {parent.date}, the date of {parent.name}")
+    return date
+
+
+def _load_comments_first(ws) -> None:
+    """Freezing carries every comment to the new version: a comment file that cannot be read must stop
+    the freeze before the version is written, not after."""
+    from .comments import load_comments
+    load_comments(ws)
 
 
 def _check_consensus(ws) -> None:
@@ -157,6 +184,7 @@ def _parsed_blocks(ws, number: int, md_path: Path, digest: str) -> list[Block]:
     return read_markdown(read_text(md_path), ws.plan.outline_ids, path=str(md_path)).blocks
 
 
+ID_PATTERN = re.compile(r"^p\d+$")
 BLOCK_LINE = re.compile(r"^- \[([^,\]]+), ([^,\]]+), ([^\]]*)\]$")
 
 
@@ -176,7 +204,28 @@ def _load_metadata(meta_path: Path) -> dict:
         raise UserError("version metadata lacks version, sha256, next_id or blocks", meta_path)
     first_line = head.count("\n") + 3
     meta["blocks"] = [_block_entry(line, meta_path, first_line + k) for k, line in enumerate(tail.splitlines())]
+    _check_ids(meta, head, meta_path, first_line)
     return meta
+
+
+def _check_ids(meta: dict, head: str, meta_path: Path, first_line: int) -> None:
+    """Ids are never given twice: each id once per version, and every id below `next_id` (the next
+    freeze numbers new paragraphs from there). A hand edit that breaks either would hand out an id again."""
+    numbers = {}
+    for k, (ident, _kind, _section) in enumerate(meta["blocks"]):
+        match = ID_PATTERN.match(ident)
+        if not match:
+            raise UserError(f"'{ident}' is not a paragraph id (p0001, …)", meta_path, first_line + k)
+        if ident in numbers:
+            raise UserError(f"paragraph id {ident} is listed twice (also line {numbers[ident]})",
+                            meta_path, first_line + k)
+        numbers[ident] = first_line + k
+    next_id = meta["next_id"]
+    highest = max((int(ident[1:]) for ident in numbers), default=0)
+    if not isinstance(next_id, int) or isinstance(next_id, bool) or next_id <= highest:
+        line = next((n for n, text in enumerate(head.splitlines(), 1) if text.startswith("next_id:")), None)
+        raise UserError(f"next_id must be a number above every id in use (highest: p{highest:0{ID_WIDTH}d})",
+                        meta_path, line)
 
 
 def _block_entry(line: str, path: Path, number: int) -> list[str]:
@@ -190,6 +239,8 @@ def _block_entry(line: str, path: Path, number: int) -> list[str]:
 def read_version(ws, number: int) -> Version:
     md_path, meta_path = ws.version_paths(number)
     meta = _load_metadata(meta_path)
+    if meta["version"] != number:
+        raise UserError(f"{meta_path.name} says it is version {meta['version']!r}", meta_path, 1)
     if not md_path.is_file():
         raise UserError(f"the Markdown of v{number} is missing", md_path)
     digest = sha256(md_path.read_bytes())

@@ -55,6 +55,9 @@ def test_spine_commands_run_on_both_samples(fixture, request, capsys):
     assert {"heading", "paragraph", "list_item"} <= {b["kind"] for b in blocks}
     assert run_json(ws, "members", capsys=capsys)
     assert set(run_json(ws, "diff", "1", "2", capsys=capsys)) >= {"added", "deleted", "moved", "changed"}
+    last_chapter = ws.chapter_files()[-1]
+    last_chapter.write_text(last_chapter.read_text(encoding="utf-8") + "\nA paragraph added for this test.\n",
+                            encoding="utf-8")
     frozen = run_json(ws, "freeze", "--stage", "examination", "--note", "test", capsys=capsys)
     assert frozen["version"] == f"v{ws.version_numbers()[-1]}"
 

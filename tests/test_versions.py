@@ -208,3 +208,106 @@ def test_damaged_version_metadata_names_file_and_line(mini_ws, capsys):
     path.write_text("\n".join(lines) + "\n")
     code, out = run(mini_ws, "show", "1", capsys=capsys)
     assert code == 2 and f"v001.yaml:{number}: malformed block line" in out.err
+
+
+@pytest.mark.parametrize("line, message", [
+    ("{% include '/etc/passwd' %}", "may include only other files of drafts/chapters/"),
+    ("{% include '../submissions/mohrss-r1.md' %}", "may include only other files of drafts/chapters/"),
+    ("{{ ('a' * 10**8)|length }}", "a value of more than 10,000,000 items"),
+    ("{{ 2 ** 100000000 }}", "a number of more than 10,000,000 bits"),
+    ("{{ range(10**9)|list }}", "Range too big"),
+    ("{% macro f(n) %}{{ f(n) }}{% endmacro %}{{ f(1) }}", "a macro calls itself without end"),
+    ("{{ goals() }}", "goals() missing 1 required positional argument"),
+])
+def test_chapter_cannot_read_files_or_exhaust_the_machine(mini_ws, capsys, line, message):
+    path = chapter(mini_ws)
+    path.write_text(path.read_text() + f"\n{line}\n")
+    _expect_error(mini_ws, capsys, message, "01-esc.md:")
+
+
+def test_chapter_too_slow_is_stopped(mini_ws, capsys, monkeypatch):
+    import pipeline.compose
+    monkeypatch.setattr(pipeline.compose, "CHAPTER_TIME_LIMIT", 0.5)
+    path = chapter(mini_ws)
+    path.write_text(path.read_text() + "\n{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}\n")
+    _expect_error(mini_ws, capsys, "took more than 0.5 s to render", "01-esc.md:")
+
+
+def test_section_written_in_two_chapters_is_refused(mini_ws, capsys):
+    copy = chapter(mini_ws, "09-copy.md")
+    copy.write_text(chapter(mini_ws).read_text())
+    _expect_error(mini_ws, capsys, "heading id 'esc' is already used in 01-esc.md", "09-copy.md:1")
+
+
+def test_draft_reports_contributions_listed_twice(mini_ws, capsys):
+    path = chapter(mini_ws)
+    path.write_text(path.read_text() + '\n{{ goals("esc-work") }}\n')
+    code, out = run(mini_ws, "draft", "--json", capsys=capsys)
+    assert code == 0 and json.loads(out.out)["repeated"]
+
+
+def test_freeze_refuses_unchanged_draft_and_bad_dates(mini_ws, capsys):
+    freeze(mini_ws, capsys)
+    for args, message in ((["--date", "2026-02-01"], "nothing changed since v1"),
+                          (["--date", "next tuesday"], "is not a date in the form YYYY-MM-DD"),
+                          (["--date", "2026-13-45"], "is not a date in the form YYYY-MM-DD"),
+                          (["--date", "2025-12-31", "--stage", "consultation"], "is before 2026-01-05, the date of v1")):
+        stage = [] if "--stage" in args else ["--stage", "drafting"]
+        code, out = run(mini_ws, "freeze", *stage, "--note", "again", *args, capsys=capsys)
+        assert code == 2 and message in out.err, out.err
+    assert sorted(p.name for p in (mini_ws.root / "drafts" / "versions").glob("v*")) == ["v001.md", "v001.yaml"]
+    code, out = run(mini_ws, "freeze", "--stage", "consultation", "--note", "same text, next stage",
+                    "--date", "2026-02-01", capsys=capsys)
+    assert code == 0, out.err
+
+
+def test_freeze_from_file_checks_outline_and_existence(mini_ws, capsys, tmp_path):
+    run(mini_ws, "draft", capsys=capsys)
+    source = tmp_path / "edited.md"
+    text = (mini_ws.root / "build" / "draft.md").read_text()
+    source.write_text(text.replace("{#esc-work}", "{#nosuch}"))
+    line = text[:text.index("{#esc-work}")].count("\n") + 1
+    for path, message in ((source, f"edited.md:{line}: heading id 'nosuch' is not in the outline"),
+                          (tmp_path / "missing.md", "missing.md: No such file or directory")):
+        code, out = run(mini_ws, "freeze", "--stage", "drafting", "--note", "x", "--from", str(path), capsys=capsys)
+        assert code == 2 and message in out.err, out.err
+    assert not (mini_ws.root / "drafts" / "versions" / "v001.md").exists()
+
+
+@pytest.mark.parametrize("edit, message", [
+    (lambda text: text.replace("next_id: ", "next_id: 2 #"), "next_id must be a number above every id in use"),
+    (lambda text: text.replace("- [p0002,", "- [p0001,"), "paragraph id p0001 is listed twice"),
+    (lambda text: text.replace("version: 1", "version: 7"), "v001.yaml says it is version 7"),
+])
+def test_hand_edited_metadata_cannot_give_an_id_twice(mini_ws, capsys, edit, message):
+    path = Path(freeze(mini_ws, capsys)["path"]).with_suffix(".yaml")
+    path.write_text(edit(path.read_text()))
+    code, out = run(mini_ws, "show", "1", capsys=capsys)
+    assert code == 2 and "v001.yaml:" in out.err and message in out.err, out.err
+
+
+def test_broken_comment_file_stops_freeze_before_the_version_is_written(mini_ws, capsys):
+    freeze(mini_ws, capsys)
+    bad = mini_ws.root / "comments" / "r01" / "c0000000000bad.yaml"
+    bad.parent.mkdir(parents=True, exist_ok=True)
+    bad.write_text("id: c0000000000bad\n")
+    path = chapter(mini_ws)
+    path.write_text(path.read_text() + "\nA new paragraph.\n")
+    code, out = run(mini_ws, "freeze", "--stage", "drafting", "--note", "x", "--date", "2026-02-01", capsys=capsys)
+    assert code == 2 and "c0000000000bad.yaml" in out.err, out.err
+    assert not (mini_ws.root / "drafts" / "versions" / "v002.md").exists()
+
+
+def test_workspace_option_after_the_command(mini_ws, capsys):
+    assert main(["members", "--json", "--workspace", str(mini_ws.root)]) == 0
+    assert json.loads(capsys.readouterr().out)
+
+
+def test_init_refuses_to_overwrite_files(tmp_path, capsys):
+    (tmp_path / "file").write_text("x")
+    (tmp_path / "half" / "drafts").mkdir(parents=True)
+    (tmp_path / "half" / "drafts" / "members.yaml").write_text("mine\n")
+    for target, message in (("file", "exists and is not a folder"), ("half", "already holds drafts/")):
+        assert main(["init", str(tmp_path / target)]) == 2
+        assert message in capsys.readouterr().err
+    assert (tmp_path / "half" / "drafts" / "members.yaml").read_text() == "mine\n"

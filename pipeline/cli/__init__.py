@@ -22,12 +22,29 @@ def build_parser() -> argparse.ArgumentParser:
         prog="nhrap",
         description="Draft, version, consult on and render a National Human Rights Action Plan.",
     )
-    parser.add_argument("--workspace", "-w", type=Path, default=None, metavar="DIR",
-                        help="plan workspace (default: the current directory)")
+    _add_workspace_option(parser, default=None)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     for area in AREAS:
         importlib.import_module(f"{__name__}.{area}").register(commands)
+    for command in _subcommands(parser):
+        # `nhrap status -w DIR` as well as `nhrap -w DIR status`; absent there, the top-level value stands
+        _add_workspace_option(command, default=argparse.SUPPRESS)
     return parser
+
+
+def _add_workspace_option(parser: argparse.ArgumentParser, default) -> None:
+    parser.add_argument("--workspace", "-w", type=Path, default=default, metavar="DIR",
+                        help="plan workspace (default: the current directory)")
+
+
+def _subcommands(parser: argparse.ArgumentParser) -> list[argparse.ArgumentParser]:
+    """Every parser below `parser`, at any depth (`comments harvest` is two levels down)."""
+    found = []
+    for action in parser._actions:  # argparse offers no public way to walk its subparsers
+        if isinstance(action, argparse._SubParsersAction):
+            for sub in dict.fromkeys(action.choices.values()):  # aliases map to the same parser
+                found += [sub, *_subcommands(sub)]
+    return found
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
@@ -40,6 +57,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         return int(args.handler(args) or 0)
     except UserError as err:
         sys.stderr.write(f"nhrap: {err}\n")
+        return 2
+    except OSError as err:  # a file missing, unreadable or unwritable: the user can fix that too
+        where = f"{err.filename}: " if err.filename else ""
+        sys.stderr.write(f"nhrap: {where}{err.strerror or err}\n")
         return 2
     except KeyboardInterrupt:
         return 130

@@ -83,7 +83,9 @@ def cmd_members(args: argparse.Namespace) -> int:
         print_json(rows)
         return 0
     from rich.table import Table
-    table = Table("id", "name", "名称", "category", "role", title=f"{len(rows)} units and people")
+    table = Table(title=f"{len(rows)} units and people")
+    for column in ("id", "name", "名称", "category", "role"):
+        table.add_column(column, overflow="fold")  # Chinese has no spaces to wrap at: fold, don't cut
     for row in rows:
         table.add_row(row["id"], row["name_en"], row["name_zh"], row["category"], row["role"])
     console().print(table)
@@ -124,6 +126,9 @@ def cmd_draft(args: argparse.Namespace) -> int:
         if items:
             out.print(f"[yellow]{len(items)} {kind} not yet used in the draft:[/] "
                       + ", ".join(f"{i['id']} ({i['member']}, {i['section']})" for i in items))
+    if report.repeated:
+        out.print(f"[yellow]{len(report.repeated)} contributions put into the draft more than once:[/] "
+                  + ", ".join(report.repeated))
     if report.omitted_sections:
         out.print(f"[red]Outline sections with no text ({len(report.omitted_sections)}):[/] "
                   + ", ".join(report.omitted_sections))
@@ -137,7 +142,8 @@ def cmd_freeze(args: argparse.Namespace) -> int:
     from ..versions import freeze
     ws = open_workspace(args.workspace)
     source = read_text(args.source) if args.source else None
-    version = freeze(ws, args.stage, args.note, date=args.date, source=source)
+    version = freeze(ws, args.stage, args.note, date=args.date, source=source,
+                     source_path=Path(args.source) if args.source else None)
     if args.json:
         print_json({"version": version.name, "path": version.path})
         return 0
