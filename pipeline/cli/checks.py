@@ -22,7 +22,8 @@ def register(commands) -> None:
     kinds = check.add_subparsers(dest="check", metavar="CHECK", required=True)
     helps = {"glossary": "terms: deprecated renderings, unexplained Chinese-characteristic terms, two renderings",
              "style": "wordy and vague phrases, undefined abbreviations, repeated words, long sentences",
-             "plan": "sections with text, measurable indicators, lead units, deadlines, co-operating units",
+             "plan": "sections with text (of the version checked), measurable indicators, lead units, deadlines, "
+                     "co-operating units (of the current submissions: versions freeze text, not submissions)",
              "all": "every check, with a summary table"}
     for name, text in helps.items():
         p = kinds.add_parser(name, help=text, description=text)
@@ -61,7 +62,8 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def _print_findings(findings, path: str) -> None:
-    """One line per finding, compiler style: file:line para rule: message → suggestion."""
+    """One line per finding, compiler style: file:line para severity rule: message → suggestion (the
+    severity as a word too, so a log or a pipe shows which finding made the exit status 1)."""
     from rich.markup import escape
     out = console()
     if not findings:
@@ -71,7 +73,8 @@ def _print_findings(findings, path: str) -> None:
         where = os.path.relpath(f.file) if f.file else ""
         where += f":{f.line}" if f.line else ""
         suggestion = f" [dim]→ {escape(f.suggestion)}[/]" if f.suggestion else ""
-        out.print(f"{where} {f.para or '-'} [{SEVERITY_STYLE[f.severity]}]{f.rule}[/]: {escape(f.message)}{suggestion}",
+        style = SEVERITY_STYLE[f.severity]
+        out.print(f"{where} {f.para or '-'} [{style}]{f.severity} {f.rule}[/]: {escape(f.message)}{suggestion}",
                   soft_wrap=True)
 
 
