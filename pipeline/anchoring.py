@@ -7,12 +7,15 @@ the document. Inside that paragraph (or the pieces it was split into) the
 quote is followed through a word diff of old and new text: untouched text
 keeps the comment (anchored, or moved when the paragraph moved); partly
 edited text keeps it with both quotes shown (changed); text that is gone
-orphans it, naming the paragraph that replaced it. A comment is never put
-on other text without saying so.
+orphans it, naming the paragraph that replaced it. An amendment whose
+proposed text now stands where its quote was has been applied (applied),
+whatever became of the quote. A comment is never put on other text without
+saying so.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+import re
+from dataclasses import dataclass, field, replace
 from typing import Iterable, Optional
 
 from .model import Anchor, Block, Comment, Version
@@ -28,7 +31,9 @@ ALL_BUT_INSERTS = 0.9
 PARAGRAPH_SHARE = 0.65
 CONTEXT_MATCH = 8  # characters of context that must still stand beside a quote found again
 MIN_RECOVER = 12  # shorter quotes recur too often to be recognised outside their own place
-SEVERITY = {"anchored": 0, "moved": 1, "changed": 2, "orphaned": 3}
+# Verdicts accumulate: a comment never goes back to a milder one. An applied amendment stays applied.
+SEVERITY = {"anchored": 0, "moved": 1, "changed": 2, "orphaned": 3, "applied": 4}
+ANCHOR_STATES = tuple(SEVERITY)
 SEPARATOR = "\n"
 
 
@@ -167,7 +172,44 @@ class Reanchorer:
         anchor = comment.anchor
         if anchor.state == "orphaned" or anchor.para not in self.old_blocks:
             return replace(comment, anchor=replace(anchor, version=self.new.number))
-        return replace(comment, anchor=self.anchor(anchor))
+        if anchor.state != "applied":
+            applied = self.applied(comment)
+            if applied is not None:
+                return replace(comment, anchor=applied)
+        carried = self.anchor(anchor)
+        if anchor.state == "applied":  # followed like any quote, but the verdict stays
+            carried = replace(carried, state="applied")
+        return replace(comment, anchor=carried)
+
+    def applied(self, comment: Comment) -> Optional[Anchor]:
+        """The anchor on the amendment's proposed text when the new version reads as the amendment
+        applied where its quote was (and the old version did not); None otherwise."""
+        anchor, proposed = comment.anchor, comment.proposed
+        if comment.kind != "amendment" or proposed is None or not anchor.quote or \
+                proposed.strip() == anchor.quote.strip():
+            return None
+        target = self.targets[anchor.para]
+        if not target.ids or (_loose(proposed) and not re.search(_loose(proposed), target.joined)):
+            return None  # the cheap test first: the proposed words are nowhere in the new text
+        old_text = self.old_blocks[anchor.para].text
+        start = anchor.start if old_text[anchor.start:anchor.end] == anchor.quote else old_text.find(anchor.quote)
+        if start < 0:
+            return None
+        reach = len(anchor.quote) + len(proposed) + CONTEXT
+        # what the old text already read as (“within 5.5%” → “5.5%” reads so after the quote): only
+        # context that stands beside the proposed words now and did not before shows the change
+        already = set().union(*(sides for _s, _e, sides in _applied_at(old_text, proposed, anchor, start, reach)))
+        near = self.offset_map(anchor.para).position(start)
+        hits = [h for h in _applied_at(target.joined, proposed, anchor, near, reach) if h[2] - already]
+        if not hits:
+            return None
+        found = min(hits, key=lambda h: abs(h[0] - near))
+        piece, offset = target.locate(found[0])
+        text = target.texts[piece]
+        end = min(max(found[1] - target.base(piece), offset), len(text))
+        return Anchor(para=target.ids[piece], quote=text[offset:end], prefix=text[max(0, offset - CONTEXT):offset],
+                      suffix=text[end:end + CONTEXT], start=offset, end=end, state="applied",
+                      version=self.new.number, original_quote=anchor.original_quote or anchor.quote, replaced_by="")
 
     def anchor(self, anchor: Anchor) -> Anchor:
         old_text = self.old_blocks[anchor.para].text
@@ -282,21 +324,95 @@ def _context_agrees(text: str, at: int, anchor: Anchor) -> bool:
                 or (near_after and after.startswith(anchor.suffix[:near_after])))
 
 
+def _loose(text: str) -> str:
+    """A pattern for `text` that does not mind how much white space stands where."""
+    return r"\s*".join(re.escape(part) for part in re.split(r"\s+", text.strip()) if part)
+
+
+def _applied_at(text: str, proposed: str, anchor: Anchor, near: int, reach: int) -> list[tuple[int, int, frozenset]]:
+    """Where `text` reads as the amendment applied, at most `reach` from `near`: (start, end, sides).
+
+    Applied reads as the proposed words with the quote's context beside them, before or after
+    (`sides` says which; a paragraph edge counts); for a deletion, as the words either side of the
+    quote meeting.
+    """
+    before, after = anchor.prefix[-CONTEXT_MATCH:], anchor.suffix[:CONTEXT_MATCH]
+    loose_before, loose_after = _loose(before), _loose(after)
+    hits: list[tuple[int, int, frozenset]] = []
+    if _loose(proposed):
+        for match in re.finditer(_loose(proposed), text):
+            head, tail = text[:match.start()], text[match.end():]
+            sides = set()
+            if (loose_before and re.search(loose_before + r"\s*$", head)) or \
+                    (not anchor.prefix.strip() and not head.strip()):
+                sides.add("before")
+            if (loose_after and re.match(r"\s*" + loose_after, tail)) or \
+                    (not anchor.suffix.strip() and not tail.strip()):
+                sides.add("after")
+            if sides:
+                hits.append((match.start(), match.end(), frozenset(sides)))
+    elif loose_before and loose_after:
+        pattern = f"({loose_before})" + r"\s*" + loose_after
+        hits = [(m.end(1), m.end(1), frozenset({"both"})) for m in re.finditer(pattern, text)]
+    elif loose_after:  # the quote opened the paragraph
+        found = re.match(r"\s*(" + loose_after + ")", text)
+        hits = [(found.start(1), found.start(1), frozenset({"both"}))] if found else []
+    elif loose_before:  # the quote closed it
+        found = re.search("(" + loose_before + r")\s*$", text)
+        hits = [(found.end(1), found.end(1), frozenset({"both"}))] if found else []
+    return [h for h in hits if abs(h[0] - near) <= reach]
+
+
 def reanchor(comments: Iterable[Comment], old_version: Version, new_version: Version) -> list[Comment]:
     """Every comment anchored on `old_version`, re-anchored on `new_version`."""
     mapper = Reanchorer(old_version, new_version)
     return [mapper.carry(c) for c in comments]
 
 
-def reanchor_workspace(ws, new_version: Version) -> list[Comment]:
-    """Carry every stored comment up to a just-frozen version, one version step at a time.
+COUNTED = ("changed", "orphaned", "applied")
 
-    The lead's versions.freeze calls this after writing the version; comments
-    already on `new_version` are left alone.
+
+@dataclass
+class Carried:
+    """Comments carried up to a version, and what became of them.
+
+    counts: `reanchored`, every comment carried; `changed`, `orphaned`, `applied`, those of them that
+    became so on the way (a comment orphaned before is carried along, not counted again).
     """
-    from .comments import load_comments, update_many
-    pending = [c for c in load_comments(ws) if c.anchor.version < new_version.number]
-    carried: list[Comment] = []
+    version: int
+    comments: list[Comment] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(("reanchored",) + COUNTED, 0))
+    before: dict[str, str] = field(default_factory=dict, repr=False)  # comment id → anchor state before
+
+    def count(self) -> None:
+        self.counts = dict.fromkeys(("reanchored",) + COUNTED, 0)
+        self.counts["reanchored"] = len(self.comments)
+        for comment in self.comments:
+            state = comment.anchor.state
+            if state in COUNTED and self.before.get(comment.id) != state:
+                self.counts[state] += 1
+
+    def only(self, idents: Iterable[str]) -> "Carried":
+        """The same, for some of the comments."""
+        keep = set(idents)
+        part = Carried(self.version, [c for c in self.comments if c.id in keep], before=self.before)
+        part.count()
+        return part
+
+    def summary(self) -> str:
+        """'12 comment(s) re-anchored on v8: 1 changed, 2 orphaned, 1 applied' ('' when none)."""
+        if not self.counts["reanchored"]:
+            return ""
+        verdicts = ", ".join(f"{self.counts[k]} {k}" for k in COUNTED if self.counts[k])
+        return f"{self.counts['reanchored']} comment(s) re-anchored on v{self.version}" + \
+            (f": {verdicts}" if verdicts else "")
+
+
+def carry_to(ws, comments: Iterable[Comment], new_version: Version) -> Carried:
+    """Carry comments anchored on earlier versions up to `new_version`, one version step at a time,
+    without storing them. Comments already on `new_version` (or later) are left out."""
+    pending = [c for c in comments if c.anchor.version < new_version.number]
+    result = Carried(version=new_version.number, before={c.id: c.anchor.state for c in pending})
     by_version: dict[int, list[Comment]] = {}
     for comment in pending:
         by_version.setdefault(comment.anchor.version, []).append(comment)
@@ -310,8 +426,20 @@ def reanchor_workspace(ws, new_version: Version) -> list[Comment]:
         new = versions.get(step_to) or versions.setdefault(step_to, ws.load_version(step_to))
         moved = reanchor(moving, old, new)
         if step_to == new_version.number:
-            carried.extend(moved)
+            result.comments.extend(moved)
         else:
             by_version.setdefault(step_to, []).extend(moved)
-    update_many(ws, carried)
+    result.count()
+    return result
+
+
+def reanchor_workspace(ws, new_version: Version) -> Carried:
+    """Carry every stored comment up to a just-frozen version, one version step at a time, and store them.
+
+    versions.freeze calls this after writing the version; comments already on
+    `new_version` are left alone. `.counts` and `.summary()` say what became of them.
+    """
+    from .comments import load_comments, update_many
+    carried = carry_to(ws, load_comments(ws), new_version)
+    update_many(ws, carried.comments)
     return carried

@@ -15,10 +15,10 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Iterable, Optional
 
+from .anchoring import ANCHOR_STATES, Carried, carry_to
 from .errors import UserError, listing
 from .fileio import atomic_write, dump_yaml, load_yaml, locked
-from .model import (ANCHOR_STATES, COMMENT_KINDS, COMMENT_STATUSES, COMMENT_TYPES, Anchor, Comment,
-                    Disposition, Member, Version)
+from .model import COMMENT_KINDS, COMMENT_STATUSES, COMMENT_TYPES, Anchor, Comment, Disposition, Member, Version
 from .textdiff import nearest
 
 CONTEXT = 32  # characters of prefix and suffix kept with a quote, as web annotation does
@@ -202,6 +202,35 @@ def store(ws, comments: Iterable[Comment]) -> tuple[list[Comment], list[Comment]
     return added, present
 
 
+def store_on_latest(ws, comments: list[Comment], version: Version) -> tuple[list[Comment], list[Comment],
+                                                                          Optional[Carried]]:
+    """Store comments made on `version`, re-anchored first on the latest version when `version` is older
+    (the re-anchoring freeze does), so no comment is stored on a version that is not current.
+
+    (added, already present, what the re-anchoring did to the added ones or None). Comments already stored but still
+    anchored on an older version (harvested before re-anchoring was done here) are brought up to date.
+    """
+    numbers = ws.version_numbers()
+    latest = ws.load_version(numbers[-1]) if numbers and numbers[-1] > version.number else version
+    carried = None
+    if latest is not version:
+        carried = carry_to(ws, comments, latest)
+        on_latest = {c.id: c for c in carried.comments}
+        comments = [on_latest.get(c.id, c) for c in comments]
+    added, present = store(ws, comments)
+    if present:
+        _bring_up_to_date(ws, [c.id for c in present], latest)
+    return added, present, carried.only(c.id for c in added) if carried else None
+
+
+def _bring_up_to_date(ws, idents: list[str], latest: Version) -> None:
+    """Re-anchor on `latest` stored comments still anchored on an older version."""
+    with locked(_lock_path(ws)):
+        stale = [c for c, _path in (find_comment(ws, i) for i in idents) if c.anchor.version < latest.number]
+        for comment in carry_to(ws, stale, latest).comments if stale else []:
+            atomic_write(comment_path(ws.comments_dir, comment), to_yaml(comment))
+
+
 def _lock_path(ws) -> Path:
     # outside comments/ so the lock file never reaches git
     return Path(ws.build_dir) / ".comments.lock"
@@ -229,21 +258,38 @@ def latest_round(ws) -> int:
 def respond(ws, ident: str, status: str, response: Optional[str] = None, resolved_in: Optional[int] = None,
             by: str = "", date: str = "") -> Comment:
     """Record the panel's disposition of one comment (read and write under the store's lock)."""
-    status = normal_status(status)
-    if status != "open" and resolved_in is None:
-        numbers = ws.version_numbers()
-        resolved_in = numbers[-1] if numbers else None
+    return respond_if_changed(ws, ident, status, response, resolved_in, by, date)[0]
+
+
+def respond_if_changed(ws, ident: str, status: Optional[str], response: Optional[str] = None,
+                       resolved_in: Optional[int] = None, by: str = "", date: str = "") -> tuple[Comment, bool]:
+    """Record a disposition; (the comment, whether anything changed). Nothing is written when the status,
+    response and version of resolution are already so. No status keeps the current one; no response
+    keeps the current response; without `resolved_in`, a newly decided comment is resolved in the
+    latest version and one whose status stays keeps its version."""
+    status = normal_status(status) if status else None
+    numbers = ws.version_numbers()
     with locked(_lock_path(ws)):
         comment, path = find_comment(ws, ident)
-        disposition = replace(comment.disposition, status=status,
-                              resolved_in=resolved_in if status != "open" else None)
-        if response is not None:
-            disposition.response = response
-        disposition.by = by or disposition.by
-        disposition.date = date or disposition.date
+        old = comment.disposition
+        new_status = status or old.status
+        if new_status == "open":
+            resolved = None
+        elif resolved_in is not None:
+            resolved = resolved_in
+        elif new_status == old.status and old.resolved_in is not None:
+            resolved = old.resolved_in
+        else:
+            resolved = numbers[-1] if numbers else None
+        disposition = replace(old, status=new_status, resolved_in=resolved,
+                              response=old.response if response is None else response)
+        if disposition == old:
+            return comment, False
+        disposition.by = by or old.by
+        disposition.date = date or old.date
         comment = replace(comment, disposition=disposition)
         atomic_write(path, to_yaml(comment))
-    return comment
+    return comment, True
 
 
 def unanswered_substantive(ws) -> list[Comment]:
@@ -262,6 +308,9 @@ class Intake:
     added: list[Comment] = field(default_factory=list)
     present: list[Comment] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    version: int = 0  # the version the comments were made on
+    version_from: str = ""  # how that version was known: --version, document properties, page header, cover, text
+    carried: Optional[Carried] = None  # the re-anchoring onto the latest version, when `version` is older
 
     @property
     def comments(self) -> list[Comment]:
@@ -287,14 +336,16 @@ def _best_block(version: Version, quote: str, context: str):
     return holders[0] if holders else None
 
 
-def _place_note(note, version: Version, path: Path) -> tuple[Optional[Anchor], str]:
+def _place_note(note, version: Version, path: Path, stated: Optional[int] = None) -> tuple[Optional[Anchor], str]:
     """Anchor a harvested note on `version`; (None, warning) when it cannot be placed."""
     blocks = version.document.by_id()
     if note.para:
         block = blocks.get(note.para)
         if block is None:
+            hint = f"the file says it was made from v{stated}" if stated and stated != version.number else \
+                "was the file made from another version?"
             raise UserError(f"paragraph '{note.para}' (a bookmark in the file) does not exist in {version.name}; "
-                            "was the file made from another version? (use --version)", path)
+                            f"{hint} (use --version)", path)
         start = nearest(block.text, note.quote, note.start)
         if start >= 0:
             return make_anchor(block.text, block.id, note.quote, start, version.number), ""
@@ -313,18 +364,75 @@ def _kind_of(note) -> str:
     return "question" if note.body.rstrip().endswith(("?", "？")) else "comment"
 
 
-def harvest_file(ws, path: Path, member: Member, round_number: int, version: Version,
+def _version_by_text(ws, review, numbers: list[int]) -> Optional[int]:
+    """The version whose paragraphs the file's numbered paragraphs read as (ties: the later); None when
+    no version's text is found in the file."""
+    best, best_score = None, 0
+    for number in numbers:
+        blocks = ws.load_version(number).document.by_id()
+        score = sum(1 for para, text in review.paragraphs.items()
+                    if para in blocks and blocks[para].text and blocks[para].text in text)
+        if score and score >= best_score:
+            best, best_score = number, score
+    return best
+
+
+def review_version(ws, review, requested: Optional[Version] = None) -> tuple[Version, str, list[str]]:
+    """The version a returned draft was made from: `requested` (--version), else what the draft says
+    (document properties, page header, cover), else the version its numbered paragraphs read as, else
+    the latest. (version, how it was known, warnings)."""
+    latest_number = ws.resolve_version("latest")  # no version frozen yet: says so
+    numbers = ws.version_numbers()
+    stated = review.version if review.has_bookmarks else None
+    if requested is not None:
+        warnings = []
+        if stated is not None and stated != requested.number:
+            warnings.append(f"the file says it was made from v{stated} ({review.version_from}); "
+                            f"harvested against {requested.name} as --version asks")
+        return requested, "--version", warnings
+    if stated is not None:
+        if stated not in numbers:
+            raise UserError(f"the file says it was made from v{stated} ({review.version_from}), which is not a "
+                            f"version here (versions: {', '.join(f'v{n}' for n in numbers)}); pass --version",
+                            review.path)
+        return ws.load_version(stated), review.version_from, []
+    latest = ws.load_version(latest_number)
+    if len(numbers) < 2:
+        return latest, "", []
+    by_text = _version_by_text(ws, review, numbers) if review.paragraphs else None
+    if by_text is None:
+        return latest, "", [f"the file does not say which version it was made from; assumed the latest, "
+                            f"{latest.name} (pass --version if it was made from another)"]
+    if by_text != latest.number:
+        return ws.load_version(by_text), "text", [
+            f"the file does not say which version it was made from; its text reads as v{by_text}, not the "
+            f"latest ({latest.name}), so it was harvested against v{by_text} (pass --version to choose another)"]
+    return latest, "text", []
+
+
+def plan_language(ws) -> str:
+    return "zh" if ws.plan.language == "zh" else "en"
+
+
+def harvest_file(ws, path: Path, member: Member, round_number: int, version: Optional[Version] = None,
                  comment_type: str = "substantive") -> Intake:
-    """Comments, replies and tracked changes of one returned .docx → stored comments (all or none)."""
+    """Comments, replies and tracked changes of one returned .docx → stored comments (all or none).
+
+    Without `version`, the version the file was made from is read from the file (`review_version`).
+    Comments made on an older version than the latest are re-anchored on the latest before they are
+    stored (`intake.carried` says how).
+    """
     from .readers.review_docx import read_review_docx
-    review = read_review_docx(path)
-    intake = Intake(source=Path(path).name, org=member.id, warnings=list(review.warnings))
+    review = read_review_docx(path, language=plan_language(ws))
+    version, known_from, notes = review_version(ws, review, version)
+    intake = Intake(source=Path(path).name, org=member.id, warnings=list(review.warnings) + notes,
+                    version=version.number, version_from=known_from)
     if not review.has_bookmarks and review.notes:
         intake.warnings.append("no paragraph bookmarks: not a consultation draft of ours; placing notes by their quotes")
     by_word_id: dict[str, Comment] = {}
     records: list[Comment] = []
     for note in sorted(review.notes, key=lambda n: bool(n.parent)):
-        anchor, warning = _place_note(note, version, path)
+        anchor, warning = _place_note(note, version, path, review.version if review.has_bookmarks else None)
         if anchor is None:
             intake.warnings.append(warning)
             anchor = Anchor(para="", quote=note.quote, state="orphaned", version=version.number,
@@ -334,10 +442,15 @@ def harvest_file(ws, path: Path, member: Member, round_number: int, version: Ver
                               type=comment_type, kind=_kind_of(note), body=note.body, proposed=note.proposed,
                               author=note.author, date=note.date, reply_to=parent.id if parent else None,
                               source=Path(path).name)
+        if note.english_body:  # harvested before amendments were worded in the plan language: the same one
+            english = replace(comment, body=note.english_body, id=comment_id(
+                member.id, anchor.para, anchor.quote, note.english_body, note.proposed, note.author, None,
+                version.number))
+            comment = english if exists(ws.comments_dir, english.id) else comment
         if note.word_id:
             by_word_id[note.word_id] = comment
         records.append(comment)
-    intake.added, intake.present = store(ws, records)
+    intake.added, intake.present, intake.carried = store_on_latest(ws, records, version)
     return intake
 
 
@@ -348,7 +461,7 @@ def harvest_paths(paths: Iterable[Path]) -> list[Path]:
         if path.is_dir():
             result += sorted(p for p in path.glob("*.docx") if not p.name.startswith("~$"))
         else:
-            result.append(path)
+            result.append(path)  # a missing file is reported as such when it is harvested
     return result
 
 
@@ -408,13 +521,17 @@ def import_matrix(ws, path: Path, round_number: int, version: Version, default_o
         except UserError as err:
             errors.append((row.line, err.message))
     _raise_row_errors(errors, path)
-    intake = Intake(source=Path(path).name, org=default_org.id if default_org else "")
-    intake.added, intake.present = store(ws, records)
+    intake = Intake(source=Path(path).name, org=default_org.id if default_org else "", version=version.number)
+    intake.added, intake.present, intake.carried = store_on_latest(ws, records, version)
     return intake
 
 
-def respond_from_matrix(ws, path: Path, by: str = "", date: str = "") -> list[Comment]:
-    """Bulk dispositions from a returned matrix: rows with an ID and a status or response."""
+def respond_from_matrix(ws, path: Path, by: str = "", date: str = "") -> tuple[list[Comment], int]:
+    """Bulk dispositions from a returned matrix: rows with an ID and a status or response.
+
+    (the comments that changed, how many rows changed nothing). A row already matching its comment is
+    not written; an empty status or response cell keeps what the comment has.
+    """
     from .readers.matrix import read_matrix
     rows = [r for r in read_matrix(path, required=("id",)) if r.get("status") or r.get("response")]
     errors, updates = [], []
@@ -422,11 +539,19 @@ def respond_from_matrix(ws, path: Path, by: str = "", date: str = "") -> list[Co
         try:
             if not exists(ws.comments_dir, row.get("id")):
                 raise UserError(f"no comment with id '{row.get('id')}'")
-            updates.append((row.get("id"), normal_status(row.get("status") or "open"), row.get("response") or None))
+            status = normal_status(row.get("status")) if row.get("status") else None
+            updates.append((row.get("id"), status, row.get("response") or None))
         except UserError as err:
             errors.append((row.line, err.message))
     _raise_row_errors(errors, path)
-    return [respond(ws, ident, status, response, by=by, date=date) for ident, status, response in updates]
+    changed, unchanged = [], 0
+    for ident, status, response in updates:
+        comment, did = respond_if_changed(ws, ident, status, response, by=by, date=date)
+        if did:
+            changed.append(comment)
+        else:
+            unchanged += 1
+    return changed, unchanged
 
 
 # -- the comment matrix table ---------------------------------------------------------------------
@@ -477,8 +602,11 @@ def matrix_table(ws, comments: list[Comment]) -> MatrixTable:
     for number, comment in enumerate(top, start=1):
         member = ws.plan.organisation(comment.org)
         body = comment.body
-        if comment.anchor.quote:
-            body = f"“{comment.anchor.quote}”: {body}" if body else f"“{comment.anchor.quote}”"
+        quote = comment.anchor.quote
+        if comment.anchor.state == "applied":  # the reviewer's words, which the proposed text replaced
+            quote = comment.anchor.original_quote or quote
+        if quote:
+            body = f"“{quote}”: {body}" if body else f"“{quote}”"
         for reply in replies.get(comment.id, []):
             body += f"\n— {reply.author or reply.org}: {reply.body}"
         para = comment.anchor.para + (f" ({comment.anchor.state})" if comment.anchor.state != "anchored" else "")

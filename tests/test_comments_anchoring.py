@@ -106,3 +106,71 @@ def test_reanchor_is_exposed_for_versions_in_memory(ws, capsys, tmp_path):
     original[0].anchor.end = original[0].anchor.start + len("occupational hazards")
     [carried] = reanchor(original, old, new)
     assert carried.anchor.state == "orphaned" and carried.anchor.version == 2
+
+
+def amend(ws, capsys, para: str, quote: str, proposed: str) -> str:
+    code, out = run(ws, capsys, "comments", "add", "--para", para, "--quote", quote, "--org", "mohrss",
+                    "--body", f"Replace “{quote}”.", "--proposed", proposed, "--json")
+    assert code == 0, out.err
+    return json.loads(out.out)["id"]
+
+
+def test_an_applied_amendment_is_marked_applied_not_orphaned(ws, capsys, tmp_path):
+    from pipeline.anchoring import carry_to
+    from pipeline.comments import load_comments
+    short = amend(ws, capsys, "p0003", "vocational", "technical")  # one word: the case that was orphaned
+    hazards = amend(ws, capsys, "p0004", "occupational hazards", "occupational risks")
+    deletion = amend(ws, capsys, "p0006", "basic ", "")
+    insertion = amend(ws, capsys, "p0006", "reach", "reach at least")
+    other = amend(ws, capsys, "p0004", "extended to", "offered to")  # the drafters chose other words
+    comment = add(ws, capsys, "p0003", "vocational", "Which training?")
+    run(ws, capsys, "comments", "respond", short, "--status", "accepted", "--response", "Done.")
+    before = load_comments(ws)
+    v2 = V1.replace("vocational", "technical").replace("occupational hazards", "occupational risks") \
+        .replace("basic public", "public").replace("will reach", "will reach at least") \
+        .replace("extended to", "made available to")
+    freeze(ws, capsys, tmp_path, v2, "v2")
+    rows = listed(ws, capsys)
+    assert (rows[short]["anchor"], rows[short]["para"], rows[short]["quote"], rows[short]["original_quote"],
+            rows[short]["replaced_by"]) == ("applied", "p0003", "technical", "vocational", "")
+    assert (rows[hazards]["anchor"], rows[hazards]["quote"]) == ("applied", "occupational risks")
+    assert (rows[deletion]["anchor"], rows[deletion]["quote"], rows[deletion]["para"]) == ("applied", "", "p0006")
+    assert (rows[insertion]["anchor"], rows[insertion]["quote"]) == ("applied", "reach at least")
+    assert rows[other]["anchor"] == "orphaned" and rows[comment]["anchor"] == "orphaned"
+    assert rows[short]["status"] == "accepted"  # the panel's disposition is the panel's
+    # what freeze reports: the counts of the same carry
+    carried = carry_to(ws, before, ws.load_version(2))
+    assert carried.counts == {"reanchored": 6, "changed": 0, "orphaned": 2, "applied": 4}
+    assert carried.summary() == "6 comment(s) re-anchored on v2: 2 orphaned, 4 applied"
+    # applied stays applied, and keeps following its text
+    freeze(ws, capsys, tmp_path, v2.replace(P3.split(" and ")[0].replace("vocational", "technical"),
+                                            "The state will hold unemployment within 5.5 per cent"), "v3")
+    rows = listed(ws, capsys)
+    assert (rows[short]["anchor"], rows[short]["quote"], rows[short]["version"]) == ("applied", "technical", 3)
+
+
+def test_reanchor_workspace_returns_the_counts_freeze_reports(ws, capsys, tmp_path):
+    from pipeline.anchoring import reanchor_workspace
+    import pipeline.versions
+    amend(ws, capsys, "p0004", "occupational hazards", "occupational risks")
+    add(ws, capsys, "p0006", "basic public health services", "Which services?")
+    original = pipeline.versions._carry_comments
+    pipeline.versions._carry_comments = lambda ws, version: None
+    try:
+        version = pipeline.versions.freeze(ws, "consultation", "v2", source=V1.replace("hazards", "risks")
+                                           .replace(P6, "All residents will have a family doctor."))
+    finally:
+        pipeline.versions._carry_comments = original
+    carried = reanchor_workspace(ws, version)
+    assert carried.counts == {"reanchored": 2, "changed": 0, "orphaned": 1, "applied": 1}
+    assert {r["version"] for r in listed(ws, capsys).values()} == {2}
+    assert reanchor_workspace(ws, version).summary() == ""  # nothing left to carry
+
+
+def test_an_amendment_cutting_its_quote_short_is_applied_only_once_the_text_is_cut(ws, capsys, tmp_path):
+    ident = amend(ws, capsys, "p0003", "within 5.5 per cent", "5.5 per cent")
+    freeze(ws, capsys, tmp_path, V1.replace("training for", "training to"), "v2")
+    assert listed(ws, capsys)[ident]["anchor"] == "anchored"
+    freeze(ws, capsys, tmp_path, V1.replace("rate within 5.5", "rate 5.5"), "v3")
+    row = listed(ws, capsys)[ident]
+    assert (row["anchor"], row["quote"], row["original_quote"]) == ("applied", "5.5 per cent", "within 5.5 per cent")

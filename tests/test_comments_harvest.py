@@ -29,7 +29,8 @@ def test_libreoffice_saved_file_yields_comments_and_amendments_on_their_paragrap
     code, out = run(ws, capsys, "comments", "harvest", str(DATA / "mohrss-returned.docx"), "--json")
     assert code == 0, out.err
     records = json.loads(out.out)
-    assert {tuple(sorted(r)) for r in records} == {("author", "body", "id", "kind", "para", "proposed", "quote")}
+    assert {tuple(sorted(r)) for r in records} == {("anchor", "author", "body", "id", "kind", "para", "proposed",
+                                                   "quote", "version")}
     by_body = {r["body"]: r for r in records}
     target = by_body["Use the target of the 14th Five-Year Plan."]
     assert (target["para"], target["quote"], target["author"], target["kind"]) == \
@@ -132,3 +133,183 @@ def test_bookmark_of_a_paragraph_not_in_the_version_refuses_the_file(ws, capsys,
     code, out = run(ws, capsys, "comments", "harvest", str(path))
     assert code == 2 and "paragraph 'p0999'" in out.err and "does not exist in v1" in out.err
     assert stored(ws) == []
+
+
+# -- the version a returned draft was made from ------------------------------------------------------
+V1 = (DATA / "v1.md").read_text()
+P4 = "Occupational health examinations will be extended to all workers exposed to occupational hazards."
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def freeze(ws, capsys, tmp_path, text: str, name: str) -> None:
+    source = tmp_path / f"{name}.md"
+    source.write_text(text)
+    code, out = run(ws, capsys, "freeze", "--stage", "consultation", "--note", name, "--date", "2026-04-01",
+                    "--from", str(source))
+    assert code == 0, out.err
+
+
+def v2_text() -> str:
+    """v1 with p0004 deleted, and the amendment “reach” → “reach at least” of the returned files made."""
+    return V1.replace(P4 + "\n\n", "").replace("will reach 79", "will reach at least 79")
+
+
+def listed(ws, capsys) -> dict[str, dict]:
+    code, out = run(ws, capsys, "comments", "list", "--json")
+    assert code == 0, out.err
+    return {r["id"]: r for r in json.loads(out.out)}
+
+
+def test_harvest_against_an_older_version_reanchors_on_the_latest(ws, capsys, tmp_path):
+    freeze(ws, capsys, tmp_path, v2_text(), "v2")
+    code, out = run(ws, capsys, "comments", "harvest", str(DATA / "mohrss-returned.docx"), "--version", "1",
+                    "--round", "4")
+    assert code == 0, out.err
+    assert "made from v1" in out.out and "5 comment(s) re-anchored on v2: 1 orphaned, 1 applied" in out.out
+    rows = listed(ws, capsys)
+    assert {r["version"] for r in rows.values()} == {2}
+    verdicts = sorted((r["para"], r["anchor"], r["quote"]) for r in rows.values() if r["kind"] == "amendment")
+    assert verdicts == [("p0004", "orphaned", "all workers"), ("p0006", "applied", "reach at least")]
+    matrix = tmp_path / "matrix.xlsx"
+    assert run(ws, capsys, "comments", "matrix", "-o", str(matrix))[0] == 0
+    from openpyxl import load_workbook
+    paras = [row[1] for row in load_workbook(matrix).active.iter_rows(min_row=2, values_only=True)]
+    assert "p0004 (orphaned)" in paras and "p0004" not in paras  # the deleted paragraph is not shown as current
+
+
+def test_comments_stored_on_an_old_version_are_brought_up_to_date_by_a_new_harvest(ws, capsys, tmp_path):
+    # as a harvest before re-anchoring was done there left them: on v1 while v2 exists
+    code, out = run(ws, capsys, "comments", "harvest", str(DATA / "mohrss-returned.docx"))
+    assert code == 0, out.err
+    from pipeline.versions import freeze as freeze_version
+    import pipeline.versions
+    original = pipeline.versions._carry_comments
+    pipeline.versions._carry_comments = lambda ws, version: None
+    try:
+        freeze_version(ws, "consultation", "v2", source=v2_text())
+    finally:
+        pipeline.versions._carry_comments = original
+    assert {r["version"] for r in listed(ws, capsys).values()} == {1}
+    code, out = run(ws, capsys, "comments", "harvest", str(DATA / "mohrss-returned.docx"), "--version", "1")
+    assert code == 0 and "0 new, 5 already stored" in out.out
+    assert {r["version"] for r in listed(ws, capsys).values()} == {2}
+
+
+def test_harvest_without_version_reads_the_text_when_the_file_does_not_say(ws, capsys, tmp_path):
+    freeze(ws, capsys, tmp_path, v2_text(), "v2")
+    code, out = run(ws, capsys, "comments", "harvest", str(DATA / "mohrss-returned.docx"))
+    assert code == 0, out.err
+    assert "its text reads as v1, not the latest (v2)" in out.err and "made from v1 (text)" in out.out
+    assert {r["version"] for r in listed(ws, capsys).values()} == {2}
+
+
+def test_harvest_without_version_assumes_the_latest_for_a_foreign_file_and_says_so(ws, capsys, tmp_path):
+    freeze(ws, capsys, tmp_path, V1 + "\nA new closing paragraph.\n", "v2")
+    code, out = run(ws, capsys, "comments", "harvest", str(DATA / "foreign.docx"), "--org", "cshrs")
+    assert code == 0, out.err
+    assert "does not say which version it was made from; assumed the latest, v2" in out.err
+
+
+def _rendered_v1(ws, capsys, tmp_path) -> dict[str, bytes]:
+    path = tmp_path / "v1.docx"
+    code, out = run(ws, capsys, "render", "1", "--mode", "consultation", "-o", str(path))
+    assert code == 0, out.err
+    with zipfile.ZipFile(path) as archive:
+        return {n: archive.read(n) for n in archive.namelist()}
+
+
+def _track_deletion(parts: dict[str, bytes], para: str, words: str) -> None:
+    """Delete `words` in paragraph `para` as a tracked change."""
+    from lxml import etree
+    root = etree.fromstring(parts["word/document.xml"])
+    start = next(b for b in root.iter(W + "bookmarkStart") if b.get(W + "name") == para)
+    paragraph = next(a for a in start.iterancestors() if a.tag == W + "p")
+    node = next(t for t in paragraph.iter(W + "t") if words in (t.text or ""))
+    run_ = node.getparent()
+    before, after = node.text.split(words, 1)
+    node.text = before
+    node.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+    deletion = etree.Element(W + "del", {W + "id": "900", W + "author": "Li Wei", W + "date": "2026-04-02T00:00:00Z"})
+    etree.SubElement(etree.SubElement(deletion, W + "r"), W + "delText").text = words
+    tail = etree.Element(W + "r")
+    text = etree.SubElement(tail, W + "t")
+    text.text = after
+    text.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+    run_.addnext(deletion)
+    deletion.addnext(tail)
+    parts["word/document.xml"] = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+@pytest.mark.parametrize("strip, said_by", [((), "document properties"), (("keywords",), "page header"),
+                                            (("keywords", "header"), "cover")])
+def test_harvest_without_version_takes_the_version_the_draft_states(ws, capsys, tmp_path, strip, said_by):
+    parts = _rendered_v1(ws, capsys, tmp_path)
+    _track_deletion(parts, "p0004", "occupational ")
+    if "keywords" in strip:
+        parts["docProps/core.xml"] = parts["docProps/core.xml"].replace(b"<cp:keywords>v1<", b"<cp:keywords><")
+    if "header" in strip:
+        for name in [n for n in parts if n.startswith("word/header")]:
+            parts[name] = parts[name].replace("· v1 ·".encode(), "·".encode())
+    path = tmp_path / "mohrss-returned-v1.docx"
+    path.write_bytes(_zip(parts))
+    from pipeline.readers.review_docx import read_review_docx
+    review = read_review_docx(path)
+    assert (review.version, review.version_from) == (1, said_by)
+    freeze(ws, capsys, tmp_path, V1.replace("occupational hazards", "hazards"), "v2")
+    code, out = run(ws, capsys, "comments", "harvest", str(path))
+    assert code == 0, out.err
+    assert f"made from v1 ({said_by})" in out.out and "warning" not in out.err
+    [row] = listed(ws, capsys).values()
+    assert (row["para"], row["anchor"], row["version"]) == ("p0004", "applied", 2)
+
+
+def test_a_file_made_from_another_version_than_asked_says_so(ws, capsys, tmp_path):
+    parts = _rendered_v1(ws, capsys, tmp_path)
+    path = tmp_path / "mohrss-v1.docx"
+    path.write_bytes(_zip(parts))
+    freeze(ws, capsys, tmp_path, V1 + "\nA new closing paragraph.\n", "v2")
+    code, out = run(ws, capsys, "comments", "harvest", str(path), "--version", "2")
+    assert code == 0 and "the file says it was made from v1 (document properties); harvested against v2" in out.err
+
+
+def test_missing_file_is_reported_as_missing_not_as_an_unknown_organisation(ws, capsys, tmp_path):
+    code, out = run(ws, capsys, "comments", "harvest", str(tmp_path / "nope.docx"),
+                    str(DATA / "mohrss-returned.docx"))
+    assert code == 2
+    assert "nope.docx: no such file" in out.err and "organisation" not in out.err
+    assert "mohrss-returned.docx (mohrss)" in out.out  # the other files are still harvested
+
+
+# -- the plan language ----------------------------------------------------------------------------
+def _chinese(ws) -> None:
+    plan = ws.root / "drafts" / "plan.yaml"
+    plan.write_text(plan.read_text().replace("language: en", "language: zh"))
+
+
+def test_amendments_are_worded_in_the_plan_language(ws, capsys):
+    _chinese(ws)
+    code, out = run(ws, capsys, "comments", "harvest", str(DATA / "mohrss-returned.docx"), "--json")
+    assert code == 0, out.err
+    bodies = sorted(r["body"] for r in json.loads(out.out) if r["kind"] == "amendment")
+    assert bodies == ["增加“at least”。", "将“all workers”改为“all employees”。"]
+
+
+def test_chinese_wording_of_deletions_insertions_and_replacements():
+    from pipeline.readers.review_docx import _amendments, _Paragraph, _Span
+    paragraph = _Paragraph(para="p0001", spans=[
+        _Span("各有关部门要"), _Span("进一步加强", "del"), _Span("加强", "ins"), _Span("协调配合，"),
+        _Span("立即", "ins"), _Span("开展检查并"), _Span("进行", "del"), _Span("报告。")])
+    notes = _amendments(paragraph, "zh")
+    assert [(n.quote, n.proposed, n.body) for n in notes] == [
+        ("进一步加强", "加强", "将“进一步加强”改为“加强”。"),
+        ("，", "，立即", "增加“立即”。"),
+        ("进行", "", "删除“进行”。")]
+    assert notes[0].english_body == "Replace “进一步加强” with “加强”."
+
+
+def test_amendments_harvested_in_english_are_not_stored_again_in_chinese(ws, capsys):
+    run(ws, capsys, "comments", "harvest", str(DATA / "mohrss-returned.docx"))
+    _chinese(ws)
+    code, out = run(ws, capsys, "comments", "harvest", str(DATA / "mohrss-returned.docx"))
+    assert code == 0 and "0 new, 5 already stored" in out.out
+    assert len(stored(ws)) == 5

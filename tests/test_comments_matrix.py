@@ -133,3 +133,73 @@ def test_stats_and_round_report(ws, capsys, tmp_path):
                     "--convert-to", "pdf", "--outdir", str(tmp_path), str(report)],
                    check=True, capture_output=True, timeout=120)
     assert (tmp_path / "report.pdf").stat().st_size > 1000
+
+
+def test_bulk_responses_count_and_write_only_real_changes(ws, capsys, tmp_path):
+    _harvested(ws, capsys)
+    out_path = tmp_path / "matrix.xlsx"
+    assert run(ws, capsys, "comments", "matrix", "-o", str(out_path))[0] == 0
+    from openpyxl import load_workbook
+    book = load_workbook(out_path)
+    sheet = book.active
+    assert {sheet.cell(row=r, column=8).value for r in range(2, sheet.max_row + 1)} == {"open"}  # every row has one
+    sheet.cell(row=2, column=7, value="Agreed.")
+    sheet.cell(row=2, column=8, value="accepted")
+    sheet.cell(row=3, column=8, value="not accepted")
+    book.save(out_path)
+    code, out = run(ws, capsys, "comments", "respond", "--from", str(out_path))
+    assert code == 0 and out.out.strip() == "2 comment(s) updated (3 already so)"
+    files = sorted((ws.root / "comments").rglob("*.yaml"))
+    before = {f: (f.read_bytes(), f.stat().st_mtime_ns) for f in files}
+    code, out = run(ws, capsys, "comments", "respond", "--from", str(out_path), "--json")
+    assert code == 0 and json.loads(out.out) == []
+    code, out = run(ws, capsys, "comments", "respond", "--from", str(out_path))
+    assert out.out.strip() == "nothing to update: 5 already so"
+    assert {f: (f.read_bytes(), f.stat().st_mtime_ns) for f in files} == before  # nothing written
+
+
+def test_a_response_without_a_status_keeps_the_status(ws, capsys, tmp_path):
+    records = _harvested(ws, capsys)
+    ident = records[0]["id"]
+    run(ws, capsys, "comments", "respond", ident, "--status", "accepted", "--response", "Done.")
+    path = tmp_path / "answers.csv"
+    path.write_text(f"ID,Response,Status\n{ident},Done in v1.,\n", encoding="utf-8")
+    code, out = run(ws, capsys, "comments", "respond", "--from", str(path), "--json")
+    assert code == 0
+    assert json.loads(out.out) == [{"id": ident, "status": "accepted", "response": "Done in v1.", "resolved_in": 1}]
+
+
+def test_report_json_keys_use_underscores(ws, capsys, tmp_path):
+    _harvested(ws, capsys)
+    code, out = run(ws, capsys, "comments", "report", "-o", str(tmp_path / "report.docx"), "--json")
+    assert code == 0
+    assert json.loads(out.out) == {"path": str(tmp_path / "report.docx"), "comments": 5, "unanswered_substantive": 5}
+    code, out = run(ws, capsys, "comments", "report", "-o", str(tmp_path / "report.docx"))
+    assert "(5 comments, 5 unanswered substantive)" in out.out
+
+
+def test_chapters_are_listed_in_outline_order(sample_ws, capsys):
+    code, out = run(sample_ws, capsys, "comments", "stats", "--json")
+    assert code == 0, out.err
+    chapters = list(json.loads(out.out)["by_chapter"])
+    outline = [c.id for c in sample_ws.plan.chapters]
+    named = [c for c in chapters if c != "(general)"]
+    assert named == [c for c in outline if c in named] and {"intro", "impl"} <= set(named)
+    assert chapters.index("intro") < chapters.index("impl")  # alphabetical order had them the other way round
+
+
+def test_import_against_an_older_version_reanchors_on_the_latest(ws, capsys, tmp_path):
+    v1 = (DATA / "v1.md").read_text()
+    source = tmp_path / "v2.md"
+    source.write_text(v1.replace("Occupational health examinations will be extended to all workers exposed to "
+                                 "occupational hazards.\n\n", ""))
+    assert run(ws, capsys, "freeze", "--stage", "consultation", "--note", "v2", "--from", str(source))[0] == 0
+    path = write_xlsx(tmp_path / "late.xlsx", [HEADER + ["Quote"],
+                                               [1, "p0003", "acftu", "te", "Cover platform workers.", "", "within"],
+                                               [2, "p0004", "acftu", "te", "Include gig workers.", "", "all workers"]])
+    code, out = run(ws, capsys, "comments", "import", str(path), "--version", "1")
+    assert code == 0, out.err
+    assert "2 comment(s) re-anchored on v2: 1 orphaned" in out.out
+    code, out = run(ws, capsys, "comments", "list", "--json")
+    assert sorted((r["para"], r["anchor"], r["version"]) for r in json.loads(out.out)) == \
+        [("p0003", "anchored", 2), ("p0004", "orphaned", 2)]

@@ -5,6 +5,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from ..anchoring import ANCHOR_STATES
 from ..errors import UserError
 from ..workspace import open_workspace
 from .common import add_json, console, print_json, progress
@@ -21,7 +22,8 @@ def register(commands) -> None:
                        "FILES may be .docx files or folders; without --org each file is named <org-id>[-anything].docx.")
     h.add_argument("files", nargs="+", type=Path, metavar="FILE")
     h.add_argument("--org", help="organisation id for every file (default: from each file name)")
-    _round_version(h)
+    _round_version(h, version_help="version the reviewers commented on (default: the one each file says it was "
+                                   "made from, else the one its text reads as, else the latest)")
     h.add_argument("--type", default="substantive", help="comment type given to harvested notes (default: substantive)")
     add_json(h)
     h.set_defaults(handler=cmd_harvest)
@@ -53,7 +55,7 @@ def register(commands) -> None:
     lst.add_argument("--round", type=int)
     lst.add_argument("--status", help="only this status")
     lst.add_argument("--org", help="only this organisation")
-    lst.add_argument("--anchor", choices=("anchored", "moved", "changed", "orphaned"), help="only this anchor state")
+    lst.add_argument("--anchor", choices=ANCHOR_STATES, help="only this anchor state")
     add_json(lst)
     lst.set_defaults(handler=cmd_list)
 
@@ -87,26 +89,30 @@ def _document(parser: argparse.ArgumentParser, metavar: str, handler) -> None:
     parser.set_defaults(handler=handler)
 
 
-def _round_version(parser: argparse.ArgumentParser) -> None:
+def _round_version(parser: argparse.ArgumentParser, version_help: str = "") -> None:
     parser.add_argument("--round", type=int, help="consultation round (default: the latest round, else 1)")
-    parser.add_argument("--version", default="latest", help="version the reviewers commented on (default: latest)")
+    parser.add_argument("--version", default=None if version_help else "latest",
+                        help=version_help or "version the reviewers commented on (default: latest)")
 
 
 def _context(args):
     from ..comments import latest_round
     ws = open_workspace(args.workspace)
-    version = ws.load_version(args.version)
+    version = ws.load_version(args.version) if args.version is not None else None
     return ws, version, args.round or latest_round(ws)
 
 
 def _record(comment) -> dict:
+    """A stored comment as the intake commands print it: para and quote on the latest version."""
     return {"id": comment.id, "para": comment.anchor.para, "quote": comment.anchor.quote, "author": comment.author,
-            "kind": comment.kind, "body": comment.body, "proposed": comment.proposed}
+            "kind": comment.kind, "body": comment.body, "proposed": comment.proposed,
+            "anchor": comment.anchor.state, "version": comment.anchor.version}
 
 
 def cmd_harvest(args: argparse.Namespace) -> int:
     from .. import comments as store
     ws, version, round_number = _context(args)
+    ws.resolve_version("latest")  # refuses at once when no version is frozen yet
     comment_type = store.normal_type(args.type)
     member = store.organisation(ws.plan, args.org) if args.org else None
     paths = store.harvest_paths(args.files)
@@ -118,6 +124,8 @@ def cmd_harvest(args: argparse.Namespace) -> int:
         for path in paths:
             bar.advance()
             try:
+                if not path.is_file():  # before the name is read for an organisation
+                    raise UserError("no such file" if not path.exists() else "not a file", path)
                 org = member or store.org_from_filename(ws.plan, path)
                 intake = store.harvest_file(ws, path, org, round_number, version, comment_type)
             except UserError as error:
@@ -137,9 +145,17 @@ def cmd_harvest(args: argparse.Namespace) -> int:
 def _report_file(out, path, intake) -> None:
     kinds = {k: sum(c.kind == k for c in intake.comments) for k in ("comment", "amendment", "question")}
     replies = sum(bool(c.reply_to) for c in intake.comments)
+    known_from = intake.version_from if intake.version_from not in ("", "--version") else ""
+    made_from = f"v{intake.version}" + (f" ({known_from})" if known_from else "")
     out.print(f"{path.name} ({intake.org}): {kinds['comment']} comments, {kinds['question']} questions, "
               f"{kinds['amendment']} amendments, {replies} replies — {len(intake.added)} new, "
-              f"{len(intake.present)} already stored", markup=False, soft_wrap=True)
+              f"{len(intake.present)} already stored; made from {made_from}", markup=False, soft_wrap=True)
+    _report_carried(out, intake)
+
+
+def _report_carried(out, intake) -> None:
+    if intake.carried is not None and intake.carried.summary():
+        out.print(f"  {intake.carried.summary()}", markup=False, soft_wrap=True)
 
 
 def cmd_import(args: argparse.Namespace) -> int:
@@ -150,8 +166,10 @@ def cmd_import(args: argparse.Namespace) -> int:
     if args.json:
         print_json([_record(c) for c in intake.comments])
     else:
-        console().print(f"{args.file.name}: {len(intake.added)} new comments, {len(intake.present)} already stored "
-                        f"(round {round_number}, {version.name})", markup=False, soft_wrap=True)
+        out = console()
+        out.print(f"{args.file.name}: {len(intake.added)} new comments, {len(intake.present)} already stored "
+                  f"(round {round_number}, {version.name})", markup=False, soft_wrap=True)
+        _report_carried(out, intake)
     return 0
 
 
@@ -170,11 +188,15 @@ def cmd_add(args: argparse.Namespace) -> int:
     comment = store.new_comment(round=round_number, version=version.number, anchor=anchor, member=member,
                                 type=store.normal_type(args.type), kind=kind, body=args.body, proposed=args.proposed,
                                 author=args.author, date=args.date or version.date)
-    added, _present = store.store(ws, [comment])
+    added, present, carried = store.store_on_latest(ws, [comment], version)
     if args.json:
-        print_json(_record(comment))
+        print_json(_record((added or present)[0]))
     else:
-        console().print(f"{comment.id}: {'added' if added else 'already stored'}", markup=False, soft_wrap=True)
+        where = ""
+        if carried is not None and carried.comments:
+            anchor = carried.comments[0].anchor
+            where = f" (re-anchored on v{anchor.version}: {anchor.para or 'whole draft'}, {anchor.state})"
+        console().print(f"{comment.id}: {'added' if added else 'already stored'}{where}", markup=False, soft_wrap=True)
     return 0
 
 
@@ -194,7 +216,8 @@ def cmd_list(args: argparse.Namespace) -> int:
     from rich.table import Table
     table = Table("id", "round", "para", "anchor", "org", "type", "status", "quote")
     for row in rows:
-        quote = row["quote"] if row["anchor"] != "changed" else f"{row['original_quote']} → {row['quote']}"
+        quote = row["quote"] if row["anchor"] not in ("changed", "applied") else \
+            f"{row['original_quote']} → {row['quote']}"
         table.add_row(row["id"], str(row["round"]), row["para"] or "—", row["anchor"], row["org"], row["type"],
                       row["status"], quote[:60])
     console().print(table)
@@ -205,16 +228,21 @@ def cmd_respond(args: argparse.Namespace) -> int:
     from .. import comments as store
     ws = open_workspace(args.workspace)
     if args.source:
-        updated = store.respond_from_matrix(ws, args.source, by=args.by)
+        updated, unchanged = store.respond_from_matrix(ws, args.source, by=args.by)
     elif args.id and args.status:
-        updated = [store.respond(ws, args.id, args.status, args.response, args.resolved_in, by=args.by)]
+        comment, changed = store.respond_if_changed(ws, args.id, args.status, args.response, args.resolved_in,
+                                                    by=args.by)
+        updated, unchanged = ([comment], 0) if changed else ([], 1)
     else:
         raise UserError("give a comment ID with --status (and --response), or --from MATRIX.xlsx")
     if args.json:
         print_json([{"id": c.id, "status": c.disposition.status, "response": c.disposition.response,
                      "resolved_in": c.disposition.resolved_in} for c in updated])
     else:
-        console().print(f"{len(updated)} comment(s) updated", markup=False, soft_wrap=True)
+        message = f"{len(updated)} comment(s) updated" if updated else "nothing to update"
+        if unchanged:
+            message += f" ({unchanged} already so)" if updated else f": {unchanged} already so"
+        console().print(message, markup=False, soft_wrap=True)
     return 0
 
 
@@ -245,15 +273,20 @@ def _wrote(args: argparse.Namespace, result: dict) -> None:
     if args.json:
         print_json(result)
     else:
-        extra = "".join(f", {v} {k}" for k, v in result.items() if k != "path")
+        extra = "".join(f", {v} {k.replace('_', ' ')}" for k, v in result.items() if k != "path")
         console().print(f"wrote {result['path']}" + (f" ({extra[2:]})" if extra else ""), markup=False, soft_wrap=True)
 
 
 def _stats(ws, round_number):
     from ..comments import load_comments
-    from ..stats import chapter_lookup, comment_stats
+    from ..stats import GENERAL, chapter_lookup, comment_stats
     comments = load_comments(ws, round_number)
-    return comments, comment_stats(comments, chapter_lookup(ws))
+    stats = comment_stats(comments, chapter_lookup(ws))
+    # chapters in the plan's outline order (the whole draft last), as the plan reads
+    order = {chapter.id: index for index, chapter in enumerate(ws.plan.chapters)}
+    stats["by_chapter"] = dict(sorted(stats["by_chapter"].items(),
+                                      key=lambda item: (item[0] == GENERAL, order.get(item[0], len(order)), item[0])))
+    return comments, stats
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
@@ -286,5 +319,5 @@ def cmd_report(args: argparse.Namespace) -> int:
     title = f"{ws.plan.title}: consultation" + (f" round {args.round}" if args.round else "") + " report"
     write_round_report(stats, waiting, args.output, title=title, date=_output_date(ws), language=ws.plan.language,
                        labels=labels_for(ws.plan))
-    _wrote(args, {"path": str(args.output), "comments": len(comments), "unanswered substantive": len(waiting)})
+    _wrote(args, {"path": str(args.output), "comments": len(comments), "unanswered_substantive": len(waiting)})
     return 0

@@ -4,7 +4,10 @@ Works on files saved by Word and by LibreOffice (which rewrites the whole
 file): both keep the per-paragraph bookmarks (`p0012`) the consultation
 document carries, Word comments (`w:commentRangeStart/End`,
 `w:commentReference`, word/comments.xml, reply threads in
-word/commentsExtended.xml) and tracked changes (`w:ins`, `w:del`).
+word/commentsExtended.xml) and tracked changes (`w:ins`, `w:del`). It also
+reads which version the draft was made from, as the consultation writer
+records it: the document keywords (`v7`), the page header ("… · v7 · …") or
+the cover line ("Version: v7", "版本: v7").
 
 A returned file is untrusted input: the zip is checked for oversized parts
 and bomb-like compression before anything is inflated, and the XML is parsed
@@ -29,6 +32,10 @@ MAX_PART = 64 * 2**20
 MAX_TOTAL = 256 * 2**20
 MAX_RATIO = 200  # deflate rarely exceeds 20:1 on WordprocessingML; bombs reach 1000:1
 WORD_CHAR = re.compile(r"[A-Za-z0-9_'’\-]")
+CP = "{http://schemas.openxmlformats.org/package/2006/metadata/core-properties}"
+KEYWORD_VERSION = re.compile(r"^\s*v(\d+)\s*$")  # exactly the version name: "v3-edited.md" is no version
+HEADER_VERSION = re.compile(r"·\s*v(\d+)\s*·")
+COVER_VERSION = re.compile(r"^\s*[^:：\d]{1,24}[:：]\s*v(\d+)\s*$")
 
 
 @dataclass
@@ -45,6 +52,7 @@ class Note:
     proposed: Optional[str] = None
     word_id: str = ""  # w:id of the Word comment
     parent: str = ""  # w:id of the comment this one replies to
+    english_body: str = ""  # an amendment's body as worded in English, when `body` is in another language
 
 
 @dataclass
@@ -53,6 +61,9 @@ class ReviewFile:
     notes: list[Note] = field(default_factory=list)
     has_bookmarks: bool = False
     warnings: list[str] = field(default_factory=list)
+    version: Optional[int] = None  # the version the draft says it was made from, if it says
+    version_from: str = ""  # where it says so: document properties | page header | cover
+    paragraphs: dict[str, str] = field(default_factory=dict)  # bookmark → the paragraph's original text
 
 
 # -- safe reading ---------------------------------------------------------------------
@@ -230,7 +241,7 @@ def _word_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     return start, max(end, min(1, len(text)))
 
 
-def _amendments(paragraph: _Paragraph) -> list[Note]:
+def _amendments(paragraph: _Paragraph, language: str = "en") -> list[Note]:
     """Each run of adjacent insertions and deletions becomes one amendment: quote → proposed."""
     original = paragraph.original
     notes: list[Note] = []
@@ -253,18 +264,29 @@ def _amendments(paragraph: _Paragraph) -> list[Note]:
         proposed = original[left:start] + inserted + original[at:right]
         if quote == proposed:
             continue
+        body = describe(original[start:at], inserted, language)
+        english = describe(original[start:at], inserted, "en")
         notes.append(Note(kind="amendment", para=paragraph.para, para_text=original, quote=quote, start=left,
-                          author=author, date=date, body=_describe(original[start:at], inserted), proposed=proposed))
+                          author=author, date=date, body=body, proposed=proposed,
+                          english_body=english if english != body else ""))
     return notes
 
 
-def _describe(deleted: str, inserted: str) -> str:
+AMENDMENT_WORDING = {
+    "en": ("Replace “{deleted}” with “{inserted}”.", "Delete “{deleted}”.", "Insert “{inserted}”."),
+    "zh": ("将“{deleted}”改为“{inserted}”。", "删除“{deleted}”。", "增加“{inserted}”。"),
+}
+
+
+def describe(deleted: str, inserted: str, language: str = "en") -> str:
+    """An amendment in words, in the plan language (en or zh)."""
+    replace_, delete, insert = AMENDMENT_WORDING.get(language, AMENDMENT_WORDING["en"])
     deleted, inserted = deleted.strip(), inserted.strip()
     if deleted and inserted:
-        return f"Replace “{deleted}” with “{inserted}”."
+        return replace_.format(deleted=deleted, inserted=inserted)
     if deleted:
-        return f"Delete “{deleted}”."
-    return f"Insert “{inserted}”."
+        return delete.format(deleted=deleted)
+    return insert.format(inserted=inserted)
 
 
 # -- comments and threads ----------------------------------------------------------------------
@@ -312,8 +334,55 @@ def _comment_notes(archive: zipfile.ZipFile, walker: _Walker, path: Path) -> tup
     return notes, warnings
 
 
-def read_review_docx(path: Path) -> ReviewFile:
-    """Every comment (with its thread) and every tracked change in a returned .docx."""
+# -- the version the draft was made from ------------------------------------------------------
+def _single(numbers: list[str]) -> Optional[int]:
+    found = set(map(int, numbers))
+    return found.pop() if len(found) == 1 else None
+
+
+def _keyword_version(archive: zipfile.ZipFile, path: Path) -> Optional[int]:
+    data = _read_part(archive, "docProps/core.xml", path)
+    if data is None:
+        return None
+    node = parse_xml(data, "docProps/core.xml", path).find(CP + "keywords")
+    match = KEYWORD_VERSION.match(node.text or "") if node is not None else None
+    return int(match.group(1)) if match else None
+
+
+def _header_version(archive: zipfile.ZipFile, path: Path) -> Optional[int]:
+    numbers: list[str] = []
+    for name in sorted(n for n in archive.namelist() if re.fullmatch(r"word/header\d*\.xml", n)):
+        text = " ".join(t.text or "" for t in parse_xml(_read_part(archive, name, path), name, path).iter(W + "t"))
+        numbers += HEADER_VERSION.findall(text)
+    return _single(numbers)
+
+
+def _cover_version(walker: _Walker) -> Optional[int]:
+    numbers: list[str] = []
+    for paragraph in walker.paragraphs:
+        if paragraph.para:
+            break  # the cover is what comes before the first numbered paragraph
+        match = COVER_VERSION.match(paragraph.original)
+        if match:
+            numbers.append(match.group(1))
+    return _single(numbers)
+
+
+def _stated_version(archive: zipfile.ZipFile, walker: _Walker, path: Path) -> tuple[Optional[int], str]:
+    for where, number in (("document properties", lambda: _keyword_version(archive, path)),
+                          ("page header", lambda: _header_version(archive, path)),
+                          ("cover", lambda: _cover_version(walker))):
+        found = number()
+        if found is not None:
+            return found, where
+    return None, ""
+
+
+def read_review_docx(path: Path, language: str = "en") -> ReviewFile:
+    """Every comment (with its thread) and every tracked change in a returned .docx.
+
+    `language` (en, zh) words the amendments' descriptions.
+    """
     path = Path(path)
     with _open_zip(path) as archive:
         document = parse_xml(_read_part(archive, "word/document.xml", path), "word/document.xml", path)
@@ -323,8 +392,11 @@ def read_review_docx(path: Path) -> ReviewFile:
         walker = _Walker()
         walker.walk(body)
         notes, warnings = _comment_notes(archive, walker, path)
+        version, version_from = _stated_version(archive, walker, path)
     for paragraph in walker.paragraphs:
-        for note in _amendments(paragraph):
+        for note in _amendments(paragraph, language):
             note.date = note.date[:10]
             notes.append(note)
-    return ReviewFile(path=path, notes=notes, has_bookmarks=walker.has_bookmarks, warnings=warnings)
+    return ReviewFile(path=path, notes=notes, has_bookmarks=walker.has_bookmarks, warnings=warnings,
+                      version=version, version_from=version_from,
+                      paragraphs={p.para: p.original for p in walker.paragraphs if p.para})
