@@ -400,12 +400,15 @@ class Carried:
         return part
 
     def summary(self) -> str:
-        """'12 comment(s) re-anchored on v8: 1 changed, 2 orphaned, 1 applied' ('' when none)."""
-        if not self.counts["reanchored"]:
-            return ""
-        verdicts = ", ".join(f"{self.counts[k]} {k}" for k in COUNTED if self.counts[k])
-        return f"{self.counts['reanchored']} comment(s) re-anchored on v{self.version}" + \
-            (f": {verdicts}" if verdicts else "")
+        return carried_summary(self.counts, self.version)
+
+
+def carried_summary(counts: dict[str, int], version: int) -> str:
+    """'12 comment(s) re-anchored on v8: 1 changed, 2 orphaned, 1 applied' ('' when none)."""
+    if not counts.get("reanchored"):
+        return ""
+    verdicts = ", ".join(f"{counts[k]} {k}" for k in COUNTED if counts.get(k))
+    return f"{counts['reanchored']} comment(s) re-anchored on v{version}" + (f": {verdicts}" if verdicts else "")
 
 
 def carry_to(ws, comments: Iterable[Comment], new_version: Version) -> Carried:

@@ -218,6 +218,8 @@ class Version:
     document: Document
     changes: Changes = field(default_factory=Changes)
     path: str = ""
+    # set by freeze only: comments carried to this version, by outcome (reanchored, changed, orphaned, applied)
+    comments_carried: dict[str, int] = field(default_factory=dict)
 
     @property
     def name(self) -> str:
@@ -227,7 +229,6 @@ class Version:
 COMMENT_TYPES = ("general", "substantive", "editorial")
 COMMENT_KINDS = ("comment", "amendment", "question")
 COMMENT_STATUSES = ("open", "accepted", "accepted-with-modification", "not-accepted", "noted", "withdrawn")
-ANCHOR_STATES = ("anchored", "moved", "changed", "orphaned")
 
 
 @dataclass
@@ -239,7 +240,7 @@ class Anchor:
     suffix: str = ""
     start: int = 0  # offsets into the paragraph's plain text
     end: int = 0
-    state: str = "anchored"  # anchored | moved | changed | orphaned
+    state: str = "anchored"  # anchored | moved | changed | orphaned | applied (pipeline.anchoring)
     version: int = 0  # the version this anchor refers to
     original_quote: str = ""  # set when the text changed under the comment
     replaced_by: str = ""  # for orphaned comments: the paragraph that replaced the text, if any

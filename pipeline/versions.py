@@ -131,7 +131,7 @@ def freeze(ws, stage: str, note: str, date: Optional[str] = None, source: Option
             md_path.unlink()
             raise
         _cache_blocks(ws, number, version.sha256, document.blocks)
-    _carry_comments(ws, version)
+    version.comments_carried = _carry_comments(ws, version)
     return version
 
 
@@ -163,9 +163,10 @@ def _check_consensus(ws) -> None:
                         f"answer them before approval:\n{listed}")
 
 
-def _carry_comments(ws, version: Version) -> None:
+def _carry_comments(ws, version: Version) -> dict[str, int]:
+    """Counts of comments carried to the new version: reanchored, changed, orphaned, applied."""
     from .anchoring import reanchor_workspace
-    reanchor_workspace(ws, version)
+    return reanchor_workspace(ws, version).counts
 
 
 def _cache_path(ws, number: int, digest: str) -> Path:

@@ -5,11 +5,26 @@ import argparse
 import json
 import sys
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any, Iterator
 
 
 def add_json(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print the result as JSON for scripts")
+
+
+def output_file(*suffixes: str):
+    """An argparse type for a file the command writes: its folder must exist (a typo in the path should
+    not create folders elsewhere) and its name must end in one of `suffixes` (a .docx named .pdf helps
+    nobody)."""
+    def check(value: str) -> Path:
+        path = Path(value)
+        if suffixes and path.suffix.lower() not in suffixes:
+            raise argparse.ArgumentTypeError(f"{value}: the file name must end in {' or '.join(suffixes)}")
+        if not path.parent.is_dir():
+            raise argparse.ArgumentTypeError(f"{value}: the folder {path.parent} does not exist")
+        return path
+    return check
 
 
 def print_json(data: Any) -> None:

@@ -145,12 +145,15 @@ def cmd_freeze(args: argparse.Namespace) -> int:
     version = freeze(ws, args.stage, args.note, date=args.date, source=source,
                      source_path=Path(args.source) if args.source else None)
     if args.json:
-        print_json({"version": version.name, "path": version.path})
+        print_json({"version": version.name, "path": version.path, "comments": version.comments_carried})
         return 0
     c = version.changes
     console().print(f"Froze [bold]{version.name}[/] ({version.stage}, {version.date}) → {version.path}: "
                     f"{len(version.document.blocks)} blocks; {len(c.added)} new, {len(c.edited)} edited, "
                     f"{len(c.moved)} moved, {len(c.split)} split off, {len(c.merged)} merged, {len(c.deleted)} deleted")
+    from ..anchoring import carried_summary
+    if version.comments_carried.get("reanchored"):
+        console().print(carried_summary(version.comments_carried, version.number))
     return 0
 
 
