@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
+import re
 import tempfile
 from pathlib import Path
 from typing import Any, Iterator
@@ -29,12 +30,22 @@ def read_text(path: Path) -> str:
 
 
 class LineDict(dict):
-    """A mapping from YAML that remembers the line it started on."""
+    """A mapping from YAML that remembers the line it started on, and the line of each key."""
     line = 0
+    key_lines: dict = {}
+
+    def line_of(self, key: Any) -> int:
+        """The line `key` is written on (the mapping's first line when it is not there)."""
+        return self.key_lines.get(key, self.line)
 
 
 class LineList(list):
+    """A list from YAML that remembers the line it started on, and the line of each item."""
     line = 0
+    item_lines: list = []
+
+    def line_of(self, index: int) -> int:
+        return self.item_lines[index] if 0 <= index < len(self.item_lines) else self.line
 
 
 class _LineLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
@@ -45,17 +56,20 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> LineDict:
     loader.flatten_mapping(node)
     result = LineDict()
     result.line = node.start_mark.line + 1
+    result.key_lines = {}
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
         if key in result:
             raise UserError(f"duplicate key '{key}'", None, key_node.start_mark.line + 1)
         result[key] = loader.construct_object(value_node, deep=True)
+        result.key_lines[key] = key_node.start_mark.line + 1
     return result
 
 
 def _construct_sequence(loader: _LineLoader, node: yaml.SequenceNode) -> LineList:
     result = LineList(loader.construct_object(child, deep=True) for child in node.value)
     result.line = node.start_mark.line + 1
+    result.item_lines = [child.start_mark.line + 1 for child in node.value]
     return result
 
 
@@ -76,19 +90,74 @@ def parse_yaml(text: str, path: Path | str, line_offset: int = 0) -> Any:
     except UserError as err:
         raise UserError(err.message, path, (err.line or 0) + line_offset) from None
     except yaml.MarkedYAMLError as err:
-        mark = err.problem_mark or err.context_mark
-        line = (mark.line + 1 if mark else 0) + line_offset
-        raise UserError(f"malformed YAML: {err.problem or err.context}", path, line) from None
+        line, message = _error_line(err, text)
+        raise UserError(f"malformed YAML: {message}", path, line + line_offset if line else 0) from None
     if line_offset:
         _shift_lines(data, line_offset)
     return data
 
 
 def _shift_lines(data: Any, offset: int) -> None:
-    if isinstance(data, (LineDict, LineList)):
+    if isinstance(data, LineDict):
         data.line += offset
-        for child in data.values() if isinstance(data, dict) else data:
+        data.key_lines = {key: line + offset for key, line in data.key_lines.items()}
+        for child in data.values():
             _shift_lines(child, offset)
+    elif isinstance(data, LineList):
+        data.line += offset
+        data.item_lines = [line + offset for line in data.item_lines]
+        for child in data:
+            _shift_lines(child, offset)
+
+
+# Full-width punctuation a Chinese keyboard types where YAML wants the ASCII sign.
+FULL_WIDTH = {"：": ":", "，": ",", "【": "[", "】": "]", "｛": "{", "｝": "}", "“": '"', "”": '"'}
+_KEY = r"[A-Za-z_][\w-]*"
+# Places where such a sign does YAML's work: after a key, between flow items, opening or closing a
+# collection, opening a quoted value. Chinese text in values may hold the same signs anywhere else.
+_MISTYPED = re.compile(
+    rf"^\s*(?:-\s+)?{_KEY}\s*(：)"                 # key：value
+    rf"|[{{,，｛]\s*{_KEY}\s*(：)"                  # {{key：value, key：value}}
+    rf"|(，)\s*{_KEY}\s*[:：]"                      # …， key: value
+    rf"|(?:^\s*-\s*|[:：]\s+|^\s*)([｛【])"         # - ｛…  key: 【…
+    rf"|([｝】])\s*[,，]?\s*$"                       # …｝ at the end of a line
+    rf"|[:：]\s*([“”])"                              # key: “quoted”
+)
+
+
+def full_width_hint(text: str) -> str:
+    """"full-width '：' — use ':'" when `text` uses full-width punctuation where YAML needs ASCII, else ''."""
+    match = _MISTYPED.search(text)
+    if not match:
+        return ""
+    sign = next(group for group in match.groups() if group)
+    return f"full-width '{sign}' — use '{FULL_WIDTH[sign]}'"
+
+
+def _error_line(err: yaml.MarkedYAMLError, text: str) -> tuple[int, str]:
+    """(1-based line, message) for a YAML syntax error, pointing at the line the mistake is on.
+
+    The parser notices most mistakes a line late (a key without ':' is only found wanting on the next
+    line); for those, the construct it was scanning starts on the right line. A full-width sign near
+    the error is named, on its own line.
+    """
+    problem, context = err.problem_mark, err.context_mark
+    message = err.problem or err.context or "syntax error"
+    if context is not None and (err.context or "").startswith("while scanning") or problem is None:
+        mark = context
+    else:
+        mark = problem
+    if mark is None:
+        return 0, message
+    line = mark.line + 1
+    last = max(line, problem.line + 1 if problem is not None else line)
+    first = max(1, min(line, last - 2))
+    lines = text.split("\n")
+    for number in range(last, first - 1, -1):  # the nearest to where the parser stopped first
+        hint = full_width_hint(lines[number - 1]) if number <= len(lines) else ""
+        if hint:
+            return number, f"{message} ({hint})"
+    return line, message
 
 
 def load_yaml(path: Path) -> Any:

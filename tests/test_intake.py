@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import uuid
+import zipfile
 
 import docx
 import pytest
@@ -12,15 +14,16 @@ import pytest
 from pipeline.cli import main
 
 
-def filled_template(path, rows, member="acftu", heading="esc-work"):
+def filled_template(path, rows, member="acftu", heading="esc-work", round_no="2", date="2026-02-01", goals=None):
     document = docx.Document()
     header = document.add_table(rows=3, cols=2)
-    for row, (label, value) in zip(header.rows, (("Member unit id", member), ("Round", "2"), ("Date", "2026-02-01"))):
+    for row, (label, value) in zip(header.rows, (("Member unit id", member), ("Round", round_no), ("Date", date))):
         row.cells[0].text, row.cells[1].text = label, value
     document.add_heading(heading, level=1)
     document.add_heading("Goals", level=2)
-    document.add_paragraph("[g-acftu-01] Every enterprise with more than 25 employees signs a collective contract.", style="List Bullet")
-    document.add_paragraph("Trade unions represent platform workers in wage consultations.", style="List Bullet")
+    for goal in goals or ["[g-acftu-01] Every enterprise with more than 25 employees signs a collective contract.",
+                          "Trade unions represent platform workers in wage consultations."]:
+        document.add_paragraph(goal, style="List Bullet")
     document.add_heading("Indicators", level=2)
     columns = ["ID", "Indicator", "Target", "Unit", "Comparison", "Deadline", "Kind", "Lead unit", "Co-operating units"]
     table = document.add_table(rows=1 + len(rows), cols=len(columns))
@@ -42,21 +45,21 @@ def test_intake_converts_template_to_submission(mini_ws, tmp_path, capsys):
     assert code == 0
     result = json.loads(capsys.readouterr().out)
     assert result == {"path": str(mini_ws.root / "drafts/submissions/acftu-r2.md"), "member": "acftu", "round": 2,
-                      "goals": 2, "measures": 0, "indicators": 1}
+                      "goals": 2, "measures": 0, "indicators": 1, "warnings": []}
     goals = {g.id: g.text for s in mini_ws.submissions() for g in s.goals}
     assert goals["g-acftu-01"].startswith("Every enterprise")
-    assert goals["g-acftu-r2-02"] == "Trade unions represent platform workers in wage consultations."
+    assert goals["g-acftu-02"] == "Trade unions represent platform workers in wage consultations."
     indicator = next(i for s in mini_ws.submissions() for i in s.indicators if i.id == "i-acftu-01")
     assert indicator.target == 90 and indicator.cooperating == ["mohrss", "scio"] and indicator.deadline == "2029"
 
 
 def test_intake_reports_bad_row_and_writes_nothing(mini_ws, tmp_path, capsys):
     bad = GOOD_ROW.copy()
-    bad[7] = "nobody"
+    bad[0], bad[7] = "i-acftu-02", "nobody"
     source = filled_template(tmp_path / "acftu.docx", [GOOD_ROW, bad])
     code = main(["--workspace", str(mini_ws.root), "intake", str(source)])
     err = capsys.readouterr().err
-    assert code == 2 and "acftu.docx" in err and "row 3" in err and "unknown unit 'nobody'" in err
+    assert code == 2 and "acftu.docx: indicator table 1, row 3: indicator i-acftu-02: unknown unit 'nobody'" in err
     assert not (mini_ws.root / "drafts/submissions/acftu-r2.md").exists()
 
 
@@ -81,3 +84,162 @@ def test_template_saved_by_libreoffice_is_read(mini_ws, tmp_path, capsys):
     code = main(["--workspace", str(mini_ws.root), "intake", str(out / "in.docx"), "--json"])
     assert code == 0, capsys.readouterr().err
     assert json.loads(capsys.readouterr().out)["indicators"] == 1
+
+
+def intake(ws, source, *extra):
+    return main(["--workspace", str(ws.root), "intake", str(source), *extra])
+
+
+@pytest.mark.parametrize("column, value, message", [
+    (5, "二〇三〇年", "indicator i-acftu-01: deadline '二〇三〇年' is not a year or a date (YYYY or YYYY-MM-DD)"),
+    (5, "2030年底", "indicator i-acftu-01: deadline '2030年底' is not a year or a date"),
+    (4, "more or less", "indicator i-acftu-01: comparison must be one of at-least"),
+    (6, "mandatory", "indicator i-acftu-01: kind must be binding or expected"),
+    (2, "", "indicator i-acftu-01 has no target"),
+])
+def test_a_bad_value_is_reported_by_docx_table_and_row(mini_ws, tmp_path, capsys, column, value, message):
+    bad = GOOD_ROW.copy()
+    bad[column] = value
+    source = filled_template(tmp_path / "acftu.docx", [bad])
+    assert intake(mini_ws, source) == 2
+    err = capsys.readouterr().err
+    assert f"acftu.docx: indicator table 1, row 2: {message}" in err, err
+    assert ".md" not in err
+    assert not (mini_ws.root / "drafts/submissions/acftu-r2.md").exists()
+
+
+def test_chinese_words_dates_and_unit_names_are_normalised(mini_ws, tmp_path, capsys):
+    rows = [["i-acftu-01", "集体合同覆盖率", "90", "%", "不低于", "2030年", "约束性", "中华全国总工会", "人力资源和社会保障部、scio"],
+            ["i-acftu-02", "欠薪案件", "5", "%", "低于", "2029年6月30日", "预期性", "acftu", ""],
+            ["i-acftu-03", "工会组建率", "95", "%", "保持", "2030-06-30", "expected", "acftu", ""],
+            ["i-acftu-04", "职工培训", "100", "万人次", "达到", "2028", "Binding", "acftu", ""],
+            ["i-acftu-05", "工伤人数", "10", "%", "高于", "2028", "binding", "acftu", ""],
+            ["i-acftu-06", "劳动争议", "3", "%", "不高于", "2028", "binding", "acftu", ""]]
+    source = filled_template(tmp_path / "acftu.docx", rows, date="2025年10月8日")
+    assert intake(mini_ws, source) == 0, capsys.readouterr().err
+    submission = next(s for s in mini_ws.submissions() if s.member == "acftu")
+    assert submission.date == "2025-10-08"
+    found = {i.id: (i.comparison, i.deadline, i.kind, i.lead, i.cooperating) for i in submission.indicators}
+    assert found == {
+        "i-acftu-01": ("at-least", "2030", "binding", "acftu", ["mohrss", "scio"]),
+        "i-acftu-02": ("at-most", "2029-06-30", "expected", "acftu", []),
+        "i-acftu-03": ("maintain", "2030-06-30", "expected", "acftu", []),
+        "i-acftu-04": ("reach", "2028", "binding", "acftu", []),
+        "i-acftu-05": ("at-least", "2028", "binding", "acftu", []),
+        "i-acftu-06": ("at-most", "2028", "binding", "acftu", []),
+    }
+    text = (mini_ws.root / "drafts/submissions/acftu-r2.md").read_text(encoding="utf-8")
+    assert "date: 2025-10-08\n" in text and "deadline: 2030," in text and "comparison: at-least" in text
+
+
+@pytest.mark.parametrize("date, message", [("明天", "date '明天' is not a date"), ("2025-02-30", "is not a date")])
+def test_a_bad_header_date_names_the_docx(mini_ws, tmp_path, capsys, date, message):
+    source = filled_template(tmp_path / "acftu.docx", [GOOD_ROW], date=date)
+    assert intake(mini_ws, source) == 2
+    err = capsys.readouterr().err
+    assert "acftu.docx: header table, date: " in err and message in err
+
+
+def test_missing_file_and_missing_argument_are_usage_errors(mini_ws, tmp_path, capsys):
+    assert intake(mini_ws, tmp_path / "nonexist.docx") == 2
+    assert "nonexist.docx: no such file" in capsys.readouterr().err
+    assert main(["--workspace", str(mini_ws.root), "intake"]) == 2
+    assert "give FILE.docx" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as exit_info:
+        main(["intake", "--no-such-option"])
+    assert exit_info.value.code == 2
+
+
+def test_an_id_used_by_another_unit_names_both_files(mini_ws, tmp_path, capsys):
+    source = filled_template(tmp_path / "acftu.docx", [GOOD_ROW], goals=["[g-mohrss-01] A goal copied from mohrss."])
+    assert intake(mini_ws, source) == 2
+    err = capsys.readouterr().err
+    assert "acftu.docx: goal 1 ('A goal copied from mohrss.'): id 'g-mohrss-01' is also used in" in err
+    assert "mohrss-r1.md:" in err
+    assert not (mini_ws.root / "drafts/submissions/acftu-r2.md").exists()
+
+
+def test_an_id_used_twice_in_the_document_names_both_places(mini_ws, tmp_path, capsys):
+    source = filled_template(tmp_path / "acftu.docx", [GOOD_ROW, GOOD_ROW])
+    assert intake(mini_ws, source) == 2
+    assert ("acftu.docx: indicator table 1, row 3: id 'i-acftu-01' is also used by indicator table 1, row 2"
+            in capsys.readouterr().err)
+
+
+def test_the_same_round_in_another_file_is_refused(mini_ws, tmp_path, capsys):
+    other = mini_ws.root / "drafts/submissions/acftu-second.md"
+    other.write_text("---\nmember: acftu\nround: 2\ndate: 2026-01-01\n---\n\n## esc-work\n\n### Goals\n\n"
+                     "- [g-acftu-09] Another goal.\n", encoding="utf-8")
+    source = filled_template(tmp_path / "acftu.docx", [GOOD_ROW])
+    assert intake(mini_ws, source) == 2
+    err = capsys.readouterr().err
+    assert "acftu.docx: round 2 of 'acftu' is already in" in err and "acftu-second.md" in err
+
+
+def test_former_member_and_superseded_round_are_warned(mini_ws, tmp_path, capsys):
+    row = GOOD_ROW.copy()
+    row[0], row[7] = "i-mos-01", "mos"
+    source = filled_template(tmp_path / "mos.docx", [row], member="mos", goals=["A goal."])
+    assert intake(mini_ws, source) == 0
+    assert "mos.docx: warning: 'mos' is a former member unit" in capsys.readouterr().err
+    source = filled_template(tmp_path / "mohrss.docx", [], member="mohrss", round_no="1", goals=["A goal."])
+    assert intake(mini_ws, source, "--round", "0") == 2
+    assert "--round must be 1 or more" in capsys.readouterr().err
+
+
+def test_generated_ids_stay_the_same_in_a_later_round(mini_ws, tmp_path, capsys):
+    goals = ["Trade unions represent platform workers.", "[g-acftu-07] A numbered goal.", "Wage arrears are cleared."]
+    row = GOOD_ROW.copy()
+    row[0] = ""
+    ids = []
+    for round_no in ("1", "2"):
+        source = filled_template(tmp_path / f"acftu-{round_no}.docx", [row], round_no=round_no, goals=goals)
+        assert intake(mini_ws, source) == 0, capsys.readouterr().err
+        text = (mini_ws.root / f"drafts/submissions/acftu-r{round_no}.md").read_text(encoding="utf-8")
+        ids.append(re.findall(r"\[([a-z0-9-]+)\]|id: ([a-z0-9-]+)", text))
+    assert ids[0] == ids[1]
+    assert [a or b for a, b in ids[0]] == ["g-acftu-01", "g-acftu-07", "g-acftu-03", "i-acftu-01"]
+    mini_ws._submissions = None
+    assert {g.id for s in mini_ws.submissions() if s.member == "acftu" for g in s.goals} == \
+        {"g-acftu-01", "g-acftu-07", "g-acftu-03"}
+
+
+def test_a_generated_id_that_is_taken_is_refused(mini_ws, tmp_path, capsys):
+    source = filled_template(tmp_path / "acftu.docx", [GOOD_ROW], goals=["No id here.", "[g-acftu-01] Numbered."])
+    assert intake(mini_ws, source) == 2
+    assert "goal 1 ('No id here.'): has no id, and the one it would get, 'g-acftu-01', is already used by goal 2" \
+        in capsys.readouterr().err
+
+
+def test_template_is_deterministic(tmp_path, capsys):
+    first, second = tmp_path / "a.docx", tmp_path / "b.docx"
+    assert main(["intake", "--template", str(first), "--language", "en"]) == 0
+    assert main(["intake", "--template", str(second), "--language", "en"]) == 0
+    assert first.read_bytes() == second.read_bytes()
+    with zipfile.ZipFile(first) as archive:
+        assert {info.date_time for info in archive.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+
+
+def test_chinese_template_in_a_zh_workspace_reads_back(zh_ws, tmp_path, capsys):
+    template = tmp_path / "模板.docx"
+    assert main(["--workspace", str(zh_ws.root), "intake", "--template", str(template)]) == 0
+    capsys.readouterr()
+    document = docx.Document(str(template))
+    headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
+    assert headings == ["工作权利 {#esc-work}", "目标", "措施", "指标"]
+    assert [c.text for c in document.tables[1].rows[0].cells][:3] == ["编号", "指标", "目标值"]
+    header = document.tables[0]
+    header.rows[0].cells[1].text = "人力资源和社会保障部"
+    header.rows[2].cells[1].text = "2025年10月8日"
+    example = document.tables[1].rows[1].cells
+    example[0].text, example[9].text, example[11].text = "i-mohrss-90", "mohrss", ""
+    for paragraph in document.paragraphs:
+        paragraph.text = paragraph.text.replace("[g-unit-01]", "[g-mohrss-90]").replace("[m-unit-01]", "[m-mohrss-90]")
+    filled = tmp_path / "filled.docx"
+    document.save(str(filled))
+    assert main(["--workspace", str(zh_ws.root), "intake", str(filled), "--round", "5", "--json"]) == 0, \
+        capsys.readouterr().err
+    result = json.loads(capsys.readouterr().out)
+    assert (result["member"], result["goals"], result["measures"], result["indicators"]) == ("mohrss", 1, 1, 1)
+    indicator = next(i for s in zh_ws.submissions() for i in s.indicators if i.id == "i-mohrss-90")
+    assert (indicator.comparison, indicator.kind, indicator.deadline) == ("at-most", "binding", "2030")

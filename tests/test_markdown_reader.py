@@ -49,3 +49,18 @@ def test_blocks_written_back_read_the_same():
     blocks = read_markdown(SOURCE, {"esc"}).blocks
     again = read_markdown(blocks_to_markdown(blocks), {"esc"}).blocks
     assert [(b.kind, b.source) for b in again] == [(b.kind, b.source) for b in blocks]
+
+
+def test_a_heading_id_typed_with_full_width_braces_is_named():
+    import pytest
+
+    from pipeline.errors import UserError
+    from pipeline.readers.markdown import parse_blocks
+    source = "# 权利 {#esc}\n\n## 健康权利 ｛#esc-health｝\n\ntext\n"
+    with pytest.raises(UserError) as info:
+        parse_blocks(source, path="01-esc.md")
+    assert info.value.line == 3 and info.value.file == "01-esc.md"
+    assert "full-width signs in '｛#esc-health｝' — write the id as '{#esc-health}'" in info.value.message
+    # a frozen version is read as it stands: the heading keeps its text
+    blocks = read_markdown(source, {"esc", "esc-health"}).blocks
+    assert (blocks[1].text, blocks[1].anchor) == ("健康权利 ｛#esc-health｝", "")

@@ -24,11 +24,14 @@ def register(commands) -> None:
     p.set_defaults(handler=cmd_members)
 
     p = commands.add_parser("intake", help="convert a member unit's Word submission to Markdown", description=
-                            "Convert a .docx written in the submission template to drafts/submissions/<member>-r<round>.md.")
+                            "Convert a .docx written in the submission template to drafts/submissions/<member>-r<round>.md, "
+                            "after the checks `nhrap draft` makes. A later round replaces the unit's earlier one as a whole.")
     p.add_argument("file", type=Path, nargs="?", help="the unit's .docx")
     p.add_argument("--member", help="member unit id (default: from the document's header table)")
     p.add_argument("--round", type=int, help="submission round (default: from the document, else 1)")
     p.add_argument("--template", type=Path, metavar="OUT.docx", help="write the blank submission template and exit")
+    p.add_argument("--language", choices=("en", "zh"),
+                   help="labels of the template (default: the plan language, or en outside a workspace)")
     p.add_argument("--force", action="store_true", help="replace an existing submission of the same round")
     add_json(p)
     p.set_defaults(handler=cmd_intake)
@@ -93,21 +96,36 @@ def cmd_members(args: argparse.Namespace) -> int:
 
 
 def cmd_intake(args: argparse.Namespace) -> int:
+    import sys
+
+    from ..errors import UserError
     from ..readers.intake_docx import intake_docx
     from ..writers.submission_template import write_template
     if args.template:
-        write_template(args.template)
-        console().print(f"Wrote the submission template to {args.template}")
+        try:
+            ws = open_workspace(args.workspace)
+        except UserError:
+            if args.workspace:
+                raise
+            ws = None  # outside a workspace: the generic template
+        plan = ws.plan if ws else None
+        language = args.language or (plan.language if plan else "en")
+        write_template(args.template, language, plan)
+        console().print(f"Wrote the submission template to {args.template}", markup=False)
         return 0
     if not args.file:
-        raise SystemExit("nhrap intake: give FILE.docx (or --template OUT.docx)")
+        raise UserError("intake: give FILE.docx (or --template OUT.docx)")
+    if not args.file.exists():
+        raise UserError("no such file", args.file)
     ws = open_workspace(args.workspace)
     result = intake_docx(ws, args.file, member=args.member, round_no=args.round, force=args.force)
+    for warning in result["warnings"]:
+        sys.stderr.write(f"nhrap: {args.file}: warning: {warning}\n")
     if args.json:
         print_json(result)
     else:
         console().print(f"{args.file} → {result['path']}: {result['goals']} goals, {result['measures']} measures, "
-                        f"{result['indicators']} indicators")
+                        f"{result['indicators']} indicators", markup=False)
     return 0
 
 

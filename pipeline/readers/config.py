@@ -3,19 +3,29 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, Optional
 
 from ..errors import UserError
-from ..fileio import LineDict, load_yaml
+from ..fileio import LineDict, LineList, full_width_hint, load_yaml
 from ..model import CATEGORIES, CATEGORY_NAMES, Chapter, Member, MembershipEvent, Plan, Section
 
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 LANGUAGES = ("en", "zh")
 DEFAULT_STAGES = ["preparation", "drafting", "consultation", "examination", "approval", "assessment"]
 HISTORY_EVENTS = ("added", "removed", "merged", "renamed")
+PLAN_KEYS = ("title", "title_zh", "period", "language", "profile", "lead_units", "stages", "approval_stage",
+             "approval_statement", "outline")
+PERIOD_KEYS = ("start", "end")
+CHAPTER_KEYS = ("id", "title", "sections")
+SECTION_KEYS = ("id", "title", "goals")
+MEMBER_KEYS = ("id", "name_en", "name_zh", "category", "lead", "history", "affiliation")
+EVENT_KEYS = ("cycle", "event", "into", "from")
 
 
-def _line(node: Any) -> int:
+def _line(node: Any, key: Any = None) -> int:
+    """The line of `key` in a mapping from YAML (or of the node itself)."""
+    if key is not None and isinstance(node, LineDict):
+        return node.line_of(key)
     return getattr(node, "line", 0)
 
 
@@ -26,61 +36,129 @@ def _require(record: dict, key: str, path: Path, what: str) -> Any:
     return value
 
 
+def check_keys(record: dict, allowed: tuple[str, ...], path: Path, what: str, value_word: str = "value") -> None:
+    """Refuse a key the format does not have, with a hint for the usual cause.
+
+    In a flow mapping (`{id: x, name_en: A, B}`) an unquoted comma ends the value: the rest becomes a
+    key of its own with no value. A full-width '：' or '，' makes one key out of key and value.
+    """
+    for key in record:
+        if key in allowed:
+            continue
+        text = str(key)
+        hint = full_width_hint(text) or full_width_hint(f"{text}:")
+        if hint:
+            why = f" ({hint})"
+        elif record[key] is None and not ID_PATTERN.match(text.replace("_", "-")):
+            why = f" (a comma in an unquoted {value_word}? quote it)"
+        else:
+            why = f"; known keys: {', '.join(allowed)}"
+        raise UserError(f"unknown key '{text}' in {what}{why}", path, _line(record, key))
+
+
 def check_id(value: Any, path: Path, line: int, what: str) -> str:
     if not isinstance(value, str) or not ID_PATTERN.match(value):
         raise UserError(f"{what} id {value!r} must be lowercase letters, digits and hyphens", path, line)
     return value
 
 
+class LeadUnits(list):
+    """plan.yaml's lead_units, remembering where they are written so the registry check can point there."""
+
+    def __init__(self, ids: Any = (), path: Optional[Path] = None, lines: Optional[list[int]] = None):
+        super().__init__(ids)
+        self.path, self.lines = path, lines or []
+
+
 def read_plan(path: Path) -> Plan:
     data = load_yaml(path)
     if not isinstance(data, dict):
         raise UserError("expected a mapping with title, period, language and outline", path, 1)
+    check_keys(data, PLAN_KEYS, path, "the plan", "title")
     period = _require(data, "period", path, "plan")
     if not isinstance(period, dict) or not {"start", "end"} <= set(period):
-        raise UserError("period must be {start: YEAR, end: YEAR}", path, _line(period) or _line(data))
+        raise UserError("period must be {start: YEAR, end: YEAR}", path, _line(data, "period"))
+    check_keys(period, PERIOD_KEYS, path, "period")
+    start, end = (_year(period[key], path, _line(period, key), f"period {key}") for key in PERIOD_KEYS)
+    if start > end:
+        raise UserError(f"period starts ({start}) after it ends ({end})", path, _line(data, "period"))
     language = data.get("language", "en")
     if language not in LANGUAGES:
-        raise UserError(f"language must be one of {', '.join(LANGUAGES)}, not {language!r}", path, _line(data))
-    stages = list(data.get("stages") or DEFAULT_STAGES)
+        raise UserError(f"language must be one of {', '.join(LANGUAGES)}, not {language!r}", path,
+                        _line(data, "language"))
+    stages = _string_list(data.get("stages") or DEFAULT_STAGES, path, _line(data, "stages"), "stages")
     plan = Plan(
         title=str(_require(data, "title", path, "plan")),
-        title_zh=str(data.get("title_zh", "")),
-        period_start=int(period["start"]),
-        period_end=int(period["end"]),
+        title_zh=str(data.get("title_zh") or ""),
+        period_start=start,
+        period_end=end,
         language=language,
         profile=str(data.get("profile", language)),
-        lead_units=list(data.get("lead_units") or []),
+        lead_units=_lead_units(data, path),
         stages=stages,
         approval_stage=str(data.get("approval_stage", "approval")),
-        approval_statement=str(data.get("approval_statement", "")),
-        chapters=_read_outline(data.get("outline"), path),
+        approval_statement=str(data.get("approval_statement") or ""),
+        chapters=_read_outline(data.get("outline"), path, _line(data, "outline")),
     )
     if plan.approval_stage not in stages:
-        raise UserError(f"approval_stage {plan.approval_stage!r} is not one of the stages", path, _line(data))
+        raise UserError(f"approval_stage {plan.approval_stage!r} is not one of the stages", path,
+                        _line(data, "approval_stage"))
     return plan
 
 
-def _read_outline(outline: Any, path: Path) -> list[Chapter]:
+def _year(value: Any, path: Path, line: int, what: str) -> int:
+    if isinstance(value, bool) or not re.fullmatch(r"\d{4}", str(value).strip()):
+        raise UserError(f"{what} must be a year (YYYY), not {value!r}", path, line)
+    return int(value)
+
+
+def _string_list(value: Any, path: Path, line: int, what: str) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(item, str) and item for item in value):
+        raise UserError(f"{what} must be a list of names, e.g. [a, b]", path, line)
+    return list(value)
+
+
+def _lead_units(data: dict, path: Path) -> LeadUnits:
+    value = data.get("lead_units") or []
+    line = _line(data, "lead_units")
+    ids = _string_list(value, path, line, "lead_units")
+    lines = [value.line_of(k) if isinstance(value, LineList) else line for k in range(len(ids))]
+    return LeadUnits(ids, path, lines)
+
+
+def _read_outline(outline: Any, path: Path, line: int) -> list[Chapter]:
     if not isinstance(outline, list) or not outline:
-        raise UserError("outline must be a list of chapters", path, _line(outline))
+        raise UserError("outline must be a list of chapters", path, line)
     seen: dict[str, int] = {}
     chapters = []
-    for record in outline:
+    for number, record in enumerate(outline):
         if not isinstance(record, dict):
-            raise UserError("each chapter must be a mapping with id, title and sections", path, _line(outline))
+            raise UserError("each chapter must be a mapping with id, title and sections", path, _line_of(outline, number))
+        check_keys(record, CHAPTER_KEYS, path, f"chapter {record.get('id', '')}".strip(), "title")
         chapter = Chapter(id=_outline_id(record, path, seen, "chapter"), title=str(_require(record, "title", path, "chapter")))
-        for item in record.get("sections") or []:
+        sections = record.get("sections") or []
+        if not isinstance(sections, list):
+            raise UserError(f"sections of chapter {chapter.id} must be a list", path, _line(record, "sections"))
+        for index, item in enumerate(sections):
             if not isinstance(item, dict):
-                raise UserError("each section must be a mapping with id and title", path, _line(record))
+                raise UserError("each section must be a mapping with id and title", path, _line_of(sections, index))
+            check_keys(item, SECTION_KEYS, path, f"section {item.get('id', '')}".strip(), "title")
+            goals = item.get("goals", True)
+            if not isinstance(goals, bool):
+                raise UserError(f"section {item.get('id')}: goals must be true or false, not {goals!r}", path,
+                                _line(item, "goals"))
             chapter.sections.append(Section(
                 id=_outline_id(item, path, seen, "section"),
                 title=str(_require(item, "title", path, "section")),
                 chapter=chapter.id,
-                goals=bool(item.get("goals", True)),
+                goals=goals,
             ))
         chapters.append(chapter)
     return chapters
+
+
+def _line_of(items: Any, index: int) -> int:
+    return items.line_of(index) if isinstance(items, LineList) else _line(items)
 
 
 def _outline_id(record: dict, path: Path, seen: dict[str, int], what: str) -> str:
@@ -91,38 +169,62 @@ def _outline_id(record: dict, path: Path, seen: dict[str, int], what: str) -> st
     return value
 
 
+GROUPS = (("members", "member"), ("experts", "expert"), ("consulted", "consulted"))
+
+
 def read_members(path: Path, lead_units: list[str]) -> dict[str, Member]:
     data = load_yaml(path)
     if not isinstance(data, dict) or not isinstance(data.get("members"), list):
         raise UserError("expected 'members:' with a list of member units", path, 1)
+    check_keys(data, tuple(group for group, _role in GROUPS), path, "the registry")
     registry: dict[str, Member] = {}
-    for group, default_role in (("members", "member"), ("experts", "expert"), ("consulted", "consulted")):
-        for record in data.get(group) or []:
+    lines: dict[str, int] = {}
+    for group, default_role in GROUPS:
+        records = data.get(group) or []
+        if not isinstance(records, list):
+            raise UserError(f"'{group}:' must be a list, one '- {{id: …}}' per line", path, _line(data, group))
+        for record in records:
             member = _read_member(record, path, default_role, lead_units)
             if member.id in registry:
-                raise UserError(f"duplicate member id '{member.id}'", path, _line(record))
+                raise UserError(f"duplicate member id '{member.id}' (first on line {lines[member.id]})", path,
+                                _line(record))
             registry[member.id] = member
+            lines[member.id] = _line(record)
     for member in registry.values():
         for event in member.history:
             if event.into and event.into not in registry:
-                raise UserError(f"'{member.id}' merged into unknown unit '{event.into}'", path)
-    for lead in lead_units:
+                raise UserError(f"'{member.id}' merged into unknown unit '{event.into}'", path, lines[member.id])
+    plan_path = getattr(lead_units, "path", None)
+    for index, lead in enumerate(lead_units):
         if lead not in registry:
-            raise UserError(f"lead unit '{lead}' is not in the registry", path)
+            lines = getattr(lead_units, "lines", [])
+            line = lines[index] if plan_path and index < len(lines) else None
+            raise UserError(f"lead unit '{lead}' is not in the registry ({path.name if plan_path else path})",
+                            plan_path or path, line)
     return registry
 
 
 def _read_member(record: Any, path: Path, default_role: str, lead_units: list[str]) -> Member:
     if not isinstance(record, LineDict):
         raise UserError("each entry must be a mapping with id and names", path, _line(record))
+    member_id = record.get("id")
+    check_keys(record, MEMBER_KEYS, path, f"member {member_id}" if isinstance(member_id, str) else "a member entry",
+               "name")
     member_id = check_id(_require(record, "id", path, "member"), path, record.line, "member")
     category = record.get("category", "expert" if default_role == "expert" else None)
     allowed = CATEGORIES if default_role == "member" else tuple(CATEGORY_NAMES)
     if category not in allowed:
-        raise UserError(f"'{member_id}' has category {category!r}; use one of: {', '.join(allowed)}", path, record.line)
+        raise UserError(f"'{member_id}' has category {category!r}; use one of: {', '.join(allowed)}", path,
+                        _line(record, "category"))
     if not (record.get("name_en") or record.get("name_zh")):
         raise UserError(f"'{member_id}' needs name_en or name_zh", path, record.line)
-    history = [_read_event(event, member_id, path) for event in record.get("history") or []]
+    for key in ("name_en", "name_zh", "affiliation"):
+        if key in record and not isinstance(record[key], str):
+            raise UserError(f"'{member_id}': {key} must be text, not {record[key]!r}", path, _line(record, key))
+    history = record.get("history") or []
+    if not isinstance(history, list):
+        raise UserError(f"'{member_id}': history must be a list of events", path, _line(record, "history"))
+    history = [_read_event(event, member_id, path) for event in history]
     role = default_role
     if default_role == "member":
         if history and history[-1].event in ("removed", "merged"):
@@ -134,6 +236,8 @@ def _read_member(record: Any, path: Path, default_role: str, lead_units: list[st
 
 
 def _read_event(event: Any, member_id: str, path: Path) -> MembershipEvent:
+    if isinstance(event, dict):
+        check_keys(event, EVENT_KEYS, path, f"a history entry of {member_id}", "name")
     if not isinstance(event, dict) or event.get("event") not in HISTORY_EVENTS or not event.get("cycle"):
         raise UserError(f"'{member_id}': history entries need cycle and event ({', '.join(HISTORY_EVENTS)})",
                         path, _line(event))

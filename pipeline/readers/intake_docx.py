@@ -1,10 +1,18 @@
 """A member unit's Word submission (written in the shipped template) → submission Markdown.
 
 The template: a header table (member unit id, round, date); Heading 1 per
-outline section (its id, or `Title {#id}`); under it Heading 2 "Goals" and
-"Measures" with one paragraph per item (`[g-unit-01] text`, the id may be
-left out and is then numbered), and Heading 2 "Indicators" with a table
-whose header row names the columns. Problems are reported by table row.
+outline section (its id, its title, or `Title {#id}`); under it Heading 2
+"Goals" and "Measures" (目标, 措施) with one paragraph per item
+(`[g-unit-01] text`; the id may be left out), and Heading 2 "Indicators"
+(指标) with a table whose header row names the columns, in English or in
+Chinese. Problems are reported by the .docx and its table and row (or
+paragraph), never by a line of the Markdown not yet written.
+
+An item written without an id gets one from the unit and its place among
+the document's items of that kind: the third goal of `most` is
+`g-most-03`, in every round. A later round replaces the unit's earlier
+one as a whole, so chapters that cite `g-most-03` keep working as long as
+the goal stays third; give ids in brackets to keep them whatever the order.
 """
 from __future__ import annotations
 
@@ -15,14 +23,17 @@ from typing import Any, Iterator, Optional
 
 from ..errors import UserError
 from ..fileio import atomic_write
-from ..model import Plan
-from .markdown import heading_anchor
-from .submission import ITEM_ID, parse_submission
+from ..model import Plan, Submission
+from .config import ID_PATTERN
+from .markdown import heading_anchor, heading_id_typo
+from .submission import ITEM_ID, Invalid, indicator_from_record, iso_date, parse_submission, unit_list
 
-HEADER_FIELDS = {"member unit id": "member", "成员单位": "member", "round": "round", "轮次": "round",
-                 "date": "date", "日期": "date"}
+HEADER_FIELDS = {"member unit id": "member", "member unit": "member", "成员单位": "member", "成员单位编号": "member",
+                 "round": "round", "轮次": "round", "date": "date", "日期": "date"}
 PARTS = {"goals": "Goals", "目标": "Goals", "measures": "Measures", "措施": "Measures",
          "indicators": "Indicators", "指标": "Indicators"}
+PART_WORDS = {"Goals": "goal", "Measures": "measure", "Indicators": "indicator"}
+PREFIX = {"Goals": "g", "Measures": "m", "Indicators": "i"}
 COLUMNS = {
     "id": "id", "编号": "id", "indicator": "text", "指标": "text", "target": "target", "目标值": "target",
     "unit": "unit", "单位": "unit", "comparison": "comparison", "比较": "comparison", "baseline": "baseline",
@@ -30,11 +41,18 @@ COLUMNS = {
     "完成时限": "deadline", "kind": "kind", "属性": "kind", "lead unit": "lead", "牵头单位": "lead",
     "co-operating units": "cooperating", "参与单位": "cooperating", "goal": "goal", "对应目标": "goal",
 }
+# The order of an indicator's fields in the Markdown written (as in docs/formats.md).
+FIELD_ORDER = ("id", "goal", "text", "target", "unit", "comparison", "baseline", "base_year", "deadline", "kind",
+               "lead", "cooperating")
 NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 
 
 def _open(path: Path):
     import docx
+    if not path.exists():
+        raise UserError("no such file", path)
+    if not path.is_file():
+        raise UserError("not a file (give the unit's .docx)", path)
     if not zipfile.is_zipfile(path):
         raise UserError("not a Word .docx file (not a zip package)", path)
     try:
@@ -71,19 +89,34 @@ def _scalar(value: str) -> Any:
     return value
 
 
+def _short(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+class _Item:
+    """A goal or measure paragraph, or an indicator row, with where it is in the .docx."""
+
+    def __init__(self, part: str, where: str, text: str = "", record: Optional[dict] = None):
+        self.part, self.where, self.text, self.record = part, where, text, record or {}
+        self.id = ""
+
+
 class _Intake:
     def __init__(self, path: Path, plan: Plan):
         self.path, self.plan = path, plan
         self.header: dict[str, str] = {}
-        self.sections: dict[str, dict[str, list]] = {}
+        self.sections: dict[str, list[_Item]] = {}
         self.section = ""
         self.part = ""
-        self.table_no = 0
+        self.indicator_tables = 0
+        self.paragraphs = {"Goals": 0, "Measures": 0}
+
+    def error(self, message: str, where: str = "") -> UserError:
+        return UserError(f"{where}: {message}" if where else message, self.path)
 
     def read(self, document) -> None:
         for kind, item in _body(document):
             if kind == "t":
-                self.table_no += 1
                 self.table(item)
             else:
                 self.paragraph(item)
@@ -97,20 +130,28 @@ class _Intake:
             if section not in self.plan.sections:
                 section = self._section_by_title(title)
             self.section, self.part = section, ""
-            self.sections.setdefault(section, {"Goals": [], "Measures": [], "Indicators": []})
+            self.sections.setdefault(section, [])
         elif level == 2 and text:
             self.part = PARTS.get(text.lower(), "")
             if not self.part:
-                raise UserError(f"unknown heading '{text}' under '{self.section}': use Goals, Measures or Indicators",
-                                self.path)
-        elif text and self.part in ("Goals", "Measures") and self.section:
-            self.sections[self.section][self.part].append(text)
+                raise self.error(f"unknown heading '{text}' under '{self.section}': use Goals, Measures or Indicators "
+                                 "(目标、措施、指标)")
+        elif text and self.part in ("Goals", "Measures"):
+            if not self.section:
+                raise self.error(f"'{_short(text)}' comes before any section heading (Heading 1)")
+            self.paragraphs[self.part] += 1
+            match = ITEM_ID.match(text)
+            shown = match.group(2) if match and match.group(2) else text
+            where = f"{PART_WORDS[self.part]} {self.paragraphs[self.part]} ('{_short(shown)}')"
+            self.sections[self.section].append(_Item(self.part, where, text=text))
 
     def _section_by_title(self, title: str) -> str:
         for section in self.plan.sections.values():
             if section.title.lower() == title.lower():
                 return section.id
-        raise UserError(f"heading '{title}' is neither an outline section id nor a section title", self.path)
+        typo = heading_id_typo(title)
+        raise self.error(f"heading '{title}' is neither an outline section id nor a section title"
+                         + (f" ({typo})" if typo else ""))
 
     def table(self, table) -> None:
         rows = list(table.rows)
@@ -125,71 +166,188 @@ class _Intake:
             return
         if self.part != "Indicators":
             return
+        self.indicator_tables += 1
         columns = [COLUMNS.get(c) for c in head]
         for number, row in enumerate(rows[1:], start=2):
             record = {key: value for key, value in zip(columns, _cell_texts(row)) if key and value}
             if record:
-                self.sections[self.section]["Indicators"].append((number, record))
+                where = f"indicator table {self.indicator_tables}, row {number}"
+                self.sections[self.section].append(_Item("Indicators", where, record=record))
+
+    # -- header ---------------------------------------------------------------
+    def member(self, given: Optional[str]) -> str:
+        written = given or self.header.get("member", "")
+        member = self.unit_id(written)
+        if member is None:
+            where = "" if given else "header table, member unit"
+            raise self.error(f"unknown member unit {written!r}: give --member ID or write the registry id in the "
+                             "header table", where)
+        return member
+
+    def round(self, given: Optional[int]) -> int:
+        if given is not None:
+            if given < 1:
+                raise self.error(f"--round must be 1 or more, not {given}")
+            return given
+        written = self.header.get("round") or "1"
+        match = re.fullmatch(r"(?:第\s*)?(\d+)\s*(?:轮)?", written)
+        if not match or int(match.group(1)) < 1:
+            raise self.error(f"round {written!r} is not a number (1, 2, …)", "header table, round")
+        return int(match.group(1))
+
+    def date(self) -> str:
+        written = self.header.get("date") or ""
+        if not written or written.upper() == "YYYY-MM-DD":
+            return ""
+        date = iso_date(written)
+        if date is None:
+            raise self.error(f"date {written!r} is not a date (YYYY-MM-DD or 2025年10月8日)", "header table, date")
+        return date
+
+    def unit_id(self, written: str) -> Optional[str]:
+        """A registry id from an id or a unit's exact name (English or Chinese)."""
+        text = " ".join(str(written).split())
+        if not text or text in self.plan.members:
+            return text or None
+        for member in self.plan.members.values():
+            if text == member.name_zh or text.lower() == member.name_en.lower():
+                return member.id
+        return None
+
+    # -- Markdown ---------------------------------------------------------------
+    def assign_ids(self, member: str) -> dict[str, _Item]:
+        """Each item's id: its own, or one from the unit and its place among items of its kind."""
+        items = [item for items in self.sections.values() for item in items]
+        written: dict[str, _Item] = {}
+        for item in items:
+            item.id = self._written_id(item)
+            if item.id:
+                if item.id in written:
+                    raise self.error(f"id '{item.id}' is also used by {written[item.id].where}", item.where)
+                written[item.id] = item
+        ordinal = {part: 0 for part in PREFIX}
+        for item in items:
+            ordinal[item.part] += 1
+            if item.id:
+                continue
+            item.id = f"{PREFIX[item.part]}-{member}-{ordinal[item.part]:02d}"
+            if item.id in written:
+                raise self.error(f"has no id, and the one it would get, '{item.id}', is already used by "
+                                 f"{written[item.id].where}: write the ids in brackets", item.where)
+            written[item.id] = item
+        return written
+
+    def _written_id(self, item: _Item) -> str:
+        if item.part == "Indicators":
+            ident = str(item.record.get("id", ""))
+        else:
+            match = ITEM_ID.match(item.text)
+            if not match:
+                return ""
+            ident = match.group(1).strip()
+            item.text = " ".join(match.group(2).split())
+        if ident and not ID_PATTERN.match(ident):
+            raise self.error(f"id '{ident}' must be lowercase letters, digits and hyphens", item.where)
+        return ident
 
     def markdown(self, member: str, round_no: int, date: str) -> str:
-        lines = ["---", f"member: {member}", f"round: {round_no}", f"date: {date}", "---", ""]
-        counters = {"Goals": 0, "Measures": 0, "Indicators": 0}
-        prefix = {"Goals": "g", "Measures": "m", "Indicators": "i"}
-        for section, parts in self.sections.items():
+        import yaml
+        lines = ["---", f"member: {member}", f"round: {round_no}"] + ([f"date: {date}"] if date else []) + ["---", ""]
+        for section, items in self.sections.items():
             lines += [f"## {section}", ""]
             for part in ("Goals", "Measures"):
-                if parts[part]:
-                    lines += [f"### {part}", ""]
-                    for text in parts[part]:
-                        counters[part] += 1
-                        if not ITEM_ID.match(text):
-                            text = f"[{prefix[part]}-{member}-r{round_no}-{counters[part]:02d}] {text}"
-                        lines.append(f"- {text}")
-                    lines.append("")
-            if parts["Indicators"]:
+                own = [item for item in items if item.part == part]
+                if own:
+                    lines += [f"### {part}", ""] + [f"- [{item.id}] {item.text}" for item in own] + [""]
+            indicators = [item for item in items if item.part == "Indicators"]
+            if indicators:
                 lines += ["### Indicators", "", "```yaml"]
-                for row_number, record in parts["Indicators"]:
-                    counters["Indicators"] += 1
-                    record.setdefault("id", f"i-{member}-r{round_no}-{counters['Indicators']:02d}")
-                    lines.append("- " + self._indicator_yaml(record, row_number, member))
+                for item in indicators:
+                    data = self._indicator(item, section, member)
+                    lines.append("- " + yaml.safe_dump(data, default_flow_style=True, allow_unicode=True,
+                                                       sort_keys=False, width=10000).strip())
                 lines += ["```", ""]
         return "\n".join(lines)
 
-    def _indicator_yaml(self, record: dict, row_number: int, member: str) -> str:
-        import yaml
-        where = f"indicator table {self.table_no}, row {row_number}"
-        for field, what in (("text", "indicator text"), ("target", "target"), ("kind", "kind (binding or expected)"),
-                            ("lead", "lead unit")):
-            if not record.get(field):
-                raise UserError(f"{where}: no {what}", self.path)
-        for unit in [record["lead"], *record.get("cooperating", "").replace("，", ",").replace("、", ",").split(",")]:
-            if unit.strip() and unit.strip() not in self.plan.members:
-                raise UserError(f"{where}: unknown unit '{unit.strip()}'", self.path)
-        data = {key: _scalar(value) for key, value in record.items() if key != "cooperating"}
-        data["kind"] = {"约束性": "binding", "预期性": "expected"}.get(str(data["kind"]), str(data["kind"]).lower())
-        if record.get("cooperating"):
-            data["cooperating"] = [u.strip() for u in re.split(r"[,，、]", record["cooperating"]) if u.strip()]
-        return yaml.safe_dump(data, default_flow_style=True, allow_unicode=True, sort_keys=False, width=10000).strip()
+    def _indicator(self, item: _Item, section: str, member: str) -> dict:
+        """The row's fields, checked as a submission's are and normalised (ids for unit names, 2030 for 2030年)."""
+        record: dict[str, Any] = {key: _scalar(value) for key, value in item.record.items()}
+        record["id"] = item.id
+        for key in ("text", "unit", "lead", "goal", "comparison", "kind", "deadline", "base_year"):
+            if key in record:
+                record[key] = str(item.record[key])  # as written: '2030', not 2030.0
+        if record.get("lead"):
+            record["lead"] = self.unit_id(record["lead"]) or record["lead"]
+        try:
+            record["cooperating"] = [self.unit_id(unit) or unit for unit in unit_list(record.get("cooperating"))]
+            indicator = indicator_from_record(record, section, member, self.plan)
+        except Invalid as err:
+            raise self.error(str(err), item.where) from None
+        data = {"id": indicator.id, "goal": indicator.goal, "text": indicator.text, "target": indicator.target,
+                "unit": indicator.unit, "comparison": indicator.comparison, "baseline": indicator.baseline,
+                "base_year": indicator.base_year,
+                "deadline": int(indicator.deadline) if indicator.deadline and indicator.deadline.isdigit()
+                else indicator.deadline,
+                "kind": indicator.kind, "lead": indicator.lead, "cooperating": indicator.cooperating}
+        return {key: data[key] for key in FIELD_ORDER if data[key] not in (None, "", [])}
 
 
 def intake_docx(ws, path: Path, member: Optional[str] = None, round_no: Optional[int] = None,
                 force: bool = False) -> dict:
-    """Convert and store a Word submission; returns what was found and where it went."""
+    """Convert and store a Word submission; returns what was found, where it went, and warnings.
+
+    The result is checked as `nhrap draft` checks submissions (ids unique among the units' current
+    rounds, one file per unit and round) before anything is written.
+    """
     path = Path(path)
     intake = _Intake(path, ws.plan)
     intake.read(_open(path))
-    member = member or intake.header.get("member", "")
-    if member not in ws.plan.members:
-        raise UserError(f"unknown member unit {member!r}: give --member ID or fill in the header table", path)
-    round_no = round_no or int(intake.header.get("round") or 1)
-    date = intake.header.get("date") or ""
+    member = intake.member(member)
+    round_no = intake.round(round_no)
+    date = intake.date()
     if not intake.sections:
         raise UserError("no sections found: each section starts with a Heading 1 holding its outline id", path)
+    items = intake.assign_ids(member)
     text = intake.markdown(member, round_no, date)
     target = ws.submissions_dir / f"{member}-r{round_no}.md"
-    submission = parse_submission(text, target, ws.plan)
+    try:
+        submission = parse_submission(text, target, ws.plan)
+    except UserError as err:  # a mistake the checks above missed: still name the Word file
+        raise UserError(f"{err.message} (in the Markdown it converts to)", path) from None
     if target.exists() and not force:
         raise UserError("a submission for this unit and round already exists (use --force to replace it)", target)
+    warnings = _check_with_others(ws, submission, target, items, path)
     atomic_write(target, text)
     return {"path": str(target), "member": member, "round": round_no, "goals": len(submission.goals),
-            "measures": len(submission.measures), "indicators": len(submission.indicators)}
+            "measures": len(submission.measures), "indicators": len(submission.indicators), "warnings": warnings}
+
+
+def _check_with_others(ws, new: Submission, target: Path, items: dict[str, _Item], source: Path) -> list[str]:
+    """What `nhrap draft` would refuse once the file is written (as errors), and what it would ignore (warnings)."""
+    warnings = []
+    unit = ws.plan.members[new.member]
+    if unit.role == "former":
+        warnings.append(f"'{new.member}' is a former member unit (see drafts/members.yaml): its indicators will be "
+                        "flagged by `nhrap check plan`")
+    elif unit.role not in ("lead", "member"):
+        warnings.append(f"'{new.member}' is not a member unit (role: {unit.role})")
+    others = [s for s in ws.all_submissions() if Path(s.path).resolve() != target.resolve()]
+    own = [s for s in others if s.member == new.member]
+    for other in own:
+        if other.round == new.round:
+            raise UserError(f"round {new.round} of '{new.member}' is already in {other.path}", source)
+    later = [s for s in own if s.round > new.round]
+    if later:
+        warnings.append(f"{later[0].path} is a later round of '{new.member}': `nhrap draft` uses that one, "
+                        "not this one")
+        return warnings
+    current: dict[str, Submission] = {}
+    for other in others:
+        if other.member != new.member and (other.member not in current or other.round > current[other.member].round):
+            current[other.member] = other
+    for other in sorted(current.values(), key=lambda s: s.member):
+        for item in [*other.goals, *other.measures, *other.indicators]:
+            if item.id in items:
+                raise UserError(f"{items[item.id].where}: id '{item.id}' is also used in {other.path}:{item.line}",
+                                source)
+    return warnings

@@ -15,10 +15,13 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from mdit_py_plugins.footnote import footnote_plugin
 
+from ..errors import UserError
 from ..gcpause import gc_paused
 from ..model import Block, Document
 
 HEADING_ID = re.compile(r"\s*\{#([A-Za-z0-9_.:-]+)\}\s*$")
+# `{#id}` typed with a Chinese keyboard: ｛#id｝, {＃id}, 【#id】 — not an id, so the heading would lose it.
+HEADING_ID_TYPO = re.compile(r"\s*[{｛【]\s*[#＃]\s*([A-Za-z0-9_.:-]+)\s*[}｝】]\s*$")
 _CONTAINERS = {"bullet_list_open", "ordered_list_open"}
 
 
@@ -41,6 +44,14 @@ def heading_anchor(inline: str) -> tuple[str, str]:
     if not match:
         return inline.strip(), ""
     return inline[: match.start()].strip(), match.group(1)
+
+
+def heading_id_typo(inline: str) -> str:
+    """A hint when a heading ends in an id written with full-width signs (`｛#esc-health｝`), else ''."""
+    match = None if HEADING_ID.search(inline) else HEADING_ID_TYPO.search(inline)
+    if not match:
+        return ""
+    return f"full-width signs in '{match.group(0).strip()}' — write the id as '{{#{match.group(1)}}}'"
 
 
 def inline_text(token: Optional[Token]) -> str:
@@ -90,9 +101,10 @@ def _table_text(tokens: list[Token]) -> str:
 
 
 class _BlockCollector:
-    def __init__(self, source: str, line_offset: int):
+    def __init__(self, source: str, line_offset: int, path: str = "", strict_headings: bool = False):
         self.lines = source.split("\n")
         self.offset = line_offset
+        self.path, self.strict_headings = path, strict_headings
         self.blocks: list[Block] = []
 
     def add(self, kind: str, rows: list[int], text: str, level: int = 0, anchor: str = "") -> None:
@@ -113,6 +125,9 @@ class _BlockCollector:
             rows = list(range(*token.map)) if token.map else []
             if token.type == "heading_open":
                 title, anchor = heading_anchor(inline_text(tokens[index + 1]))
+                if self.strict_headings and not anchor and heading_id_typo(title):
+                    raise UserError(f"heading '{title}': {heading_id_typo(title)}", self.path or None,
+                                    (rows[0] + 1 + self.offset) if rows else None)
                 self.add("heading", rows, title, level=int(token.tag[1]), anchor=anchor)
             elif token.type == "paragraph_open":
                 self.add("paragraph", rows, _span_text(span))
@@ -199,9 +214,13 @@ def _keep_unparsed(collector: _BlockCollector) -> None:
             run = []
 
 
-def parse_blocks(source: str, *, line_offset: int = 0, path: str = "") -> Document:
-    """Split Markdown into blocks in document order, without section information."""
-    collector = _BlockCollector(source, line_offset)
+def parse_blocks(source: str, *, line_offset: int = 0, path: str = "", strict_headings: bool = True) -> Document:
+    """Split Markdown into blocks in document order, without section information.
+
+    With `strict_headings` (chapters being composed), a heading id typed with full-width signs
+    (`｛#esc-health｝`) is an error rather than text; frozen versions are read as they stand.
+    """
+    collector = _BlockCollector(source, line_offset, path, strict_headings)
     with gc_paused():
         collector.collect(list(parse(source)))
     _keep_unparsed(collector)
@@ -219,7 +238,7 @@ def assign_sections(document: Document, outline_ids: set[str]) -> None:
 
 
 def read_markdown(source: str, outline_ids: set[str] = frozenset(), *, path: str = "", line_offset: int = 0) -> Document:
-    document = parse_blocks(source, line_offset=line_offset, path=path)
+    document = parse_blocks(source, line_offset=line_offset, path=path, strict_headings=False)
     if not line_offset:
         document.source = source
     assign_sections(document, set(outline_ids))

@@ -7,19 +7,91 @@ Everything is data: nothing in a submission is ever run as a template.
 """
 from __future__ import annotations
 
+import datetime as dt
 import re
+import unicodedata
 from pathlib import Path
-from typing import Any
+from typing import Any, Optional
 
 from ..errors import UserError, listing
-from ..fileio import parse_yaml, read_text
+from ..fileio import LineDict, full_width_hint, parse_yaml, read_text
 from ..model import COMPARISONS, INDICATOR_KINDS, Goal, Indicator, Measure, Plan, Submission
-from .config import ID_PATTERN
-from .markdown import heading_anchor, inline_text, parser
+from .config import ID_PATTERN, check_keys
+from .markdown import heading_anchor, heading_id_typo, inline_text, parser
 
 PARTS = {"goals": "goals", "目标": "goals", "measures": "measures", "措施": "measures",
          "indicators": "indicators", "指标": "indicators"}
 ITEM_ID = re.compile(r"^\[([^\]]+)\]\s*(.*)$", re.S)
+FRONT_MATTER_KEYS = ("member", "round", "date", "contact")
+INDICATOR_KEYS = ("id", "goal", "text", "target", "unit", "comparison", "baseline", "base_year", "deadline", "kind",
+                  "lead", "cooperating")
+# Words a unit may write for a comparison or a kind; the model keeps the English codes.
+COMPARISON_WORDS = {
+    "不低于": "at-least", "不少于": "at-least", "高于": "at-least", "不高于": "at-most", "不超过": "at-most",
+    "低于": "at-most", "达到": "reach", "下降": "reduce-by", "增长": "increase-by", "保持": "maintain",
+}
+KIND_WORDS = {"约束性": "binding", "预期性": "expected"}
+ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+CHINESE_DATE = re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日$")
+YEAR = re.compile(r"^(\d{4})\s*年?$")
+
+
+class Invalid(ValueError):
+    """A value a submission may not hold; the reader says where it is (a line, or a Word table row)."""
+
+
+def iso_date(value: Any) -> Optional[str]:
+    """`2025-10-08` or `2025年10月8日` → '2025-10-08'; None when `value` is not a real date."""
+    text = unicodedata.normalize("NFKC", str(value)).strip()
+    match = ISO_DATE.match(text) or CHINESE_DATE.match(text)
+    if not match:
+        return None
+    try:
+        return dt.date(*(int(part) for part in match.groups())).isoformat()
+    except ValueError:  # 2025-02-30
+        return None
+
+
+def year(value: Any) -> Optional[int]:
+    """`2030` or `2030年` → 2030; None otherwise."""
+    if isinstance(value, bool):
+        return None
+    match = YEAR.match(unicodedata.normalize("NFKC", str(value)).strip())
+    return int(match.group(1)) if match else None
+
+
+def deadline(value: Any) -> Optional[str]:
+    """A deadline as written in the model: 'YYYY' or 'YYYY-MM-DD' (Chinese forms normalised)."""
+    found = year(value)
+    return str(found) if found is not None else iso_date(value)
+
+
+def comparison(value: Any) -> str:
+    text = " ".join(str(value or "").split())
+    code = COMPARISON_WORDS.get(text) or text.lower().replace(" ", "-")
+    if text and code not in COMPARISONS:
+        words = "、".join(COMPARISON_WORDS)
+        raise Invalid(f"comparison must be one of {', '.join(COMPARISONS)} (or {words}), not {text!r}")
+    return code if text else ""
+
+
+def kind(value: Any) -> str:
+    text = str(value).strip()
+    code = KIND_WORDS.get(text, text.lower())
+    if code not in INDICATOR_KINDS:
+        raise Invalid(f"kind must be binding or expected (约束性 or 预期性), not {text!r}")
+    return code
+
+
+def unit_list(value: Any) -> list[str]:
+    """Co-operating units: a YAML list, or ids separated by commas or 、."""
+    if value in (None, ""):
+        return []
+    if isinstance(value, str):
+        return [" ".join(unit.split()) for unit in re.split(r"[,，、;；]", value) if unit.strip()]
+    if isinstance(value, list) and all(isinstance(unit, str) for unit in value):
+        return list(value)
+    raise Invalid(f"cooperating must be a list of member ids, e.g. [mohrss, acftu], not {value!r}")
 
 
 def split_front_matter(text: str, path: Path) -> tuple[dict, str, int]:
@@ -31,9 +103,15 @@ def split_front_matter(text: str, path: Path) -> tuple[dict, str, int]:
         raise UserError("front matter is not closed with a '---' line", path, 1)
     meta = parse_yaml(text[4:end + 1], path, line_offset=1)
     if not isinstance(meta, dict):
-        raise UserError("front matter must be a mapping with member, round and date", path, 2)
+        hint = full_width_hint(str(meta or ""))
+        raise UserError("front matter must be a mapping with member, round and date" + (f" ({hint})" if hint else ""),
+                        path, 2)
     body_offset = text[: end + 5].count("\n")
     return meta, text[end + 5:], body_offset
+
+
+def _meta_line(meta: dict, key: str) -> int:
+    return meta.line_of(key) if isinstance(meta, LineDict) else 2
 
 
 def read_submission(path: Path, plan: Plan) -> Submission:
@@ -42,14 +120,22 @@ def read_submission(path: Path, plan: Plan) -> Submission:
 
 def parse_submission(text: str, path: Path, plan: Plan) -> Submission:
     meta, body, offset = split_front_matter(text, path)
+    check_keys(meta, FRONT_MATTER_KEYS, path, "the front matter")
     member = meta.get("member")
     if member not in plan.members:
-        raise UserError(f"unknown member unit {member!r} in front matter; known ids: {listing(plan.members, 12)}", path, 2)
-    try:
-        round_no = int(meta.get("round", 1))
-    except (TypeError, ValueError):
-        raise UserError(f"round must be a number, not {meta.get('round')!r}", path, 2) from None
-    submission = Submission(member=member, round=round_no, date=str(meta.get("date", "")), path=str(path))
+        raise UserError(f"unknown member unit {member!r} in front matter; known ids: {listing(plan.members, 12)}", path,
+                        _meta_line(meta, "member"))
+    round_no = meta.get("round", 1)
+    if isinstance(round_no, str) and round_no.strip().isdigit():
+        round_no = int(round_no)
+    if not isinstance(round_no, int) or isinstance(round_no, bool) or round_no < 1:
+        raise UserError(f"round must be a number (1, 2, …), not {meta.get('round')!r}", path, _meta_line(meta, "round"))
+    date = meta.get("date")
+    if date not in (None, ""):
+        date = iso_date(date)
+        if date is None:
+            raise UserError(f"date {str(meta['date'])!r} is not a date (YYYY-MM-DD)", path, _meta_line(meta, "date"))
+    submission = Submission(member=member, round=round_no, date=date or "", path=str(path))
     _read_body(submission, body, offset, path, plan)
     return submission
 
@@ -64,7 +150,9 @@ def _read_body(submission: Submission, body: str, offset: int, path: Path, plan:
             if token.tag == "h2":
                 section = anchor or title
                 if section not in plan.sections:
-                    raise UserError(f"unknown outline section '{section}'", path, line)
+                    typo = heading_id_typo(title)
+                    hint = f" ({typo})" if typo else ""
+                    raise UserError(f"unknown outline section '{section}'{hint}", path, line)
                 submission.sections.append(section)
                 part = ""
             elif token.tag == "h3":
@@ -101,28 +189,52 @@ def _indicator(record: Any, section: str, member: str, path: Path, plan: Plan) -
     line = getattr(record, "line", 0)
     if not isinstance(record, dict):
         raise UserError("each indicator must be a mapping", path, line)
+    check_keys(record, INDICATOR_KEYS, path, f"indicator {record.get('id', '')}".strip(), "text")
+    try:
+        return indicator_from_record(record, section, member, plan, line)
+    except Invalid as err:
+        raise UserError(str(err), path, line) from None
+
+
+def indicator_from_record(record: dict, section: str, member: str, plan: Plan, line: int = 0) -> Indicator:
+    """An indicator from its fields (a submission's YAML, or a row of a Word table), checked and normalised.
+
+    Raises `Invalid` with a message the caller places (file and line, or table and row).
+    """
     ident = record.get("id")
     if not isinstance(ident, str) or not ID_PATTERN.match(ident):
-        raise UserError(f"indicator needs an id like 'i-{member}-01', not {ident!r}", path, line)
+        raise Invalid(f"indicator needs an id like 'i-{member}-01', not {ident!r}")
     for field in ("text", "target", "kind", "lead"):
         if record.get(field) in (None, ""):
             what = {"target": "target", "lead": "responsible (lead) unit"}.get(field, f"'{field}'")
-            raise UserError(f"indicator {ident} has no {what}", path, line)
-    if record["kind"] not in INDICATOR_KINDS:
-        raise UserError(f"indicator {ident}: kind must be binding or expected, not {record['kind']!r}", path, line)
-    comparison = record.get("comparison", "")
-    if comparison and comparison not in COMPARISONS:
-        raise UserError(f"indicator {ident}: comparison must be one of {', '.join(COMPARISONS)}", path, line)
-    cooperating = list(record.get("cooperating") or [])
+            raise Invalid(f"indicator {ident} has no {what}")
+    try:
+        kind_code, compared, cooperating = kind(record["kind"]), comparison(record.get("comparison")), \
+            unit_list(record.get("cooperating"))
+    except Invalid as err:
+        raise Invalid(f"indicator {ident}: {err}") from None
     for unit in [record["lead"], *cooperating]:
         if unit not in plan.members:
-            raise UserError(f"indicator {ident}: unknown unit '{unit}'; known ids: {listing(plan.members, 12)}", path, line)
+            raise Invalid(f"indicator {ident}: unknown unit '{unit}'; known ids: {listing(plan.members, 12)}")
+    due = None
+    if record.get("deadline") not in (None, ""):
+        due = deadline(record["deadline"])
+        if due is None:
+            raise Invalid(f"indicator {ident}: deadline '{record['deadline']}' is not a year or a date "
+                          "(YYYY or YYYY-MM-DD)")
+    base_year = None
+    if record.get("base_year") not in (None, ""):
+        base_year = year(record["base_year"])
+        if base_year is None:
+            raise Invalid(f"indicator {ident}: base_year '{record['base_year']}' is not a year (YYYY)")
+    goal = record.get("goal")
+    if goal not in (None, "") and (not isinstance(goal, str) or not ID_PATTERN.match(goal)):
+        raise Invalid(f"indicator {ident}: goal must be a goal id like 'g-{member}-01', not {goal!r}")
     return Indicator(
-        id=ident, text=str(record["text"]), target=record["target"], kind=record["kind"], lead=record["lead"],
-        section=section, member=member, unit=str(record.get("unit", "")), comparison=comparison,
-        baseline=record.get("baseline"), base_year=record.get("base_year"),
-        deadline=str(record["deadline"]) if record.get("deadline") is not None else None,
-        cooperating=cooperating, goal=record.get("goal"), line=line,
+        id=ident, text=str(record["text"]), target=record["target"], kind=kind_code, lead=str(record["lead"]),
+        section=section, member=member, unit=str(record.get("unit") or ""), comparison=compared,
+        baseline=record.get("baseline"), base_year=base_year, deadline=due,
+        cooperating=cooperating, goal=goal or None, line=line,
     )
 
 

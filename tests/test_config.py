@@ -1,0 +1,118 @@
+"""plan.yaml and members.yaml: mistakes are named by file and line, with a hint for the usual cause."""
+from __future__ import annotations
+
+import pytest
+import yaml
+
+from pipeline.errors import UserError
+from pipeline.fileio import parse_yaml
+from pipeline.readers.config import read_members, read_plan
+from tests.conftest import REPO
+from tests.helpers import run
+
+
+def edit(ws, name, old, new):
+    path = ws.root / "drafts" / name
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def line_of(ws, name, needle):
+    lines = (ws.root / "drafts" / name).read_text(encoding="utf-8").split("\n")
+    return next(number for number, line in enumerate(lines, 1) if needle in line)
+
+
+def expect_error(ws, capsys, needle):
+    for command in (("status",), ("draft",), ("check", "plan")):
+        code, out = run(ws, capsys, *command)
+        assert code == 2 and needle in out.err, (command, out.err)
+        assert "Traceback" not in out.err
+
+
+def test_comma_in_an_unquoted_name_is_refused_with_a_hint(mini_ws, capsys):
+    edit(mini_ws, "members.yaml", "name_en: Ministry of Supervision,",
+         "name_en: State Administration of Radio, Film and Television,")
+    line = line_of(mini_ws, "members.yaml", "Film and Television")
+    expect_error(mini_ws, capsys, f"members.yaml:{line}: unknown key 'Film and Television' in member mos "
+                                  "(a comma in an unquoted name? quote it)")
+
+
+def test_comma_in_an_affiliation_and_a_misspelt_key(mini_ws, capsys):
+    edit(mini_ws, "members.yaml", "affiliation: Renmin University of China",
+         "affiliation: Institute of Law, Chinese Academy of Social Sciences")
+    expect_error(mini_ws, capsys, "unknown key 'Chinese Academy of Social Sciences' in member exp-li (a comma")
+    edit(mini_ws, "members.yaml", "affiliation: Institute of Law, Chinese Academy of Social Sciences",
+         "afiliation: Renmin University of China")
+    expect_error(mini_ws, capsys, "unknown key 'afiliation' in member exp-li; known keys: id, name_en")
+
+
+def test_full_width_colon_in_a_key_is_named(mini_ws, capsys):
+    edit(mini_ws, "members.yaml", "{id: acftu,", "{id：acftu,")
+    line = line_of(mini_ws, "members.yaml", "id：acftu")
+    expect_error(mini_ws, capsys, f"members.yaml:{line}: unknown key 'id：acftu' in a member entry "
+                                  "(full-width '：' — use ':')")
+
+
+def test_comma_in_a_section_title(mini_ws, capsys):
+    edit(mini_ws, "plan.yaml", "{id: esc-work, title: Right to work}", "{id: esc-work, title: Right to work, decent work}")
+    line = line_of(mini_ws, "plan.yaml", "decent work")
+    expect_error(mini_ws, capsys, f"plan.yaml:{line}: unknown key 'decent work' in section esc-work "
+                                  "(a comma in an unquoted title? quote it)")
+
+
+def test_unknown_lead_unit_is_reported_in_plan_yaml(mini_ws, capsys):
+    edit(mini_ws, "plan.yaml", "lead_units: [scio]", "lead_units: [scio, mfx]")
+    expect_error(mini_ws, capsys, "plan.yaml:4: lead unit 'mfx' is not in the registry (members.yaml)")
+    edit(mini_ws, "plan.yaml", "lead_units: [scio, mfx]", "lead_units:\n- scio\n- mfx")
+    expect_error(mini_ws, capsys, "plan.yaml:6: lead unit 'mfx' is not in the registry")
+
+
+@pytest.mark.parametrize("old, new, needle", [
+    ("language: en", "language: cn", "plan.yaml:3: language must be one of en, zh, not 'cn'"),
+    ("language: en", "language：zh", "plan.yaml:3: malformed YAML: could not find expected ':' (full-width '：' — use ':')"),
+    ("period: {start: 2026, end: 2030}", "period: {start: 2026, end: 二〇三〇}", "plan.yaml:2: period end must be a year"),
+    ("  - {id: esc-work, title: Right to work}", "  - {id: esc-work, title: Right to work, goals: yes please}",
+     "plan.yaml:9: section esc-work: goals must be true or false"),
+])
+def test_plan_mistakes_point_at_their_line(mini_ws, capsys, old, new, needle):
+    edit(mini_ws, "plan.yaml", old, new)
+    expect_error(mini_ws, capsys, needle)
+
+
+@pytest.mark.parametrize("text, line, hint", [
+    ("title: x\nperiod: 1\nlanguage：zh\nprofile: en\n", 3, "full-width '：' — use ':'"),
+    ("member：nhc\nround: 1\n", 1, "full-width '：' — use ':'"),
+    ("- {id: a， name: b}\n", 1, "full-width '，' — use ','"),
+    ("- ｛id: a, name: b｝\n", 1, "full-width '｛' — use '{'"),
+    ("a: “x: y”\n", 1, "full-width '“' — use '\"'"),
+    ("a: [1, 2\nb: 3\n", 2, ""),
+])
+def test_yaml_errors_name_the_line_of_the_mistake(text, line, hint):
+    with pytest.raises(UserError) as info:
+        parse_yaml(text, "f.yaml")
+    assert info.value.line == line
+    assert (hint in info.value.message) if hint else "full-width" not in info.value.message
+
+
+def test_chinese_text_in_values_is_not_mistaken_for_a_typo():
+    data = parse_yaml("title: 国家人权行动计划：总则，“以人民为中心”\nnote: 【重点】\n", "f.yaml")
+    assert data == {"title": "国家人权行动计划：总则，“以人民为中心”", "note": "【重点】"}
+
+
+@pytest.mark.parametrize("sample", ["drafts", "examples/zh/drafts"])
+def test_sample_registries_quote_every_name_and_lose_none(sample):
+    path = REPO / sample / "members.yaml"
+    plan = read_plan(REPO / sample / "plan.yaml")
+    registry = read_members(path, plan.lead_units)
+    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    for group in ("members", "experts", "consulted"):
+        for record in raw.get(group) or []:
+            member = registry[record["id"]]
+            assert (member.name_en, member.name_zh) == (record["name_en"], record["name_zh"])
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith("- {"):
+            assert 'name_en: "' in line and 'name_zh: "' in line, line
+    if sample == "drafts":
+        assert registry["sarft"].name_en == "State Administration of Radio, Film and Television"
+        assert registry["exp-chen"].affiliation == "Institute of Law, Chinese Academy of Social Sciences"

@@ -1,0 +1,78 @@
+"""Member submissions: values are checked when read, so no later command trips over them."""
+from __future__ import annotations
+
+import pytest
+
+from tests.helpers import run
+
+
+
+
+def edit_submission(ws, old, new):
+    path = ws.root / "drafts" / "submissions" / "mohrss-r1.md"
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def indicator(ws):
+    ws._submissions = None
+    return ws.submissions()[0].indicators[0]
+
+
+@pytest.mark.parametrize("written, stored", [
+    ("2030", "2030"), ("2030-06-30", "2030-06-30"), ("'2030'", "2030"), ("2030年", "2030"),
+    ("2030年6月30日", "2030-06-30"), ("２０３０", "2030"),
+])
+def test_deadlines_are_years_or_dates(mini_ws, written, stored):
+    edit_submission(mini_ws, "deadline: 2030,", f"deadline: {written},")
+    assert indicator(mini_ws).deadline == stored
+
+
+@pytest.mark.parametrize("written", ["二〇三〇年", "2030年底", "2030-13-01", "2030-6-30", "soon", "203"])
+def test_a_deadline_that_is_not_a_year_or_date_stops_every_command(mini_ws, capsys, written):
+    edit_submission(mini_ws, "deadline: 2030,", f"deadline: {written},")
+    for command in (("draft",), ("status",), ("check", "plan")):
+        code, out = run(mini_ws, capsys, *command)
+        assert code == 2, (command, out.err)
+        assert (f"mohrss-r1.md:17: indicator i-mohrss-01: deadline '{written}' is not a year or a date "
+                "(YYYY or YYYY-MM-DD)") in out.err
+        assert "Traceback" not in out.err
+
+
+@pytest.mark.parametrize("old, new, needle", [
+    ("date: 2025-09-15", "date: 明天", "mohrss-r1.md:4: date '明天' is not a date (YYYY-MM-DD)"),
+    ("date: 2025-09-15", "date: 2025-02-30", "mohrss-r1.md:4: date '2025-02-30' is not a date"),
+    ("member: mohrss", "member：mohrss",
+     "mohrss-r1.md:2: malformed YAML: mapping values are not allowed in this context (full-width '：' — use ':')"),
+    ("round: 1", "round: one", "mohrss-r1.md:3: round must be a number"),
+    ("round: 1\n", "round: 1\nauthor: me\n", "mohrss-r1.md:4: unknown key 'author' in the front matter"),
+    ("base_year: 2025", "base_year: last year", "indicator i-mohrss-01: base_year 'last year' is not a year"),
+    ("text: Surveyed urban unemployment rate", "text: Surveyed urban unemployment rate, by sex",
+     "mohrss-r1.md:17: unknown key 'by sex' in indicator i-mohrss-01 (a comma in an unquoted text? quote it)"),
+    ("## esc-work", "## 工作权利 ｛#esc-work｝",
+     "unknown outline section '工作权利 ｛#esc-work｝' (full-width signs in '｛#esc-work｝' — write the id as '{#esc-work}')"),
+])
+def test_front_matter_and_indicator_mistakes(mini_ws, capsys, old, new, needle):
+    edit_submission(mini_ws, old, new)
+    code, out = run(mini_ws, capsys, "draft")
+    assert code == 2 and needle in out.err, out.err
+
+
+def test_chinese_dates_comparisons_and_kinds_are_read(mini_ws):
+    edit_submission(mini_ws, "date: 2025-09-15", "date: 2025年9月15日")
+    edit_submission(mini_ws, "comparison: at-most", "comparison: 不高于")
+    edit_submission(mini_ws, "kind: binding", "kind: 约束性")
+    mini_ws._submissions = None
+    submission = mini_ws.submissions()[0]
+    assert submission.date == "2025-09-15"
+    assert (submission.indicators[0].comparison, submission.indicators[0].kind) == ("at-most", "binding")
+
+
+def test_a_chapter_heading_id_in_full_width_braces_is_an_error(mini_ws, capsys):
+    path = mini_ws.root / "drafts" / "chapters" / "01-esc.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("{#esc-work}", "｛#esc-work｝"), encoding="utf-8")
+    code, out = run(mini_ws, capsys, "draft")
+    assert code == 2
+    assert "heading 'Right to work ｛#esc-work｝': full-width signs in '｛#esc-work｝' — write the id as '{#esc-work}'" \
+        in out.err
