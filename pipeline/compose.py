@@ -287,7 +287,7 @@ def compose_draft(ws) -> tuple[str, ComposeReport]:
     headings: dict[str, str] = {}
     for path in ws.chapter_files():
         rendered = render_chapter(path, environment).strip()
-        chapter = parse_blocks(rendered).blocks
+        chapter = parse_blocks(rendered, path=str(path)).blocks
         check_headings(chapter, plan, path, headings)
         parts.append(rendered)
         blocks += chapter
