@@ -4,27 +4,102 @@ Ids are stable across versions, so the comparison needs no guessing:
 ids only in B were added, ids only in A were deleted, ids in both with
 different text were changed (with word-level changes), and ids whose
 order relative to the others changed were moved.
+
+Where a paragraph came from is read from the versions' recorded changes
+(`changes.split` / `changes.merged` of every version from A to B): an added
+paragraph split off an older one says which, a deleted paragraph merged
+into another says which. A moved paragraph says where it stood in A.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Optional
 
 from .align import longest_increasing
-from .model import Block, Version
+from .model import Block, Changes, Version
 from .textdiff import word_diff
 
 
 @dataclass
 class ParagraphChange:
+    """A paragraph whose Markdown changed: `old` and `new` are its plain text."""
     id: str
     section: str
     old: str
     new: str
+    kind: str = "paragraph"
+    level: int = 0
+    language: str = "en"
+
+    @cached_property
+    def words(self) -> list[tuple[int, str]]:
+        """Word-level changes of the plain text, computed when shown (scripts asking for ids don't pay)."""
+        return _tidy(word_diff(self.old, self.new, language=self.language))
 
     @property
-    def words(self) -> list[tuple[int, str]]:
-        """Word-level changes, computed when shown (scripts asking for ids don't pay for them)."""
-        return word_diff(self.old, self.new)
+    def formatting_only(self) -> bool:
+        """Only the Markdown changed (emphasis, a link, a list marker): the plain text reads the same."""
+        return self.old == self.new
+
+    def as_json(self) -> dict:
+        return {"id": self.id, "section": self.section, "old": self.old, "new": self.new,
+                "words": [[op, text] for op, text in self.words], "formatting_only": self.formatting_only}
+
+
+def _common_words(old: str, new: str, from_end: bool = False) -> int:
+    """Length of the longest common start (or end) of two texts that stops at a word boundary
+    in both: where a space begins or ends, or where a text ends."""
+    if from_end:
+        old, new = old[::-1], new[::-1]
+    n = 0
+    limit = min(len(old), len(new))
+    while n < limit and old[n] == new[n]:
+        n += 1
+    def at_break(text: str) -> bool:
+        return n == len(text) or text[n].isspace()
+    while n and not (old[n - 1].isspace() or (at_break(old) and at_break(new))):
+        n -= 1
+    return n
+
+
+def _tidy(ops: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """A replacement keeps whole words the two sides share at its ends outside the change:
+    [-full-]{+decent+} work rather than [-full -]{+decent +}work, and 5.5%{+ a year+} rather
+    than [-5.5%-]{+5.5% a year+} (a text's last word has no space after it)."""
+    result: list[tuple[int, str]] = []
+    k = 0
+    while k < len(ops):
+        op, text = ops[k]
+        if op == -1 and k + 1 < len(ops) and ops[k + 1][0] == 1:
+            old, new = text, ops[k + 1][1]
+            head = _common_words(old, new)
+            old, new, head_text = old[head:], new[head:], old[:head]
+            tail = _common_words(old, new, from_end=True)
+            tail_text = old[len(old) - tail:] if tail else ""
+            if tail:
+                old, new = old[:-tail], new[:-tail]
+            pieces = [(0, head_text), (-1, old), (1, new), (0, tail_text)]
+            k += 2
+        else:
+            pieces = [(op, text)]
+            k += 1
+        for piece_op, piece in pieces:
+            if not piece:
+                continue
+            if result and result[-1][0] == piece_op:
+                result[-1] = (piece_op, result[-1][1] + piece)
+            else:
+                result.append((piece_op, piece))
+    return result
+
+
+@dataclass
+class Moved:
+    """Where a moved paragraph stood in the older version."""
+    section: str  # its section there
+    after: Optional[str]  # the id of the block before it there; None when it came first
 
 
 @dataclass
@@ -35,14 +110,28 @@ class VersionDiff:
     deleted: list[Block] = field(default_factory=list)
     moved: list[Block] = field(default_factory=list)
     changed: list[ParagraphChange] = field(default_factory=list)
+    split: dict[str, str] = field(default_factory=dict)  # added id -> id in A it was split from
+    merged: dict[str, str] = field(default_factory=dict)  # deleted id -> id in B it was merged into
+    moved_from: dict[str, Moved] = field(default_factory=dict)  # moved id -> where it stood in A
 
     def as_json(self) -> dict:
+        # from/to and the four id lists are a documented contract; the rest was added after them
         return {"from": f"v{self.a}", "to": f"v{self.b}",
                 "added": [b.id for b in self.added], "deleted": [b.id for b in self.deleted],
-                "moved": [b.id for b in self.moved], "changed": [c.id for c in self.changed]}
+                "moved": [b.id for b in self.moved], "changed": [c.id for c in self.changed],
+                "split": dict(self.split), "merged": dict(self.merged),
+                "moved_from": {k: {"section": m.section, "after": m.after} for k, m in self.moved_from.items()},
+                "details": [c.as_json() for c in self.changed]}
 
 
-def diff_versions(a: Version, b: Version) -> VersionDiff:
+def diff_versions(a: Version, b: Version, steps: Optional[list[Changes]] = None,
+                  language: str = "en") -> VersionDiff:
+    """Compare version `a` with version `b`.
+
+    `steps` are the recorded changes of every version after the older of the two up to the newer,
+    in order (see `steps_between`); without them only an adjacent pair gets split/merge provenance.
+    `language` "zh" makes the word-level changes snap to Chinese word boundaries.
+    """
     old, new = a.document.by_id(), b.document.by_id()
     result = VersionDiff(a=a.number, b=b.number)
     result.added = [blk for blk in b.document.blocks if blk.id not in old]
@@ -51,8 +140,104 @@ def diff_versions(a: Version, b: Version) -> VersionDiff:
     common = [blk for blk in b.document.blocks if blk.id in old]
     in_order = longest_increasing([old_position[blk.id] for blk in common])
     result.moved = [blk for k, blk in enumerate(common) if k not in in_order]
+    for blk in result.moved:
+        k = old_position[blk.id]
+        result.moved_from[blk.id] = Moved(section=old[blk.id].section,
+                                          after=a.document.blocks[k - 1].id if k else None)
     for blk in common:
         before = old[blk.id]
         if before.source != blk.source:
-            result.changed.append(ParagraphChange(id=blk.id, section=blk.section, old=before.source, new=blk.source))
+            result.changed.append(ParagraphChange(id=blk.id, section=blk.section, old=before.text, new=blk.text,
+                                                  kind=blk.kind, level=blk.level, language=language))
+    if steps is None and b.number == a.number + 1 and b.parent == a.number:
+        steps = [b.changes]
+    elif steps is None and a.number == b.number + 1 and a.parent == b.number:
+        steps = [a.changes]
+    if steps:
+        if a.number <= b.number:
+            split, merged = _provenance(steps, set(old), set(new))
+        else:  # newer to older: what was split off is merged back, and what was merged is split off again
+            merged, split = _provenance(steps, set(new), set(old))
+        result.split = {blk.id: split[blk.id] for blk in result.added if blk.id in split}
+        result.merged = {blk.id: merged[blk.id] for blk in result.deleted if blk.id in merged}
     return result
+
+
+def _provenance(steps: list[Changes], start: set[str], end: set[str]) -> tuple[dict[str, str], dict[str, str]]:
+    """Follow splits and merges through `steps` from the ids `start` to the ids `end`.
+
+    Returns ({id in end: id in start it was split from}, {id in start: id in end it was merged into}),
+    following chains: a part split off a part of p0007 was split from p0007; p0007 merged into p0008
+    which was later merged into p0009 was merged into p0009.
+    """
+    split_from: dict[str, str] = {}
+    merged_into: dict[str, str] = {}
+    holders: dict[str, list[str]] = {}  # an id some start ids are merged into (so far) -> those start ids
+    for changes in steps:
+        for new_id, old_id in changes.split.items():
+            root = old_id if old_id in start else split_from.get(old_id)
+            if root:
+                split_from[new_id] = root
+        for old_id, new_id in changes.merged.items():
+            sources = holders.pop(old_id, [])
+            if old_id in start:
+                sources.append(old_id)
+            for source in sources:
+                merged_into[source] = new_id
+            if sources:
+                holders.setdefault(new_id, []).extend(sources)
+    return ({n: o for n, o in split_from.items() if n in end and n not in start},
+            {o: n for o, n in merged_into.items() if n in end and o not in end})
+
+
+_PARENT = re.compile(r"^parent: (\d+|null)$", re.M)
+_RELATION = re.compile(r"^  (split|merged): \{(.*)\}$", re.M)
+_PAIR = re.compile(r"([^\s,:{}]+): ([^\s,:{}]+)")
+
+
+def _recorded_relations(path) -> tuple[Optional[int], dict[str, str], dict[str, str]]:
+    """(parent, split, merged) from a version's metadata. The head is machine-written in one fixed
+    form, so the two lines are read with a pattern (a YAML load of a head listing hundreds of
+    edited ids costs ~10 ms a version); anything unexpected goes to the full metadata reader."""
+    from .fileio import read_text
+    head = read_text(path).partition("\nblocks:\n")[0]
+    parent = _PARENT.search(head)
+    relations = {kind: dict(_PAIR.findall(pairs)) for kind, pairs in _RELATION.findall(head)}
+    if parent and set(relations) == {"split", "merged"}:
+        return (None if parent.group(1) == "null" else int(parent.group(1))), relations["split"], relations["merged"]
+    from .versions import _load_metadata
+    meta = _load_metadata(path)
+    changes = meta.get("changes") or {}
+    return meta.get("parent"), dict(changes.get("split") or {}), dict(changes.get("merged") or {})
+
+
+def steps_between(ws, first: int, last: int) -> Optional[list[Changes]]:
+    """The recorded splits and merges of versions first+1 … last (first < last), read from their
+    metadata alone; None when the versions do not descend one from the other."""
+    steps = []
+    for number in range(first + 1, last + 1):
+        parent, split, merged = _recorded_relations(ws.version_paths(number)[1])
+        if parent != number - 1:
+            return None
+        steps.append(Changes(split=split, merged=merged))
+    return steps
+
+
+def diff_workspace(ws, ref_a, ref_b) -> VersionDiff:
+    """`nhrap diff A B`: load both versions, the changes recorded between them, and compare."""
+    a, b = ws.load_version(ref_a), ws.load_version(ref_b)
+    low, high = sorted((a.number, b.number))
+    steps = steps_between(ws, low, high) if high - low > 1 else None
+    return diff_versions(a, b, steps=steps, language=ws.plan.language)
+
+
+
+def moved_note(moved: Moved, section: str, titles: Optional[dict[str, str]] = None) -> str:
+    """Where a moved paragraph (now in `section`) stood: 'moved from esc-work, after p0187'."""
+    where = f"after {moved.after}" if moved.after else "at the start"
+    if moved.section == section:
+        return f"moved within its section, was {where}"
+    name = moved.section or "before the first section"
+    if titles and moved.section in titles:
+        name = f"{moved.section} ({titles[moved.section]})"
+    return f"moved from {name}, {where}"

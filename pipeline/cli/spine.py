@@ -190,12 +190,12 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
-    from ..diff import diff_versions
+    from ..diff import diff_workspace
     ws = open_workspace(args.workspace)
-    diff = diff_versions(ws.load_version(args.a), ws.load_version(args.b))
+    diff = diff_workspace(ws, args.a, args.b)
     if args.html:
         from ..writers.html_diff import diff_to_html
-        atomic_write(args.html, diff_to_html(diff, ws.plan.title))
+        atomic_write(args.html, diff_to_html(diff, ws.plan.title, outline_titles(ws.plan)))
     if args.json:
         print_json(diff.as_json())
         return 0
@@ -203,19 +203,61 @@ def cmd_diff(args: argparse.Namespace) -> int:
     return 0
 
 
-def _print_diff(diff) -> None:
-    from rich.text import Text
-    out = console()
-    out.print(f"[bold]v{diff.a} → v{diff.b}[/]: {len(diff.added)} added, {len(diff.deleted)} deleted, "
-              f"{len(diff.moved)} moved, {len(diff.changed)} changed")
+def outline_titles(plan) -> dict[str, str]:
+    """Chapter and section id -> title."""
+    return {**{c.id: c.title for c in plan.chapters}, **{s.id: s.title for s in plan.sections.values()}}
+
+
+def diff_lines(diff) -> list[list[tuple[str, str]]]:
+    """The diff as lines of (role, text) pieces; roles: head, id, note, same, ins, del, added, deleted, moved."""
+    from ..diff import moved_note
+    lines = [[("head", f"v{diff.a} → v{diff.b}"),
+              ("same", f": {len(diff.added)} added" + (f" ({len(diff.split)} split)" if diff.split else "")
+               + f", {len(diff.deleted)} deleted" + (f" ({len(diff.merged)} merged)" if diff.merged else "")
+               + f", {len(diff.moved)} moved, {len(diff.changed)} changed")]]
     for change in diff.changed:
-        line = Text(f"~ {change.id} ", style="bold yellow")
-        for op, text in change.words:
-            line.append(text, style={1: "green underline", -1: "red strike"}.get(op, ""))
-        out.print(line)
-    for label, style, blocks in (("+", "green", diff.added), ("-", "red", diff.deleted), (">", "blue", diff.moved)):
+        line = [("id", f"~ {change.id} ")]
+        if change.formatting_only:
+            line.append(("note", "(formatting only) "))
+        line += [({1: "ins", -1: "del"}.get(op, "same"), text) for op, text in change.words]
+        lines.append(line)
+    notes = {"+": lambda b: f"split from {diff.split[b.id]}" if b.id in diff.split else "",
+             "-": lambda b: f"merged into {diff.merged[b.id]}" if b.id in diff.merged else "",
+             ">": lambda b: moved_note(diff.moved_from[b.id], b.section)}
+    for label, role, blocks in (("+", "added", diff.added), ("-", "deleted", diff.deleted), (">", "moved", diff.moved)):
         for block in blocks:
-            out.print(Text(f"{label} {block.id} {block.text[:120]}", style=style))
+            note = notes[label](block)
+            lines.append([(role, f"{label} {block.id} " + (f"({note}) " if note else "") + block.text[:120])])
+    return lines
+
+
+PLAIN_MARKS = {"ins": ("{+", "+}"), "del": ("[-", "-]")}
+STYLES = {"head": "bold", "id": "bold yellow", "note": "italic", "ins": "green underline", "del": "red strike",
+          "added": "green", "deleted": "red", "moved": "blue"}
+
+
+def _print_diff(diff) -> None:
+    """Colour on a terminal; when stdout is not one (or NO_COLOR is set), git word-diff marks:
+    [-deleted-]{+inserted+}, and no wrapping."""
+    import sys
+    out = console()
+    lines = diff_lines(diff)
+    if out.color_system is None or out.no_color:
+        try:
+            sys.stdout.writelines("".join(PLAIN_MARKS[role][0] + text + PLAIN_MARKS[role][1] if role in PLAIN_MARKS
+                                          else text for role, text in line) + "\n" for line in lines)
+            sys.stdout.flush()
+        except BrokenPipeError:  # `nhrap diff … | head`: the reader has had enough, as rich handles it
+            import os
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            raise SystemExit(1) from None
+        return
+    from rich.text import Text
+    for line in lines:
+        text = Text()
+        for role, piece in line:
+            text.append(piece, style=STYLES.get(role, ""))
+        out.print(text)
 
 
 def cmd_status(args: argparse.Namespace) -> int:

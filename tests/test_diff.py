@@ -1,0 +1,228 @@
+"""`nhrap diff`: plain-text marks off a terminal, split/merge/move provenance, the JSON details,
+the HTML page, and Chinese word changes snapped to whole words."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from helpers import run
+from pipeline import textdiff
+from pipeline.textdiff import word_diff
+
+REPO = Path(__file__).resolve().parent.parent
+
+V1 = """\
+# Economic rights {#esc}
+
+## Right to work {#esc-work}
+
+The state promotes full employment and decent work for all workers, with particular attention to college graduates, \
+rural migrant workers and persons with disabilities. Public employment services will be free of charge in every \
+county, and job fairs will be held each season for graduates and migrant workers.
+
+- Keep the surveyed urban unemployment rate within 5.5 per cent.
+- Create more than 12 million new urban jobs each year.
+
+| Indicator | Target |
+|---|---|
+| Unemployment rate | at most 5.5% |
+
+## Right to health {#esc-health}
+
+Basic medical insurance will cover the whole population, and the out-of-pocket share of total health spending will \
+keep falling year by year.
+
+Catastrophic illness insurance will pay a larger share of large bills.
+
+Village clinics will be staffed by qualified doctors.
+
+# Implementation {#impl}
+
+## Evaluation {#impl-eval}
+
+Each unit reports on progress at mid-term and at the end of the plan period.
+
+An independent evaluation will be commissioned at the end of the period.
+"""
+# v2: the first paragraph split in two; "Village clinics" moved to the evaluation section
+V2 = (V1.replace(" Public employment services will be free", "\n\nPublic employment services will be free")
+      .replace("Village clinics will be staffed by qualified doctors.\n\n", "")
+      .replace("## Evaluation {#impl-eval}\n\n",
+               "## Evaluation {#impl-eval}\n\nVillage clinics will be staffed by qualified doctors.\n\n"))
+# v3: two health paragraphs merged, words changed (with markup-like member text), a table row added,
+# a heading renamed, a list item made bold (formatting only)
+V3 = (V2.replace("year by year.\n\nCatastrophic illness insurance will pay",
+                 "year by year, and catastrophic illness insurance will pay")
+      .replace("decent work", "decent and safe work <script>alert(1)</script>")
+      .replace("| Unemployment rate | at most 5.5% |",
+               "| Unemployment rate | at most 5.5% |\n| New urban jobs | 12 million |")
+      .replace("## Right to health {#esc-health}", "## Right to health care {#esc-health}")
+      .replace("- Create more", "- **Create** more"))
+
+
+@pytest.fixture
+def history(mini_ws, capsys, tmp_path):
+    """v1 → v2 (a split and a move) → v3 (a merge and edits) of the tiny workspace."""
+    for number, text in ((1, V1), (2, V2), (3, V3)):
+        source = tmp_path / f"v{number}.md"
+        source.write_text(text, encoding="utf-8")
+        code, out = run(mini_ws, capsys, "freeze", "--stage", "drafting", "--note", f"v{number}",
+                        "--date", f"2026-01-0{number}", "--from", str(source))
+        assert code == 0, out.err
+    return mini_ws
+
+
+def diff_json(ws, capsys, *refs):
+    code, out = run(ws, capsys, "diff", *refs, "--json")
+    assert code == 0, out.err
+    return json.loads(out.out)
+
+
+def ids_of(ws, capsys, ref):
+    code, out = run(ws, capsys, "show", ref, "--json")
+    return {b["text"]: b["id"] for b in json.loads(out.out)}
+
+
+# -- terminal output ------------------------------------------------------------------------
+
+def test_piped_output_marks_changes_as_plain_text(history, capsys, monkeypatch):
+    monkeypatch.delenv("FORCE_COLOR", raising=False)
+    code, out = run(history, capsys, "diff", "2", "3")  # capsys: stdout is not a terminal
+    assert code == 0
+    assert "\x1b[" not in out.out
+    assert "decent [-work-]{+and safe work <script>alert(1)</script>+} for all workers" in out.out
+    assert "Right to health{+ care+}" in out.out
+    assert "(formatting only) Create more than 12 million" in out.out
+    assert "will keep falling year by [-year.-]{+year, and catastrophic" in out.out
+
+
+def test_terminal_keeps_colour_and_no_color_gets_marks(history, capsys, monkeypatch):
+    monkeypatch.setenv("FORCE_COLOR", "1")  # rich writes as to a terminal
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    code, out = run(history, capsys, "diff", "2", "3")
+    assert code == 0 and "\x1b[" in out.out and "{+" not in out.out
+    monkeypatch.setenv("NO_COLOR", "1")
+    code, out = run(history, capsys, "diff", "2", "3")
+    assert code == 0 and "\x1b[" not in out.out and "[-work-]{+and safe work" in out.out
+
+
+def test_split_merge_and_move_say_where_from(history, capsys):
+    v1, v3 = ids_of(history, capsys, "1"), ids_of(history, capsys, "3")
+    first = v1[next(t for t in v1 if t.startswith("The state promotes"))]
+    part = v3["Public employment services will be free of charge in every county, and job fairs will be held "
+              "each season for graduates and migrant workers."]
+    merged = v1["Catastrophic illness insurance will pay a larger share of large bills."]
+    into = v1[next(t for t in v1 if t.startswith("Basic medical insurance"))]
+    clinics = v1["Village clinics will be staffed by qualified doctors."]
+    code, out = run(history, capsys, "diff", "1", "3")
+    assert code == 0
+    assert "1 added (1 split), 1 deleted (1 merged), 1 moved" in out.out
+    assert f"+ {part} (split from {first}) Public employment services" in out.out
+    assert f"- {merged} (merged into {into}) Catastrophic illness" in out.out
+    assert f"> {clinics} (moved from esc-health, after {merged}) Village clinics" in out.out
+    # over versions 1 to 3 (the split in v2, the merge in v3) and in either direction
+    forward = diff_json(history, capsys, "1", "3")
+    assert forward["split"] == {part: first} and forward["merged"] == {merged: into}
+    assert forward["moved_from"] == {clinics: {"section": "esc-health", "after": merged}}
+    backward = diff_json(history, capsys, "3", "1")
+    assert backward["split"] == {merged: into} and backward["merged"] == {part: first}
+    assert diff_json(history, capsys, "2", "3")["split"] == {}
+
+
+# -- JSON -----------------------------------------------------------------------------------
+
+def test_json_keeps_the_id_lists_and_adds_word_details(history, capsys):
+    diff = diff_json(history, capsys, "2", "3")
+    assert list(diff)[:6] == ["from", "to", "added", "deleted", "moved", "changed"]
+    assert all(isinstance(diff[key], list) for key in ("added", "deleted", "moved", "changed"))
+    assert {"split", "merged", "moved_from", "details"} <= set(diff)
+    details = {d["id"]: d for d in diff["details"]}
+    assert [d["id"] for d in diff["details"]] == diff["changed"]
+    first = next(d for d in diff["details"] if d["new"].startswith("The state promotes"))
+    assert first["section"] == "esc-work" and "<script>" in first["new"] and "**" not in first["new"]
+    assert [-1, "work"] in first["words"] and [1, "and safe work <script>alert(1)</script>"] in first["words"]
+    for d in details.values():  # the words rebuild both texts
+        assert "".join(t for op, t in d["words"] if op <= 0) == d["old"]
+        assert "".join(t for op, t in d["words"] if op >= 0) == d["new"]
+        assert {op for op, _t in d["words"]} <= {-1, 0, 1}
+    bold = next(d for d in details.values() if d["new"].startswith("Create more"))
+    assert bold["formatting_only"] and bold["words"] == [[0, bold["new"]]]
+
+
+# -- HTML -----------------------------------------------------------------------------------
+
+def test_html_shows_plain_text_headings_tables_and_provenance(history, capsys, tmp_path):
+    page = tmp_path / "diff.html"
+    code, _ = run(history, capsys, "diff", "1", "3", "--html", str(page))
+    assert code == 0
+    html = page.read_text(encoding="utf-8")
+    for markdown in ("{#esc", "## ", "- Keep", "**", "|---|"):
+        assert markdown not in html
+    assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "role='heading'" in html and "Right to health<ins> care</ins>" in html
+    # a changed table, row by row
+    assert "Unemployment rate | at most 5.5%<ins>\nNew urban jobs | 12 million</ins>" in html
+    assert "esc-work · Right to work" in html and "impl-eval · Evaluation" in html
+    assert "split from p" in html and "merged into p" in html
+    assert "moved from esc-health (Right to health), after p" in html
+    assert "http" not in html.replace("http-equiv", "")  # nothing fetched from elsewhere
+    run(history, capsys, "diff", "1", "3", "--html", str(tmp_path / "again.html"))
+    assert (tmp_path / "again.html").read_text(encoding="utf-8") == html
+
+
+def test_html_renders_a_whole_table_as_a_table(history, capsys, tmp_path):
+    from pipeline.diff import diff_workspace
+    from pipeline.writers.html_diff import diff_to_html
+    diff = diff_workspace(history, "1", "3")
+    table = next(b for b in history.load_version(1).document.blocks if b.kind == "table")
+    diff.deleted.append(table)
+    html = diff_to_html(diff, "T")
+    assert ("<del><table class='grid'><tr><th>Indicator</th><th>Target</th></tr>"
+            "<tr><td>Unemployment rate</td>") in html
+
+
+# -- Chinese --------------------------------------------------------------------------------
+
+def test_chinese_changes_take_in_whole_words():
+    assert word_diff("加强保护", "强化保护", language="zh") == [(-1, "加强"), (1, "强化"), (0, "保护")]
+    # not marked Chinese: character by character, as before
+    assert word_diff("加强保护", "强化保护") == [(-1, "加"), (0, "强"), (1, "化"), (0, "保护")]
+    assert word_diff("不断健全公共就业服务体系", "不断完善公共就业服务体系", language="zh") == [
+        (0, "不断"), (-1, "健全"), (1, "完善"), (0, "公共就业服务体系")]
+    assert word_diff("在24小时内", "在二十四小时内", language="zh") == [
+        (0, "在"), (-1, "24"), (1, "二十四"), (0, "小时内")]
+
+
+def test_english_never_loads_jieba(monkeypatch):
+    def refuse():
+        raise AssertionError("jieba loaded")
+    monkeypatch.setattr(textdiff, "_segmenter", refuse)
+    assert word_diff("the state promotes work", "the state supports work", language="zh") == [
+        (0, "the state "), (-1, "promotes "), (1, "supports "), (0, "work")]
+    assert word_diff("加强保护", "强化保护", language="en")[0] == (-1, "加")
+    assert word_diff("同一段", "同一段", language="zh") == [(0, "同一段")]
+
+
+def test_chinese_plan_diff_shows_whole_words(zh_ws, capsys, tmp_path):
+    latest = zh_ws.load_version("latest")
+    source = tmp_path / "next.md"
+    source.write_text(Path(latest.path).read_text(encoding="utf-8").replace(
+        "健全公共就业服务体系，加强劳动保障监察", "健全公共就业服务体系，强化劳动保障监察"), encoding="utf-8")
+    code, out = run(zh_ws, capsys, "freeze", "--stage", "consultation", "--note", "x", "--from", str(source))
+    assert code == 0, out.err
+    code, out = run(zh_ws, capsys, "diff", str(latest.number), "latest")
+    assert code == 0 and "1 changed" in out.out
+    assert "服务体系，[-加强-]{+强化+}劳动保障监察" in out.out
+
+
+def test_importing_the_cli_and_diff_loads_no_jieba():
+    code = ("import sys, pipeline.cli, pipeline.diff, pipeline.textdiff, pipeline.writers.html_diff;"
+            "print(sorted(m for m in ('jieba', 'rich', 'spacy') if m in sys.modules))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO,
+                            env={**os.environ, "PYTHONPATH": str(REPO)}, check=True)
+    assert result.stdout.strip() == "[]"
