@@ -311,3 +311,15 @@ def test_init_refuses_to_overwrite_files(tmp_path, capsys):
         assert main(["init", str(tmp_path / target)]) == 2
         assert message in capsys.readouterr().err
     assert (tmp_path / "half" / "drafts" / "members.yaml").read_text() == "mine\n"
+
+
+@pytest.mark.parametrize("args, message", [
+    (["diff", "1", "1", "--html", "/nonexistent-folder/x.html"], "the folder /nonexistent-folder does not exist"),
+    (["diff", "1", "1", "--html", "diff.pdf"], "the file name must end in .html or .htm"),
+])
+def test_output_paths_are_checked_before_anything_is_written(mini_ws, capsys, args, message):
+    freeze(mini_ws, capsys)
+    with pytest.raises(SystemExit) as stop:
+        main(["--workspace", str(mini_ws.root), *args])
+    assert stop.value.code == 2 and message in capsys.readouterr().err
+    assert not Path("/nonexistent-folder").exists()

@@ -5,11 +5,10 @@ import argparse
 import os
 import sys
 from dataclasses import asdict
-from pathlib import Path
 
 from ..fileio import atomic_write
 from ..workspace import open_workspace
-from .common import add_json, console, print_json
+from .common import add_json, console, output_file, print_json
 
 JSON_KEYS = ("para", "line", "rule", "concept", "text", "message", "suggestion", "severity", "check", "file")
 SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
@@ -39,7 +38,7 @@ def register(commands) -> None:
     p.set_defaults(handler=cmd_validate)
     p = actions.add_parser("export", help="write the term base as TBX, or the bilingual table as Markdown or Word")
     p.add_argument("--format", choices=("tbx", "md", "docx"), default="tbx")
-    p.add_argument("-o", "--output", type=Path, metavar="FILE", help="output file (default: build/glossary.<format>)")
+    p.add_argument("-o", "--output", type=output_file(), metavar="FILE", help="output file (default: build/glossary.<format>)")
     p.add_argument("--language", choices=("en", "zh"), help="table headings and order (default: plan language)")
     add_json(p)
     p.set_defaults(handler=cmd_export)

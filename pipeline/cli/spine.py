@@ -6,7 +6,7 @@ from pathlib import Path
 
 from ..fileio import atomic_write
 from ..workspace import open_workspace
-from .common import add_json, console, print_json
+from .common import add_json, console, output_file, print_json
 
 
 def register(commands) -> None:
@@ -29,7 +29,7 @@ def register(commands) -> None:
     p.add_argument("file", type=Path, nargs="?", help="the unit's .docx")
     p.add_argument("--member", help="member unit id (default: from the document's header table)")
     p.add_argument("--round", type=int, help="submission round (default: from the document, else 1)")
-    p.add_argument("--template", type=Path, metavar="OUT.docx", help="write the blank submission template and exit")
+    p.add_argument("--template", type=output_file(".docx"), metavar="OUT.docx", help="write the blank submission template and exit")
     p.add_argument("--language", choices=("en", "zh"),
                    help="labels of the template (default: the plan language, or en outside a workspace)")
     p.add_argument("--force", action="store_true", help="replace an existing submission of the same round")
@@ -58,7 +58,7 @@ def register(commands) -> None:
     p = commands.add_parser("diff", help="compare two versions paragraph by paragraph")
     p.add_argument("a", help="older version (3, v3, latest)")
     p.add_argument("b", nargs="?", default="latest", help="newer version (default: latest)")
-    p.add_argument("--html", type=Path, metavar="FILE.html", help="also write the diff as an HTML page")
+    p.add_argument("--html", type=output_file(".html", ".htm"), metavar="FILE.html", help="also write the diff as an HTML page")
     add_json(p)
     p.set_defaults(handler=cmd_diff)
 
