@@ -1,6 +1,7 @@
 """Redlines: Word tracked changes that accept to version B and reject to version A (read by pandoc)."""
 from __future__ import annotations
 
+import io
 import subprocess
 import zipfile
 
@@ -128,3 +129,20 @@ def test_deleted_blocks_follow_their_surviving_predecessor():
     assert order[:5] == [("p0001", "edited"), ("p0002", ""), ("p0003", "edited"), ("p0004", "deleted"),
                          ("p0010", "inserted")]
     assert ("p0008", "deleted") in order and ("p0008", "inserted") in order  # code is replaced whole
+
+
+def test_table_columns_fit_deleted_and_inserted_words():
+    """A redlined indicator table shows old and new values: columns fit both, and their headers."""
+    from pipeline.writers.docx_columns import CELL_MARGINS, text_twips
+    old = "| Indicator | Deadline | Kind |\n|---|---|---|\n| Surveyed urban unemployment rate | 2030 | expected |\n"
+    new = "| Indicator | Deadline | Kind |\n|---|---|---|\n| Surveyed urban unemployment rate | 2028 | binding |\n"
+    profile = profiles.load_profile("en")
+    inp = RenderInput(document(new, ["p0001"]), Plan(title="Plan", period_start=2026, period_end=2030), profile,
+                      profiles.reference_path(profile, None), VersionInfo("v1 → v2", "2026-03-02", "drafting", 2))
+    root = etree.fromstring(zipfile.ZipFile(io.BytesIO(render_redline(inp, document(old, ["p0001"]), "nhrap").data))
+                         .read("word/document.xml"))
+    grid = [int(c.get(qn("w:w"))) for c in root.find(f".//{qn('w:tblGrid')}")]
+    deleted = "".join(t.text for t in root.iter(qn("w:delText")))
+    assert "expected" in deleted  # the old value is in the table, as a deletion
+    assert grid[1] >= text_twips("Deadline", 10.5, bold=True) + CELL_MARGINS
+    assert grid[2] >= text_twips("expected", 10.5) + CELL_MARGINS

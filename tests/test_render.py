@@ -6,12 +6,14 @@ reads them back; python-docx reopens them.
 from __future__ import annotations
 
 import io
+import re
 import struct
 import subprocess
 import uuid
 import zipfile
 import zlib
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from lxml import etree
@@ -25,7 +27,13 @@ from pipeline.writers.docx_consultation import render_consultation
 from pipeline.writers.docx_document import RenderInput, VersionInfo
 from pipeline.writers.docx_final import render_final
 from pipeline.writers.ooxml import qn
-from pipeline.writers.page_numbers import find_pages
+from pipeline.writers.docx_columns import CELL_MARGINS, column_widths, text_twips
+from pipeline.writers.docx_matrix import write_docx_matrix
+from pipeline.writers.page_numbers import (find_pages, lo_destination_name, page_for_heading_line,
+                                           printed_numbers, footer_pattern)
+from pipeline.writers.docx_body import Heading
+
+from conftest import REPO, copy_sample
 
 SOURCE = """\
 # Economic rights {#esc}
@@ -48,9 +56,10 @@ Raw <b>html</b> and <script>alert(1)</script> stay text.
 code <x>
 ```
 
-| Indicator | Target | Deadline |
-|---|--:|---|
-| Surveyed urban unemployment rate | 5.5% | 2030 |
+| Indicator | Target | Deadline | Kind | Lead unit |
+|---|--:|---|---|---|
+| Surveyed urban unemployment rate | 5.5% | 2030 | binding | Ministry of Human Resources and Social Security |
+| New urban jobs created each year | at least 12 million | 2030 | expected | Ministry of Human Resources and Social Security |
 
 ## Right to health {#esc-health}
 
@@ -66,9 +75,28 @@ ZH_SOURCE = """\
 
 实施就业优先战略，健全公共就业服务体系。[^n1]
 
+| 指标 | 目标值 | 完成时限 | 属性 | 牵头单位 |
+|---|---|---|---|---|
+| 城镇调查失业率 | 不高于5.5% | 2030 | 约束性 | 人力资源和社会保障部 |
+| 企业劳动合同签订率 | 不低于92% | 2028 | 预期性 | 人力资源和社会保障部 |
+
 [^n1]: 注释内容。
 """
+# A Chinese text long enough to fill pages: GB/T 9704 promises 22 lines of 28 characters a page.
+ZH_LONG = "# 经济、社会和文化权利 {#esc}\n\n" + "\n\n".join(
+    "实施就业优先战略，健全公共就业服务体系，加强劳动保障监察，保障劳动者平等就业、取得报酬、"
+    "休息休假和获得劳动安全卫生保护的权利。" * 2 for _ in range(40)) + "\n"
 OUTLINE = {"esc", "esc-work", "esc-health"}
+MATRIX = SimpleNamespace(
+    headers=["No.", "Paragraph", "Organisation", "Type", "Comment", "Proposed change", "Response", "Status"],
+    rows=[["1", "p0013 (orphaned)", "Ministry of Human Resources and Social Security", "substantive",
+           "“within 5.5 per cent”: The 5.5 per cent ceiling is the figure in the 15th Five-Year Plan outline "
+           "and should stay, but the youth target needs a number of its own.", "Add a youth target.",
+           "Accepted in substance. The goal will read as proposed.", "accepted with modification"]] * 3)
+MATRIX_ZH = SimpleNamespace(
+    headers=["序号", "段落", "单位", "类型", "意见", "修改建议", "处理意见", "采纳情况"],
+    rows=[["1", "p0013", "人力资源和社会保障部", "实质性", "“控制在5.5%以内”：建议保留5.5%的上限，另设青年失业率目标。",
+           "增加青年就业目标。", "部分采纳。", "部分采纳"]] * 3)
 
 
 def make_plan(language: str = "en") -> Plan:
@@ -114,6 +142,17 @@ def rendered(tmp_path_factory):
             Finding(check="glossary", rule="r", message="On a paragraph.", para="p0003"),
             Finding(check="glossary", rule="r", message="On a footnote.", para="p0014")])).data,
     }
+    docs["zh_long"] = render_consultation(make_input(ZH_LONG, "zh")).data
+    docs["matrix_en"] = write_docx_matrix(MATRIX, None, title="Test Plan (2026–2030)",
+                                          subtitle="Comment matrix — round 2, comments on v3", date="2026-03-02",
+                                          language="en")
+    docs["matrix_zh"] = write_docx_matrix(MATRIX_ZH, None, title="测试计划（2026—2030年）",
+                                          subtitle="意见汇总表（第2轮，针对v3）", date="2026-03-02", language="zh")
+    sample = copy_sample(folder / "zh-sample", "zh")  # title == title_zh; a footnote quotes a heading's words
+    for mode in ("consultation", "final"):
+        out = folder / f"zh_sample_{mode}.docx"
+        assert main(["--workspace", str(sample), "render", "latest", "--mode", mode, "-o", str(out)]) == 0
+        docs[f"zh_sample_{mode}"] = out.read_bytes()
     paths = {}
     for name, data in docs.items():
         paths[name] = folder / f"{name}.docx"
@@ -123,8 +162,10 @@ def rendered(tmp_path_factory):
                     "--outdir", str(folder), *map(str, paths.values())], check=True, capture_output=True, timeout=240)
     pdf = {name: subprocess.run(["pdftotext", str(folder / f"{name}.pdf"), "-"], check=True,
                                 capture_output=True, text=True).stdout for name in docs}
+    layout = {name: subprocess.run(["pdftotext", "-layout", str(folder / f"{name}.pdf"), "-"], check=True,
+                                   capture_output=True, text=True).stdout for name in ("zh_long",)}
     fonts = subprocess.run(["pdffonts", str(folder / "zh.pdf")], capture_output=True, text=True).stdout
-    return {"data": docs, "paths": paths, "pdf": pdf, "zh_fonts": fonts}
+    return {"data": docs, "paths": paths, "pdf": pdf, "layout": layout, "zh_fonts": fonts}
 
 
 def test_every_document_opens_in_python_docx_and_libreoffice(rendered):
@@ -283,3 +324,140 @@ def test_final_carries_the_glossary_annex_from_the_workspace(mini_ws, tmp_path):
     assert "户籍；户口；户籍制度" in annex and "household registration; hukou" in annex
     assert "ICCPR art. 12(1)" in annex
     assert "the disabled" not in annex  # deprecated renderings stay out of the approved text
+
+
+# -- contents page numbers ------------------------------------------------------
+def _pages(text: str) -> list[list[str]]:
+    return [[" ".join(line.split()) for line in page.splitlines() if line.strip()] for page in text.split("\f")]
+
+
+def test_final_contents_name_the_pages_the_headings_are_on(rendered):
+    """Every contents entry of the zh sample names the printed page its heading starts on — also
+    二、公民权利和政治权利, whose words open a footnote (《公民权利和政治权利国际公约》) a page earlier."""
+    pages = _pages(rendered["pdf"]["zh_sample_final"])
+    footer = re.compile(r"^—\s*(\d+)\s*—$")
+    printed = [next((int(m.group(1)) for m in map(footer.match, page) if m), None) for page in pages]
+    toc = next(page for page in pages if page and page[0].replace(" ", "") == "目录")
+    entries = [re.match(r"^(.*?)\.{3,}\s*(\d+)$", line) for line in toc]
+    entries = [(m.group(1).replace(" ", ""), int(m.group(2))) for m in entries if m]
+    assert len(entries) >= 15
+    for text, number in entries:
+        where = [printed[i] for i, page in enumerate(pages) if printed[i] is not None
+                 and any(line.replace(" ", "") == text for line in page)]
+        assert where and where[0] == number, (text, number, where)
+    heading = dict(entries)["二、公民权利和政治权利"]
+    quoted = [printed[i] for i, page in enumerate(pages) if printed[i] and "公民权利和政治权利国际公约" in "".join(page)]
+    assert quoted and quoted[0] < heading  # the trap the text lookup used to fall into
+
+
+def test_heading_lookup_by_text_needs_the_whole_heading_line():
+    """Without PDF destinations a heading is found as a line of its own (number and text), not as words
+    inside a footnote, and never on the unnumbered contents pages."""
+    texts = ["国家人权行动计划", "目 录\n二、公民权利和政治权利.......3",
+             "正文\n1 《公民权利和政治权利国际公约》第十二条\n— 1 —",
+             "坚持全面依法治国。\n\n— 2 —",
+             "二、公民权利和政治权利\n坚持全面依法治国，发展全过程人民民主，完善公民权利和\n— 3 —"]
+    printed = printed_numbers(texts, footer_pattern("— {PAGE} —"))
+    assert printed == [None, None, 1, 2, 3]
+    heading = Heading(1, "公民权利和政治权利", "_cpr", "二、")
+    assert page_for_heading_line(texts, printed, heading, 0) == 4
+    wrapped = Heading(1, "Economic, social and cultural rights of all persons living in the country", "_esc", "I. ")
+    texts = ["Contents\nI. Economic, social and cultural rights of all ....... 1", "Text\n1",
+             "I. Economic, social and cultural rights of all persons\nliving in the country\n2"]
+    printed = printed_numbers(texts, footer_pattern("{PAGE}"))
+    assert page_for_heading_line(texts, printed, wrapped, 0) == 2
+    assert printed_numbers(["a\n1", "no footer read", "c\n3"], footer_pattern("{PAGE}")) == [1, 2, 3]
+
+
+def test_bookmarks_are_named_as_libreoffice_writes_pdf_destinations():
+    assert lo_destination_name("_esc_work") == "5Fesc5Fwork"
+    assert lo_destination_name("_cpr-fair") == "5Fcpr-fair"
+
+
+# -- page layout ------------------------------------------------------------------
+def test_chinese_consultation_pages_hold_22_lines_of_28_characters(rendered):
+    """GB/T 9704: a full page has 22 numbered lines, a full line 28 characters (LibreOffice layout)."""
+    counts, widths = [], []
+    for page in rendered["layout"]["zh_long"].split("\f")[1:]:
+        numbers = [int(m.group(1)) for m in (re.match(r"^\s{0,3}(\d{1,2})\s", line) for line in page.splitlines()) if m]
+        counts.append(max(numbers, default=0))
+        widths += [len(re.sub(r"\s|\[p\d+\]", "", line)) - len(str(n))
+                   for line in page.splitlines() for n in [re.match(r"^\s{0,3}(\d{1,2})\s", line)] if n
+                   for n in [n.group(1)]]
+    assert max(counts) == 22 and sorted(counts)[len(counts) // 2] >= 21
+    assert max(widths) == 28
+
+
+def test_reference_documents_default_to_single_lines_on_the_grid_and_chinese_for_east_asian_text():
+    for name in ("en", "zh"):
+        with zipfile.ZipFile(profiles.STYLES_DIR / f"reference-{name}.docx") as archive:
+            styles = etree.fromstring(archive.read("word/styles.xml"))
+        defaults = styles.find(qn("w:docDefaults"))
+        spacing = defaults.find(f".//{qn('w:pPrDefault')}//{qn('w:spacing')}")
+        assert spacing.get(qn("w:line")) == "240" and spacing.get(qn("w:after")) == "0"
+        assert defaults.find(f".//{qn('w:lang')}").get(qn("w:eastAsia")) == "zh-CN"
+        assert "Theme" not in etree.tostring(defaults).decode()  # no Calibri/Cambria theme fonts
+        normal = next(s for s in styles.iter(qn("w:style")) if s.get(qn("w:styleId")) == "Normal")
+        assert normal.find(f".//{qn('w:spacing')}[@{qn('w:line')}]").get(qn("w:line")) == "240"
+    # the samples carry the same reference documents
+    packaged = profiles.STYLES_DIR
+    assert (REPO / "styles" / "reference-en.docx").read_bytes() == (packaged / "reference-en.docx").read_bytes()
+    assert ((REPO / "examples" / "zh" / "styles" / "reference-zh.docx").read_bytes()
+            == (packaged / "reference-zh.docx").read_bytes())
+
+
+def test_no_character_is_lost_in_the_chinese_pdf(rendered):
+    """LibreOffice drops a full stop that would hang past a full 28-character justified line unless
+    punctuation overflow is set explicitly: every 。 of the text reaches the PDF."""
+    for name in ("zh_sample_consultation", "zh_sample_final", "zh_long"):
+        text = pandoc_text(rendered["paths"][name])
+        assert rendered["pdf"][name].count("。") == text.count("。"), name
+
+
+# -- tables -----------------------------------------------------------------------
+def test_indicator_table_columns_hold_their_words(rendered):
+    """Deadline and Kind columns are wide enough for their header and values (no "Dea/dlin/e")."""
+    for name in ("consult", "final"):
+        assert {"Deadline", "Kind", "binding", "expected"} <= set(rendered["pdf"][name].split()), name
+    assert {"完成时限", "属性", "约束性", "预期性"} <= set(rendered["pdf"]["zh"].split())
+    root = document_xml(rendered["data"]["consult"])
+    grid = [int(c.get(qn("w:w"))) for c in root.find(f".//{qn('w:tblGrid')}")]
+    assert grid[2] >= text_twips("Deadline", 10.5, bold=True) + CELL_MARGINS
+    assert grid[3] >= text_twips("expected", 10.5) + CELL_MARGINS
+
+
+def test_column_widths_are_deterministic_and_fill_the_table():
+    rows = [[["Indicator"], ["Target"], ["Deadline"], ["Kind"]],
+            [["Surveyed urban unemployment rate within the period of the plan"], ["at most 5.5%"], ["2030"],
+             ["binding"]]]
+    widths = column_widths(rows, 9000, 10.5)
+    assert widths == column_widths(rows, 9000, 10.5) and sum(widths) == 9000
+    assert widths[0] == max(widths)
+    assert min(column_widths(rows, 1000, 10.5)) >= 0  # too narrow a table still adds up
+    assert sum(column_widths(rows, 1000, 10.5)) == 1000
+
+
+# -- comment matrix ---------------------------------------------------------------
+def test_comment_matrix_uses_the_plan_look_and_unbroken_headers(rendered):
+    for name, headers in (("matrix_en", MATRIX.headers), ("matrix_zh", MATRIX_ZH.headers)):
+        data = rendered["data"][name]
+        root = document_xml(data)
+        styles = [s.get(qn("w:val")) for s in root.iter(qn("w:pStyle"))]
+        assert styles[:2] == ["Title", "Subtitle"] and "TableText" in styles
+        assert root.find(f".//{qn('w:pgSz')}").get(qn("w:orient")) == "landscape"
+        assert root.find(f".//{qn('w:tblStyle')}").get(qn("w:val")) == "PlanTable"
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            styles_xml = archive.read("word/styles.xml").decode()
+        assert ("仿宋_GB2312" if name == "matrix_zh" else "Times New Roman") in styles_xml
+        assert {h for h in headers if " " not in h} <= set(rendered["pdf"][name].split()), name
+    assert "round 2, comments on v3" in rendered["pdf"]["matrix_en"]
+
+
+# -- Chinese covers ---------------------------------------------------------------
+def test_chinese_covers_are_chinese(rendered):
+    consult = rendered["pdf"]["zh_sample_consultation"].split("\f")[0].replace(" ", "")
+    assert "版本：v3" in consult and "日期：2026年3月26日" in consult and "阶段：征求意见" in consult
+    assert ": " not in consult and "consultation" not in consult
+    assert consult.count("国家人权行动计划（2026—2030年）") == 1  # title == title_zh: printed once
+    final = rendered["pdf"]["zh_sample_final"].split("\f")[0].replace(" ", "")
+    assert "2026年3月26日" in final and "2026-03-26" not in final

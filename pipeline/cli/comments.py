@@ -254,12 +254,17 @@ def _output_date(ws) -> str:
 def cmd_matrix(args: argparse.Namespace) -> int:
     from ..comments import load_comments, matrix_table
     ws = open_workspace(args.workspace)
-    table = matrix_table(ws, load_comments(ws, args.round))
+    comments = load_comments(ws, args.round)
+    table = matrix_table(ws, comments)
     suffix = args.output.suffix.lower()
     title = f"{ws.plan.title}: comments" + (f", round {args.round}" if args.round else "")
     if suffix == ".docx":
-        from ..writers.docx_matrix import write_docx_matrix
-        write_docx_matrix(table, args.output, title=title, date=_output_date(ws), language=ws.plan.language)
+        from ..writers.docx_matrix import matrix_title, write_docx_matrix
+        from ..writers.docx_plain import plan_style
+        rounds = [args.round] if args.round else [c.round for c in comments]
+        heading, subtitle = matrix_title(ws.plan, rounds, [c.version for c in comments])
+        write_docx_matrix(table, args.output, title=heading, subtitle=subtitle, date=_output_date(ws),
+                          language=ws.plan.language, style=plan_style(ws))
     elif suffix == ".xlsx":
         from ..writers.xlsx_matrix import write_xlsx_matrix
         write_xlsx_matrix(table, args.output, title=title, date=_output_date(ws))
@@ -311,13 +316,15 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
 def cmd_report(args: argparse.Namespace) -> int:
     from ..comments import unanswered_substantive
-    from ..writers.docx_report import labels_for, write_round_report
+    from ..writers.docx_plain import plan_style
+    from ..writers.docx_report import labels_for, report_title, write_round_report
     ws = open_workspace(args.workspace)
     comments, stats = _stats(ws, args.round)
     ids = {c.id for c in comments}
     waiting = [c for c in unanswered_substantive(ws) if c.id in ids]
-    title = f"{ws.plan.title}: consultation" + (f" round {args.round}" if args.round else "") + " report"
-    write_round_report(stats, waiting, args.output, title=title, date=_output_date(ws), language=ws.plan.language,
-                       labels=labels_for(ws.plan))
+    rounds = [args.round] if args.round else [c.round for c in comments]
+    title, subtitle = report_title(ws.plan, rounds, [c.version for c in comments])
+    write_round_report(stats, waiting, args.output, title=title, subtitle=subtitle, date=_output_date(ws),
+                       language=ws.plan.language, labels=labels_for(ws.plan), style=plan_style(ws))
     _wrote(args, {"path": str(args.output), "comments": len(comments), "unanswered_substantive": len(waiting)})
     return 0

@@ -24,7 +24,7 @@ from ..errors import UserError
 from ..model import Block
 from ..readers.markdown import HEADING_ID, parse, parser
 from ..textdiff import DELETE, EQUAL, INSERT, word_diff
-from . import docx_package, ooxml
+from . import docx_columns, docx_package, ooxml
 from .ooxml import qn
 
 # One character standing for a footnote mark, image or line break in a diff: an unassigned code point
@@ -122,6 +122,7 @@ class BodyWriter:
         self._old_for: Optional[Entry] = None
         self._old_inlines: list = []
         self._note_paragraphs: dict[str, etree._Element] = {}  # footnote label → paragraph referencing it
+        self._table_size: Optional[float] = None  # points, of the Table Text style
 
     # -- driver ------------------------------------------------------------
     def render(self, entries: list[Entry], source: Optional[tuple[str, list[int]]] = None) -> Body:
@@ -489,7 +490,7 @@ class BodyWriter:
 
     def _table_close(self, token) -> None:
         table = self.table
-        widths = _column_widths(table["rows"], self.text_width)
+        widths = self._column_widths(table["rows"], table["header"])
         tbl = ooxml.table(table["rows"], widths, header_rows=table["header"], align=table["align"])
         tracking, status = self.options.tracking, self.entries[self.current].status
         if tracking and status in ("inserted", "deleted"):
@@ -500,6 +501,13 @@ class BodyWriter:
             self.body.children.append(ooxml.paragraph())  # adjacent tables would merge into one in Word
         self.body.children.append(tbl)
         self.table = None
+
+    def _column_widths(self, rows: list[list[list[etree._Element]]], header_rows: int) -> list[int]:
+        """Widths that hold each column's words and short cells on one line (docx_columns)."""
+        if self._table_size is None:
+            self._table_size = docx_columns.style_size(docx_package.styles_root(self.docx), "TableText")
+        texts = [[docx_columns.cell_lines(cell) for cell in row] for row in rows]
+        return docx_columns.column_widths(texts, self.text_width, self._table_size, header_rows=header_rows)
 
     def _footnote_open(self, token) -> None:
         self.footnote = []
@@ -592,17 +600,3 @@ def _free_ids(root: etree._Element) -> tuple[int, int]:
     abstract = [int(n.get(qn("w:abstractNumId"))) for n in root.iter(qn("w:abstractNum"))]
     nums = [int(n.get(qn("w:numId"))) for n in root.iter(qn("w:num"))]
     return max(abstract, default=-1) + 1, max(nums, default=0) + 1
-
-
-def _column_widths(rows: list[list[list[etree._Element]]], total: int) -> list[int]:
-    """Column widths in twips, shared out by the longest text in each column (bounded)."""
-    columns = max((len(r) for r in rows), default=1)
-    weights = [4] * columns
-    for row in rows:
-        for col, paragraphs in enumerate(row):
-            length = sum(len(ooxml.paragraph_text(p)) for p in paragraphs)
-            weights[col] = max(weights[col], min(length, 40))
-    scale = total / sum(weights)
-    widths = [int(w * scale) for w in weights]
-    widths[-1] += total - sum(widths)
-    return widths

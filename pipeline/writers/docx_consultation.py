@@ -36,15 +36,16 @@ def render_consultation(inp: RenderInput) -> RenderResult:
 
 def _cover(inp: RenderInput) -> list:
     profile, plan, version = inp.profile, inp.plan, inp.version
-    lines = [paragraph("CoverTitle", [run(plan_title(plan, profile.language))])]
+    title = plan_title(plan, profile.language)
+    lines = [paragraph("CoverTitle", [run(title)])]
     other = plan.title if profile.language == "zh" else plan.title_zh
-    if other:
+    if other and other.strip() != title.strip():
         lines.append(paragraph("CoverLine", [run(other)]))
     lines.append(paragraph("CoverStamp", [run(profile.label("draft"))]))
-    lines.append(paragraph("CoverLine", [run(f"{profile.label('version')}: {version.name}")]))
-    lines.append(paragraph("CoverLine", [run(f"{profile.label('date')}: {version.date}")]))
+    lines.append(paragraph("CoverLine", [run(profile.field("version", version.name))]))
+    lines.append(paragraph("CoverLine", [run(profile.field("date", profile.date(version.date)))]))
     if version.stage:
-        lines.append(paragraph("CoverLine", [run(f"{profile.label('stage')}: {version.stage}")]))
+        lines.append(paragraph("CoverLine", [run(profile.field("stage", profile.stage(version.stage)))]))
     lines.append(paragraph("CoverLine", [run(profile.label("cite_hint"))]))
     for p in lines:  # LibreOffice numbers lines document-wide: keep the cover clean there too
         ooxml.set_child(ooxml.properties(p, "w:pPr"), ooxml.el("w:suppressLineNumbers"))

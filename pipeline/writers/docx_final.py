@@ -59,7 +59,7 @@ def _cover(inp: RenderInput) -> list[etree._Element]:
     lines = [paragraph("CoverTitle", [run(plan_title(plan, profile.language))])]
     if plan.approval_statement:
         lines.append(paragraph("ApprovalStatement", [run(plan.approval_statement)]))
-    lines.append(paragraph("CoverLine", [run(inp.version.date)]))
+    lines.append(paragraph("CoverLine", [run(profile.date(inp.version.date))]))
     for p in lines:
         ooxml.set_child(ooxml.properties(p, "w:pPr"), ooxml.el("w:suppressLineNumbers"))
     return lines
@@ -114,7 +114,8 @@ def _members_annex(plan: Plan, profile: Profile) -> tuple[str, list[etree._Eleme
         if not members:
             continue
         members.sort(key=lambda m: (m.role != "lead", m.id))
-        children.append(paragraph("BodyText", [run(f"{names[category]} ({len(members)})",
+        count = profile.labels.get("count", " ({n})").format(n=len(members))
+        children.append(paragraph("BodyText", [run(f"{names[category]}{count}",
                                                    ooxml.run_properties(bold=True))]))
         children.append(paragraph("BodyText", [run(separator.join(m.name(profile.language) for m in members))]))
     return profile.label("members_annex"), children

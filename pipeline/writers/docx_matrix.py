@@ -1,55 +1,40 @@
-"""The comment matrix as a Word table: one row per comment, in paragraph order, landscape."""
+"""The comment matrix as a Word table: one row per comment, in paragraph order, landscape.
+
+Built on the plan's reference document (docx_plain): the plan's fonts, title
+and table styles; columns wide enough for their headers and short values
+(docx_columns); the header row repeats on every page.
+"""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
+from typing import Optional, Sequence
 
-from . import docx_package
+from .docx_plain import PlainDocument, PlanStyle, default_style, full_title, round_words
 
-# relative column widths: No., paragraph, organisation, type, comment, proposed change, response, status
-WIDTHS = (4, 7, 12, 8, 27, 16, 18, 8)
-
-
-def _landscape(document) -> None:
-    from docx.enum.section import WD_ORIENT
-    from docx.shared import Mm
-    section = document.sections[0]
-    section.orientation = WD_ORIENT.LANDSCAPE
-    section.page_width, section.page_height = Mm(297), Mm(210)
-    section.left_margin = section.right_margin = section.top_margin = section.bottom_margin = Mm(15)
+# how the room beyond each column's words is shared: No., paragraph, organisation, type, comment,
+# proposed change, response, status
+WEIGHTS = (1, 2, 8, 2, 30, 18, 20, 3)
+SUBJECT = {"en": "Comment matrix", "zh": "意见汇总表"}
 
 
-def write_docx_matrix(table, path: Optional[Path], *, title: str, date: str, language: str) -> bytes:
-    """A .docx holding `title` and the matrix table; same table and date → same bytes."""
-    import docx
-    from docx.shared import Pt
-    document = docx.Document()
-    _landscape(document)
-    document.add_heading(title, level=1)
-    grid = document.add_table(rows=1, cols=len(table.headers))
-    grid.style = "Table Grid"
-    usable = document.sections[0].page_width - document.sections[0].left_margin - document.sections[0].right_margin
-    for index, cell in enumerate(grid.rows[0].cells):
-        cell.text = table.headers[index]
-        cell.paragraphs[0].runs[0].bold = True
-    for row in table.rows:
-        cells = grid.add_row().cells
-        for index, value in enumerate(row):
-            lines = value.split("\n")
-            cells[index].text = lines[0]
-            for line in lines[1:]:
-                cells[index].add_paragraph(line)
-    docx_package.set_column_widths(grid, [int(usable * w / sum(WIDTHS)) for w in WIDTHS])
-    for cell in (c for row in grid.rows for c in row.cells):
-        for paragraph in cell.paragraphs:
-            for run in paragraph.runs:
-                run.font.size = Pt(9)
-    _repeat_header(grid)
-    return docx_package.save_document(document, path, title=title, subject="Comment matrix", date=date,
-                                      author="nhrap", language=language)
+def matrix_title(plan, rounds: Sequence[int] = (), versions: Sequence[int] = ()) -> tuple[str, str]:
+    """(plan title, "Comment matrix — round 3, comments on v3") in the plan language."""
+    language = "zh" if plan.language == "zh" else "en"
+    title = plan.title_zh if language == "zh" and plan.title_zh else plan.title
+    which = round_words(rounds, versions, language)
+    if language == "zh":
+        return title, SUBJECT["zh"] + (f"（{which}）" if which else "")
+    return title, SUBJECT["en"] + (f" — {which}" if which else "")
 
 
-def _repeat_header(grid) -> None:
-    """The header row repeats on every page of a long matrix."""
-    from .ooxml import properties, sub
-    sub(properties(grid.rows[0]._tr, "w:trPr"), "w:tblHeader")
+def write_docx_matrix(table, path: Optional[Path], *, title: str, date: str, language: str,
+                      subtitle: str = "", style: Optional[PlanStyle] = None) -> bytes:
+    """A .docx holding `title` (and `subtitle`) and the matrix table; same table and date → same bytes."""
+    style = style or default_style(language)
+    document = PlainDocument(style, landscape=True, margins_mm=15)
+    document.add("Title", title)
+    if subtitle:
+        document.add("Subtitle", subtitle)
+    document.table(table.headers, table.rows, weights=WEIGHTS if len(table.headers) == len(WEIGHTS) else None)
+    return document.save(path, title=full_title(title, subtitle, style.language),
+                         subject=SUBJECT.get(style.language, SUBJECT["en"]), date=date)

@@ -191,7 +191,16 @@ def add_image(docx: WordPackage, path: Path) -> tuple[str, int, int]:
     python-docx reads the image header (PNG, JPEG, GIF, BMP, TIFF) for pixel size and resolution;
     it raises docx.image.exceptions.UnrecognizedImageError for anything else."""
     from docx.image.image import Image
-    image = Image.from_file(str(path))
+    return _add_image(docx, Image.from_file(str(path)))
+
+
+def add_image_blob(docx: WordPackage, blob: bytes) -> tuple[str, int, int]:
+    """As add_image, for image bytes made in memory (a chart)."""
+    from docx.image.image import Image
+    return _add_image(docx, Image.from_blob(blob))
+
+
+def _add_image(docx: WordPackage, image) -> tuple[str, int, int]:
     digest = hashlib.sha1(image.blob).hexdigest()
     package = docx.package
     partname = next((name for name in package.names("/word/media/")

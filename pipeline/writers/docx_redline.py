@@ -59,7 +59,7 @@ def render_redline(inp: RenderInput, old: Document, author: str) -> RenderResult
     docx_package.add_header_footer(docx, sect_pr, "header", "default",
                                    [ooxml.paragraph("Header", [ooxml.run(header)], jc="right")])
     page_footers(docx, sect_pr, inp.profile.page_numbers.get("consultation", "{PAGE}"), False)
-    return finish(docx, inp, body, body.children, sect_pr, ids, subject=f"Redline {inp.version.name}")
+    return finish(docx, inp, body, body.children, sect_pr, ids, subject=f"{inp.profile.label('redline')} {inp.version.name}")
 
 
 def _same_shape(old: Block, new: Block) -> bool:

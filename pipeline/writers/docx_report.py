@@ -1,13 +1,18 @@
-"""The round report: figures and a chart of comments and acceptance by category and chapter."""
+"""The round report: figures and a chart of comments and acceptance by category and chapter.
+
+Built on the plan's reference document (docx_plain): the plan's title and
+heading styles, tables in the Plan Table style with columns that fit.
+"""
 from __future__ import annotations
 
 import io
 from pathlib import Path
-from typing import Optional
+from typing import Optional, Sequence
 
-from . import docx_package
+from .docx_plain import PlainDocument, PlanStyle, default_style, full_title, round_words
 
 CJK_FONTS = ["Noto Sans CJK SC", "Noto Serif CJK SC", "AR PL UKai CN", "DejaVu Sans"]
+SUBJECT = {"en": "Consultation round report", "zh": "征求意见情况报告"}
 
 
 def chart_png(stats: dict, labels: dict[str, str]) -> bytes:
@@ -39,20 +44,6 @@ def chart_png(stats: dict, labels: dict[str, str]) -> bytes:
     return buffer.getvalue()
 
 
-def _table(document, headers: list[str], rows: list[list[str]]) -> None:
-    grid = document.add_table(rows=1, cols=len(headers))
-    grid.style = "Table Grid"
-    for cell, text in zip(grid.rows[0].cells, headers):
-        cell.text = text
-        cell.paragraphs[0].runs[0].bold = True
-    for row in rows:
-        for cell, text in zip(grid.add_row().cells, row):
-            cell.text = text
-    # the group name takes the room it needs; the figures share the rest
-    from docx.shared import Mm
-    docx_package.set_column_widths(grid, [Mm(52)] + [Mm(108 / (len(headers) - 1))] * (len(headers) - 1))
-
-
 def _group_rows(groups: dict, labels: dict[str, str]) -> list[list[str]]:
     rows = []
     for name, figures in groups.items():
@@ -63,29 +54,43 @@ def _group_rows(groups: dict, labels: dict[str, str]) -> list[list[str]]:
     return rows
 
 
+def report_title(plan, rounds: Sequence[int] = (), versions: Sequence[int] = ()) -> tuple[str, str]:
+    """(plan title, "Consultation round report — round 3, comments on v3") in the plan language."""
+    language = "zh" if plan.language == "zh" else "en"
+    title = plan.title_zh if language == "zh" and plan.title_zh else plan.title
+    which = round_words(rounds, versions, language)
+    if language == "zh":
+        return title, SUBJECT["zh"] + (f"（{which}）" if which else "")
+    return title, SUBJECT["en"] + (f" — {which}" if which else "")
+
+
 def write_round_report(stats: dict, unanswered: list, path: Optional[Path], *, title: str, date: str,
-                       language: str, labels: dict[str, str]) -> bytes:
+                       language: str, labels: dict[str, str], subtitle: str = "",
+                       style: Optional[PlanStyle] = None) -> bytes:
     """A .docx: summary, the chart, tables by category and chapter, unanswered substantive comments."""
-    import docx
-    from docx.shared import Mm
-    document = docx.Document()
-    document.add_heading(title, level=1)
-    statuses = ", ".join(f"{labels.get(k, k)}: {v}" for k, v in stats["by_status"].items())
-    document.add_paragraph(f"{labels['total']}: {stats['total']}. {statuses}.")
-    document.add_picture(io.BytesIO(chart_png(stats, labels)), width=Mm(160))
+    style = style or default_style(language)
+    zh = style.language == "zh"
+    colon, comma, stop = ("：", "，", "。") if zh else (": ", ", ", ". ")
+    document = PlainDocument(style)
+    document.add("Title", title)
+    if subtitle:
+        document.add("Subtitle", subtitle)
+    statuses = comma.join(f"{labels.get(k, k)}{colon}{v}" for k, v in stats["by_status"].items())
+    summary = f"{labels['total']}{colon}{stats['total']}{stop}" + (f"{statuses}{stop}" if statuses else "")
+    document.add("BodyText", summary.strip())
+    document.picture(chart_png(stats, labels), 160, labels.get("chart", ""))
     headers = [labels["group"], labels["received"], labels["accepted"], labels["not-accepted"], labels["noted"],
                labels["open"], labels["share"]]
     for key in ("by_category", "by_chapter", "by_type"):
-        document.add_heading(labels[key], level=2)
-        _table(document, headers, _group_rows(stats[key], labels))
-    document.add_heading(labels["unanswered"], level=2)
+        document.heading(labels[key])
+        document.table(headers, _group_rows(stats[key], labels), align=["left"] + ["right"] * (len(headers) - 1))
+    document.heading(labels["unanswered"])
     if not unanswered:
-        document.add_paragraph(labels["none"])
+        document.add("BodyText", labels["none"])
     for comment in unanswered:
-        document.add_paragraph(f"{comment.id} — {comment.org}, {comment.anchor.para or '—'}: {comment.body}",
-                               style="List Bullet")
-    return docx_package.save_document(document, path, title=title, subject="Consultation round report", date=date,
-                                      author="nhrap", language=language)
+        document.bullet(f"{comment.id} — {comment.org}, {comment.anchor.para or '—'}{colon}{comment.body}")
+    return document.save(path, title=full_title(title, subtitle, style.language),
+                         subject=SUBJECT["zh" if zh else "en"], date=date)
 
 
 TEXT = {
@@ -94,12 +99,13 @@ TEXT = {
            "not-accepted": "Not accepted", "noted": "Noted", "open": "Open", "share": "Acceptance",
            "unanswered": "Substantive comments awaiting a response", "none": "None.",
            "accepted-with-modification": "Accepted with modification", "withdrawn": "Withdrawn",
-           "(general)": "Whole draft"},
+           "(general)": "Whole draft", "chart": "Comments received and accepted, by category and by chapter"},
     "zh": {"received": "意见数", "accepted": "采纳", "by_category": "按单位类别", "by_chapter": "按章",
            "by_type": "按意见类型", "total": "收到意见", "group": "类别", "not-accepted": "不采纳", "noted": "备注",
            "open": "待处理", "share": "采纳率", "unanswered": "尚未答复的实质性意见", "none": "无。",
            "accepted-with-modification": "部分采纳", "withdrawn": "撤回", "(general)": "全文",
-           "general": "一般性", "substantive": "实质性", "editorial": "文字性"},
+           "general": "一般性", "substantive": "实质性", "editorial": "文字性",
+           "chart": "按单位类别和按章统计的意见数与采纳数"},
 }
 
 

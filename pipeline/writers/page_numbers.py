@@ -1,22 +1,32 @@
 """Page numbers for a filled-in table of contents, without Word.
 
 `libreoffice_pages` lays the document out once with LibreOffice (headless,
-private profile), reads each PDF page's text with pdftotext, takes the
-printed page number from the footer line and finds each heading in order.
+private profile) and exports a PDF in which every Word bookmark is a named
+destination: each heading's bookmark gives the PDF page it lands on
+(`pdfinfo -dests`), and the footer line of that page (pdftotext) gives the
+number printed there. A heading whose destination is missing is looked up
+by its text: a line of the page that is the heading itself, with its
+number — never the same words inside a sentence or a footnote.
 `estimate_pages` counts characters when LibreOffice is not installed.
 """
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
 import tempfile
 from pathlib import Path
+from typing import Optional
 
 from .docx_body import Heading
 from .profiles import Profile
 
 SOFFICE_TIMEOUT = 180
+# LibreOffice's PDF export: Word bookmarks become named destinations
+PDF_FILTER = "pdf:writer_pdf_Export:" + json.dumps(
+    {"ExportBookmarksToPDFDestination": {"type": "boolean", "value": "true"}}, separators=(",", ":"))
+_DEST = re.compile(r'^\s*(\d+)\s+\[.*\]\s+"(.*)"\s*$')
 
 
 def find_pages(data: bytes, headings: list[Heading], profile: Profile) -> tuple[dict[str, int], str]:
@@ -28,46 +38,122 @@ def find_pages(data: bytes, headings: list[Heading], profile: Profile) -> tuple[
     return estimate_pages(data, headings, profile), "estimate"
 
 
-def pdf_page_texts(data: bytes, suffix: str = ".docx") -> list[str] | None:
+class Layout:
+    """A document as LibreOffice lays it out: each PDF page's text, and the page each named destination is on."""
+
+    def __init__(self, texts: list[str], destinations: dict[str, int]):
+        self.texts = texts
+        self.destinations = destinations  # name as the PDF spells it → 1-based PDF page
+
+    def page_of(self, bookmark: str) -> Optional[int]:
+        for name in (bookmark, lo_destination_name(bookmark)):
+            if name in self.destinations:
+                return self.destinations[name]
+        return None
+
+
+def layout(data: bytes, suffix: str = ".docx") -> Optional[Layout]:
+    """Convert with LibreOffice; None when it fails."""
     with tempfile.TemporaryDirectory(prefix="nhrap-pages-") as tmp:
         folder = Path(tmp)
         source = folder / f"doc{suffix}"
         source.write_bytes(data)
-        command = ["soffice", f"-env:UserInstallation=file://{folder / 'profile'}", "--headless",
-                   "--convert-to", "pdf", "--outdir", str(folder), str(source)]
+        pdf = folder / "doc.pdf"
         try:
-            subprocess.run(command, check=True, capture_output=True, timeout=SOFFICE_TIMEOUT)
-            text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(folder / "doc.pdf"), "-"], check=True,
+            for target in (PDF_FILTER, "pdf"):  # LibreOffice before 7.4 reads no JSON filter options
+                command = ["soffice", f"-env:UserInstallation=file://{folder / 'profile'}", "--headless",
+                           "--convert-to", target, "--outdir", str(folder), str(source)]
+                if subprocess.run(command, capture_output=True, timeout=SOFFICE_TIMEOUT).returncode == 0 \
+                        and pdf.exists():
+                    break
+            else:
+                return None
+            text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf), "-"], check=True,
                                   capture_output=True, timeout=SOFFICE_TIMEOUT).stdout.decode("utf-8", "replace")
         except (subprocess.SubprocessError, OSError):
             return None
-    return text.split("\f")
+        return Layout(text.split("\f"), _destinations(pdf))
+
+
+def pdf_page_texts(data: bytes, suffix: str = ".docx") -> list[str] | None:
+    found = layout(data, suffix)
+    return found.texts if found else None
+
+
+def _destinations(pdf: Path) -> dict[str, int]:
+    """Named destinations of a PDF (poppler's pdfinfo); empty when pdfinfo is missing."""
+    if not shutil.which("pdfinfo"):
+        return {}
+    try:
+        out = subprocess.run(["pdfinfo", "-dests", str(pdf)], check=True, capture_output=True,
+                             timeout=SOFFICE_TIMEOUT).stdout.decode("utf-8", "replace")
+    except (subprocess.SubprocessError, OSError):
+        return {}
+    found: dict[str, int] = {}
+    for line in out.splitlines():
+        match = _DEST.match(line)
+        if match:
+            found.setdefault(match.group(2), int(match.group(1)))
+    return found
+
+
+def lo_destination_name(name: str) -> str:
+    """A bookmark name as LibreOffice writes it into a PDF: letters, digits and '-' kept, any other
+    character as two hex digits (`_esc_work` → `5Fesc5Fwork`)."""
+    return "".join(c if c.isascii() and (c.isalnum() or c == "-") else f"{ord(c) & 0xFF:02X}" for c in name)
 
 
 def libreoffice_pages(data: bytes, headings: list[Heading], profile: Profile) -> dict[str, int] | None:
-    texts = pdf_page_texts(data)
-    if not texts:
+    found = layout(data)
+    if found is None or not found.texts:
         return None
-    footer = footer_pattern(profile.page_numbers.get("final", "{PAGE}"))
-    numbered = []
+    printed = printed_numbers(found.texts, footer_pattern(profile.page_numbers.get("final", "{PAGE}")))
+    pages: dict[str, int] = {}
+    start = 0  # text lookup goes forward from the last heading found
+    for heading in headings:
+        index = found.page_of(heading.bookmark)
+        if index is not None:
+            index -= 1
+        else:
+            index = page_for_heading_line(found.texts, printed, heading, start)
+        if index is None or index >= len(printed) or printed[index] is None:
+            continue
+        pages[heading.bookmark] = printed[index]
+        start = index
+    return pages
+
+
+def printed_numbers(texts: list[str], footer: re.Pattern) -> list[Optional[int]]:
+    """The page number printed on each PDF page (None before the numbering starts); a page whose footer
+    was not read counts on from the page before."""
+    numbers: list[Optional[int]] = []
     for text in texts:
         candidates = [int(m.group(1)) for m in map(footer.match, text.splitlines()) if m]
+        previous = next((n for n in reversed(numbers) if n is not None), None)
+        expected = None if previous is None else previous + 1
         if not candidates:
+            numbers.append(expected)
             continue
         # pdftotext may put a table cell after the footer: prefer the number that follows the last page's
-        expected = numbered[-1][0] + 1 if numbered else None
-        number = expected if expected in candidates else candidates[-1]
-        numbered.append((number, _squash(text)))
-    pages: dict[str, int] = {}
-    start = 0
-    for heading in headings:
-        needle = _squash(heading.text)[:40]
-        for index in range(start, len(numbered)):
-            if needle and needle in numbered[index][1]:
-                pages[heading.bookmark] = numbered[index][0]
-                start = index
-                break
-    return pages
+        numbers.append(expected if expected in candidates else candidates[-1])
+    return numbers
+
+
+def page_for_heading_line(texts: list[str], printed: list[Optional[int]], heading: Heading,
+                          start: int) -> Optional[int]:
+    """The first numbered page from `start` with a line that is the heading: its number and text, or the
+    opening of them when the heading wraps (at least half of it)."""
+    whole = _squash(heading.number + heading.text)
+    if not whole:
+        return None
+    for index in range(start, len(texts)):
+        if index >= len(printed) or printed[index] is None:
+            continue  # the cover and the contents (whose entries open with the same words)
+        for line in texts[index].splitlines():
+            line = _squash(line)
+            if line == whole or (line and whole.startswith(line) and 2 * len(line) >= len(whole)):
+                return index
+    return None
 
 
 def footer_pattern(pattern: str) -> re.Pattern:

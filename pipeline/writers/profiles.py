@@ -35,6 +35,23 @@ class Profile:
     def label(self, key: str) -> str:
         return self.labels.get(key, key)
 
+    def field(self, key: str, value: str) -> str:
+        """A cover line "Version: v3" / "版本：v3": the label, the profile's colon, the value."""
+        return f"{self.label(key)}{self.labels.get('colon', ': ')}{value}"
+
+    def date(self, iso: str) -> str:
+        """An ISO date as the profile writes dates (`date_format`: {year} {month} {day}, or {iso})."""
+        pattern = self.data.get("date_format", "{iso}")
+        try:
+            year, month, day = (int(part) for part in iso[:10].split("-"))
+        except ValueError:
+            return iso
+        return pattern.format(year=year, month=month, day=day, iso=iso[:10])
+
+    def stage(self, stage: str) -> str:
+        """A plan stage (drafting, consultation, …) in the profile's language."""
+        return dict(self.data.get("stages") or {}).get(stage, stage)
+
     def heading_label(self, counters: list[int]) -> str:
         """The number Word shows before a heading ("II. ", "（三）"), for a filled-in TOC."""
         level = len(counters)

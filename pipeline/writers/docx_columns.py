@@ -1,0 +1,152 @@
+"""Table column widths that fit their content, computed without a layout engine.
+
+Word and LibreOffice lay a fixed-width table out by its grid, so the widths
+must be right before either opens the file. Each cell's text is measured
+with approximate Times New Roman advance widths (Chinese characters one em
+wide); a column gets at least the room of its widest unbreakable piece — a
+word, or a whole short cell such as "Deadline", "expected", "2030" or
+"完成时限" — and the space left is shared by how much more each column
+would need to hold its longest text on one line. Same text, same widths.
+"""
+from __future__ import annotations
+
+import unicodedata
+from typing import Optional, Sequence
+
+from lxml import etree
+
+from .ooxml import qn
+
+# advance widths in ems (Times New Roman; Liberation Serif has the same metrics)
+_WIDTHS = {**dict.fromkeys("abcdeghknopquvxyz", 0.5), **dict.fromkeys("cez", 0.45), **dict.fromkeys("fr", 0.34),
+           **dict.fromkeys("ijlt", 0.28), "s": 0.39, "m": 0.78, "w": 0.72,
+           **dict.fromkeys("ABCDEFGHKNOPQRSTUVXYZ", 0.72), **dict.fromkeys("IJ", 0.39), "L": 0.61, "M": 0.89,
+           "W": 0.95, **dict.fromkeys("0123456789", 0.5), " ": 0.25, **dict.fromkeys(".,:;'!|", 0.28),
+           **dict.fromkeys("()[]-/", 0.34), "%": 0.83, "&": 0.78, "—": 1.0, "–": 0.5, "‰": 1.0}
+_OTHER = 0.6          # any other Latin, Greek, Cyrillic character
+_BOLD = 1.08          # bold Times is a little wider
+_SLACK = 1.06         # rounding in the layout engines, a substituted font
+CELL_MARGINS = 160 + 60  # Plan Table cell margins (80 twips each side) and a little air
+SHORT_EMS = 6         # a cell no wider than 6 ems (and 1/6 of the table) stays on one line
+
+
+def char_ems(char: str) -> float:
+    if char in _WIDTHS:
+        return _WIDTHS[char]
+    if unicodedata.east_asian_width(char) in ("W", "F"):
+        return 1.0
+    return _OTHER
+
+
+def text_twips(text: str, size: float, bold: bool = False) -> int:
+    """Width of `text` on one line at `size` points, in twips (rounded up)."""
+    ems = sum(char_ems(c) for c in text) * (_BOLD if bold else 1.0) * _SLACK
+    return int(ems * size * 20) + 1
+
+
+def _pieces(text: str) -> list[str]:
+    """Where a line may break: at spaces, and between any two Chinese characters."""
+    out: list[str] = []
+    for word in text.split():
+        current = ""
+        for char in word:
+            if unicodedata.east_asian_width(char) in ("W", "F"):
+                if current:
+                    out.append(current)
+                out.append(char)
+                current = ""
+            else:
+                current += char
+        if current:
+            out.append(current)
+    return out
+
+
+def column_widths(rows: Sequence[Sequence[Sequence[str]]], total: int, size: float, *, header_rows: int = 1,
+                  minimum: int = 400, weights: Optional[Sequence[float]] = None) -> list[int]:
+    """Widths in twips summing to `total` for rows of cells, each cell a list of lines (paragraphs).
+
+    Header cells are measured bold. A column never gets less than its widest unbreakable piece while the
+    table can give it (a whole short cell counts as one piece). The room left goes to the columns whose
+    longest line does not fit yet, in proportion to `weights` (default: how much more each would need),
+    none beyond what its longest line takes; room still left is shared by those line widths."""
+    columns = max((len(r) for r in rows), default=1)
+    least = [minimum] * columns
+    natural = [minimum] * columns
+    short = min(total // 6, int(SHORT_EMS * size * 20) + CELL_MARGINS)
+    for index, row in enumerate(rows):
+        bold = index < header_rows
+        for col, lines in enumerate(row):
+            for line in lines:
+                line = " ".join(line.split())
+                whole = text_twips(line, size, bold) + CELL_MARGINS
+                natural[col] = max(natural[col], min(whole, total))
+                if whole <= short:
+                    least[col] = max(least[col], whole)
+                else:
+                    widest = max((text_twips(p, size, bold) for p in _pieces(line)), default=0) + CELL_MARGINS
+                    least[col] = max(least[col], min(widest, total))
+    natural = [max(n, m) for n, m in zip(natural, least)]
+    if sum(least) >= total:
+        widths = _share([0] * columns, total, least)
+    else:
+        wanted = list(weights) if weights else [n - m for n, m in zip(natural, least)]
+        widths = _fill(least, natural, total - sum(least), wanted)
+        spare = total - sum(widths)
+        if spare > 0:
+            widths = _share(widths, spare, natural)
+    widths[-1] += total - sum(widths)
+    return widths
+
+
+def _fill(start: list[int], cap: list[int], amount: int, weights: list[float]) -> list[int]:
+    """Share `amount` out by `weights`, no column beyond its cap; what a capped column cannot take goes to
+    the others (water-filling; integers, deterministic)."""
+    widths = list(start)
+    open_ = [i for i in range(len(widths)) if widths[i] < cap[i] and weights[i] > 0]
+    while amount > 0 and open_:
+        weight = sum(weights[i] for i in open_)
+        shares = {i: int(amount * weights[i] / weight) for i in open_}
+        capped = [i for i in open_ if widths[i] + shares[i] >= cap[i]]
+        if not capped:
+            for i in open_:
+                widths[i] += shares[i]
+            break
+        for i in capped:
+            amount -= cap[i] - widths[i]
+            widths[i] = cap[i]
+        open_ = [i for i in open_ if i not in capped]
+    return widths
+
+
+def _share(base: list[int], amount: int, weights: list[int]) -> list[int]:
+    """`base` plus `amount` shared in proportion to `weights` (integers, deterministic)."""
+    weight = sum(weights)
+    if weight <= 0:
+        return [b + amount // len(base) for b in base]
+    return [b + amount * w // weight for b, w in zip(base, weights)]
+
+
+# -- reading a Word document ---------------------------------------------------
+def cell_lines(paragraphs: Sequence[etree._Element]) -> list[str]:
+    """The text of each paragraph of a cell, deleted text included (a redline shows both)."""
+    return ["".join(t.text or "" for t in p.iter(qn("w:t"), qn("w:delText"))) for p in paragraphs]
+
+
+def style_size(styles_root: etree._Element, style_id: str, default: float = 11.0) -> float:
+    """Font size in points a paragraph style gives (following basedOn, then the document defaults)."""
+    styles = {s.get(qn("w:styleId")): s for s in styles_root.findall(qn("w:style"))}
+    seen = set()
+    current: Optional[str] = style_id
+    while current and current not in seen:
+        seen.add(current)
+        style = styles.get(current)
+        if style is None:
+            break
+        size = style.find(f"{qn('w:rPr')}/{qn('w:sz')}")
+        if size is not None:
+            return int(size.get(qn("w:val"))) / 2
+        based = style.find(qn("w:basedOn"))
+        current = based.get(qn("w:val")) if based is not None else None
+    size = styles_root.find(f"{qn('w:docDefaults')}/{qn('w:rPrDefault')}/{qn('w:rPr')}/{qn('w:sz')}")
+    return int(size.get(qn("w:val"))) / 2 if size is not None else default

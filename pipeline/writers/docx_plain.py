@@ -1,0 +1,173 @@
+"""Working documents about the plan — the comment matrix, the round report — on the plan's own look.
+
+They open the plan's reference document (the workspace's restyled copy when
+there is one, else the packaged profile's), so fonts, title and heading
+styles, the Plan Table style and page numbers are those of the consultation
+draft; tables get column widths that fit their words (docx_columns).
+"""
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Optional, Sequence
+
+from lxml import etree
+
+from . import docx_columns, docx_package, ooxml
+from .docx_document import page_footers
+from .ooxml import el, paragraph, qn, run, set_child
+from .profiles import Profile, load_profile, reference_path
+
+TWIPS_PER_MM = 1440 / 25.4
+TABLE_POINTS = 10.5  # table text in these documents is no larger than 五号 (10.5 pt)
+
+
+@dataclass
+class PlanStyle:
+    """The profile and reference document a plan's Word output uses."""
+    profile: Profile
+    reference: Path
+
+    @property
+    def language(self) -> str:
+        return self.profile.language
+
+
+def plan_style(ws) -> PlanStyle:
+    """The plan's profile (`profile:` in plan.yaml) and its reference document."""
+    profile = load_profile(ws.plan.profile)
+    return PlanStyle(profile, reference_path(profile, ws.styles_dir))
+
+
+def default_style(language: str) -> PlanStyle:
+    """The packaged profile for a language, when no workspace is at hand."""
+    profile = load_profile("zh" if language == "zh" else "en")
+    return PlanStyle(profile, reference_path(profile, None))
+
+
+class PlainDocument:
+    """A body of paragraphs and tables on the reference document's page set-up."""
+
+    def __init__(self, style: PlanStyle, landscape: bool = False, margins_mm: Optional[float] = None):
+        self.style = style
+        self.docx = docx_package.open_reference(style.reference)
+        self.ids = ooxml.Ids()
+        self.children: list[etree._Element] = []
+        self.sect_pr = _section(self.docx, landscape, margins_mm)
+        self.width = docx_package.text_width(self.sect_pr)
+        styles = docx_package.styles_root(self.docx)
+        self.table_points = min(docx_columns.style_size(styles, "TableText"), TABLE_POINTS)
+        self._bullets: Optional[int] = None
+
+    def add(self, style: str, text: str, jc: str = "") -> etree._Element:
+        p = paragraph(style, [run(text)], jc=jc)
+        self.children.append(p)
+        return p
+
+    def heading(self, text: str) -> None:
+        """A section heading in the plan's Heading 1 style (numbered as the plan numbers its chapters)."""
+        self.add("Heading1", text)
+
+    def bullet(self, text: str) -> None:
+        if self._bullets is None:
+            root = docx_package.numbering_root(self.docx)
+            abstract_id, num_id = docx_package.next_numbering_ids(root)
+            ooxml.add_numbering(root, ooxml.abstract_num(abstract_id, [
+                {"fmt": "bullet", "text": "•", "indent": 720, "hanging": 360}], nsid="4E485244"))
+            ooxml.add_numbering(root, ooxml.num(num_id, abstract_id))
+            self._bullets = num_id
+        p = paragraph("ListParagraph", [run(text)])
+        ppr = ooxml.properties(p, "w:pPr")
+        set_child(ppr, ooxml.num_pr(self._bullets, 0))
+        set_child(ppr, el("w:ind", {"left": 720, "hanging": 360, "firstLineChars": 0}))
+        self.children.append(p)
+
+    def table(self, headers: Sequence[str], rows: Sequence[Sequence[str]],
+              align: Optional[Sequence[str]] = None, weights: Optional[Sequence[float]] = None) -> None:
+        """Header row (repeated on each page) and rows; a cell's lines become paragraphs. `weights`: how
+        the room beyond each column's words is shared (docx_columns.column_widths)."""
+        texts = [[[h] for h in headers]] + [[(value or "").split("\n") for value in row] for row in rows]
+        widths = docx_columns.column_widths(texts, self.width, self.table_points, header_rows=1, weights=weights)
+        size = round(self.table_points * 2)
+        cells = [[[self._cell_paragraph(line, size) for line in lines] for lines in row] for row in texts]
+        if self.children and self.children[-1].tag == qn("w:tbl"):
+            self.children.append(paragraph())
+        self.children.append(ooxml.table(cells, widths, header_rows=1, align=align))
+
+    def _cell_paragraph(self, text: str, size: int) -> etree._Element:
+        rpr = el("w:rPr", None, el("w:sz", {"val": size}), el("w:szCs", {"val": size}))
+        return paragraph("TableText", [run(text, rpr)])
+
+    def picture(self, blob: bytes, width_mm: float, description: str = "") -> None:
+        from docx.oxml.shape import CT_Inline
+        rel_id, width, height = docx_package.add_image_blob(self.docx, blob)
+        target = min(round(width_mm * 36000), self.width * 635)  # mm, twips → EMU
+        height = int(height * target / width) if width else height
+        inline = CT_Inline.new_pic_inline(self.ids.next(), rel_id, "chart.png", target, height)
+        inline.docPr.set("descr", description)
+        r = run()
+        ooxml.sub(r, "w:drawing").append(inline)
+        self.children.append(paragraph("BodyText", [r], jc="center"))
+
+    def save(self, path: Optional[Path], *, title: str, subject: str, date: str) -> bytes:
+        profile = self.style.profile
+        page_footers(self.docx, self.sect_pr, profile.page_numbers.get("final", "{PAGE}"),
+                     bool(profile.page_numbers.get("mirrored")))
+        docx_package.replace_body(self.docx, self.children, self.sect_pr)
+        docx_package.set_core_properties(self.docx, title=title, subject=subject, date=date, author="nhrap",
+                                         language=profile.language)
+        return docx_package.save(self.docx, path)
+
+
+def _section(docx, landscape: bool, margins_mm: Optional[float]) -> etree._Element:
+    """The reference page set-up, turned to landscape and with even margins when asked; no line grid
+    (a table-only document has no body lines to count)."""
+    sect_pr = copy.deepcopy(docx_package.final_sect_pr(docx))
+    for ref in sect_pr.findall(qn("w:headerReference")) + sect_pr.findall(qn("w:footerReference")):
+        sect_pr.remove(ref)
+    size = sect_pr.find(qn("w:pgSz"))
+    if landscape and size is not None:
+        width, height = size.get(qn("w:w")), size.get(qn("w:h"))
+        if int(width) < int(height):
+            set_child(sect_pr, el("w:pgSz", {"w": height, "h": width, "orient": "landscape"}))
+    if margins_mm is not None:
+        margin = round(margins_mm * TWIPS_PER_MM)
+        old = sect_pr.find(qn("w:pgMar"))
+        attrs = {"top": margin, "right": margin, "bottom": margin, "left": margin,
+                 "header": round(8 * TWIPS_PER_MM), "footer": round(8 * TWIPS_PER_MM), "gutter": 0}
+        if old is not None:
+            sect_pr.remove(old)
+        set_child(sect_pr, el("w:pgMar", attrs))
+    if landscape:
+        grid = sect_pr.find(qn("w:docGrid"))
+        if grid is not None:
+            sect_pr.remove(grid)
+    return sect_pr
+
+
+def round_words(rounds: Sequence[int], versions: Sequence[int], language: str) -> str:
+    """"round 3, comments on v3" / "第3轮，针对v3"; empty when neither is known."""
+    rounds, versions = sorted(set(rounds)), sorted(set(v for v in versions if v))
+    names = ", ".join(f"v{v}" for v in versions)
+    if language == "zh":
+        parts = []
+        if rounds:
+            span = f"{rounds[0]}" if len(rounds) == 1 else f"{rounds[0]}—{rounds[-1]}"
+            parts.append(f"第{span}轮")
+        if versions:
+            parts.append(f"针对{names.replace(', ', '、')}")
+        return "，".join(parts)
+    parts = []
+    if rounds:
+        parts.append(f"round {rounds[0]}" if len(rounds) == 1 else f"rounds {rounds[0]}–{rounds[-1]}")
+    if versions:
+        parts.append(f"comments on {names}")
+    return ", ".join(parts)
+
+
+def full_title(title: str, subtitle: str, language: str) -> str:
+    """The document title property: "Plan — Comment matrix — round 3" / "计划意见汇总表（第3轮）"."""
+    if not subtitle:
+        return title
+    return f"{title}{subtitle}" if language == "zh" else f"{title} — {subtitle}"
