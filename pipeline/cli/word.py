@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Optional
 
 from ..errors import UserError
-from .common import add_json, error_console, print_json
+from .common import add_json, error_console, output_file, print_json
 
 MODES = ("consultation", "final")
 
@@ -21,7 +21,7 @@ def register(commands) -> None:
                                         "and line numbers, or the clean final document with contents and annexes.")
     p.add_argument("source", nargs="?", metavar="VERSION|FILE.md", help="default: the working draft")
     p.add_argument("--mode", choices=MODES, default="consultation", help="document kind (default: consultation)")
-    p.add_argument("-o", "--output", type=Path, metavar="FILE.docx", help="default: build/<name>-<mode>.docx")
+    p.add_argument("-o", "--output", type=output_file(".docx"), metavar="FILE.docx", help="default: build/<name>-<mode>.docx")
     p.add_argument("--profile", help="Word profile (en, zh); default: `profile` in plan.yaml")
     p.add_argument("--with-findings", action="store_true",
                    help="run the examination checks and attach each finding as a Word comment on its paragraph")
@@ -35,7 +35,7 @@ def register(commands) -> None:
                                         "tracked change (insertions and deletions, word by word) with author and date.")
     p.add_argument("a", help="older version (1, v1)")
     p.add_argument("b", nargs="?", default="latest", help="newer version (default: latest)")
-    p.add_argument("-o", "--output", type=Path, metavar="FILE.docx", help="default: build/redline-vA-vB.docx")
+    p.add_argument("-o", "--output", type=output_file(".docx"), metavar="FILE.docx", help="default: build/redline-vA-vB.docx")
     p.add_argument("--author", default="nhrap", help="author of the tracked changes (default: nhrap)")
     p.add_argument("--profile", help="Word profile (en, zh); default: `profile` in plan.yaml")
     add_json(p)

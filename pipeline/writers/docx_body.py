@@ -59,6 +59,7 @@ class BodyOptions:
     image_root: Optional[Path] = None  # …and must stay inside this one (the workspace)
     tracking: Optional[Tracking] = None
     heading_label: Any = None  # counters → "II. " (the profile's numbering), for the TOC
+    language: str = "en"  # a redline marks whole Chinese words (加强 → 强化), not single characters
 
 
 @dataclass
@@ -271,7 +272,7 @@ class BodyWriter:
             old_segments = self.segments(old_inline)
             if self.in_heading:
                 _strip_anchor(old_segments)
-            self._emit(p, diff_segments(old_segments, segments))
+            self._emit(p, diff_segments(old_segments, segments, self.options.language))
         else:
             self._emit(p, [(EQUAL, s) for s in segments])
 
@@ -549,11 +550,11 @@ def block_inlines(block: Block, footnote_labels=()) -> list:
     return [t for t in tokens if t.type == "inline"]
 
 
-def diff_segments(old: list[Segment], new: list[Segment]) -> list[tuple[int, Segment]]:
+def diff_segments(old: list[Segment], new: list[Segment], language: str = "en") -> list[tuple[int, Segment]]:
     """Word-level diff of two paragraphs' inline content; kept and inserted text keeps the new formatting."""
     old_cursor, new_cursor = _Cursor(old), _Cursor(new)
     out: list[tuple[int, Segment]] = []
-    for op, text in word_diff(old_cursor.text, new_cursor.text):
+    for op, text in word_diff(old_cursor.text, new_cursor.text, language=language):
         size = len(text)
         if op == EQUAL:
             out.extend((EQUAL, s) for s in new_cursor.take(size))

@@ -72,7 +72,8 @@ def numbered_blocks(document: Document) -> list[Block]:
 def build_body(docx, inp: RenderInput, ids: ooxml.Ids, entries: list[Entry], *, paragraph_ids: bool,
                tracking=None) -> Body:
     options = BodyOptions(paragraph_ids=paragraph_ids, source_file=inp.source_file, image_dir=inp.image_dir,
-                          image_root=inp.image_root, tracking=tracking, heading_label=inp.profile.heading_label)
+                          image_root=inp.image_root, tracking=tracking, heading_label=inp.profile.heading_label,
+                          language=inp.profile.language)
     width = docx_package.text_width(docx_package.final_sect_pr(docx))
     with gc_paused():
         return BodyWriter(docx, ids, options, width).render(entries, _original(inp.document, entries))
