@@ -6,6 +6,7 @@ which old blocks were merged into a new one, and which were deleted.
 Paragraph ids, `diff`, the redline and comment re-anchoring all use it.
 
 Steps:
+0. a paragraph the drafter marked `{#p0123}` keeps that id;
 1. headings with the same `{#id}` anchor are the same heading;
 2. blocks whose Markdown occurs once in each version are the same block
    (patience diff); the longest run of them in old order are unchanged
@@ -517,7 +518,9 @@ class _Aligner:
         in_order = self.in_order()
         self.result.moved = {j for j, i in enumerate(self.result.old_of) if i is not None and j not in in_order}
 
-    def run(self) -> Alignment:
+    def run(self, pinned: dict[int, int]) -> Alignment:
+        for j, i in pinned.items():
+            self.pair(i, j)
         self.match_anchors()
         self.match_unchanged()
         self.match_similar()
@@ -555,5 +558,6 @@ def longest_increasing(values: list[int]) -> set[int]:
     return keep
 
 
-def align(old: Sequence[Block], new: Sequence[Block]) -> Alignment:
-    return _Aligner(old, new).run()
+def align(old: Sequence[Block], new: Sequence[Block], pinned: Optional[dict[int, int]] = None) -> Alignment:
+    """`pinned` maps new indices to the old ones a drafter said they are; the rest is aligned around them."""
+    return _Aligner(old, new).run(pinned or {})

@@ -181,6 +181,7 @@ class Block:
     level: int = 0  # heading level, or list depth (1 = top level)
     line: int = 0  # 1-based line in the Markdown file it was read from
     anchor: str = ""  # outline id written on a heading as {#id}
+    pin: str = ""  # paragraph id a drafter wrote at the end of a paragraph or list item as {#p0123}
 
 
 @dataclass

@@ -43,17 +43,18 @@ def today() -> str:
     return moment.date().isoformat()
 
 
-def assign_ids(parent: Optional[Version], blocks: list[Block]) -> tuple[Changes, int]:
+def assign_ids(parent: Optional[Version], blocks: list[Block], source_path: Path = Path("draft")) -> tuple[Changes, int]:
     """Give every block its id; return the changes against the parent and the next free id number."""
     next_id = parent.next_id if parent else 1
     changes = Changes()
+    pinned = _pinned(parent, blocks, source_path)
     if parent is None:
         for block in blocks:
             block.id, next_id = paragraph_id(next_id), next_id + 1
             changes.added.append(block.id)
         return changes, next_id
     old = parent.document.blocks
-    alignment = align(old, blocks)
+    alignment = align(old, blocks, pinned)
     for j, block in enumerate(blocks):
         i = alignment.old_of[j]
         if i is None:
@@ -71,6 +72,27 @@ def assign_ids(parent: Optional[Version], blocks: list[Block]) -> tuple[Changes,
     changes.merged = {old[i].id: blocks[j].id for i, j in sorted(alignment.merged_into.items())}
     changes.deleted = [old[i].id for i in alignment.deleted]
     return changes, next_id
+
+
+def _pinned(parent: Optional[Version], blocks: list[Block], source_path: Path) -> dict[int, int]:
+    """New index -> parent index for paragraphs the drafter marked `{#p0123}`: the id must be a paragraph
+    of the parent version (a deleted id is never given again) and be claimed once."""
+    where = {b.id: i for i, b in enumerate(parent.document.blocks)} if parent else {}
+    pinned: dict[int, int] = {}
+    claimed: dict[str, int] = {}
+    for j, block in enumerate(blocks):
+        if not block.pin:
+            continue
+        i = where.get(block.pin)
+        if i is None or parent.document.blocks[i].kind == "heading":
+            latest = parent.name if parent else "any version (none is frozen yet)"
+            raise UserError(f"{{#{block.pin}}}: {block.pin} is not a paragraph of {latest}; "
+                            "only an id in the latest version can be kept", source_path, block.line)
+        if block.pin in claimed:
+            raise UserError(f"{{#{block.pin}}} is also written at line {claimed[block.pin]}", source_path, block.line)
+        claimed[block.pin] = block.line
+        pinned[j] = i
+    return pinned
 
 
 def _metadata(version: Version) -> str:
@@ -115,7 +137,7 @@ def freeze(ws, stage: str, note: str, date: Optional[str] = None, source: Option
         if not document.blocks:
             raise UserError("the draft is empty: nothing to freeze", source_path)
         check_headings(document.blocks, plan, source_path, {})
-        changes, next_id = assign_ids(parent, document.blocks)
+        changes, next_id = assign_ids(parent, document.blocks, source_path)
         text = blocks_to_markdown(document.blocks)
         if parent and parent.stage == stage and sha256(text.encode("utf-8")) == parent.sha256:
             raise UserError(f"nothing changed since {parent.name} (same text, same stage): no new version written")

@@ -156,3 +156,28 @@ def test_contest_between_lookalikes_goes_to_the_revised_paragraph(case):
     would have to have moved as well."""
     data = json.loads(case.read_text(encoding="utf-8"))
     assert align(blocks(*data["old"]), blocks(*data["new"])).old_of == data["keeps"], data["what"]
+
+
+def test_drafter_pins_the_id_the_text_cannot_tell():
+    twin_a = "(3) **Protecting workers.** Labour inspection shall cover every enterprise with more than fifty staff."
+    twin_b = "(4) **Protecting workers.** Labour inspection shall cover every enterprise with more than twenty staff."
+    revised = "(3) **Protecting workers.** Labour inspection shall cover every enterprise with more than thirty staff."
+    ids, changes, _ = ids_after([A, twin_a, twin_b, C], [A, revised, C])
+    assert ids[1] == "p0002"  # the text is as close to either: the aligner keeps the first
+    ids, changes, _ = ids_after([A, twin_a, twin_b, C], [A, revised + " {#p0003}", C])
+    assert ids == ["p0001", "p0003", "p0004"] and changes.deleted == ["p0002"] and changes.edited == ["p0003"]
+
+
+def test_pin_is_stripped_from_text_and_source():
+    [block] = blocks(f"- {A} {{#p0007}}")
+    assert block.pin == "p0007" and block.source == f"- {A}" and block.text == A
+
+
+@pytest.mark.parametrize("pinned, message", [
+    ([f"{A} {{#p0009}}", B], "p0009 is not a paragraph of v1"),
+    ([f"{A} {{#p0002}}", f"{B} {{#p0002}}"], "{#p0002} is also written at line 1"),
+])
+def test_pin_must_name_one_paragraph_of_the_latest_version(pinned, message):
+    from pipeline.errors import UserError
+    with pytest.raises(UserError, match=message.replace("{", r"\{").replace("}", r"\}")):
+        ids_after([A, B], pinned)

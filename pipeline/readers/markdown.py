@@ -22,6 +22,9 @@ from ..model import Block, Document
 HEADING_ID = re.compile(r"\s*\{#([A-Za-z0-9_.:-]+)\}\s*$")
 # `{#id}` typed with a Chinese keyboard: ｛#id｝, {＃id}, 【#id】 — not an id, so the heading would lose it.
 HEADING_ID_TYPO = re.compile(r"\s*[{｛【]\s*[#＃]\s*([A-Za-z0-9_.:-]+)\s*[}｝】]\s*$")
+# `… text {#p0123}` at the end of a paragraph or list item: the drafter says which paragraph this is.
+PARAGRAPH_PIN = re.compile(r"[ \t]*\{#(p\d+)\}[ \t]*$")
+_PINNABLE = ("paragraph", "list_item")
 _CONTAINERS = {"bullet_list_open", "ordered_list_open"}
 
 
@@ -113,8 +116,12 @@ class _BlockCollector:
             rows.pop()
         if not rows:
             return
-        self.blocks.append(Block(kind=kind, source=_lines(self.lines, rows), text=text.strip(),
-                                 level=level, line=rows[0] + 1 + self.offset, anchor=anchor))
+        source, text, pin = _lines(self.lines, rows), text.strip(), ""
+        match = PARAGRAPH_PIN.search(source) if kind in _PINNABLE else None
+        if match:
+            source, text, pin = source[:match.start()], PARAGRAPH_PIN.sub("", text), match.group(1)
+        self.blocks.append(Block(kind=kind, source=source, text=text, level=level,
+                                 line=rows[0] + 1 + self.offset, anchor=anchor, pin=pin))
 
     def collect(self, tokens: list[Token]) -> None:
         index = 0
@@ -239,7 +246,7 @@ def assign_sections(document: Document, outline_ids: set[str]) -> None:
 
 def read_markdown(source: str, outline_ids: set[str] = frozenset(), *, path: str = "", line_offset: int = 0) -> Document:
     document = parse_blocks(source, line_offset=line_offset, path=path, strict_headings=False)
-    if not line_offset:
+    if not line_offset and not any(b.pin for b in document.blocks):  # else the blocks are not the source
         document.source = source
     assign_sections(document, set(outline_ids))
     return document
