@@ -369,19 +369,20 @@ def latest_round(ws) -> int:
 
 
 # -- dispositions ----------------------------------------------------------------------
-def respond(ws, ident: str, status: str, response: Optional[str] = None, resolved_in: Optional[int] = None,
+def respond(ws, ident: str, status: str, response: Optional[str] = None, resolved_in: Optional[int | str] = None,
             by: str = "", date: str = "") -> Comment:
     """Record the panel's disposition of one comment (read and write under the store's lock)."""
     return respond_if_changed(ws, ident, status, response, resolved_in, by, date)[0]
 
 
 def respond_if_changed(ws, ident: str, status: Optional[str], response: Optional[str] = None,
-                       resolved_in: Optional[int] = None, by: str = "", date: str = "") -> tuple[Comment, bool]:
+                       resolved_in: Optional[int | str] = None, by: str = "", date: str = "") -> tuple[Comment, bool]:
     """Record a disposition; (the comment, whether anything changed). Nothing is written when the status,
     response and version of resolution are already so. No status keeps the current one; no response
-    keeps the current response; without `resolved_in`, a newly decided comment is resolved in the
+    keeps the current response; `resolved_in` must be a version (3, 'v3'); without it, a newly decided comment is resolved in the
     latest version and one whose status stays keeps its version."""
     status = normal_status(status) if status else None
+    resolved_in = ws.resolve_version(resolved_in) if resolved_in is not None else None
     numbers = ws.version_numbers()
     with locked(_lock_path(ws)):
         comment, path = find_comment(ws, ident)
