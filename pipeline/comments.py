@@ -676,7 +676,9 @@ MATRIX_HEADERS = {
 }
 LABELS_ZH = {"general": "一般性", "substantive": "实质性", "editorial": "文字性", "open": "待处理",
              "accepted": "采纳", "accepted-with-modification": "部分采纳", "not-accepted": "不采纳",
-             "noted": "备注", "withdrawn": "撤回"}
+             "noted": "备注", "withdrawn": "撤回",
+             # anchor verdicts, shown beside the paragraph
+             "anchored": "已对应", "moved": "已移动", "changed": "已改动", "orphaned": "已失效", "applied": "已纳入"}
 
 
 @dataclass
@@ -702,6 +704,13 @@ def _paragraph_order(ws) -> dict[str, int]:
     return {b.id: i for i, b in enumerate(ws.load_version(numbers[-1]).document.blocks)}
 
 
+def _verdict(state: str, language: str, label) -> str:
+    """What became of the commented text, beside its paragraph: ' (applied)', '（已纳入）'; '' when anchored."""
+    if state == "anchored":
+        return ""
+    return f"（{label(state)}）" if language == "zh" else f" ({label(state)})"
+
+
 def matrix_table(ws, comments: list[Comment]) -> MatrixTable:
     """Top-level comments in paragraph order, replies folded into their comment's cell."""
     language = ws.plan.language if ws.plan.language in MATRIX_HEADERS else "en"
@@ -724,7 +733,7 @@ def matrix_table(ws, comments: list[Comment]) -> MatrixTable:
             body = f"“{quote}”: {body}" if body else f"“{quote}”"
         for reply in replies.get(comment.id, []):
             body += f"\n— {reply.author or reply.org}: {reply.body}"
-        para = comment.anchor.para + (f" ({comment.anchor.state})" if comment.anchor.state != "anchored" else "")
+        para = comment.anchor.para + _verdict(comment.anchor.state, language, label)
         rows.append([str(number), para, member.name(language) if member else comment.org, label(comment.type),
                      body, _proposal(comment, language), comment.disposition.response,
                      label(comment.disposition.status)])
