@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import MISSING, asdict, dataclass, field, fields, is_dataclass, replace
-from functools import reduce
+from functools import cache, reduce
 from pathlib import Path
 from typing import Iterable, Optional, get_args, get_type_hints
 
@@ -150,14 +150,16 @@ def _field_error(message: str, path: Path, keys: tuple) -> UserError:
     return UserError(message, path, _key_line(path, keys))
 
 
-def _record(cls, data: object, path: Path, keys: tuple = ()):
+_hints = cache(get_type_hints)  # evaluated once per model class, not once per record
+
+
+def _from_mapping(cls, data: object, path: Path, keys: tuple = ()):
     """A model dataclass from a YAML mapping; a field it does not have, one missing or one of the wrong
     type is refused on its line."""
-    name = ".".join(keys) or "a comment file"
     if not isinstance(data, dict):
-        raise _field_error(f"{name} must be a mapping of fields" if keys else "a comment file must hold one mapping",
-                           path, keys)
-    hints = get_type_hints(cls)
+        raise _field_error(f"field '{'.'.join(keys)}' must be a mapping of fields" if keys else
+                           "a comment file must hold one mapping", path, keys)
+    hints = _hints(cls)
     for key in data:
         if key not in hints:
             raise _field_error(f"unexpected field '{'.'.join(keys + (str(key),))}' (fields here: "
@@ -179,7 +181,7 @@ def _typed(hint, value: object, path: Path, keys: tuple) -> object:
         return None
     kind = kinds[0]
     if is_dataclass(kind):
-        return _record(kind, value, path, keys)
+        return _from_mapping(kind, value, path, keys)
     if isinstance(value, kind) and not isinstance(value, bool) and not (kind is int and value < 0):
         return value
     wanted = TYPE_WORDS[kind] + (" ≥ 0" if kind is int else "")
@@ -189,10 +191,9 @@ def _typed(hint, value: object, path: Path, keys: tuple) -> object:
 
 def from_yaml_data(data: object, path: Path) -> Comment:
     """A stored comment; wrong fields, types and values are refused on their line."""
-    comment = _record(Comment, data, path)
-    record = asdict(comment)
+    comment = _from_mapping(Comment, data, path)
     for keys, allowed in ENUMERATED.items():
-        value = reduce(dict.get, keys, record)
+        value = reduce(getattr, keys, comment)
         if value not in allowed:
             raise _field_error(f"unknown {keys[-1].replace('state', 'anchor state')} '{value}' "
                                f"(use one of: {', '.join(allowed)})", path, keys)
