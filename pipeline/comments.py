@@ -11,18 +11,22 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import MISSING, asdict, dataclass, field, fields, is_dataclass, replace
+from functools import cache, reduce
 from pathlib import Path
-from typing import Iterable, Optional
+from typing import Iterable, Optional, get_args, get_type_hints
+
+import yaml
 
 from .anchoring import ANCHOR_STATES, Carried, carry_to
 from .errors import UserError, listing
-from .fileio import atomic_write, dump_yaml, load_yaml, locked
+from .fileio import atomic_write, dump_yaml, load_yaml, locked, read_text
 from .model import COMMENT_KINDS, COMMENT_STATUSES, COMMENT_TYPES, Anchor, Comment, Disposition, Member, Version
 from .textdiff import nearest
 
 CONTEXT = 32  # characters of prefix and suffix kept with a quote, as web annotation does
 ROUND_DIR = re.compile(r"^r(\d+)$")
+COMMENT_FILE = re.compile(r"^c[0-9a-f]+\.yaml$")
 STATUS_ALIASES = {
     "accepted with modification": "accepted-with-modification",
     "accepted-with-modifications": "accepted-with-modification",
@@ -123,67 +127,180 @@ def to_yaml(comment: Comment) -> str:
     return dump_yaml(asdict(comment))
 
 
-def _require(data: dict, key: str, path: Path, kinds: tuple) -> object:
-    if key not in data:
-        raise UserError(f"missing field '{key}'", path, getattr(data, "line", None))
-    value = data[key]
-    if not isinstance(value, kinds):
-        raise UserError(f"field '{key}' has the wrong type", path, getattr(data, "line", None))
-    return value
+# -- reading a record: every field known and of its type, errors on the line of the key -----------
+ENUMERATED = {("type",): COMMENT_TYPES, ("kind",): COMMENT_KINDS, ("disposition", "status"): COMMENT_STATUSES,
+              ("anchor", "state"): ANCHOR_STATES}
+TYPE_WORDS = {str: "text", int: "a whole number"}
+
+
+def _key_line(path: Path, keys: tuple) -> int:
+    """The line of a (nested) key in a comment file; 1 for the record itself. Errors are rare, so the
+    file is parsed again only to find the line of one."""
+    node, line = yaml.compose(read_text(path), Loader=yaml.SafeLoader), 1
+    for key in keys:
+        pairs = node.value if isinstance(node, yaml.MappingNode) else []
+        hit = next((pair for pair in pairs if pair[0].value == str(key)), None)
+        if hit is None:
+            break
+        line, node = hit[0].start_mark.line + 1, hit[1]
+    return line
+
+
+def _field_error(message: str, path: Path, keys: tuple) -> UserError:
+    return UserError(message, path, _key_line(path, keys))
+
+
+_hints = cache(get_type_hints)  # evaluated once per model class, not once per record
+
+
+def _from_mapping(cls, data: object, path: Path, keys: tuple = ()):
+    """A model dataclass from a YAML mapping; a field it does not have, one missing or one of the wrong
+    type is refused on its line."""
+    if not isinstance(data, dict):
+        raise _field_error(f"field '{'.'.join(keys)}' must be a mapping of fields" if keys else
+                           "a comment file must hold one mapping", path, keys)
+    hints = _hints(cls)
+    for key in data:
+        if key not in hints:
+            raise _field_error(f"unexpected field '{'.'.join(keys + (str(key),))}' (fields here: "
+                               f"{', '.join(hints)})", path, keys + (key,))
+    values = {}
+    for item in fields(cls):
+        if item.name in data:
+            values[item.name] = _typed(hints[item.name], data[item.name], path, keys + (item.name,))
+        elif item.default is MISSING and item.default_factory is MISSING:
+            raise _field_error(f"missing field '{'.'.join(keys + (item.name,))}'", path, keys)
+    return cls(**values)
+
+
+def _typed(hint, value: object, path: Path, keys: tuple) -> object:
+    """`value` when it is of the field's type (text, a whole number ≥ 0, a nested record, or null where
+    the field allows it)."""
+    kinds = [k for k in get_args(hint) or (hint,) if k is not type(None)]
+    if value is None and len(kinds) < len(get_args(hint)):
+        return None
+    kind = kinds[0]
+    if is_dataclass(kind):
+        return _from_mapping(kind, value, path, keys)
+    if isinstance(value, kind) and not isinstance(value, bool) and not (kind is int and value < 0):
+        return value
+    wanted = TYPE_WORDS[kind] + (" ≥ 0" if kind is int else "")
+    raise _field_error(f"field '{'.'.join(keys)}' must be {wanted}, not {'empty' if value is None else repr(value)}"
+                       + (" (put text in quotes)" if kind is str and value is not None else ""), path, keys)
 
 
 def from_yaml_data(data: object, path: Path) -> Comment:
-    if not isinstance(data, dict):
-        raise UserError("a comment file must hold one mapping", path, 1)
-    anchor_data = _require(data, "anchor", path, (dict,))
-    disposition_data = data.get("disposition") or {}
-    try:
-        anchor = Anchor(**dict(anchor_data))
-        disposition = Disposition(**dict(disposition_data))
-        fields = {k: v for k, v in data.items() if k not in ("anchor", "disposition")}
-        comment = Comment(anchor=anchor, disposition=disposition, **fields)
-    except TypeError as err:
-        raise UserError(f"malformed comment record: {err}", path, getattr(data, "line", 1)) from None
-    _check_values(comment, path, getattr(data, "line", 1))
+    """A stored comment; wrong fields, types and values are refused on their line."""
+    comment = _from_mapping(Comment, data, path)
+    for keys, allowed in ENUMERATED.items():
+        value = reduce(getattr, keys, comment)
+        if value not in allowed:
+            raise _field_error(f"unknown {keys[-1].replace('state', 'anchor state')} '{value}' "
+                               f"(use one of: {', '.join(allowed)})", path, keys)
     return comment
 
 
-def _check_values(comment: Comment, path: Path, line: int) -> None:
-    checks = [(comment.type, COMMENT_TYPES, "type"), (comment.kind, COMMENT_KINDS, "kind"),
-              (comment.disposition.status, COMMENT_STATUSES, "status"), (comment.anchor.state, ANCHOR_STATES, "anchor state")]
-    for value, allowed, name in checks:
-        if value not in allowed:
-            raise UserError(f"unknown {name} '{value}' (use one of: {', '.join(allowed)})", path, line)
-
-
 def read_comment(path: Path) -> Comment:
-    return from_yaml_data(load_yaml(path), path)
+    """One comment file, which must be `rNN/<id>.yaml` holding that id and round."""
+    path = Path(path)
+    comment = from_yaml_data(load_yaml(path), path)
+    if comment.id != path.stem:
+        raise _field_error(f"the id in the file is '{comment.id}' but the file is named {path.name}; a comment "
+                           f"file is named after its id", path, ("id",))
+    if round_dir(path.parent.parent, comment.round).name != path.parent.name:
+        raise _field_error(f"the record says round {comment.round} but it is in {path.parent.name}/; a comment "
+                           f"of round {comment.round} belongs in {round_dir(path.parent.parent, comment.round).name}/",
+                           path, ("round",))
+    return comment
+
+
+# -- the folder: comments/rNN/<id>.yaml, nothing else -------------------------------------------------
+def _round_folders(root: Path) -> dict[int, Path]:
+    """Round number → its folder, for the folders named as nhrap names them (r01, r02, …, r100)."""
+    found = {}
+    for path in Path(root).glob("r*"):
+        match = ROUND_DIR.match(path.name)
+        if match and path.is_dir() and int(match.group(1)) >= 1 and round_dir(root, int(match.group(1))) == path:
+            found[int(match.group(1))] = path
+    return dict(sorted(found.items()))
+
+
+def _misplaced(root: Path, folders: dict[int, Path]) -> list[tuple[Path, str]]:
+    """Files and folders in comments/ that are not rNN/<id>.yaml (hidden ones, such as .gitkeep and a
+    writer's temporary file, aside), each with what is wrong."""
+    rounds = set(folders.values())
+    problems = []
+    for path in sorted(p for p in root.iterdir() if not p.name.startswith(".")):
+        match = ROUND_DIR.match(path.name)
+        if path in rounds:
+            problems += [(p, "not a comment file: comment files are named <id>.yaml, like c6d1344968739.yaml")
+                         for p in sorted(path.iterdir()) if not p.name.startswith(".") and
+                         not (COMMENT_FILE.match(p.name) and p.is_file())]
+        elif match and path.is_dir() and int(match.group(1)) >= 1:
+            problems.append((path, f"round folders are named {round_dir(root, int(match.group(1))).name}"))
+        else:
+            problems.append((path, "not a round folder: comments are kept in comments/r01/, r02/, …"))
+    return problems
 
 
 def comment_files(comments_dir: Path, round_number: Optional[int] = None) -> list[Path]:
+    """The comment files (of one round); anything else in comments/ is refused, never skipped."""
     root = Path(comments_dir)
     if not root.is_dir():
         return []
-    folders = [round_dir(root, round_number)] if round_number else sorted(
-        p for p in root.iterdir() if p.is_dir() and ROUND_DIR.match(p.name))
-    return sorted(f for folder in folders if folder.is_dir() for f in folder.glob("c*.yaml"))
+    folders = _round_folders(root)
+    problems = _misplaced(root, folders)
+    if problems:
+        listed = "\n".join(f"  {path}: {reason}" for path, reason in problems)
+        raise UserError(f"{len(problems)} file(s) or folder(s) in comments/ are not comment records "
+                        f"(rNN/<id>.yaml); move or remove them:\n{listed}", problems[0][0])
+    chosen = [folders[round_number]] if round_number in folders else [] if round_number else folders.values()
+    return sorted(f for folder in chosen for f in folder.glob("c*.yaml"))
 
 
 def load_comments(ws, round_number: Optional[int] = None) -> list[Comment]:
-    """Every stored comment (of one round), in a stable order: round, paragraph, offset, id."""
-    comments = [read_comment(p) for p in comment_files(ws.comments_dir, round_number)]
+    """Every stored comment (of one round), in a stable order: round, paragraph, offset, id. A comment
+    naming an organisation, version or paragraph that does not exist is refused."""
+    paths = comment_files(ws.comments_dir, round_number)
+    comments = [read_comment(p) for p in paths]
+    _check_references(ws, comments, paths)
     return sorted(comments, key=lambda c: (c.round, c.anchor.para, c.anchor.start, c.id))
 
 
+def _check_references(ws, comments: list[Comment], paths: list[Path]) -> None:
+    numbers = set(ws.version_numbers())
+    paragraphs: dict[int, set] = {}
+    seen: dict[str, Path] = {}
+    for comment, path in zip(comments, paths):
+        if comment.id in seen:
+            raise UserError(f"comment {comment.id} is stored twice, also in {seen[comment.id]}; keep one", path, 1)
+        seen[comment.id] = path
+        if ws.plan.organisation(comment.org) is None:
+            organisation(ws.plan, comment.org, path, _key_line(path, ("org",)))
+        for keys, number in ((("version",), comment.version), (("anchor", "version"), comment.anchor.version),
+                             (("disposition", "resolved_in"), comment.disposition.resolved_in)):
+            if number is not None and number not in numbers:
+                raise _field_error(f"field '{'.'.join(keys)}': v{number} does not exist (versions: "
+                                   f"{', '.join(f'v{n}' for n in sorted(numbers)) or 'none yet'})", path, keys)
+        anchor = comment.anchor
+        if anchor.para and anchor.state != "orphaned":  # an orphaned comment keeps the paragraph that went
+            if anchor.version not in paragraphs:
+                paragraphs[anchor.version] = set(ws.load_version(anchor.version).document.by_id())
+            if anchor.para not in paragraphs[anchor.version]:
+                raise _field_error(f"paragraph '{anchor.para}' does not exist in v{anchor.version}",
+                                   path, ("anchor", "para"))
+
+
 def find_comment(ws, ident: str) -> tuple[Comment, Path]:
-    hits = sorted(Path(ws.comments_dir).glob(f"r*/{ident}.yaml"))
+    hits = [folder / f"{ident}.yaml" for folder in _round_folders(ws.comments_dir).values()
+            if (folder / f"{ident}.yaml").is_file()]
     if not hits:
         raise UserError(f"no comment with id '{ident}'")
     return read_comment(hits[0]), hits[0]
 
 
 def exists(comments_dir: Path, ident: str) -> bool:
-    return any(Path(comments_dir).glob(f"r*/{ident}.yaml"))
+    return any((folder / f"{ident}.yaml").exists() for folder in _round_folders(comments_dir).values())
 
 
 def store(ws, comments: Iterable[Comment]) -> tuple[list[Comment], list[Comment]]:
@@ -249,25 +366,24 @@ def update_many(ws, comments: Iterable[Comment]) -> None:
 
 
 def latest_round(ws) -> int:
-    rounds = [int(ROUND_DIR.match(p.name).group(1)) for p in Path(ws.comments_dir).glob("r*")
-              if p.is_dir() and ROUND_DIR.match(p.name)]
-    return max(rounds, default=1)
+    return max(_round_folders(ws.comments_dir), default=1)
 
 
 # -- dispositions ----------------------------------------------------------------------
-def respond(ws, ident: str, status: str, response: Optional[str] = None, resolved_in: Optional[int] = None,
+def respond(ws, ident: str, status: str, response: Optional[str] = None, resolved_in: Optional[int | str] = None,
             by: str = "", date: str = "") -> Comment:
     """Record the panel's disposition of one comment (read and write under the store's lock)."""
     return respond_if_changed(ws, ident, status, response, resolved_in, by, date)[0]
 
 
 def respond_if_changed(ws, ident: str, status: Optional[str], response: Optional[str] = None,
-                       resolved_in: Optional[int] = None, by: str = "", date: str = "") -> tuple[Comment, bool]:
+                       resolved_in: Optional[int | str] = None, by: str = "", date: str = "") -> tuple[Comment, bool]:
     """Record a disposition; (the comment, whether anything changed). Nothing is written when the status,
     response and version of resolution are already so. No status keeps the current one; no response
-    keeps the current response; without `resolved_in`, a newly decided comment is resolved in the
+    keeps the current response; `resolved_in` must be a version (3, 'v3'); without it, a newly decided comment is resolved in the
     latest version and one whose status stays keeps its version."""
     status = normal_status(status) if status else None
+    resolved_in = ws.resolve_version(resolved_in) if resolved_in is not None else None
     numbers = ws.version_numbers()
     with locked(_lock_path(ws)):
         comment, path = find_comment(ws, ident)
@@ -561,7 +677,9 @@ MATRIX_HEADERS = {
 }
 LABELS_ZH = {"general": "一般性", "substantive": "实质性", "editorial": "文字性", "open": "待处理",
              "accepted": "采纳", "accepted-with-modification": "部分采纳", "not-accepted": "不采纳",
-             "noted": "备注", "withdrawn": "撤回"}
+             "noted": "备注", "withdrawn": "撤回",
+             # anchor verdicts, shown beside the paragraph
+             "anchored": "已对应", "moved": "已移动", "changed": "已改动", "orphaned": "已失效", "applied": "已纳入"}
 
 
 @dataclass
@@ -587,6 +705,13 @@ def _paragraph_order(ws) -> dict[str, int]:
     return {b.id: i for i, b in enumerate(ws.load_version(numbers[-1]).document.blocks)}
 
 
+def _verdict(state: str, language: str, label) -> str:
+    """What became of the commented text, beside its paragraph: ' (applied)', '（已纳入）'; '' when anchored."""
+    if state == "anchored":
+        return ""
+    return f"（{label(state)}）" if language == "zh" else f" ({label(state)})"
+
+
 def matrix_table(ws, comments: list[Comment]) -> MatrixTable:
     """Top-level comments in paragraph order, replies folded into their comment's cell."""
     language = ws.plan.language if ws.plan.language in MATRIX_HEADERS else "en"
@@ -609,7 +734,7 @@ def matrix_table(ws, comments: list[Comment]) -> MatrixTable:
             body = f"“{quote}”: {body}" if body else f"“{quote}”"
         for reply in replies.get(comment.id, []):
             body += f"\n— {reply.author or reply.org}: {reply.body}"
-        para = comment.anchor.para + (f" ({comment.anchor.state})" if comment.anchor.state != "anchored" else "")
+        para = comment.anchor.para + _verdict(comment.anchor.state, language, label)
         rows.append([str(number), para, member.name(language) if member else comment.org, label(comment.type),
                      body, _proposal(comment, language), comment.disposition.response,
                      label(comment.disposition.status)])

@@ -203,3 +203,18 @@ def test_import_against_an_older_version_reanchors_on_the_latest(ws, capsys, tmp
     code, out = run(ws, capsys, "comments", "list", "--json")
     assert sorted((r["para"], r["anchor"], r["version"]) for r in json.loads(out.out)) == \
         [("p0003", "anchored", 2), ("p0004", "orphaned", 2)]
+
+
+def test_zh_matrix_names_the_anchor_verdict_in_chinese(zh_ws, capsys, tmp_path):
+    from openpyxl import load_workbook
+    blocks = json.loads(run(zh_ws, capsys, "show", "latest", "--json")[1].out)
+    para = next(b for b in blocks if b["kind"] == "paragraph" and "以人民为中心" in b["text"])
+    ident = json.loads(run(zh_ws, capsys, "comments", "add", "--para", para["id"], "--quote", "以人民为中心",
+                           "--org", "acwf", "--body", "建议补充妇女发展的内容。", "--json")[1].out)["id"]
+    path = next((zh_ws.root / "comments").rglob(f"{ident}.yaml"))
+    path.write_text(path.read_text(encoding="utf-8").replace("state: anchored", "state: orphaned"), encoding="utf-8")
+    code, out = run(zh_ws, capsys, "comments", "matrix", "-o", str(tmp_path / "m.xlsx"))
+    assert code == 0, out.err
+    cells = [str(c.value) for row in load_workbook(tmp_path / "m.xlsx").active.iter_rows() for c in row if c.value]
+    assert f"{para['id']}（已失效）" in cells
+    assert not any("orphaned" in c for c in cells)

@@ -97,3 +97,49 @@ def test_approval_freeze_waits_for_substantive_responses(ws, capsys):
     assert code == 2 and ident in out.err
     run(ws, capsys, "comments", "respond", ident, "--status", "not-accepted", "--response", "Out of scope.")
     assert unanswered_substantive(ws) == []
+
+
+@pytest.mark.parametrize("command", ["add", "list", "stats"])
+@pytest.mark.parametrize("value", ["-1", "0", "-2", "two"])
+def test_a_round_is_a_positive_number(ws, capsys, command, value):
+    extra = ["--para", "p0003", "--org", "mohrss", "--body", "b"] if command == "add" else []
+    with pytest.raises(SystemExit) as exit_:
+        run(ws, capsys, "comments", command, *extra, "--round", value)
+    assert exit_.value.code == 2
+    assert f"'{value}' is not a round: rounds are numbered 1, 2, 3" in capsys.readouterr().err
+    assert not list((ws.root / "comments").rglob("*.yaml"))
+
+
+def test_an_empty_comment_is_refused(ws, capsys):
+    code, out = run(ws, capsys, "comments", "add", "--para", "p0003", "--org", "mohrss", "--body", "  ")
+    assert code == 2 and "the comment is empty" in out.err
+    assert not list((ws.root / "comments").rglob("*.yaml"))
+
+
+@pytest.mark.parametrize("option, message", [
+    (["--status", "bogus"], "unknown status 'bogus' (use one of: open, accepted, accepted-with-modification"),
+    (["--org", "nosuch"], "unknown organisation 'nosuch'; known ids: acftu"),
+])
+def test_list_refuses_a_filter_that_matches_nothing_by_definition(ws, capsys, option, message):
+    code, out = run(ws, capsys, "comments", "list", *option)
+    assert code == 2 and message in out.err and not out.out
+
+
+def test_list_filters_by_status_in_any_wording(ws, capsys):
+    ident = json.loads(run(ws, capsys, "comments", "add", "--para", "p0003", "--org", "mohrss",
+                           "--body", "Tighten the target.", "--json")[1].out)["id"]
+    run(ws, capsys, "comments", "respond", ident, "--status", "not-accepted", "--response", "No.")
+    code, out = run(ws, capsys, "comments", "list", "--status", "Not accepted", "--json")
+    assert code == 0 and [r["id"] for r in json.loads(out.out)] == [ident]
+
+
+def test_respond_refuses_a_version_that_does_not_exist(ws, capsys):
+    ident = json.loads(run(ws, capsys, "comments", "add", "--para", "p0003", "--org", "mohrss",
+                           "--body", "Tighten the target.", "--json")[1].out)["id"]
+    path = next((ws.root / "comments").rglob(f"{ident}.yaml"))
+    before = path.read_text()
+    code, out = run(ws, capsys, "comments", "respond", ident, "--status", "accepted", "--resolved-in", "999")
+    assert code == 2 and "version v999 does not exist (versions: v1)" in out.err
+    assert path.read_text() == before
+    code, out = run(ws, capsys, "comments", "respond", ident, "--status", "accepted", "--resolved-in", "v1", "--json")
+    assert code == 0 and json.loads(out.out)[0]["resolved_in"] == 1

@@ -52,7 +52,7 @@ def register(commands) -> None:
     a.set_defaults(handler=cmd_add)
 
     lst = sub.add_parser("list", help="list comments with where they stand")
-    lst.add_argument("--round", type=int)
+    lst.add_argument("--round", type=round_number, help="one round (default: all)")
     lst.add_argument("--status", help="only this status")
     lst.add_argument("--org", help="only this organisation")
     lst.add_argument("--anchor", choices=ANCHOR_STATES, help="only this anchor state")
@@ -64,7 +64,7 @@ def register(commands) -> None:
     r.add_argument("id", nargs="?", help="comment id")
     r.add_argument("--status", help="open | accepted | accepted-with-modification | not-accepted | noted | withdrawn")
     r.add_argument("--response", help="the panel's response")
-    r.add_argument("--resolved-in", type=int, help="version where it was resolved (default: latest)")
+    r.add_argument("--resolved-in", metavar="VERSION", help="version where it was resolved (3 or v3; default: latest)")
     r.add_argument("--from", dest="source", type=Path, metavar="MATRIX.xlsx", help="bulk responses from a matrix")
     r.add_argument("--by", default="", help="who answered")
     add_json(r)
@@ -74,23 +74,31 @@ def register(commands) -> None:
               cmd_matrix)
 
     s = sub.add_parser("stats", help="comments by round, category, chapter, type and status")
-    s.add_argument("--round", type=int)
+    s.add_argument("--round", type=round_number, help="one round (default: all)")
     add_json(s)
     s.set_defaults(handler=cmd_stats)
 
     _document(sub.add_parser("report", help="write a round report (.docx with a chart)"), "FILE.docx", cmd_report)
 
 
+def round_number(value: str) -> int:
+    """An argparse type: rounds are numbered 1, 2, 3, … (a comment stored under round 0 or -1 is in a folder
+    nothing reads)."""
+    if not value.strip().isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"'{value}' is not a round: rounds are numbered 1, 2, 3, …")
+    return int(value)
+
+
 def _document(parser: argparse.ArgumentParser, metavar: str, handler) -> None:
     """A command writing one document about one round or all of them."""
-    parser.add_argument("--round", type=int, help="one round (default: all)")
+    parser.add_argument("--round", type=round_number, help="one round (default: all)")
     parser.add_argument("-o", "--output", type=Path, required=True, metavar=metavar)
     add_json(parser)
     parser.set_defaults(handler=handler)
 
 
 def _round_version(parser: argparse.ArgumentParser, version_help: str = "") -> None:
-    parser.add_argument("--round", type=int, help="consultation round (default: the latest round, else 1)")
+    parser.add_argument("--round", type=round_number, help="consultation round (default: the latest round, else 1)")
     parser.add_argument("--version", default=None if version_help else "latest",
                         help=version_help or "version the reviewers commented on (default: latest)")
 
@@ -178,6 +186,8 @@ def cmd_add(args: argparse.Namespace) -> int:
     from ..model import Anchor
     ws, version, round_number = _context(args)
     member = store.organisation(ws.plan, args.org)
+    if not args.body.strip():
+        raise UserError("the comment is empty: say what it is in --body")
     if args.para:
         anchor = store.anchor_in_version(version, args.para, args.quote)
     elif args.quote:
@@ -201,10 +211,12 @@ def cmd_add(args: argparse.Namespace) -> int:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    from ..comments import load_comments
+    from ..comments import load_comments, normal_status, organisation
     ws = open_workspace(args.workspace)
+    status = normal_status(args.status) if args.status else None
+    org = organisation(ws.plan, args.org).id if args.org else None
     comments = [c for c in load_comments(ws, args.round)
-                if (not args.status or c.disposition.status == args.status) and (not args.org or c.org == args.org)
+                if (not status or c.disposition.status == status) and (not org or c.org == org)
                 and (not args.anchor or c.anchor.state == args.anchor)]
     rows = [{"id": c.id, "para": c.anchor.para, "status": c.disposition.status, "anchor": c.anchor.state,
              "quote": c.anchor.quote, "version": c.anchor.version, "round": c.round, "org": c.org, "type": c.type,

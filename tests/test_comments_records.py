@@ -1,0 +1,109 @@
+"""Comment files as people edit them: every mistake is refused on its line, nothing is skipped or counted twice."""
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from helpers import run
+
+DATA = Path(__file__).parent / "data" / "comments"
+
+
+@pytest.fixture
+def stored(frozen_ws, capsys):
+    """The frozen mini workspace with one comment on p0003; (workspace, path of its file)."""
+    code, out = run(frozen_ws, capsys, "comments", "add", "--para", "p0003", "--quote", "within 5.5 per cent",
+                    "--org", "mohrss", "--body", "Use the 14th Five-Year Plan target.", "--json")
+    assert code == 0, out.err
+    ident = json.loads(out.out)["id"]
+    return frozen_ws, frozen_ws.root / "comments" / "r01" / f"{ident}.yaml"
+
+
+def _line_of(text: str, key: str) -> int:
+    return next(n for n, line in enumerate(text.splitlines(), 1) if line.lstrip().startswith(key + ":"))
+
+
+@pytest.mark.parametrize("find, put, key, message", [
+    (r"  para: p0003", "  para: 42", "para", "field 'anchor.para' must be text, not 42"),
+    (r"  start: \d+", "  start: abc", "start", "field 'anchor.start' must be a whole number ≥ 0, not 'abc'"),
+    (r"round: 1", "round: one", "round", "field 'round' must be a whole number"),
+    (r"type: substantive", "type: urgent", "type", "unknown type 'urgent' (use one of: general"),
+    (r"  state: anchored", "  state: lost", "state", "unknown anchor state 'lost' (use one of: anchored"),
+    (r"  status: open", "  status: maybe", "status", "unknown status 'maybe'"),
+    (r"source: ''", "source: ''\nseverity: high", "severity", "unexpected field 'severity' (fields here: id,"),
+    (r"  replaced_by: ''", "  replaced_by: ''\n  colour: red", "colour", "unexpected field 'anchor.colour'"),
+    (r"  para: p0003", "  para: p9999", "para", "paragraph 'p9999' does not exist in v1"),
+    (r"org: mohrss", "org: nosuch", "org", "unknown organisation 'nosuch'; known ids: acftu"),
+    (r"  resolved_in: null", "  resolved_in: 999", "resolved_in", "field 'disposition.resolved_in': v999 does not exist"),
+])
+def test_a_bad_field_is_refused_on_its_line(stored, capsys, find, put, key, message):
+    ws, path = stored
+    text = re.sub(find, put, path.read_text(), count=1)
+    path.write_text(text)
+    for command in (["list"], ["stats"], ["matrix", "-o", str(ws.root / "m.xlsx")]):
+        code, out = run(ws, capsys, "comments", *command)
+        assert code == 2, out.out
+        assert f"{path.name}:{_line_of(text, key)}: {message}" in out.err, out.err
+        assert "Traceback" not in out.err and "__init__" not in out.err
+    assert not (ws.root / "m.xlsx").exists()
+
+
+def test_a_comment_on_a_paragraph_that_does_not_exist_stops_freeze(stored, capsys, tmp_path):
+    ws, path = stored
+    path.write_text(path.read_text().replace("para: p0003", "para: p9999"))
+    draft = tmp_path / "v2.md"
+    draft.write_text((DATA / "v1.md").read_text() + "\nA new paragraph.\n")
+    code, out = run(ws, capsys, "freeze", "--stage", "consultation", "--note", "v2", "--date", "2026-04-01",
+                    "--from", str(draft))
+    assert code == 2 and f"{path.name}:" in out.err and "'p9999' does not exist in v1" in out.err
+    assert not (ws.root / "drafts" / "versions" / "v002.md").exists()
+
+
+@pytest.mark.parametrize("arrange, culprit, message", [
+    (lambda path: path.rename(path.with_name("zhang-comment.yaml")), "r01/zhang-comment.yaml", "not a comment file"),
+    (lambda path: shutil.copytree(path.parent, path.parent.with_name("r1")), "comments/r1",
+     "round folders are named r01"),
+    (lambda path: shutil.copy(path, path.parent.parent / path.name), "comments/c", "not a round folder"),
+    (lambda path: path.with_name("notes.txt").write_text("x"), "r01/notes.txt", "not a comment file"),
+])
+def test_files_outside_the_naming_are_reported_not_skipped_or_counted_twice(stored, capsys, arrange, culprit,
+                                                                            message):
+    ws, path = stored
+    arrange(path)
+    code, out = run(ws, capsys, "comments", "stats", "--json")
+    assert code == 2 and culprit in out.err and message in out.err, out.err
+
+
+@pytest.mark.parametrize("edit, key, message", [
+    (lambda text: text.replace("round: 1", "round: 2"), "round",
+     "the record says round 2 but it is in r01/; a comment of round 2 belongs in r02/"),
+    (lambda text: re.sub(r"^id: c", "id: d", text), "id", "the id in the file is 'd"),
+])
+def test_a_record_disagreeing_with_its_file_name_is_refused(stored, capsys, edit, key, message):
+    ws, path = stored
+    text = edit(path.read_text())
+    path.write_text(text)
+    code, out = run(ws, capsys, "comments", "list")
+    assert code == 2 and f"{path.name}:{_line_of(text, key)}: {message}" in out.err, out.err
+
+
+def test_the_same_comment_in_two_rounds_is_refused(stored, capsys):
+    ws, path = stored
+    copy = ws.root / "comments" / "r02" / path.name
+    copy.parent.mkdir()
+    copy.write_text(path.read_text().replace("round: 1", "round: 2"))
+    code, out = run(ws, capsys, "comments", "stats")
+    assert code == 2 and f"comment {path.stem} is stored twice" in out.err, out.err
+
+
+def test_hidden_files_are_not_comments(stored, capsys):
+    ws, path = stored
+    (ws.root / "comments" / ".gitkeep").write_text("")
+    (path.parent / f".{path.name}.x1.tmp").write_text("half")  # a writer's temporary file
+    code, out = run(ws, capsys, "comments", "stats", "--json")
+    assert code == 0, out.err
+    assert json.loads(out.out)["total"] == 1
