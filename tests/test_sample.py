@@ -72,6 +72,7 @@ def test_chinese_sample_runs_through_every_command(zh_ws, tmp_path, capsys):
     """Every command of every area on the Chinese workspace (the English one is exercised area by area)."""
     from helpers import run
     out_dir = tmp_path / "out"
+    out_dir.mkdir()
     blocks = run_json(zh_ws, "show", "latest", capsys=capsys)
     para = next(b for b in blocks if b["kind"] == "paragraph" and "以人民为中心" in b["text"])
     steps = [

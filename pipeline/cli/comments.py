@@ -8,7 +8,7 @@ from pathlib import Path
 from ..anchoring import ANCHOR_STATES
 from ..errors import UserError
 from ..workspace import open_workspace
-from .common import add_json, console, print_json, progress
+from .common import add_json, console, output_file, print_json, progress
 
 
 def register(commands) -> None:
@@ -92,7 +92,8 @@ def round_number(value: str) -> int:
 def _document(parser: argparse.ArgumentParser, metavar: str, handler) -> None:
     """A command writing one document about one round or all of them."""
     parser.add_argument("--round", type=round_number, help="one round (default: all)")
-    parser.add_argument("-o", "--output", type=Path, required=True, metavar=metavar)
+    suffixes = [name[name.rindex("."):] for name in metavar.split("|")]
+    parser.add_argument("-o", "--output", type=output_file(*suffixes), required=True, metavar=metavar)
     add_json(parser)
     parser.set_defaults(handler=handler)
 
