@@ -22,7 +22,7 @@ SECTION_KEYS = ("id", "title", "goals")
 MEMBER_KEYS = ("id", "name_en", "name_zh", "category", "lead", "history", "affiliation")
 EVENT_KEYS = ("cycle", "event", "into", "from")
 # Value types, checked before values are used: (accepted Python types, how the error names them).
-TEXT = ((str,), "text")
+TEXT = ((str,), "plain text")
 NUMBER_OR_TEXT = ((int, float, str), "a number or text")
 PLAN_TYPES = {key: TEXT for key in ("title", "title_zh", "language", "profile", "approval_stage", "approval_statement")}
 MEMBER_TYPES = {"name_en": TEXT, "name_zh": TEXT, "affiliation": TEXT, "lead": ((bool,), "true or false")}
