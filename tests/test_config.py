@@ -78,7 +78,7 @@ def test_unknown_lead_unit_is_reported_in_plan_yaml(mini_ws, capsys):
      "plan.yaml:2: period start must be a year (YYYY), not 'soon'"),
     ("period: {start: 2026, end: 2030}", "period: {start: 2030, end: 2026}",
      "plan.yaml:2: period starts (2030) after it ends (2026)"),
-    ("title: Test Plan (2026–2030)", "title: [a, b]", "plan.yaml:1: plan: title must be text, not ['a', 'b']"),
+    ("title: Test Plan (2026–2030)", "title: [a, b]", "plan.yaml:1: plan: title must be plain text, not ['a', 'b']"),
     ("language: en", "language: en\nstages: drafting",
      "plan.yaml:4: stages must be a list of names, e.g. [a, b], not 'drafting'"),
     ("language: en", "language: en\nstages: [drafting, approval, drafting]", "plan.yaml:4: stages lists 'drafting' twice"),
