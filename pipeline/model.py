@@ -159,6 +159,7 @@ class Submission:
     round: int
     date: str
     path: str
+    line: int = 0  # of `round:` in the front matter, where errors about the round as a whole point
     goals: list[Goal] = field(default_factory=list)
     measures: list[Measure] = field(default_factory=list)
     indicators: list[Indicator] = field(default_factory=list)

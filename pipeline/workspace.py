@@ -16,7 +16,7 @@ from .fileio import atomic_write, read_text
 from .model import Document, Plan, Submission, Version
 from .readers.config import read_members, read_plan
 from .readers.markdown import read_markdown
-from .readers.submission import check_unique_ids, read_submission
+from .readers.submission import check_current, empty_round_message, read_submission
 
 VERSION_FILE = re.compile(r"^v(\d{3,})\.yaml$")
 VERSION_REF = re.compile(r"^v?0*(\d+)$", re.I)
@@ -102,15 +102,21 @@ class Workspace:
 
     def _latest_submissions(self) -> list[Submission]:
         latest: dict[str, Submission] = {}
+        resubmitted: set[str] = set()  # units with more than one round
         for submission in self.all_submissions():
             current = latest.get(submission.member)
             if current and current.round == submission.round:
                 raise UserError(f"round {submission.round} of '{submission.member}' is also in {current.path}",
-                                submission.path, 2)
+                                submission.path, submission.line)
+            if current:
+                resubmitted.add(submission.member)
             if not current or submission.round > current.round:
                 latest[submission.member] = submission
+        for member in sorted(resubmitted):
+            if empty_round_message(latest[member]):
+                raise UserError(empty_round_message(latest[member]), latest[member].path, latest[member].line)
         result = sorted(latest.values(), key=lambda s: s.member)
-        check_unique_ids(result)
+        check_current(result)
         return result
 
     # -- versions -----------------------------------------------------------

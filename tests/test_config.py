@@ -44,7 +44,7 @@ def test_comma_in_an_affiliation_and_a_misspelt_key(mini_ws, capsys):
     expect_error(mini_ws, capsys, "unknown key 'Chinese Academy of Social Sciences' in member exp-li (a comma")
     edit(mini_ws, "members.yaml", "affiliation: Institute of Law, Chinese Academy of Social Sciences",
          "afiliation: Renmin University of China")
-    expect_error(mini_ws, capsys, "unknown key 'afiliation' in member exp-li; known keys: id, name_en")
+    expect_error(mini_ws, capsys, "unknown key 'afiliation' in member exp-li; did you mean 'affiliation'?")
 
 
 def test_full_width_colon_in_a_key_is_named(mini_ws, capsys):
@@ -74,9 +74,47 @@ def test_unknown_lead_unit_is_reported_in_plan_yaml(mini_ws, capsys):
     ("period: {start: 2026, end: 2030}", "period: {start: 2026, end: 二〇三〇}", "plan.yaml:2: period end must be a year"),
     ("  - {id: esc-work, title: Right to work}", "  - {id: esc-work, title: Right to work, goals: yes please}",
      "plan.yaml:9: section esc-work: goals must be true or false"),
+    ("period: {start: 2026, end: 2030}", "period: {start: soon, end: 2030}",
+     "plan.yaml:2: period start must be a year (YYYY), not 'soon'"),
+    ("period: {start: 2026, end: 2030}", "period: {start: 2030, end: 2026}",
+     "plan.yaml:2: period starts (2030) after it ends (2026)"),
+    ("title: Test Plan (2026–2030)", "title: [a, b]", "plan.yaml:1: plan: title must be plain text, not ['a', 'b']"),
+    ("language: en", "language: en\nstages: drafting",
+     "plan.yaml:4: stages must be a list of names, e.g. [a, b], not 'drafting'"),
+    ("language: en", "language: en\nstages: [drafting, approval, drafting]", "plan.yaml:4: stages lists 'drafting' twice"),
+    ("lead_units: [scio]", "lead_units: scio", "plan.yaml:4: lead_units must be a list of names, e.g. [a, b], not 'scio'"),
+    ("language: en", "langauge: zh", "plan.yaml:3: unknown key 'langauge' in the plan; did you mean 'language'?"),
+    ("language: en", "colour: zh", "plan.yaml:3: unknown key 'colour' in the plan; known keys: title, title_zh"),
 ])
 def test_plan_mistakes_point_at_their_line(mini_ws, capsys, old, new, needle):
     edit(mini_ws, "plan.yaml", old, new)
+    expect_error(mini_ws, capsys, needle)
+
+
+# a member written in block style, from line 6, its history open for one more event on line 11
+BLOCK_MEMBER = "- id: moc\n  name_en: Ministry of Culture\n  category: administrative\n  history:\n  - {cycle: 2009-2010, event: added}\n"
+
+
+@pytest.mark.parametrize("old, new, needle", [
+    ("event: removed}", "event: merged, into: nosuch}", "members.yaml:5: 'mos' merged into unknown unit 'nosuch'"),
+    ("experts:", BLOCK_MEMBER + "  - {cycle: 2016-2020, event: merged,\n     into: nosuch}\nexperts:",
+     "members.yaml:12: 'moc' merged into unknown unit 'nosuch'"),
+    ("experts:", BLOCK_MEMBER + "  - removed\nexperts:",
+     "members.yaml:11: 'moc': history entries need cycle and event (added, removed, merged, renamed), not 'removed'"),
+    ("event: removed}", "event: merged}", "members.yaml:5: 'mos': the merged event of 2016-2020 needs 'into'"),
+    ("event: removed}", "event: renamed}", "members.yaml:5: 'mos': the renamed event of 2016-2020 needs 'from'"),
+    ("event: removed}", "event: removed, into: scio}",
+     "members.yaml:5: 'mos': the removed event of 2016-2020 has 'into', which only a merged event has"),
+    ("category: administrative, history: [{cycle: 2009-2010, event: added}, {cycle: 2016",
+     "category: administrative, lead: maybe, history: [{cycle: 2009-2010, event: added}, {cycle: 2016",
+     "members.yaml:5: 'mos': lead must be true or false, not 'maybe'"),
+    ("experts:\n- {id: exp-li, name_en: Li Ming, name_zh: 李明, affiliation: Renmin University of China}",
+     "experts: exp-wang", "members.yaml:6: 'experts:' must be a list"),
+    ("experts:\n- {id: exp-li, name_en: Li Ming, name_zh: 李明, affiliation: Renmin University of China}",
+     "experts:\n- exp-wang", "members.yaml:7: each entry must be a mapping with id and names, not 'exp-wang'"),
+])
+def test_registry_mistakes_point_at_their_line(mini_ws, capsys, old, new, needle):
+    edit(mini_ws, "members.yaml", old, new)
     expect_error(mini_ws, capsys, needle)
 
 

@@ -21,11 +21,12 @@ def filled_template(path, rows, member="acftu", heading="esc-work", round_no="2"
         row.cells[0].text, row.cells[1].text = label, value
     document.add_heading(heading, level=1)
     document.add_heading("Goals", level=2)
-    for goal in goals or ["[g-acftu-01] Every enterprise with more than 25 employees signs a collective contract.",
+    for goal in goals if goals is not None else ["[g-acftu-01] Every enterprise with more than 25 employees signs a collective contract.",
                           "Trade unions represent platform workers in wage consultations."]:
         document.add_paragraph(goal, style="List Bullet")
     document.add_heading("Indicators", level=2)
-    columns = ["ID", "Indicator", "Target", "Unit", "Comparison", "Deadline", "Kind", "Lead unit", "Co-operating units"]
+    columns = ["ID", "Indicator", "Target", "Unit", "Comparison", "Deadline", "Kind", "Lead unit", "Co-operating units",
+               "Goal"]
     table = document.add_table(rows=1 + len(rows), cols=len(columns))
     for cell, name in zip(table.rows[0].cells, columns):
         cell.text = name
@@ -185,6 +186,32 @@ def test_former_member_and_superseded_round_are_warned(mini_ws, tmp_path, capsys
     source = filled_template(tmp_path / "mohrss.docx", [], member="mohrss", round_no="1", goals=["A goal."])
     assert intake(mini_ws, source, "--round", "0") == 2
     assert "--round must be 1 or more" in capsys.readouterr().err
+
+
+def test_an_unknown_goal_is_refused_by_its_row(mini_ws, tmp_path, capsys):
+    source = filled_template(tmp_path / "acftu.docx", [[*GOOD_ROW, "g-acftu-09"]])
+    assert intake(mini_ws, source) == 2
+    assert ("acftu.docx: indicator table 1, row 2: indicator i-acftu-01: goal 'g-acftu-09' is not a goal of this or "
+            "any other current submission (goals here: g-acftu-01, g-acftu-02)") in capsys.readouterr().err
+    assert not (mini_ws.root / "drafts/submissions/acftu-r2.md").exists()
+
+
+def test_a_round_dropping_a_goal_another_unit_names_is_refused(mini_ws, tmp_path, capsys):
+    row = [*GOOD_ROW, "g-mohrss-02"]
+    assert intake(mini_ws, filled_template(tmp_path / "acftu.docx", [row], round_no="1")) == 0
+    source = filled_template(tmp_path / "mohrss.docx", [], member="mohrss", goals=["[g-mohrss-01] Jobs."])
+    assert intake(mini_ws, source) == 2
+    assert "mohrss.docx: " in (err := capsys.readouterr().err) and "acftu-r1.md:" in err
+    assert "indicator i-acftu-01: goal 'g-mohrss-02' is not a goal" in err
+    assert not (mini_ws.root / "drafts/submissions/mohrss-r2.md").exists()
+
+
+def test_an_empty_later_round_is_refused(mini_ws, tmp_path, capsys):
+    source = filled_template(tmp_path / "mohrss.docx", [], member="mohrss", goals=[])
+    assert intake(mini_ws, source) == 2
+    assert ("mohrss.docx: round 2 of mohrss has no goals, measures or indicators; a later round replaces the earlier "
+            "one as a whole") in capsys.readouterr().err
+    assert not (mini_ws.root / "drafts/submissions/mohrss-r2.md").exists()
 
 
 def test_generated_ids_stay_the_same_in_a_later_round(mini_ws, tmp_path, capsys):

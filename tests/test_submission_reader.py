@@ -50,6 +50,19 @@ def test_a_deadline_that_is_not_a_year_or_date_stops_every_command(mini_ws, caps
     ("base_year: 2025", "base_year: last year", "indicator i-mohrss-01: base_year 'last year' is not a year"),
     ("text: Surveyed urban unemployment rate", "text: Surveyed urban unemployment rate, by sex",
      "mohrss-r1.md:17: unknown key 'by sex' in indicator i-mohrss-01 (a comma in an unquoted text? quote it)"),
+    ("member: mohrss", "member: [mohrss]", "mohrss-r1.md:2: front matter: member must be a member id, not ['mohrss']"),
+    ("round: 1", "round: -3", "mohrss-r1.md:3: round must be a number (1, 2, …), not -3"),
+    ("round: 1", "round: 1.5", "mohrss-r1.md:3: front matter: round must be a number (1, 2, …), not 1.5"),
+    ("lead: mohrss", "lead: [mohrss]", "mohrss-r1.md:17: indicator i-mohrss-01: lead must be a member id, not ['mohrss']"),
+    ("target: 5.5", "target: {a: 1}", "mohrss-r1.md:17: indicator i-mohrss-01: target must be a number or text, not {'a': 1}"),
+    ("text: Surveyed urban unemployment rate", "text: [a, b]",
+     "mohrss-r1.md:17: indicator i-mohrss-01: text must be plain text, not ['a', 'b']"),
+    ("goal: g-mohrss-01", "goal: g-nosuch", "mohrss-r1.md:17: indicator i-mohrss-01: goal 'g-nosuch' is not a goal of "
+     "this or any other current submission (goals here: g-mohrss-01, g-mohrss-02)"),
+    ("round: 1", "round: 3", "mohrss-r1.md:3: the file name says mohrss round 1, the front matter mohrss round 3: "
+     "correct one of them (the file for this front matter is mohrss-r3.md)"),
+    ("member: mohrss", "member: acftu", "mohrss-r1.md:2: the file name says mohrss round 1, the front matter acftu "
+     "round 1"),
     ("## esc-work", "## 工作权利 ｛#esc-work｝",
      "unknown outline section '工作权利 ｛#esc-work｝' (full-width signs in '｛#esc-work｝' — write the id as '{#esc-work}')"),
 ])
@@ -57,6 +70,37 @@ def test_front_matter_and_indicator_mistakes(mini_ws, capsys, old, new, needle):
     edit_submission(mini_ws, old, new)
     code, out = run(mini_ws, capsys, "draft")
     assert code == 2 and needle in out.err, out.err
+
+
+@pytest.mark.parametrize("command", [("draft",), ("check", "plan"), ("status",)])
+def test_a_goal_reference_is_checked_by_every_command(mini_ws, capsys, command):
+    edit_submission(mini_ws, "goal: g-mohrss-01", "goal: g-nosuch")
+    code, out = run(mini_ws, capsys, *command)
+    assert code == 2 and "mohrss-r1.md:17: indicator i-mohrss-01: goal 'g-nosuch' is not a goal" in out.err, out.err
+
+
+def test_an_indicator_may_name_another_units_goal(mini_ws, capsys):
+    (mini_ws.submissions_dir / "acftu-r1.md").write_text(
+        "---\nmember: acftu\nround: 1\n---\n\n## esc-work\n\n### Indicators\n\n```yaml\n"
+        "- {id: i-acftu-01, goal: g-mohrss-02, text: Contracts, target: 90, kind: expected, lead: acftu}\n```\n",
+        encoding="utf-8")
+    assert run(mini_ws, capsys, "draft")[0] == 0
+
+
+def test_a_cooperating_unit_may_be_written_alone(mini_ws):
+    edit_submission(mini_ws, "cooperating: [acftu]", "cooperating: acftu")
+    assert indicator(mini_ws).cooperating == ["acftu"]
+
+
+def test_an_empty_later_round_is_refused_not_taken_as_dropping_everything(mini_ws, capsys):
+    later = mini_ws.submissions_dir / "mohrss-r2.md"
+    later.write_text("---\nmember: mohrss\nround: 2\ndate: 2025-10-01\n---\n\n## esc-work\n", encoding="utf-8")
+    code, out = run(mini_ws, capsys, "draft")
+    assert code == 2 and ("mohrss-r2.md:3: round 2 of mohrss has no goals, measures or indicators; a later round "
+                          "replaces the earlier one as a whole") in out.err
+    later.write_text(later.read_text(encoding="utf-8") + "\n### Goals\n\n- [g-mohrss-05] A new goal.\n",
+                     encoding="utf-8")
+    assert run(mini_ws, capsys, "status")[0] == 0
 
 
 def test_chinese_dates_comparisons_and_kinds_are_read(mini_ws):

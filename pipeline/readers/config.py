@@ -1,6 +1,7 @@
 """drafts/plan.yaml and drafts/members.yaml → Plan with its outline and registry."""
 from __future__ import annotations
 
+import difflib
 import re
 from pathlib import Path
 from typing import Any, Optional
@@ -20,6 +21,14 @@ CHAPTER_KEYS = ("id", "title", "sections")
 SECTION_KEYS = ("id", "title", "goals")
 MEMBER_KEYS = ("id", "name_en", "name_zh", "category", "lead", "history", "affiliation")
 EVENT_KEYS = ("cycle", "event", "into", "from")
+# Value types, checked before values are used: (accepted Python types, how the error names them).
+TEXT = ((str,), "plain text")
+NUMBER_OR_TEXT = ((int, float, str), "a number or text")
+PLAN_TYPES = {key: TEXT for key in ("title", "title_zh", "language", "profile", "approval_stage", "approval_statement")}
+MEMBER_TYPES = {"name_en": TEXT, "name_zh": TEXT, "affiliation": TEXT, "lead": ((bool,), "true or false")}
+EVENT_TYPES = {"cycle": NUMBER_OR_TEXT, "into": TEXT, "from": TEXT}
+# The key each history event needs; no other event may have it.
+EVENT_DETAIL = {"merged": "into", "renamed": "from"}
 
 
 def _line(node: Any, key: Any = None) -> int:
@@ -52,8 +61,26 @@ def check_keys(record: dict, allowed: tuple[str, ...], path: Path, what: str, va
         elif record[key] is None and not ID_PATTERN.match(text.replace("_", "-")):
             why = f" (a comma in an unquoted {value_word}? quote it)"
         else:
-            why = f"; known keys: {', '.join(allowed)}"
+            close = difflib.get_close_matches(text, allowed, n=1)
+            why = f"; did you mean '{close[0]}'?" if close else f"; known keys: {', '.join(allowed)}"
         raise UserError(f"unknown key '{text}' in {what}{why}", path, _line(record, key))
+
+
+def wrong_type(record: dict, types: dict[str, tuple[tuple[type, ...], str]]) -> Optional[tuple[str, str]]:
+    """(key, "KEY must be …, not VALUE") for the first value in `record` not of its type in `types`; else None."""
+    for key, (accepted, described) in types.items():
+        value = record.get(key)
+        if value is not None and (not isinstance(value, accepted) or isinstance(value, bool) and bool not in accepted):
+            return key, f"{key} must be {described}, not {value!r}"
+    return None
+
+
+def check_types(record: dict, types: dict, path: Path, what: str) -> None:
+    """Refuse a value of the wrong type (a list where text belongs, …) at its line."""
+    found = wrong_type(record, types)
+    if found:
+        key, message = found
+        raise UserError(f"{what}: {message}", path, _line(record, key))
 
 
 def check_id(value: Any, path: Path, line: int, what: str) -> str:
@@ -75,6 +102,7 @@ def read_plan(path: Path) -> Plan:
     if not isinstance(data, dict):
         raise UserError("expected a mapping with title, period, language and outline", path, 1)
     check_keys(data, PLAN_KEYS, path, "the plan", "title")
+    check_types(data, PLAN_TYPES, path, "plan")
     period = _require(data, "period", path, "plan")
     if not isinstance(period, dict) or not {"start", "end"} <= set(period):
         raise UserError("period must be {start: YEAR, end: YEAR}", path, _line(data, "period"))
@@ -114,7 +142,10 @@ def _year(value: Any, path: Path, line: int, what: str) -> int:
 
 def _string_list(value: Any, path: Path, line: int, what: str) -> list[str]:
     if not isinstance(value, list) or not all(isinstance(item, str) and item for item in value):
-        raise UserError(f"{what} must be a list of names, e.g. [a, b]", path, line)
+        raise UserError(f"{what} must be a list of names, e.g. [a, b], not {value!r}", path, line)
+    for index, item in enumerate(value):
+        if item in value[:index]:
+            raise UserError(f"{what} lists '{item}' twice", path, _line_of(value, index))
     return list(value)
 
 
@@ -128,7 +159,7 @@ def _lead_units(data: dict, path: Path) -> LeadUnits:
 
 def _read_outline(outline: Any, path: Path, line: int) -> list[Chapter]:
     if not isinstance(outline, list) or not outline:
-        raise UserError("outline must be a list of chapters", path, line)
+        raise UserError("outline must be a list of chapters, each with id, title and sections", path, line)
     seen: dict[str, int] = {}
     chapters = []
     for number, record in enumerate(outline):
@@ -179,21 +210,22 @@ def read_members(path: Path, lead_units: list[str]) -> dict[str, Member]:
     check_keys(data, tuple(group for group, _role in GROUPS), path, "the registry")
     registry: dict[str, Member] = {}
     lines: dict[str, int] = {}
+    mergers: list[tuple[str, dict]] = []  # checked once every unit is read: a unit may merge into a later one
     for group, default_role in GROUPS:
         records = data.get(group) or []
         if not isinstance(records, list):
             raise UserError(f"'{group}:' must be a list, one '- {{id: …}}' per line", path, _line(data, group))
-        for record in records:
-            member = _read_member(record, path, default_role, lead_units)
+        for index, record in enumerate(records):
+            member = _read_member(record, path, default_role, lead_units, _line_of(records, index))
             if member.id in registry:
                 raise UserError(f"duplicate member id '{member.id}' (first on line {lines[member.id]})", path,
                                 _line(record))
             registry[member.id] = member
             lines[member.id] = _line(record)
-    for member in registry.values():
-        for event in member.history:
-            if event.into and event.into not in registry:
-                raise UserError(f"'{member.id}' merged into unknown unit '{event.into}'", path, lines[member.id])
+            mergers += [(member.id, event) for event in record.get("history") or [] if event.get("into")]
+    for member_id, event in mergers:
+        if event["into"] not in registry:
+            raise UserError(f"'{member_id}' merged into unknown unit '{event['into']}'", path, _line(event, "into"))
     plan_path = getattr(lead_units, "path", None)
     for index, lead in enumerate(lead_units):
         if lead not in registry:
@@ -204,9 +236,9 @@ def read_members(path: Path, lead_units: list[str]) -> dict[str, Member]:
     return registry
 
 
-def _read_member(record: Any, path: Path, default_role: str, lead_units: list[str]) -> Member:
+def _read_member(record: Any, path: Path, default_role: str, lead_units: list[str], line: int) -> Member:
     if not isinstance(record, LineDict):
-        raise UserError("each entry must be a mapping with id and names", path, _line(record))
+        raise UserError(f"each entry must be a mapping with id and names, not {record!r}", path, line)
     member_id = record.get("id")
     check_keys(record, MEMBER_KEYS, path, f"member {member_id}" if isinstance(member_id, str) else "a member entry",
                "name")
@@ -216,15 +248,13 @@ def _read_member(record: Any, path: Path, default_role: str, lead_units: list[st
     if category not in allowed:
         raise UserError(f"'{member_id}' has category {category!r}; use one of: {', '.join(allowed)}", path,
                         _line(record, "category"))
+    check_types(record, MEMBER_TYPES, path, f"'{member_id}'")
     if not (record.get("name_en") or record.get("name_zh")):
         raise UserError(f"'{member_id}' needs name_en or name_zh", path, record.line)
-    for key in ("name_en", "name_zh", "affiliation"):
-        if key in record and not isinstance(record[key], str):
-            raise UserError(f"'{member_id}': {key} must be text, not {record[key]!r}", path, _line(record, key))
     history = record.get("history") or []
     if not isinstance(history, list):
         raise UserError(f"'{member_id}': history must be a list of events", path, _line(record, "history"))
-    history = [_read_event(event, member_id, path) for event in history]
+    history = [_read_event(event, member_id, path, _line_of(history, index)) for index, event in enumerate(history)]
     role = default_role
     if default_role == "member":
         if history and history[-1].event in ("removed", "merged"):
@@ -235,11 +265,16 @@ def _read_member(record: Any, path: Path, default_role: str, lead_units: list[st
                   category=category, role=role, affiliation=str(record.get("affiliation", "")), history=history)
 
 
-def _read_event(event: Any, member_id: str, path: Path) -> MembershipEvent:
+def _read_event(event: Any, member_id: str, path: Path, line: int) -> MembershipEvent:
     if isinstance(event, dict):
         check_keys(event, EVENT_KEYS, path, f"a history entry of {member_id}", "name")
+        check_types(event, EVENT_TYPES, path, f"'{member_id}': history")
     if not isinstance(event, dict) or event.get("event") not in HISTORY_EVENTS or not event.get("cycle"):
-        raise UserError(f"'{member_id}': history entries need cycle and event ({', '.join(HISTORY_EVENTS)})",
-                        path, _line(event))
+        raise UserError(f"'{member_id}': history entries need cycle and event ({', '.join(HISTORY_EVENTS)}), "
+                        f"not {event!r}", path, line)
+    for kind, detail in EVENT_DETAIL.items():
+        if (event["event"] == kind) != bool(event.get(detail)):
+            need = f"needs '{detail}'" if event["event"] == kind else f"has '{detail}', which only a {kind} event has"
+            raise UserError(f"'{member_id}': the {event['event']} event of {event['cycle']} {need}", path, line)
     return MembershipEvent(cycle=str(event["cycle"]), event=event["event"], into=event.get("into"),
                            previous_name=event.get("from"))

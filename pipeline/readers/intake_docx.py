@@ -26,7 +26,8 @@ from ..fileio import atomic_write
 from ..model import Plan, Submission
 from .config import ID_PATTERN
 from .markdown import heading_anchor, heading_id_typo
-from .submission import ITEM_ID, Invalid, indicator_from_record, iso_date, parse_submission, unit_list
+from .submission import (ITEM_ID, Invalid, empty_round_message, indicator_from_record, iso_date, parse_submission,
+                         unit_list, unresolved_goal, unresolved_goal_message)
 
 HEADER_FIELDS = {"member unit id": "member", "member unit": "member", "成员单位": "member", "成员单位编号": "member",
                  "round": "round", "轮次": "round", "date": "date", "日期": "date"}
@@ -350,4 +351,11 @@ def _check_with_others(ws, new: Submission, target: Path, items: dict[str, _Item
             if item.id in items:
                 raise UserError(f"{items[item.id].where}: id '{item.id}' is also used in {other.path}:{item.line}",
                                 source)
+    if own and empty_round_message(new):
+        raise UserError(empty_round_message(new), source)
+    found = unresolved_goal([new, *current.values()])
+    if found:  # in this document, or another unit's indicator naming a goal this round drops
+        submission, indicator = found
+        where = items[indicator.id].where if submission is new else f"{submission.path}:{indicator.line}"
+        raise UserError(f"{where}: {unresolved_goal_message(indicator, submission)}", source)
     return warnings

@@ -16,13 +16,19 @@ from typing import Any, Optional
 from ..errors import UserError, listing
 from ..fileio import LineDict, full_width_hint, parse_yaml, read_text
 from ..model import COMPARISONS, INDICATOR_KINDS, Goal, Indicator, Measure, Plan, Submission
-from .config import ID_PATTERN, check_keys
+from .config import ID_PATTERN, NUMBER_OR_TEXT, TEXT, check_keys, check_types, wrong_type
 from .markdown import heading_anchor, heading_id_typo, inline_text, parser
 
 PARTS = {"goals": "goals", "目标": "goals", "measures": "measures", "措施": "measures",
          "indicators": "indicators", "指标": "indicators"}
 ITEM_ID = re.compile(r"^\[([^\]]+)\]\s*(.*)$", re.S)
 FRONT_MATTER_KEYS = ("member", "round", "date", "contact")
+MEMBER_ID = ((str,), "a member id")
+FRONT_MATTER_TYPES = {"member": MEMBER_ID, "round": ((int, str), "a number (1, 2, …)"), "contact": TEXT}
+INDICATOR_TYPES = {"goal": ((str,), "a goal id"), "text": TEXT, "target": NUMBER_OR_TEXT, "unit": TEXT,
+                   "comparison": TEXT, "baseline": NUMBER_OR_TEXT, "kind": TEXT, "lead": MEMBER_ID}
+# drafts/submissions/<member>-r<round>.md: what the name says must be what the front matter says.
+FILE_NAME = re.compile(r"^(?P<member>.+)-r(?P<round>\d+)\.md$")
 INDICATOR_KEYS = ("id", "goal", "text", "target", "unit", "comparison", "baseline", "base_year", "deadline", "kind",
                   "lead", "cooperating")
 # Words a unit may write for a comparison or a kind; the model keeps the English codes.
@@ -121,6 +127,7 @@ def read_submission(path: Path, plan: Plan) -> Submission:
 def parse_submission(text: str, path: Path, plan: Plan) -> Submission:
     meta, body, offset = split_front_matter(text, path)
     check_keys(meta, FRONT_MATTER_KEYS, path, "the front matter")
+    check_types(meta, FRONT_MATTER_TYPES, path, "front matter")
     member = meta.get("member")
     if member not in plan.members:
         raise UserError(f"unknown member unit {member!r} in front matter; known ids: {listing(plan.members, 12)}", path,
@@ -135,9 +142,21 @@ def parse_submission(text: str, path: Path, plan: Plan) -> Submission:
         date = iso_date(date)
         if date is None:
             raise UserError(f"date {str(meta['date'])!r} is not a date (YYYY-MM-DD)", path, _meta_line(meta, "date"))
-    submission = Submission(member=member, round=round_no, date=date or "", path=str(path))
+    _check_file_name(path, member, round_no, meta)
+    submission = Submission(member=member, round=round_no, date=date or "", path=str(path),
+                            line=_meta_line(meta, "round"))
     _read_body(submission, body, offset, path, plan)
     return submission
+
+
+def _check_file_name(path: Path, member: str, round_no: int, meta: dict) -> None:
+    """A file named for one unit or round holding another would silently replace that one's submission."""
+    match = FILE_NAME.match(Path(path).name)
+    if match and (match["member"], int(match["round"])) != (member, round_no):
+        wrong = "member" if match["member"] != member else "round"
+        raise UserError(f"the file name says {match['member']} round {int(match['round'])}, the front matter "
+                        f"{member} round {round_no}: correct one of them (the file for this front matter is "
+                        f"{member}-r{round_no}.md)", path, _meta_line(meta, wrong))
 
 
 def _read_body(submission: Submission, body: str, offset: int, path: Path, plan: Plan) -> None:
@@ -204,6 +223,9 @@ def indicator_from_record(record: dict, section: str, member: str, plan: Plan, l
     ident = record.get("id")
     if not isinstance(ident, str) or not ID_PATTERN.match(ident):
         raise Invalid(f"indicator needs an id like 'i-{member}-01', not {ident!r}")
+    mistyped = wrong_type(record, INDICATOR_TYPES)
+    if mistyped:
+        raise Invalid(f"indicator {ident}: {mistyped[1]}")
     for field in ("text", "target", "kind", "lead"):
         if record.get(field) in (None, ""):
             what = {"target": "target", "lead": "responsible (lead) unit"}.get(field, f"'{field}'")
@@ -228,7 +250,7 @@ def indicator_from_record(record: dict, section: str, member: str, plan: Plan, l
         if base_year is None:
             raise Invalid(f"indicator {ident}: base_year '{record['base_year']}' is not a year (YYYY)")
     goal = record.get("goal")
-    if goal not in (None, "") and (not isinstance(goal, str) or not ID_PATTERN.match(goal)):
+    if goal not in (None, "") and not ID_PATTERN.match(goal):
         raise Invalid(f"indicator {ident}: goal must be a goal id like 'g-{member}-01', not {goal!r}")
     return Indicator(
         id=ident, text=str(record["text"]), target=record["target"], kind=kind_code, lead=str(record["lead"]),
@@ -236,6 +258,36 @@ def indicator_from_record(record: dict, section: str, member: str, plan: Plan, l
         baseline=record.get("baseline"), base_year=base_year, deadline=due,
         cooperating=cooperating, goal=goal or None, line=line,
     )
+
+
+def check_current(submissions: list[Submission]) -> None:
+    """What the units' current submissions must satisfy together: unique ids, goals that indicators name exist."""
+    check_unique_ids(submissions)
+    found = unresolved_goal(submissions)
+    if found:
+        submission, indicator = found
+        raise UserError(unresolved_goal_message(indicator, submission), submission.path, indicator.line)
+
+
+def unresolved_goal(submissions: list[Submission]) -> Optional[tuple[Submission, Indicator]]:
+    """The first indicator whose `goal` is not a goal of any of `submissions`."""
+    goals = {goal.id for submission in submissions for goal in submission.goals}
+    return next(((submission, indicator) for submission in submissions for indicator in submission.indicators
+                 if indicator.goal and indicator.goal not in goals), None)
+
+
+def unresolved_goal_message(indicator: Indicator, submission: Submission) -> str:
+    own = listing((goal.id for goal in submission.goals), 12) or "none"
+    return (f"indicator {indicator.id}: goal '{indicator.goal}' is not a goal of this or any other current "
+            f"submission (goals here: {own})")
+
+
+def empty_round_message(submission: Submission) -> str:
+    """Why a later round with nothing in it is refused ('' when it has something)."""
+    if submission.goals or submission.measures or submission.indicators:
+        return ""
+    return (f"round {submission.round} of {submission.member} has no goals, measures or indicators; a later round "
+            "replaces the earlier one as a whole (repeat in it everything that still stands)")
 
 
 def check_unique_ids(submissions: list[Submission]) -> None:
