@@ -64,6 +64,7 @@ NEARNESS_BONUS, NEARNESS_RANGE = 0.06, 12  # credit for standing at the expected
 EXCHANGE_REACH = 3  # paired paragraphs this close may exchange partners
 ORDER_BONUS = 0.1  # ... and keeping them in their old order is worth this much similarity
 ORDER_MARGIN = 0.1  # a pairing in order wins over one out of order scoring up to this much more
+CLOSE_CALL = 0.05  # a deleted paragraph this close to a new one as the paragraph whose id it kept
 GROWTH = 1.2  # a split part or merged paragraph changes the length by at least this factor
 COMMON_PAIR_LIMIT = 60  # word pairs shared by more leftover blocks than this suggest no candidates
 CANDIDATES_BY_PAIRS = 12
@@ -82,6 +83,9 @@ class Alignment:
     split_from: dict[int, int] = field(default_factory=dict)  # new index -> old index it was split off
     merged_into: dict[int, int] = field(default_factory=dict)  # old index -> new index absorbing it
     deleted: list[int] = field(default_factory=list)  # old indices gone (not merged)
+    # new index -> a deleted old index its text is as close to as to the one whose id it kept: a call the
+    # text could not settle, for the drafter to confirm (or settle with `{#p0123}`)
+    close_calls: dict[int, int] = field(default_factory=dict)
 
     def status(self, new_index: int) -> str:
         if self.old_of[new_index] is None:
@@ -131,6 +135,7 @@ class _Aligner:
         self._bags_old: dict[int, frozenset] = {}
         self._bags_new: dict[int, frozenset] = {}
         self._twin: dict[int, float] = {}  # new index -> its overlap with a neighbour's old paragraph
+        self._claims: dict[int, list[int]] = {}  # new index -> old indices it could pair with (step 3)
         self.content = ([content(b) for b in old], [content(b) for b in new])  # sources without numbers
 
     def pair(self, old_index: int, new_index: int) -> None:
@@ -244,6 +249,7 @@ class _Aligner:
         for i, j in sorted(score):
             claims[j].append(i)
         here = set(new_left)
+        self._claims = claims
         self.exchange_neighbours(score, here)
         self.rescue_stranded(score, claims, here)
         self.reclaim_from_copies(claims, here)
@@ -507,6 +513,18 @@ class _Aligner:
         self.new_of.pop(old_index, None)
         self.result.edited.discard(new_index)
 
+    # 6. what the text could not settle
+    def note_close_calls(self) -> None:
+        deleted = set(self.result.deleted)
+        for j, candidates in sorted(self._claims.items()):
+            i = self.result.old_of[j]
+            if i is None:
+                continue
+            kept = dice(self.old_bag(i), self.new_bag(j))
+            rivals = [(dice(self.old_bag(k), self.new_bag(j)), -k) for k in candidates if k in deleted]
+            if rivals and max(rivals)[0] >= kept - CLOSE_CALL:
+                self.result.close_calls[j] = -max(rivals)[1]
+
     # 5. moves
     def in_order(self) -> set[int]:
         """New indices of the pairs on one longest run in old order; the other pairs moved."""
@@ -526,6 +544,7 @@ class _Aligner:
         self.match_similar()
         self.match_splits_and_merges()
         self.mark_moves()
+        self.note_close_calls()
         return self.result
 
 

@@ -206,6 +206,9 @@ class Changes:
     deleted: list[str] = field(default_factory=list)
     split: dict[str, str] = field(default_factory=dict)  # new id -> old id it was split from
     merged: dict[str, str] = field(default_factory=dict)  # old id -> new id it was merged into
+    # id kept -> deleted id whose text is as close: calls for the drafter to confirm (reported by freeze,
+    # not written to the metadata)
+    close_calls: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass

@@ -71,6 +71,7 @@ def assign_ids(parent: Optional[Version], blocks: list[Block], source_path: Path
             changes.moved.append(block.id)
     changes.merged = {old[i].id: blocks[j].id for i, j in sorted(alignment.merged_into.items())}
     changes.deleted = [old[i].id for i in alignment.deleted]
+    changes.close_calls = {blocks[j].id: old[i].id for j, i in alignment.close_calls.items()}
     return changes, next_id
 
 
@@ -117,8 +118,9 @@ def _flow(value: list | dict) -> str:
 
 
 def freeze(ws, stage: str, note: str, date: Optional[str] = None, source: Optional[str] = None,
-           source_path: Optional[Path] = None) -> Version:
-    """Write the next version from the working draft (or a Markdown `source` text read from `source_path`)."""
+           source_path: Optional[Path] = None, dry_run: bool = False) -> Version:
+    """Write the next version from the working draft (or a Markdown `source` text read from `source_path`).
+    With `dry_run`, work it out and write nothing: the drafter sees the ids before they are settled."""
     plan = ws.plan
     if stage not in plan.stages:
         raise UserError(f"unknown stage '{stage}'; stages: {', '.join(plan.stages)}", ws.plan_path)
@@ -128,6 +130,7 @@ def freeze(ws, stage: str, note: str, date: Optional[str] = None, source: Option
     if source is None:
         from .compose import compose_draft
         source, _report = compose_draft(ws)
+        atomic_write(ws.draft_path, source)  # what errors and reports point into, line by line
     _load_comments_first(ws)
     with locked(ws.versions_dir / ".lock"):
         numbers = ws.version_numbers()
@@ -146,6 +149,8 @@ def freeze(ws, stage: str, note: str, date: Optional[str] = None, source: Option
         version = Version(number=number, parent=parent.number if parent else None, date=date,
                           stage=stage, note=note, sha256=sha256(text.encode("utf-8")), next_id=next_id,
                           document=document, changes=changes, path=str(md_path))
+        if dry_run:
+            return version
         atomic_write(md_path, text, exclusive=True)
         try:
             atomic_write(meta_path, _metadata(version), exclusive=True)

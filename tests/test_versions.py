@@ -323,3 +323,29 @@ def test_output_paths_are_checked_before_anything_is_written(mini_ws, capsys, ar
         main(["--workspace", str(mini_ws.root), *args])
     assert stop.value.code == 2 and message in capsys.readouterr().err
     assert not Path("/nonexistent-folder").exists()
+
+
+def test_dry_run_shows_a_close_call_and_a_pin_settles_it(mini_ws, capsys):
+    path = chapter(mini_ws)
+    original = path.read_text()
+    twin = "(7) **Protecting workers.** Labour inspection shall cover every enterprise with more than {} staff by {}."
+    path.write_text(original + "\n" + twin.format("fifty", 2027) + "\n\n" + twin.format("twenty", 2029) + "\n")
+    first, second = (b["id"] for b in freeze_and_show(mini_ws, capsys) if "Protecting workers" in b["text"])
+    revised = twin.format("thirty", 2028)
+    path.write_text(original + "\n" + revised + "\n")
+    code, out = run(mini_ws, "freeze", "--stage", "drafting", "--note", "x", "--date", "2026-02-01", "--dry-run",
+                    "--json", capsys=capsys)
+    assert code == 0 and json.loads(out.out)["close_calls"] == {first: second}
+    assert not (mini_ws.root / "drafts" / "versions" / "v002.md").exists()
+    path.write_text(original + "\n" + revised + f" {{#{second}}}\n")
+    code, out = run(mini_ws, "freeze", "--stage", "drafting", "--note", "x", "--date", "2026-02-01", capsys=capsys)
+    assert code == 0, out.err
+    blocks = json.loads(run(mini_ws, "show", "2", "--json", capsys=capsys)[1].out)
+    [kept] = [b for b in blocks if "Protecting workers" in b["text"]]
+    assert kept["id"] == second and kept["text"].endswith("by 2028.")
+    assert f"{{#{second}}}" not in (mini_ws.root / "drafts" / "versions" / "v002.md").read_text()
+
+
+def freeze_and_show(ws, capsys):
+    freeze(ws, capsys)
+    return json.loads(run(ws, "show", "1", "--json", capsys=capsys)[1].out)

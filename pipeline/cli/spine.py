@@ -47,6 +47,8 @@ def register(commands) -> None:
     p.add_argument("--note", required=True, help="what this version is")
     p.add_argument("--date", help="version date (default: SOURCE_DATE_EPOCH or today)")
     p.add_argument("--from", dest="source", type=Path, metavar="FILE.md", help="freeze this Markdown instead of the working draft")
+    p.add_argument("--dry-run", action="store_true",
+                   help="work out the version and report it (changes, ids the text could not settle) without writing")
     add_json(p)
     p.set_defaults(handler=cmd_freeze)
 
@@ -161,18 +163,30 @@ def cmd_freeze(args: argparse.Namespace) -> int:
     ws = open_workspace(args.workspace)
     source = read_text(args.source) if args.source else None
     version = freeze(ws, args.stage, args.note, date=args.date, source=source,
-                     source_path=Path(args.source) if args.source else None)
+                     source_path=Path(args.source) if args.source else None, dry_run=args.dry_run)
     if args.json:
-        print_json({"version": version.name, "path": version.path, "comments": version.comments_carried})
+        print_json({"version": version.name, "path": "" if args.dry_run else version.path,
+                    "comments": version.comments_carried, "close_calls": version.changes.close_calls})
         return 0
     c = version.changes
-    console().print(f"Froze [bold]{version.name}[/] ({version.stage}, {version.date}) → {version.path}: "
+    console().print(f"{'Would freeze' if args.dry_run else 'Froze'} [bold]{version.name}[/] ({version.stage}, {version.date}) → {version.path}: "
                     f"{len(version.document.blocks)} blocks; {len(c.added)} new, {len(c.edited)} edited, "
                     f"{len(c.moved)} moved, {len(c.split)} split off, {len(c.merged)} merged, {len(c.deleted)} deleted")
     from ..anchoring import carried_summary
     if version.comments_carried.get("reanchored"):
         console().print(carried_summary(version.comments_carried, version.number))
+    _print_close_calls(version, args.dry_run)
     return 0
+
+
+def _print_close_calls(version, dry_run: bool) -> None:
+    """Ids the text could not settle: the drafter knows which paragraph they revised."""
+    texts = {b.id: b.text for b in version.document.blocks}
+    for kept, rival in version.changes.close_calls.items():
+        settle = (f"If it is the revision of {rival}, end it with {{#{rival}}} in its chapter before freezing."
+                  if dry_run else f"`nhrap freeze --dry-run` shows such calls before the ids are settled.")
+        console().print(f"[yellow]Check {kept}[/] \"{texts[kept][:60]}…\": it keeps {kept}, but the deleted {rival} "
+                        f"reads as close. {settle}", soft_wrap=True)
 
 
 def cmd_show(args: argparse.Namespace) -> int:
