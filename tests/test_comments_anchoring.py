@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import run
+from helpers import freeze_text, run
 
 DATA = Path(__file__).parent / "data" / "comments"
 V1 = (DATA / "v1.md").read_text()
@@ -18,14 +18,6 @@ P6 = "Average life expectancy will reach 79 years by 2030, and basic public heal
 
 
 
-def freeze(ws, capsys, tmp_path, text: str, name: str) -> None:
-    source = tmp_path / f"{name}.md"
-    source.write_text(text)
-    code, out = run(ws, capsys, "freeze", "--stage", "consultation", "--note", name, "--date", "2026-04-01",
-                    "--from", str(source))
-    assert code == 0, out.err
-
-
 def add(ws, capsys, para: str, quote: str, body: str) -> str:
     code, out = run(ws, capsys, "comments", "add", "--para", para, "--quote", quote, "--org", "mohrss",
                     "--body", body, "--json")
@@ -35,7 +27,7 @@ def add(ws, capsys, para: str, quote: str, body: str) -> str:
 
 @pytest.fixture
 def ws(mini_ws, capsys, tmp_path):
-    freeze(mini_ws, capsys, tmp_path, V1, "v1")
+    freeze_text(mini_ws, capsys, tmp_path, V1, "v1")
     return mini_ws
 
 
@@ -56,7 +48,7 @@ def test_edits_moves_and_rewrites_give_honest_verdicts(ws, capsys, tmp_path):
     v2 = (WORK.replace(P3, P6 + "\n\n" + P3.replace("rural migrant", "all rural migrant"))
           .replace("all workers exposed", "all employees and gig workers exposed")
           .replace("occupational hazards", "dangerous working conditions") + "## Right to health {#esc-health}\n")
-    freeze(ws, capsys, tmp_path, v2, "v2")
+    freeze_text(ws, capsys, tmp_path, v2, "v2")
     rows = listed(ws, capsys)
     assert (rows[target]["anchor"], rows[target]["para"], rows[target]["quote"], rows[target]["version"]) == \
         ("anchored", "p0003", "within 5.5 per cent", 2)
@@ -71,10 +63,10 @@ def test_edits_moves_and_rewrites_give_honest_verdicts(ws, capsys, tmp_path):
 
 def test_deleted_paragraph_orphans_its_comments_and_later_versions_keep_them_orphaned(ws, capsys, tmp_path):
     health = add(ws, capsys, "p0006", "basic public health services", "Which services?")
-    freeze(ws, capsys, tmp_path, WORK + "## Right to health {#esc-health}\n\nAll residents will have a family doctor.\n", "v2")
+    freeze_text(ws, capsys, tmp_path, WORK + "## Right to health {#esc-health}\n\nAll residents will have a family doctor.\n", "v2")
     rows = listed(ws, capsys)
     assert rows[health]["anchor"] == "orphaned" and rows[health]["quote"] == "basic public health services"
-    freeze(ws, capsys, tmp_path, WORK + "## Right to health {#esc-health}\n\nAll residents will have a family doctor.\n\n"
+    freeze_text(ws, capsys, tmp_path, WORK + "## Right to health {#esc-health}\n\nAll residents will have a family doctor.\n\n"
            + P6 + "\n", "v3")
     rows = listed(ws, capsys)
     assert rows[health]["anchor"] == "orphaned" and rows[health]["version"] == 3
@@ -85,7 +77,7 @@ def test_split_paragraph_carries_each_comment_to_its_part(ws, capsys, tmp_path):
     second = add(ws, capsys, "p0003", "vocational training for rural migrant workers", "Funding?")
     split = ("The state will keep the surveyed urban unemployment rate within 5.5 per cent. "
              "\n\nIt will also expand vocational training for rural migrant workers in every province.")
-    freeze(ws, capsys, tmp_path, V1.replace(P3, split), "v2")
+    freeze_text(ws, capsys, tmp_path, V1.replace(P3, split), "v2")
     rows = listed(ws, capsys)
     assert rows[first]["quote"] == "surveyed urban unemployment rate"
     assert rows[second]["quote"] == "vocational training for rural migrant workers"
@@ -97,7 +89,7 @@ def test_reanchor_is_exposed_for_versions_in_memory(ws, capsys, tmp_path):
     from pipeline.anchoring import reanchor
     from pipeline.comments import load_comments
     ident = add(ws, capsys, "p0004", "occupational hazards", "Define hazards.")
-    freeze(ws, capsys, tmp_path, V1.replace(P4, "Every worker will have a health check."), "v2")
+    freeze_text(ws, capsys, tmp_path, V1.replace(P4, "Every worker will have a health check."), "v2")
     old, new = ws.load_version(1), ws.load_version(2)
     original = [c for c in load_comments(ws) if c.id == ident]
     original[0].anchor.version, original[0].anchor.state = 1, "anchored"
@@ -129,7 +121,7 @@ def test_an_applied_amendment_is_marked_applied_not_orphaned(ws, capsys, tmp_pat
     v2 = V1.replace("vocational", "technical").replace("occupational hazards", "occupational risks") \
         .replace("basic public", "public").replace("will reach", "will reach at least") \
         .replace("extended to", "made available to")
-    freeze(ws, capsys, tmp_path, v2, "v2")
+    freeze_text(ws, capsys, tmp_path, v2, "v2")
     rows = listed(ws, capsys)
     assert (rows[short]["anchor"], rows[short]["para"], rows[short]["quote"], rows[short]["original_quote"],
             rows[short]["replaced_by"]) == ("applied", "p0003", "technical", "vocational", "")
@@ -143,7 +135,7 @@ def test_an_applied_amendment_is_marked_applied_not_orphaned(ws, capsys, tmp_pat
     assert carried.counts == {"reanchored": 6, "changed": 0, "orphaned": 2, "applied": 4}
     assert carried.summary() == "6 comment(s) re-anchored on v2: 2 orphaned, 4 applied"
     # applied stays applied, and keeps following its text
-    freeze(ws, capsys, tmp_path, v2.replace(P3.split(" and ")[0].replace("vocational", "technical"),
+    freeze_text(ws, capsys, tmp_path, v2.replace(P3.split(" and ")[0].replace("vocational", "technical"),
                                             "The state will hold unemployment within 5.5 per cent"), "v3")
     rows = listed(ws, capsys)
     assert (rows[short]["anchor"], rows[short]["quote"], rows[short]["version"]) == ("applied", "technical", 3)
@@ -169,8 +161,8 @@ def test_reanchor_workspace_returns_the_counts_freeze_reports(ws, capsys, tmp_pa
 
 def test_an_amendment_cutting_its_quote_short_is_applied_only_once_the_text_is_cut(ws, capsys, tmp_path):
     ident = amend(ws, capsys, "p0003", "within 5.5 per cent", "5.5 per cent")
-    freeze(ws, capsys, tmp_path, V1.replace("training for", "training to"), "v2")
+    freeze_text(ws, capsys, tmp_path, V1.replace("training for", "training to"), "v2")
     assert listed(ws, capsys)[ident]["anchor"] == "anchored"
-    freeze(ws, capsys, tmp_path, V1.replace("rate within 5.5", "rate 5.5"), "v3")
+    freeze_text(ws, capsys, tmp_path, V1.replace("rate within 5.5", "rate 5.5"), "v3")
     row = listed(ws, capsys)[ident]
     assert (row["anchor"], row["quote"], row["original_quote"]) == ("applied", "5.5 per cent", "within 5.5 per cent")

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import run
+from helpers import freeze_text, run
 
 DATA = Path(__file__).parent / "data" / "comments"
 
@@ -141,14 +141,6 @@ P4 = "Occupational health examinations will be extended to all workers exposed t
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
-def freeze(ws, capsys, tmp_path, text: str, name: str) -> None:
-    source = tmp_path / f"{name}.md"
-    source.write_text(text)
-    code, out = run(ws, capsys, "freeze", "--stage", "consultation", "--note", name, "--date", "2026-04-01",
-                    "--from", str(source))
-    assert code == 0, out.err
-
-
 def v2_text() -> str:
     """v1 with p0004 deleted, and the amendment “reach” → “reach at least” of the returned files made."""
     return V1.replace(P4 + "\n\n", "").replace("will reach 79", "will reach at least 79")
@@ -161,7 +153,7 @@ def listed(ws, capsys) -> dict[str, dict]:
 
 
 def test_harvest_against_an_older_version_reanchors_on_the_latest(ws, capsys, tmp_path):
-    freeze(ws, capsys, tmp_path, v2_text(), "v2")
+    freeze_text(ws, capsys, tmp_path, v2_text(), "v2")
     code, out = run(ws, capsys, "comments", "harvest", str(DATA / "mohrss-returned.docx"), "--version", "1",
                     "--round", "4")
     assert code == 0, out.err
@@ -196,7 +188,7 @@ def test_comments_stored_on_an_old_version_are_brought_up_to_date_by_a_new_harve
 
 
 def test_harvest_without_version_reads_the_text_when_the_file_does_not_say(ws, capsys, tmp_path):
-    freeze(ws, capsys, tmp_path, v2_text(), "v2")
+    freeze_text(ws, capsys, tmp_path, v2_text(), "v2")
     code, out = run(ws, capsys, "comments", "harvest", str(DATA / "mohrss-returned.docx"))
     assert code == 0, out.err
     assert "its text reads as v1, not the latest (v2)" in out.err and "made from v1 (text)" in out.out
@@ -204,7 +196,7 @@ def test_harvest_without_version_reads_the_text_when_the_file_does_not_say(ws, c
 
 
 def test_harvest_without_version_assumes_the_latest_for_a_foreign_file_and_says_so(ws, capsys, tmp_path):
-    freeze(ws, capsys, tmp_path, V1 + "\nA new closing paragraph.\n", "v2")
+    freeze_text(ws, capsys, tmp_path, V1 + "\nA new closing paragraph.\n", "v2")
     code, out = run(ws, capsys, "comments", "harvest", str(DATA / "foreign.docx"), "--org", "cshrs")
     assert code == 0, out.err
     assert "does not say which version it was made from; assumed the latest, v2" in out.err
@@ -255,7 +247,7 @@ def test_harvest_without_version_takes_the_version_the_draft_states(ws, capsys, 
     from pipeline.readers.review_docx import read_review_docx
     review = read_review_docx(path)
     assert (review.version, review.version_from) == (1, said_by)
-    freeze(ws, capsys, tmp_path, V1.replace("occupational hazards", "hazards"), "v2")
+    freeze_text(ws, capsys, tmp_path, V1.replace("occupational hazards", "hazards"), "v2")
     code, out = run(ws, capsys, "comments", "harvest", str(path))
     assert code == 0, out.err
     assert f"made from v1 ({said_by})" in out.out and "warning" not in out.err
@@ -267,7 +259,7 @@ def test_a_file_made_from_another_version_than_asked_says_so(ws, capsys, tmp_pat
     parts = _rendered_v1(ws, capsys, tmp_path)
     path = tmp_path / "mohrss-v1.docx"
     path.write_bytes(_zip(parts))
-    freeze(ws, capsys, tmp_path, V1 + "\nA new closing paragraph.\n", "v2")
+    freeze_text(ws, capsys, tmp_path, V1 + "\nA new closing paragraph.\n", "v2")
     code, out = run(ws, capsys, "comments", "harvest", str(path), "--version", "2")
     assert code == 0 and "the file says it was made from v1 (document properties); harvested against v2" in out.err
 

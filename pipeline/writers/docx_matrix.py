@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Optional, Sequence
 
-from .docx_plain import PlainDocument, PlanStyle, default_style, full_title, round_words
+from .docx_plain import PlainDocument, PlanStyle, default_style, full_title, titles
 
 # how the room beyond each column's words is shared: No., paragraph, organisation, type, comment,
 # proposed change, response, status
@@ -18,13 +18,7 @@ SUBJECT = {"en": "Comment matrix", "zh": "意见汇总表"}
 
 
 def matrix_title(plan, rounds: Sequence[int] = (), versions: Sequence[int] = ()) -> tuple[str, str]:
-    """(plan title, "Comment matrix — round 3, comments on v3") in the plan language."""
-    language = "zh" if plan.language == "zh" else "en"
-    title = plan.title_zh if language == "zh" and plan.title_zh else plan.title
-    which = round_words(rounds, versions, language)
-    if language == "zh":
-        return title, SUBJECT["zh"] + (f"（{which}）" if which else "")
-    return title, SUBJECT["en"] + (f" — {which}" if which else "")
+    return titles(plan, SUBJECT, rounds, versions)
 
 
 def write_docx_matrix(table, path: Optional[Path], *, title: str, date: str, language: str,

@@ -166,6 +166,16 @@ def round_words(rounds: Sequence[int], versions: Sequence[int], language: str) -
     return ", ".join(parts)
 
 
+def titles(plan, subject: dict[str, str], rounds: Sequence[int] = (), versions: Sequence[int] = ()) -> tuple[str, str]:
+    """(plan title, "<subject> — round 3, comments on v3") in the plan language."""
+    language = "zh" if plan.language == "zh" else "en"
+    title = plan.title_zh if language == "zh" and plan.title_zh else plan.title
+    which = round_words(rounds, versions, language)
+    if language == "zh":
+        return title, subject["zh"] + (f"（{which}）" if which else "")
+    return title, subject["en"] + (f" — {which}" if which else "")
+
+
 def full_title(title: str, subtitle: str, language: str) -> str:
     """The document title property: "Plan — Comment matrix — round 3" / "计划意见汇总表（第3轮）"."""
     if not subtitle:

@@ -9,7 +9,7 @@ import io
 from pathlib import Path
 from typing import Optional, Sequence
 
-from .docx_plain import PlainDocument, PlanStyle, default_style, full_title, round_words
+from .docx_plain import PlainDocument, PlanStyle, default_style, full_title, titles
 
 CJK_FONTS = ["Noto Sans CJK SC", "Noto Serif CJK SC", "AR PL UKai CN", "DejaVu Sans"]
 SUBJECT = {"en": "Consultation round report", "zh": "征求意见情况报告"}
@@ -55,13 +55,7 @@ def _group_rows(groups: dict, labels: dict[str, str]) -> list[list[str]]:
 
 
 def report_title(plan, rounds: Sequence[int] = (), versions: Sequence[int] = ()) -> tuple[str, str]:
-    """(plan title, "Consultation round report — round 3, comments on v3") in the plan language."""
-    language = "zh" if plan.language == "zh" else "en"
-    title = plan.title_zh if language == "zh" and plan.title_zh else plan.title
-    which = round_words(rounds, versions, language)
-    if language == "zh":
-        return title, SUBJECT["zh"] + (f"（{which}）" if which else "")
-    return title, SUBJECT["en"] + (f" — {which}" if which else "")
+    return titles(plan, SUBJECT, rounds, versions)
 
 
 def write_round_report(stats: dict, unanswered: list, path: Optional[Path], *, title: str, date: str,
