@@ -163,8 +163,10 @@ def freeze(ws, stage: str, note: str, date: Optional[str] = None, source: Option
 
 
 def _version_date(date: Optional[str], parent: Optional[Version]) -> str:
-    """An ISO date, not before the parent's: version dates are read as the order of events."""
-    date = date or today()
+    """An ISO date, not before the parent's: version dates are read as the order of events. The default
+    is today (or SOURCE_DATE_EPOCH's day, for reproducible builds), and never before the parent's date."""
+    if date is None:
+        return max(today(), parent.date if parent else "")
     try:
         dt.date.fromisoformat(date)
     except ValueError:

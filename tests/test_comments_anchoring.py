@@ -149,7 +149,7 @@ def test_reanchor_workspace_returns_the_counts_freeze_reports(ws, capsys, tmp_pa
     original = pipeline.versions._carry_comments
     pipeline.versions._carry_comments = lambda ws, version: None
     try:
-        version = pipeline.versions.freeze(ws, "consultation", "v2", source=V1.replace("hazards", "risks")
+        version = pipeline.versions.freeze(ws, "consultation", "v2", date="2026-04-02", source=V1.replace("hazards", "risks")
                                            .replace(P6, "All residents will have a family doctor."))
     finally:
         pipeline.versions._carry_comments = original
