@@ -11,8 +11,8 @@ import signal
 import sys
 import threading
 import traceback
-from contextlib import contextmanager
 from collections import Counter
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable

@@ -184,7 +184,7 @@ def _print_close_calls(version, dry_run: bool) -> None:
     texts = {b.id: b.text for b in version.document.blocks}
     for kept, rival in version.changes.close_calls.items():
         settle = (f"If it is the revision of {rival}, end it with {{#{rival}}} in its chapter before freezing."
-                  if dry_run else f"`nhrap freeze --dry-run` shows such calls before the ids are settled.")
+                  if dry_run else "`nhrap freeze --dry-run` shows such calls before the ids are settled.")
         console().print(f"[yellow]Check {kept}[/] \"{texts[kept][:60]}…\": it keeps {kept}, but the deleted {rival} "
                         f"reads as close. {settle}", soft_wrap=True)
 
@@ -209,6 +209,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
     diff = diff_workspace(ws, args.a, args.b)
     if args.html:
         from ..writers.html_diff import diff_to_html
+        from ..writers.text_diff import outline_titles
         atomic_write(args.html, diff_to_html(diff, ws.plan.title, outline_titles(ws.plan)))
     if args.json:
         print_json(diff.as_json())
@@ -217,49 +218,17 @@ def cmd_diff(args: argparse.Namespace) -> int:
     return 0
 
 
-def outline_titles(plan) -> dict[str, str]:
-    """Chapter and section id -> title."""
-    return {**{c.id: c.title for c in plan.chapters}, **{s.id: s.title for s in plan.sections.values()}}
-
-
-def diff_lines(diff) -> list[list[tuple[str, str]]]:
-    """The diff as lines of (role, text) pieces; roles: head, id, note, same, ins, del, added, deleted, moved."""
-    from ..diff import moved_note
-    lines = [[("head", f"v{diff.a} → v{diff.b}"),
-              ("same", f": {len(diff.added)} added" + (f" ({len(diff.split)} split)" if diff.split else "")
-               + f", {len(diff.deleted)} deleted" + (f" ({len(diff.merged)} merged)" if diff.merged else "")
-               + f", {len(diff.moved)} moved, {len(diff.changed)} changed")]]
-    for change in diff.changed:
-        line = [("id", f"~ {change.id} ")]
-        if change.formatting_only:
-            line.append(("note", "(formatting only) "))
-        line += [({1: "ins", -1: "del"}.get(op, "same"), text) for op, text in change.words]
-        lines.append(line)
-    notes = {"+": lambda b: f"split from {diff.split[b.id]}" if b.id in diff.split else "",
-             "-": lambda b: f"merged into {diff.merged[b.id]}" if b.id in diff.merged else "",
-             ">": lambda b: moved_note(diff.moved_from[b.id], b.section)}
-    for label, role, blocks in (("+", "added", diff.added), ("-", "deleted", diff.deleted), (">", "moved", diff.moved)):
-        for block in blocks:
-            note = notes[label](block)
-            lines.append([(role, f"{label} {block.id} " + (f"({note}) " if note else "") + block.text[:120])])
-    return lines
-
-
-PLAIN_MARKS = {"ins": ("{+", "+}"), "del": ("[-", "-]")}
-STYLES = {"head": "bold", "id": "bold yellow", "note": "italic", "ins": "green underline", "del": "red strike",
-          "added": "green", "deleted": "red", "moved": "blue"}
-
-
 def _print_diff(diff) -> None:
     """Colour on a terminal; when stdout is not one (or NO_COLOR is set), git word-diff marks:
     [-deleted-]{+inserted+}, and no wrapping."""
     import sys
+
+    from ..writers.text_diff import TERMINAL_STYLES, diff_lines, plain_line
     out = console()
     lines = diff_lines(diff)
     if out.color_system is None or out.no_color:
         try:
-            sys.stdout.writelines("".join(PLAIN_MARKS[role][0] + text + PLAIN_MARKS[role][1] if role in PLAIN_MARKS
-                                          else text for role, text in line) + "\n" for line in lines)
+            sys.stdout.writelines(plain_line(line) + "\n" for line in lines)
             sys.stdout.flush()
         except BrokenPipeError:  # `nhrap diff … | head`: the reader has had enough, as rich handles it
             import os
@@ -270,7 +239,7 @@ def _print_diff(diff) -> None:
     for line in lines:
         text = Text()
         for role, piece in line:
-            text.append(piece, style=STYLES.get(role, ""))
+            text.append(piece, style=TERMINAL_STYLES.get(role, ""))
         out.print(text)
 
 
