@@ -11,7 +11,7 @@ import os
 import re
 import tempfile
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterator, Optional
 
 import yaml
 
@@ -112,6 +112,8 @@ def _shift_lines(data: Any, offset: int) -> None:
 
 # Full-width punctuation a Chinese keyboard types where YAML wants the ASCII sign.
 FULL_WIDTH = {"：": ":", "，": ",", "【": "[", "】": "]", "｛": "{", "｝": "}", "“": '"', "”": '"'}
+# What to put in its place to try whether that was the mistake ('key：value' needs a space after the ':').
+_AS_ASCII = str.maketrans({**FULL_WIDTH, "：": ": ", "，": ", "})
 _KEY = r"[A-Za-z_][\w-]*"
 # Places where such a sign does YAML's work: after a key, between flow items, opening or closing a
 # collection, opening a quoted value. Chinese text in values may hold the same signs anywhere else.
@@ -125,37 +127,62 @@ _MISTYPED = re.compile(
 )
 
 
-def full_width_hint(text: str) -> str:
-    """"full-width '：' — use ':'" when `text` uses full-width punctuation where YAML needs ASCII, else ''."""
+def _mistyped(text: str) -> Optional[tuple[str, int]]:
+    """(sign, offset) of the first full-width sign in `text` standing where YAML needs an ASCII one."""
     match = _MISTYPED.search(text)
     if not match:
-        return ""
-    sign = next(group for group in match.groups() if group)
-    return f"full-width '{sign}' — use '{FULL_WIDTH[sign]}'"
+        return None
+    group = next(number for number, found in enumerate(match.groups(), 1) if found)
+    return match.group(group), match.start(group)
+
+
+def full_width_hint(text: str) -> str:
+    """"full-width '：' — use ':'" when `text` uses full-width punctuation where YAML needs ASCII, else ''."""
+    found = _mistyped(text)
+    return f"full-width '{found[0]}' — use '{FULL_WIDTH[found[0]]}'" if found else ""
+
+
+def _ascii_mends(lines: list[str], number: int) -> bool:
+    """Whether the document parses once line `number`'s mistyped sign (or all its full-width signs) is ASCII.
+
+    Only then is the sign the mistake: Chinese text in a value may hold “quotes” anywhere.
+    """
+    line = lines[number - 1]
+    sign, offset = _mistyped(line)
+    for mended in (line[:offset] + sign.translate(_AS_ASCII) + line[offset + 1:], line.translate(_AS_ASCII)):
+        try:
+            list(yaml.parse("\n".join([*lines[:number - 1], mended, *lines[number:]]), Loader=_LineLoader))
+        except yaml.YAMLError:
+            continue
+        return True
+    return False
+
+
+# libyaml finds these a line late; the construct it was scanning starts on the line of the mistake.
+_FOUND_LATE = ("could not find expected ':'", "found unexpected end of stream")
 
 
 def _error_line(err: yaml.MarkedYAMLError, text: str) -> tuple[int, str]:
     """(1-based line, message) for a YAML syntax error, pointing at the line the mistake is on.
 
-    The parser notices most mistakes a line late (a key without ':' is only found wanting on the next
-    line); for those, the construct it was scanning starts on the right line. A full-width sign near
-    the error is named, on its own line.
+    A key without ':' or an unclosed quote is noticed a line or more late; for those the line is where the
+    construct began, otherwise where the parser stopped. A full-width sign near there is named when
+    writing it in ASCII makes the document parse.
     """
     problem, context = err.problem_mark, err.context_mark
     message = err.problem or err.context or "syntax error"
-    if context is not None and (err.context or "").startswith("while scanning") or problem is None:
-        mark = context
-    else:
-        mark = problem
+    late = problem is None or context is not None and err.problem in _FOUND_LATE
+    mark = context if late else problem
     if mark is None:
         return 0, message
     line = mark.line + 1
+    if (err.context or "").startswith("while parsing a flow") and context.line + 1 != line:  # an unclosed [ or {
+        message = f"{message} ({err.context} from line {context.line + 1})"
     last = max(line, problem.line + 1 if problem is not None else line)
-    first = max(1, min(line, last - 2))
     lines = text.split("\n")
-    for number in range(last, first - 1, -1):  # the nearest to where the parser stopped first
-        hint = full_width_hint(lines[number - 1]) if number <= len(lines) else ""
-        if hint:
+    for number in range(min(last, len(lines)), max(1, min(line, last - 2)) - 1, -1):  # nearest the stop first
+        hint = full_width_hint(lines[number - 1])
+        if hint and _ascii_mends(lines, number):
             return number, f"{message} ({hint})"
     return line, message
 
