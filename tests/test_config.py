@@ -61,6 +61,22 @@ def test_comma_in_a_section_title(mini_ws, capsys):
                                   "(a comma in an unquoted title? quote it)")
 
 
+def test_a_one_word_remainder_of_a_title_is_taken_for_a_comma(mini_ws, capsys):
+    edit(mini_ws, "plan.yaml", "{id: esc-work, title: Right to work}", "{id: esc-work, title: Right to work, rest}")
+    expect_error(mini_ws, capsys, "plan.yaml:9: unknown key 'rest' in section esc-work (a comma in an unquoted title? "
+                                  "quote it)")
+    edit(mini_ws, "plan.yaml", "Right to work, rest}", "Right to work, titel}")
+    expect_error(mini_ws, capsys, "plan.yaml:9: unknown key 'titel' in section esc-work; did you mean 'title'?")
+
+
+def test_numbers_in_text_fields_are_text(mini_ws):
+    edit(mini_ws, "plan.yaml", "{id: esc-work, title: Right to work}", "{id: esc-work, title: 2030}")
+    edit(mini_ws, "members.yaml", "name_zh: 李明", "name_zh: 12345")
+    plan = read_plan(mini_ws.plan_path)
+    assert plan.sections["esc-work"].title == "2030"
+    assert read_members(mini_ws.members_path, plan.lead_units)["exp-li"].name_zh == "12345"
+
+
 def test_unknown_lead_unit_is_reported_in_plan_yaml(mini_ws, capsys):
     edit(mini_ws, "plan.yaml", "lead_units: [scio]", "lead_units: [scio, mfx]")
     expect_error(mini_ws, capsys, "plan.yaml:4: lead unit 'mfx' is not in the registry (members.yaml)")
@@ -79,6 +95,10 @@ def test_unknown_lead_unit_is_reported_in_plan_yaml(mini_ws, capsys):
     ("period: {start: 2026, end: 2030}", "period: {start: 2030, end: 2026}",
      "plan.yaml:2: period starts (2030) after it ends (2026)"),
     ("title: Test Plan (2026–2030)", "title: [a, b]", "plan.yaml:1: plan: title must be plain text, not ['a', 'b']"),
+    ("title: Test Plan (2026–2030)", "title: yes", "plan.yaml:1: plan: title must be plain text, not True"),
+    ("  - {id: esc-work, title: Right to work}", "  - {id: esc-work, title: [Right, work]}",
+     "plan.yaml:9: section esc-work: title must be plain text, not ['Right', 'work']"),
+    ("  title: Economic rights", "  title: {a: b}", "plan.yaml:7: chapter esc: title must be plain text, not {'a': 'b'}"),
     ("language: en", "language: en\nstages: drafting",
      "plan.yaml:4: stages must be a list of names, e.g. [a, b], not 'drafting'"),
     ("language: en", "language: en\nstages: [drafting, approval, drafting]", "plan.yaml:4: stages lists 'drafting' twice"),

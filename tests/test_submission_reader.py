@@ -57,6 +57,7 @@ def test_a_deadline_that_is_not_a_year_or_date_stops_every_command(mini_ws, caps
     ("target: 5.5", "target: {a: 1}", "mohrss-r1.md:17: indicator i-mohrss-01: target must be a number or text, not {'a': 1}"),
     ("text: Surveyed urban unemployment rate", "text: [a, b]",
      "mohrss-r1.md:17: indicator i-mohrss-01: text must be plain text, not ['a', 'b']"),
+    ('unit: "%"', "unit: no", "mohrss-r1.md:17: indicator i-mohrss-01: unit must be plain text, not False"),
     ("goal: g-mohrss-01", "goal: g-nosuch", "mohrss-r1.md:17: indicator i-mohrss-01: goal 'g-nosuch' is not a goal of "
      "this or any other current submission (goals here: g-mohrss-01, g-mohrss-02)"),
     ("round: 1", "round: 3", "mohrss-r1.md:3: the file name says mohrss round 1, the front matter mohrss round 3: "
@@ -85,6 +86,14 @@ def test_an_indicator_may_name_another_units_goal(mini_ws, capsys):
         "- {id: i-acftu-01, goal: g-mohrss-02, text: Contracts, target: 90, kind: expected, lead: acftu}\n```\n",
         encoding="utf-8")
     assert run(mini_ws, capsys, "draft")[0] == 0
+
+
+def test_numbers_in_text_fields_are_read_as_text(mini_ws, capsys):
+    edit_submission(mini_ws, "date: 2025-09-15", "date: 2025-09-15\ncontact: 68521234")
+    edit_submission(mini_ws, 'unit: "%"', "unit: 10000")
+    edit_submission(mini_ws, "text: Surveyed urban unemployment rate", "text: 2030")
+    assert run(mini_ws, capsys, "draft")[0] == 0, capsys.readouterr().err
+    assert (indicator(mini_ws).text, indicator(mini_ws).unit) == ("2030", "10000")
 
 
 def test_a_cooperating_unit_may_be_written_alone(mini_ws):

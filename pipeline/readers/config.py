@@ -22,11 +22,13 @@ SECTION_KEYS = ("id", "title", "goals")
 MEMBER_KEYS = ("id", "name_en", "name_zh", "category", "lead", "history", "affiliation")
 EVENT_KEYS = ("cycle", "event", "into", "from")
 # Value types, checked before values are used: (accepted Python types, how the error names them).
-TEXT = ((str,), "plain text")
+# Free text: a number written bare (a phone number, a unit such as 10000) is text too, read with str().
+TEXT = ((str, int, float), "plain text")
 NUMBER_OR_TEXT = ((int, float, str), "a number or text")
 PLAN_TYPES = {key: TEXT for key in ("title", "title_zh", "language", "profile", "approval_stage", "approval_statement")}
 MEMBER_TYPES = {"name_en": TEXT, "name_zh": TEXT, "affiliation": TEXT, "lead": ((bool,), "true or false")}
 EVENT_TYPES = {"cycle": NUMBER_OR_TEXT, "into": TEXT, "from": TEXT}
+OUTLINE_TYPES = {"title": TEXT}
 # The key each history event needs; no other event may have it.
 EVENT_DETAIL = {"merged": "into", "renamed": "from"}
 
@@ -49,19 +51,20 @@ def check_keys(record: dict, allowed: tuple[str, ...], path: Path, what: str, va
     """Refuse a key the format does not have, with a hint for the usual cause.
 
     In a flow mapping (`{id: x, name_en: A, B}`) an unquoted comma ends the value: the rest becomes a
-    key of its own with no value. A full-width '：' or '，' makes one key out of key and value.
+    key of its own with no value (unless it looks like a misspelt key, `{id: x, titel}`). A full-width
+    '：' or '，' makes one key out of key and value.
     """
     for key in record:
         if key in allowed:
             continue
         text = str(key)
         hint = full_width_hint(text) or full_width_hint(f"{text}:")
+        close = difflib.get_close_matches(text, allowed, n=1)
         if hint:
             why = f" ({hint})"
-        elif record[key] is None and not ID_PATTERN.match(text.replace("_", "-")):
-            why = f" (a comma in an unquoted {value_word}? quote it)"
+        elif record[key] is None and not (close and ID_PATTERN.match(text.replace("_", "-"))):
+            why = f" (a comma in an unquoted {value_word}? quote it)"  # a key without a value: the rest of one
         else:
-            close = difflib.get_close_matches(text, allowed, n=1)
             why = f"; did you mean '{close[0]}'?" if close else f"; known keys: {', '.join(allowed)}"
         raise UserError(f"unknown key '{text}' in {what}{why}", path, _line(record, key))
 
@@ -165,27 +168,34 @@ def _read_outline(outline: Any, path: Path, line: int) -> list[Chapter]:
     for number, record in enumerate(outline):
         if not isinstance(record, dict):
             raise UserError("each chapter must be a mapping with id, title and sections", path, _line_of(outline, number))
-        check_keys(record, CHAPTER_KEYS, path, f"chapter {record.get('id', '')}".strip(), "title")
-        chapter = Chapter(id=_outline_id(record, path, seen, "chapter"), title=str(_require(record, "title", path, "chapter")))
+        title = _title(record, CHAPTER_KEYS, path, "chapter")  # keys first: a mistyped 'id：' is named as such
+        chapter = Chapter(id=_outline_id(record, path, seen, "chapter"), title=title)
         sections = record.get("sections") or []
         if not isinstance(sections, list):
             raise UserError(f"sections of chapter {chapter.id} must be a list", path, _line(record, "sections"))
         for index, item in enumerate(sections):
             if not isinstance(item, dict):
                 raise UserError("each section must be a mapping with id and title", path, _line_of(sections, index))
-            check_keys(item, SECTION_KEYS, path, f"section {item.get('id', '')}".strip(), "title")
-            goals = item.get("goals", True)
-            if not isinstance(goals, bool):
-                raise UserError(f"section {item.get('id')}: goals must be true or false, not {goals!r}", path,
-                                _line(item, "goals"))
-            chapter.sections.append(Section(
-                id=_outline_id(item, path, seen, "section"),
-                title=str(_require(item, "title", path, "section")),
-                chapter=chapter.id,
-                goals=goals,
-            ))
+            chapter.sections.append(_read_section(item, path, seen, chapter.id))
         chapters.append(chapter)
     return chapters
+
+
+def _read_section(record: dict, path: Path, seen: dict[str, int], chapter: str) -> Section:
+    title = _title(record, SECTION_KEYS, path, "section")
+    goals = record.get("goals", True)
+    if not isinstance(goals, bool):
+        raise UserError(f"section {record.get('id')}: goals must be true or false, not {goals!r}", path,
+                        _line(record, "goals"))
+    return Section(id=_outline_id(record, path, seen, "section"), title=title, chapter=chapter, goals=goals)
+
+
+def _title(record: dict, allowed: tuple[str, ...], path: Path, kind: str) -> str:
+    """A chapter's or section's title, once its keys and the title's type are checked."""
+    what = f"{kind} {record.get('id', '')}".strip()
+    check_keys(record, allowed, path, what, "title")
+    check_types(record, OUTLINE_TYPES, path, what)
+    return str(_require(record, "title", path, kind))
 
 
 def _line_of(items: Any, index: int) -> int:
@@ -277,4 +287,4 @@ def _read_event(event: Any, member_id: str, path: Path, line: int) -> Membership
             need = f"needs '{detail}'" if event["event"] == kind else f"has '{detail}', which only a {kind} event has"
             raise UserError(f"'{member_id}': the {event['event']} event of {event['cycle']} {need}", path, line)
     return MembershipEvent(cycle=str(event["cycle"]), event=event["event"], into=event.get("into"),
-                           previous_name=event.get("from"))
+                           previous_name=str(event["from"]) if event.get("from") else None)
