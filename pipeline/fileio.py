@@ -34,18 +34,20 @@ class LineDict(dict):
     line = 0
     key_lines: dict = {}
 
-    def line_of(self, key: Any) -> int:
-        """The line `key` is written on (the mapping's first line when it is not there)."""
-        return self.key_lines.get(key, self.line)
-
 
 class LineList(list):
     """A list from YAML that remembers the line it started on, and the line of each item."""
     line = 0
     item_lines: list = []
 
-    def line_of(self, index: int) -> int:
-        return self.item_lines[index] if 0 <= index < len(self.item_lines) else self.line
+
+def line_of(node: Any, key: Any = None) -> int:
+    """The line of `key` in a mapping from YAML (of item `key` in a list), else of `node` itself; 0 if unknown."""
+    if isinstance(node, LineDict) and key in node.key_lines:
+        return node.key_lines[key]
+    if isinstance(node, LineList) and isinstance(key, int) and 0 <= key < len(node.item_lines):
+        return node.item_lines[key]
+    return getattr(node, "line", 0)
 
 
 class _LineLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):

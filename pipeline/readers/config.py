@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 from ..errors import UserError
-from ..fileio import LineDict, LineList, full_width_hint, load_yaml
+from ..fileio import LineDict, full_width_hint, line_of, load_yaml
 from ..model import CATEGORIES, CATEGORY_NAMES, Chapter, Member, MembershipEvent, Plan, Section
 
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -33,17 +33,10 @@ OUTLINE_TYPES = {"title": TEXT}
 EVENT_DETAIL = {"merged": "into", "renamed": "from"}
 
 
-def _line(node: Any, key: Any = None) -> int:
-    """The line of `key` in a mapping from YAML (or of the node itself)."""
-    if key is not None and isinstance(node, LineDict):
-        return node.line_of(key)
-    return getattr(node, "line", 0)
-
-
 def _require(record: dict, key: str, path: Path, what: str) -> Any:
     value = record.get(key)
     if value in (None, ""):
-        raise UserError(f"{what} is missing '{key}'", path, _line(record))
+        raise UserError(f"{what} is missing '{key}'", path, line_of(record))
     return value
 
 
@@ -66,7 +59,7 @@ def check_keys(record: dict, allowed: tuple[str, ...], path: Path, what: str, va
             why = f" (a comma in an unquoted {value_word}? quote it)"  # a key without a value: the rest of one
         else:
             why = f"; did you mean '{close[0]}'?" if close else f"; known keys: {', '.join(allowed)}"
-        raise UserError(f"unknown key '{text}' in {what}{why}", path, _line(record, key))
+        raise UserError(f"unknown key '{text}' in {what}{why}", path, line_of(record, key))
 
 
 def wrong_type(record: dict, types: dict[str, tuple[tuple[type, ...], str]]) -> Optional[tuple[str, str]]:
@@ -83,7 +76,7 @@ def check_types(record: dict, types: dict, path: Path, what: str) -> None:
     found = wrong_type(record, types)
     if found:
         key, message = found
-        raise UserError(f"{what}: {message}", path, _line(record, key))
+        raise UserError(f"{what}: {message}", path, line_of(record, key))
 
 
 def check_id(value: Any, path: Path, line: int, what: str) -> str:
@@ -108,16 +101,16 @@ def read_plan(path: Path) -> Plan:
     check_types(data, PLAN_TYPES, path, "plan")
     period = _require(data, "period", path, "plan")
     if not isinstance(period, dict) or not {"start", "end"} <= set(period):
-        raise UserError("period must be {start: YEAR, end: YEAR}", path, _line(data, "period"))
+        raise UserError("period must be {start: YEAR, end: YEAR}", path, line_of(data, "period"))
     check_keys(period, PERIOD_KEYS, path, "period")
-    start, end = (_year(period[key], path, _line(period, key), f"period {key}") for key in PERIOD_KEYS)
+    start, end = (_year(period[key], path, line_of(period, key), f"period {key}") for key in PERIOD_KEYS)
     if start > end:
-        raise UserError(f"period starts ({start}) after it ends ({end})", path, _line(data, "period"))
+        raise UserError(f"period starts ({start}) after it ends ({end})", path, line_of(data, "period"))
     language = data.get("language", "en")
     if language not in LANGUAGES:
         raise UserError(f"language must be one of {', '.join(LANGUAGES)}, not {language!r}", path,
-                        _line(data, "language"))
-    stages = _string_list(data.get("stages") or DEFAULT_STAGES, path, _line(data, "stages"), "stages")
+                        line_of(data, "language"))
+    stages = _string_list(data.get("stages") or DEFAULT_STAGES, path, line_of(data, "stages"), "stages")
     plan = Plan(
         title=str(_require(data, "title", path, "plan")),
         title_zh=str(data.get("title_zh") or ""),
@@ -129,11 +122,11 @@ def read_plan(path: Path) -> Plan:
         stages=stages,
         approval_stage=str(data.get("approval_stage", "approval")),
         approval_statement=str(data.get("approval_statement") or ""),
-        chapters=_read_outline(data.get("outline"), path, _line(data, "outline")),
+        chapters=_read_outline(data.get("outline"), path, line_of(data, "outline")),
     )
     if plan.approval_stage not in stages:
         raise UserError(f"approval_stage {plan.approval_stage!r} is not one of the stages", path,
-                        _line(data, "approval_stage"))
+                        line_of(data, "approval_stage"))
     return plan
 
 
@@ -148,15 +141,15 @@ def _string_list(value: Any, path: Path, line: int, what: str) -> list[str]:
         raise UserError(f"{what} must be a list of names, e.g. [a, b], not {value!r}", path, line)
     for index, item in enumerate(value):
         if item in value[:index]:
-            raise UserError(f"{what} lists '{item}' twice", path, _line_of(value, index))
+            raise UserError(f"{what} lists '{item}' twice", path, line_of(value, index))
     return list(value)
 
 
 def _lead_units(data: dict, path: Path) -> LeadUnits:
     value = data.get("lead_units") or []
-    line = _line(data, "lead_units")
+    line = line_of(data, "lead_units")
     ids = _string_list(value, path, line, "lead_units")
-    lines = [value.line_of(k) if isinstance(value, LineList) else line for k in range(len(ids))]
+    lines = [line_of(value, k) for k in range(len(ids))]
     return LeadUnits(ids, path, lines)
 
 
@@ -167,15 +160,15 @@ def _read_outline(outline: Any, path: Path, line: int) -> list[Chapter]:
     chapters = []
     for number, record in enumerate(outline):
         if not isinstance(record, dict):
-            raise UserError("each chapter must be a mapping with id, title and sections", path, _line_of(outline, number))
+            raise UserError("each chapter must be a mapping with id, title and sections", path, line_of(outline, number))
         title = _title(record, CHAPTER_KEYS, path, "chapter")  # keys first: a mistyped 'id：' is named as such
         chapter = Chapter(id=_outline_id(record, path, seen, "chapter"), title=title)
         sections = record.get("sections") or []
         if not isinstance(sections, list):
-            raise UserError(f"sections of chapter {chapter.id} must be a list", path, _line(record, "sections"))
+            raise UserError(f"sections of chapter {chapter.id} must be a list", path, line_of(record, "sections"))
         for index, item in enumerate(sections):
             if not isinstance(item, dict):
-                raise UserError("each section must be a mapping with id and title", path, _line_of(sections, index))
+                raise UserError("each section must be a mapping with id and title", path, line_of(sections, index))
             chapter.sections.append(_read_section(item, path, seen, chapter.id))
         chapters.append(chapter)
     return chapters
@@ -186,7 +179,7 @@ def _read_section(record: dict, path: Path, seen: dict[str, int], chapter: str) 
     goals = record.get("goals", True)
     if not isinstance(goals, bool):
         raise UserError(f"section {record.get('id')}: goals must be true or false, not {goals!r}", path,
-                        _line(record, "goals"))
+                        line_of(record, "goals"))
     return Section(id=_outline_id(record, path, seen, "section"), title=title, chapter=chapter, goals=goals)
 
 
@@ -198,15 +191,11 @@ def _title(record: dict, allowed: tuple[str, ...], path: Path, kind: str) -> str
     return str(_require(record, "title", path, kind))
 
 
-def _line_of(items: Any, index: int) -> int:
-    return items.line_of(index) if isinstance(items, LineList) else _line(items)
-
-
 def _outline_id(record: dict, path: Path, seen: dict[str, int], what: str) -> str:
-    value = check_id(_require(record, "id", path, what), path, _line(record), what)
+    value = check_id(_require(record, "id", path, what), path, line_of(record), what)
     if value in seen:
-        raise UserError(f"duplicate outline id '{value}' (first used on line {seen[value]})", path, _line(record))
-    seen[value] = _line(record)
+        raise UserError(f"duplicate outline id '{value}' (first used on line {seen[value]})", path, line_of(record))
+    seen[value] = line_of(record)
     return value
 
 
@@ -224,18 +213,18 @@ def read_members(path: Path, lead_units: list[str]) -> dict[str, Member]:
     for group, default_role in GROUPS:
         records = data.get(group) or []
         if not isinstance(records, list):
-            raise UserError(f"'{group}:' must be a list, one '- {{id: …}}' per line", path, _line(data, group))
+            raise UserError(f"'{group}:' must be a list, one '- {{id: …}}' per line", path, line_of(data, group))
         for index, record in enumerate(records):
-            member = _read_member(record, path, default_role, lead_units, _line_of(records, index))
+            member = _read_member(record, path, default_role, lead_units, line_of(records, index))
             if member.id in registry:
                 raise UserError(f"duplicate member id '{member.id}' (first on line {lines[member.id]})", path,
-                                _line(record))
+                                line_of(record))
             registry[member.id] = member
-            lines[member.id] = _line(record)
+            lines[member.id] = line_of(record)
             mergers += [(member.id, event) for event in record.get("history") or [] if event.get("into")]
     for member_id, event in mergers:
         if event["into"] not in registry:
-            raise UserError(f"'{member_id}' merged into unknown unit '{event['into']}'", path, _line(event, "into"))
+            raise UserError(f"'{member_id}' merged into unknown unit '{event['into']}'", path, line_of(event, "into"))
     plan_path = getattr(lead_units, "path", None)
     for index, lead in enumerate(lead_units):
         if lead not in registry:
@@ -257,14 +246,14 @@ def _read_member(record: Any, path: Path, default_role: str, lead_units: list[st
     allowed = CATEGORIES if default_role == "member" else tuple(CATEGORY_NAMES)
     if category not in allowed:
         raise UserError(f"'{member_id}' has category {category!r}; use one of: {', '.join(allowed)}", path,
-                        _line(record, "category"))
+                        line_of(record, "category"))
     check_types(record, MEMBER_TYPES, path, f"'{member_id}'")
     if not (record.get("name_en") or record.get("name_zh")):
         raise UserError(f"'{member_id}' needs name_en or name_zh", path, record.line)
     history = record.get("history") or []
     if not isinstance(history, list):
-        raise UserError(f"'{member_id}': history must be a list of events", path, _line(record, "history"))
-    history = [_read_event(event, member_id, path, _line_of(history, index)) for index, event in enumerate(history)]
+        raise UserError(f"'{member_id}': history must be a list of events", path, line_of(record, "history"))
+    history = [_read_event(event, member_id, path, line_of(history, index)) for index, event in enumerate(history)]
     role = default_role
     if default_role == "member":
         if history and history[-1].event in ("removed", "merged"):

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 from ..errors import UserError, listing
-from ..fileio import LineDict, full_width_hint, parse_yaml, read_text
+from ..fileio import full_width_hint, line_of, parse_yaml, read_text
 from ..model import COMPARISONS, INDICATOR_KINDS, Goal, Indicator, Measure, Plan, Submission
 from .config import ID_PATTERN, NUMBER_OR_TEXT, TEXT, check_keys, check_types, wrong_type
 from .markdown import heading_anchor, heading_id_typo, inline_text, parser
@@ -116,10 +116,6 @@ def split_front_matter(text: str, path: Path) -> tuple[dict, str, int]:
     return meta, text[end + 5:], body_offset
 
 
-def _meta_line(meta: dict, key: str) -> int:
-    return meta.line_of(key) if isinstance(meta, LineDict) else 2
-
-
 def read_submission(path: Path, plan: Plan) -> Submission:
     return parse_submission(read_text(path), path, plan)
 
@@ -131,20 +127,20 @@ def parse_submission(text: str, path: Path, plan: Plan) -> Submission:
     member = meta.get("member")
     if member not in plan.members:
         raise UserError(f"unknown member unit {member!r} in front matter; known ids: {listing(plan.members, 12)}", path,
-                        _meta_line(meta, "member"))
+                        line_of(meta, "member"))
     round_no = meta.get("round", 1)
     if isinstance(round_no, str) and round_no.strip().isdigit():
         round_no = int(round_no)
     if not isinstance(round_no, int) or isinstance(round_no, bool) or round_no < 1:
-        raise UserError(f"round must be a number (1, 2, …), not {meta.get('round')!r}", path, _meta_line(meta, "round"))
+        raise UserError(f"round must be a number (1, 2, …), not {meta.get('round')!r}", path, line_of(meta, "round"))
     date = meta.get("date")
     if date not in (None, ""):
         date = iso_date(date)
         if date is None:
-            raise UserError(f"date {str(meta['date'])!r} is not a date (YYYY-MM-DD)", path, _meta_line(meta, "date"))
+            raise UserError(f"date {str(meta['date'])!r} is not a date (YYYY-MM-DD)", path, line_of(meta, "date"))
     _check_file_name(path, member, round_no, meta)
     submission = Submission(member=member, round=round_no, date=date or "", path=str(path),
-                            line=_meta_line(meta, "round"))
+                            line=line_of(meta, "round"))
     _read_body(submission, body, offset, path, plan)
     return submission
 
@@ -156,7 +152,7 @@ def _check_file_name(path: Path, member: str, round_no: int, meta: dict) -> None
         wrong = "member" if match["member"] != member else "round"
         raise UserError(f"the file name says {match['member']} round {int(match['round'])}, the front matter "
                         f"{member} round {round_no}: correct one of them (the file for this front matter is "
-                        f"{member}-r{round_no}.md)", path, _meta_line(meta, wrong))
+                        f"{member}-r{round_no}.md)", path, line_of(meta, wrong))
 
 
 def _read_body(submission: Submission, body: str, offset: int, path: Path, plan: Plan) -> None:
@@ -205,7 +201,7 @@ def _read_indicators(submission: Submission, content: str, section: str, line: i
 
 
 def _indicator(record: Any, section: str, member: str, path: Path, plan: Plan) -> Indicator:
-    line = getattr(record, "line", 0)
+    line = line_of(record)
     if not isinstance(record, dict):
         raise UserError("each indicator must be a mapping", path, line)
     check_keys(record, INDICATOR_KEYS, path, f"indicator {record.get('id', '')}".strip(), "text")
