@@ -14,7 +14,7 @@ from typing import Optional, Union
 from .errors import UserError
 from .fileio import atomic_write, read_text
 from .model import Document, Plan, Submission, Version
-from .readers.config import read_members, read_plan
+from .readers.config import check_lead_units, read_members, read_plan
 from .readers.markdown import read_markdown
 from .readers.submission import check_current, empty_round_message, read_submission
 
@@ -82,6 +82,7 @@ class Workspace:
     def plan(self) -> Plan:
         plan = read_plan(self.plan_path)
         plan.members = read_members(self.members_path, plan.lead_units)
+        check_lead_units(plan, self.plan_path, self.members_path)
         return plan
 
     def chapter_files(self) -> list[Path]:

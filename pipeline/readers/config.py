@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 from ..errors import UserError
-from ..fileio import LineDict, full_width_hint, line_of, load_yaml
+from ..fileio import LineDict, LineList, full_width_hint, line_of, load_yaml
 from ..model import CATEGORIES, CATEGORY_NAMES, Chapter, Member, MembershipEvent, Plan, Section
 
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -85,14 +85,6 @@ def check_id(value: Any, path: Path, line: int, what: str) -> str:
     return value
 
 
-class LeadUnits(list):
-    """plan.yaml's lead_units, remembering where they are written so the registry check can point there."""
-
-    def __init__(self, ids: Any = (), path: Optional[Path] = None, lines: Optional[list[int]] = None):
-        super().__init__(ids)
-        self.path, self.lines = path, lines or []
-
-
 def read_plan(path: Path) -> Plan:
     data = load_yaml(path)
     if not isinstance(data, dict):
@@ -118,7 +110,7 @@ def read_plan(path: Path) -> Plan:
         period_end=end,
         language=language,
         profile=str(data.get("profile", language)),
-        lead_units=_lead_units(data, path),
+        lead_units=_string_list(data.get("lead_units") or [], path, line_of(data, "lead_units"), "lead_units"),
         stages=stages,
         approval_stage=str(data.get("approval_stage", "approval")),
         approval_statement=str(data.get("approval_statement") or ""),
@@ -142,15 +134,7 @@ def _string_list(value: Any, path: Path, line: int, what: str) -> list[str]:
     for index, item in enumerate(value):
         if item in value[:index]:
             raise UserError(f"{what} lists '{item}' twice", path, line_of(value, index))
-    return list(value)
-
-
-def _lead_units(data: dict, path: Path) -> LeadUnits:
-    value = data.get("lead_units") or []
-    line = line_of(data, "lead_units")
-    ids = _string_list(value, path, line, "lead_units")
-    lines = [line_of(value, k) for k in range(len(ids))]
-    return LeadUnits(ids, path, lines)
+    return value if isinstance(value, LineList) else list(value)  # a list from YAML keeps its items' lines
 
 
 def _read_outline(outline: Any, path: Path, line: int) -> list[Chapter]:
@@ -225,14 +209,15 @@ def read_members(path: Path, lead_units: list[str]) -> dict[str, Member]:
     for member_id, event in mergers:
         if event["into"] not in registry:
             raise UserError(f"'{member_id}' merged into unknown unit '{event['into']}'", path, line_of(event, "into"))
-    plan_path = getattr(lead_units, "path", None)
-    for index, lead in enumerate(lead_units):
-        if lead not in registry:
-            lines = getattr(lead_units, "lines", [])
-            line = lines[index] if plan_path and index < len(lines) else None
-            raise UserError(f"lead unit '{lead}' is not in the registry ({path.name if plan_path else path})",
-                            plan_path or path, line)
     return registry
+
+
+def check_lead_units(plan: Plan, plan_path: Path, members_path: Path) -> None:
+    """Each of plan.yaml's lead units is in the registry (`plan.members`); a missing one is named at its line."""
+    for index, lead in enumerate(plan.lead_units):
+        if lead not in plan.members:
+            raise UserError(f"lead unit '{lead}' is not in the registry ({members_path.name})", plan_path,
+                            line_of(plan.lead_units, index))
 
 
 def _read_member(record: Any, path: Path, default_role: str, lead_units: list[str], line: int) -> Member:
