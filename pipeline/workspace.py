@@ -16,7 +16,7 @@ from .fileio import atomic_write, read_text
 from .model import Document, Plan, Submission, Version
 from .readers.config import check_lead_units, read_members, read_plan
 from .readers.markdown import read_markdown
-from .readers.submission import check_current, empty_round_message, read_submission
+from .readers.submission import current_submissions, read_submission
 
 VERSION_FILE = re.compile(r"^v(\d{3,})\.yaml$")
 VERSION_REF = re.compile(r"^v?0*(\d+)$", re.I)
@@ -98,27 +98,8 @@ class Workspace:
     def submissions(self) -> list[Submission]:
         """The current submission of each member unit: its latest round (read once per workspace)."""
         if self._submissions is None:
-            self._submissions = self._latest_submissions()
+            self._submissions = current_submissions(self.all_submissions())
         return self._submissions
-
-    def _latest_submissions(self) -> list[Submission]:
-        latest: dict[str, Submission] = {}
-        resubmitted: set[str] = set()  # units with more than one round
-        for submission in self.all_submissions():
-            current = latest.get(submission.member)
-            if current and current.round == submission.round:
-                raise UserError(f"round {submission.round} of '{submission.member}' is also in {current.path}",
-                                submission.path, submission.line)
-            if current:
-                resubmitted.add(submission.member)
-            if not current or submission.round > current.round:
-                latest[submission.member] = submission
-        for member in sorted(resubmitted):
-            if empty_round_message(latest[member]):
-                raise UserError(empty_round_message(latest[member]), latest[member].path, latest[member].line)
-        result = sorted(latest.values(), key=lambda s: s.member)
-        check_current(result)
-        return result
 
     # -- versions -----------------------------------------------------------
     def version_numbers(self) -> list[int]:

@@ -188,6 +188,16 @@ def test_former_member_and_superseded_round_are_warned(mini_ws, tmp_path, capsys
     assert "--round must be 1 or more" in capsys.readouterr().err
 
 
+def test_an_older_round_than_one_stored_is_taken_in_with_a_warning(mini_ws, tmp_path, capsys):
+    assert intake(mini_ws, filled_template(tmp_path / "acftu-2.docx", [GOOD_ROW])) == 0
+    capsys.readouterr()
+    assert intake(mini_ws, filled_template(tmp_path / "acftu-1.docx", [GOOD_ROW], round_no="1")) == 0
+    err = capsys.readouterr().err
+    assert "acftu-1.docx: warning: " in err, err
+    assert "acftu-r2.md is a later round of 'acftu': `nhrap draft` uses that one, not this one" in err, err
+    assert (mini_ws.root / "drafts/submissions/acftu-r1.md").exists()
+
+
 def test_an_unknown_goal_is_refused_by_its_row(mini_ws, tmp_path, capsys):
     source = filled_template(tmp_path / "acftu.docx", [[*GOOD_ROW, "g-acftu-09"]])
     assert intake(mini_ws, source) == 2

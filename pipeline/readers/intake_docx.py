@@ -26,8 +26,8 @@ from ..fileio import atomic_write
 from ..model import Plan, Submission
 from .config import ID_PATTERN
 from .markdown import heading_anchor, heading_id_typo
-from .submission import (ITEM_ID, Invalid, empty_round_message, indicator_from_record, iso_date, parse_submission,
-                         unit_list, unresolved_goal, unresolved_goal_message)
+from .submission import (ITEM_ID, Invalid, current_submissions, indicator_from_record, iso_date, parse_submission,
+                         unit_list)
 
 HEADER_FIELDS = {"member unit id": "member", "member unit": "member", "成员单位": "member", "成员单位编号": "member",
                  "round": "round", "轮次": "round", "date": "date", "日期": "date"}
@@ -333,29 +333,20 @@ def _check_with_others(ws, new: Submission, target: Path, items: dict[str, _Item
     elif unit.role not in ("lead", "member"):
         warnings.append(f"'{new.member}' is not a member unit (role: {unit.role})")
     others = [s for s in ws.all_submissions() if Path(s.path).resolve() != target.resolve()]
-    own = [s for s in others if s.member == new.member]
-    for other in own:
-        if other.round == new.round:
-            raise UserError(f"round {new.round} of '{new.member}' is already in {other.path}", source)
-    later = [s for s in own if s.round > new.round]
-    if later:
-        warnings.append(f"{later[0].path} is a later round of '{new.member}': `nhrap draft` uses that one, "
-                        "not this one")
-        return warnings
-    current: dict[str, Submission] = {}
-    for other in others:
-        if other.member != new.member and (other.member not in current or other.round > current[other.member].round):
-            current[other.member] = other
-    for other in sorted(current.values(), key=lambda s: s.member):
-        for item in [*other.goals, *other.measures, *other.indicators]:
-            if item.id in items:
-                raise UserError(f"{items[item.id].where}: id '{item.id}' is also used in {other.path}:{item.line}",
-                                source)
-    if own and empty_round_message(new):
-        raise UserError(empty_round_message(new), source)
-    found = unresolved_goal([new, *current.values()])
-    if found:  # in this document, or another unit's indicator naming a goal this round drops
-        submission, indicator = found
-        where = items[indicator.id].where if submission is new else f"{submission.path}:{indicator.line}"
-        raise UserError(f"{where}: {unresolved_goal_message(indicator, submission)}", source)
+    try:
+        current = current_submissions([*others, new])  # last: a round already stored is named in its error
+    except UserError as err:
+        raise _in_docx(err, new, items, source) from None
+    later = next(s for s in current if s.member == new.member)
+    if later is not new:
+        warnings.append(f"{later.path} is a later round of '{new.member}': `nhrap draft` uses that one, not this one")
     return warnings
+
+
+def _in_docx(err: UserError, new: Submission, items: dict[str, _Item], source: Path) -> UserError:
+    """An error of those checks placed in the .docx: at the item of the Markdown line, or naming the other file."""
+    if err.file != new.path:
+        return UserError(f"{err.file}:{err.line}: {err.message}", source)
+    places = {item.line: items[item.id].where for item in [*new.goals, *new.measures, *new.indicators]}
+    where = places.get(err.line)
+    return UserError(f"{where}: {err.message}" if where else err.message, source)

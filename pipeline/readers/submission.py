@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections import Counter
 import unicodedata
 from pathlib import Path
 from typing import Any, Optional
@@ -256,6 +257,29 @@ def indicator_from_record(record: dict, section: str, member: str, plan: Plan, l
     )
 
 
+def current_submissions(submissions: list[Submission]) -> list[Submission]:
+    """Each unit's current submission (its latest round), by unit, checked as `nhrap draft` needs them.
+
+    Refused, at the file and line concerned: a unit's round in two files, a later round with nothing in
+    it, and what `check_current` refuses; what two files share is reported at the later in `submissions`.
+    """
+    latest: dict[str, Submission] = {}
+    for submission in submissions:
+        current = latest.get(submission.member)
+        if current and current.round == submission.round:
+            raise UserError(f"round {submission.round} of '{submission.member}' is already in {current.path}",
+                            submission.path, submission.line)
+        if not current or submission.round > current.round:
+            latest[submission.member] = submission
+    current = [submission for submission in submissions if latest[submission.member] is submission]
+    rounds = Counter(submission.member for submission in submissions)
+    empty = next((s for s in current if rounds[s.member] > 1 and empty_round_message(s)), None)
+    if empty:
+        raise UserError(empty_round_message(empty), empty.path, empty.line)
+    check_current(current)
+    return sorted(current, key=lambda s: s.member)
+
+
 def check_current(submissions: list[Submission]) -> None:
     """What the units' current submissions must satisfy together: unique ids, goals that indicators name exist."""
     check_unique_ids(submissions)
@@ -293,5 +317,6 @@ def check_unique_ids(submissions: list[Submission]) -> None:
         for item in [*submission.goals, *submission.measures, *submission.indicators]:
             if item.id in seen:
                 first_path, first_line = seen[item.id]
-                raise UserError(f"duplicate id '{item.id}' (also at {first_path}:{first_line})", submission.path, item.line)
+                raise UserError(f"id '{item.id}' is also used in {first_path}:{first_line} (duplicate id '{item.id}'; "
+                                "ids are unique across the units' current submissions)", submission.path, item.line)
             seen[item.id] = (submission.path, item.line)
