@@ -116,7 +116,7 @@ def test_chinese_words_dates_and_unit_names_are_normalised(mini_ws, tmp_path, ca
             ["i-acftu-04", "职工培训", "100", "万人次", "达到", "2028", "Binding", "acftu", ""],
             ["i-acftu-05", "工伤人数", "10", "%", "高于", "2028", "binding", "acftu", ""],
             ["i-acftu-06", "劳动争议", "3", "%", "不高于", "2028", "binding", "acftu", ""]]
-    source = filled_template(tmp_path / "acftu.docx", rows, date="2025年10月8日")
+    source = filled_template(tmp_path / "acftu.docx", rows, date="2025年10月8日", round_no="第2轮")
     assert intake(mini_ws, source) == 0, capsys.readouterr().err
     submission = next(s for s in mini_ws.submissions() if s.member == "acftu")
     assert submission.date == "2025-10-08"

@@ -52,6 +52,7 @@ def test_a_deadline_that_is_not_a_year_or_date_stops_every_command(mini_ws, caps
      "mohrss-r1.md:17: unknown key 'by sex' in indicator i-mohrss-01 (a comma in an unquoted text? quote it)"),
     ("member: mohrss", "member: [mohrss]", "mohrss-r1.md:2: front matter: member must be a member id, not ['mohrss']"),
     ("round: 1", "round: -3", "mohrss-r1.md:3: round must be a number (1, 2, …), not -3"),
+    ("round: 1", "round: 第一轮", "mohrss-r1.md:3: round must be a number (1, 2, …), not '第一轮'"),
     ("round: 1", "round: 1.5", "mohrss-r1.md:3: front matter: round must be a number (1, 2, …), not 1.5"),
     ("lead: mohrss", "lead: [mohrss]", "mohrss-r1.md:17: indicator i-mohrss-01: lead must be a member id, not ['mohrss']"),
     ("target: 5.5", "target: {a: 1}", "mohrss-r1.md:17: indicator i-mohrss-01: target must be a number or text, not {'a': 1}"),
@@ -94,6 +95,13 @@ def test_numbers_in_text_fields_are_read_as_text(mini_ws, capsys):
     edit_submission(mini_ws, "text: Surveyed urban unemployment rate", "text: 2030")
     assert run(mini_ws, capsys, "draft")[0] == 0, capsys.readouterr().err
     assert (indicator(mini_ws).text, indicator(mini_ws).unit) == ("2030", "10000")
+
+
+@pytest.mark.parametrize("written", ["1", "'1'", "第1轮", "第 1 轮", "１"])
+def test_a_round_is_a_number_or_its_chinese_form(mini_ws, written):
+    edit_submission(mini_ws, "round: 1", f"round: {written}")
+    mini_ws._submissions = None
+    assert mini_ws.submissions()[0].round == 1
 
 
 def test_a_cooperating_unit_may_be_written_alone(mini_ws):

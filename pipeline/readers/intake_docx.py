@@ -26,8 +26,8 @@ from ..fileio import atomic_write
 from ..model import Plan, Submission
 from .config import ID_PATTERN
 from .markdown import heading_anchor, heading_id_typo
-from .submission import (ITEM_ID, Invalid, current_submissions, indicator_from_record, iso_date, parse_submission,
-                         unit_list)
+from .submission import (INDICATOR_KEYS, ITEM_ID, Invalid, current_submissions, indicator_from_record, iso_date,
+                         parse_submission, round_number, unit_list)
 
 HEADER_FIELDS = {"member unit id": "member", "member unit": "member", "成员单位": "member", "成员单位编号": "member",
                  "round": "round", "轮次": "round", "date": "date", "日期": "date"}
@@ -42,9 +42,6 @@ COLUMNS = {
     "完成时限": "deadline", "kind": "kind", "属性": "kind", "lead unit": "lead", "牵头单位": "lead",
     "co-operating units": "cooperating", "参与单位": "cooperating", "goal": "goal", "对应目标": "goal",
 }
-# The order of an indicator's fields in the Markdown written (as in docs/formats.md).
-FIELD_ORDER = ("id", "goal", "text", "target", "unit", "comparison", "baseline", "base_year", "deadline", "kind",
-               "lead", "cooperating")
 NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 
 
@@ -191,10 +188,10 @@ class _Intake:
                 raise self.error(f"--round must be 1 or more, not {given}")
             return given
         written = self.header.get("round") or "1"
-        match = re.fullmatch(r"(?:第\s*)?(\d+)\s*(?:轮)?", written)
-        if not match or int(match.group(1)) < 1:
+        number = round_number(written)
+        if number is None:
             raise self.error(f"round {written!r} is not a number (1, 2, …)", "header table, round")
-        return int(match.group(1))
+        return number
 
     def date(self) -> str:
         written = self.header.get("date") or ""
@@ -290,7 +287,7 @@ class _Intake:
                 "deadline": int(indicator.deadline) if indicator.deadline and indicator.deadline.isdigit()
                 else indicator.deadline,
                 "kind": indicator.kind, "lead": indicator.lead, "cooperating": indicator.cooperating}
-        return {key: data[key] for key in FIELD_ORDER if data[key] not in (None, "", [])}
+        return {key: data[key] for key in INDICATOR_KEYS if data[key] not in (None, "", [])}  # the documented order
 
 
 def intake_docx(ws, path: Path, member: Optional[str] = None, round_no: Optional[int] = None,

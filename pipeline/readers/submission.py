@@ -41,6 +41,7 @@ KIND_WORDS = {"约束性": "binding", "预期性": "expected"}
 ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 CHINESE_DATE = re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日$")
 YEAR = re.compile(r"^(\d{4})\s*年?$")
+ROUND = re.compile(r"^(?:第\s*)?(\d+)\s*(?:轮)?$")
 
 
 class Invalid(ValueError):
@@ -65,6 +66,13 @@ def year(value: Any) -> Optional[int]:
         return None
     match = YEAR.match(unicodedata.normalize("NFKC", str(value)).strip())
     return int(match.group(1)) if match else None
+
+
+def round_number(value: Any) -> Optional[int]:
+    """`2` or `第2轮` → 2; None when `value` is not a round number (1 or more)."""
+    match = None if isinstance(value, bool) else ROUND.match(unicodedata.normalize("NFKC", str(value)).strip())
+    number = int(match.group(1)) if match else 0
+    return number if number >= 1 else None
 
 
 def deadline(value: Any) -> Optional[str]:
@@ -129,10 +137,8 @@ def parse_submission(text: str, path: Path, plan: Plan) -> Submission:
     if member not in plan.members:
         raise UserError(f"unknown member unit {member!r} in front matter; known ids: {listing(plan.members, 12)}", path,
                         line_of(meta, "member"))
-    round_no = meta.get("round", 1)
-    if isinstance(round_no, str) and round_no.strip().isdigit():
-        round_no = int(round_no)
-    if not isinstance(round_no, int) or isinstance(round_no, bool) or round_no < 1:
+    round_no = round_number(meta.get("round", 1))
+    if round_no is None:
         raise UserError(f"round must be a number (1, 2, …), not {meta.get('round')!r}", path, line_of(meta, "round"))
     date = meta.get("date")
     if date not in (None, ""):
