@@ -257,6 +257,14 @@ def test_template_is_deterministic(tmp_path, capsys):
         assert {info.date_time for info in archive.infolist()} == {(1980, 1, 1, 0, 0, 0)}
 
 
+def test_a_template_language_without_labels_is_refused(tmp_path):
+    from pipeline.errors import UserError
+    from pipeline.writers.submission_template import write_template
+    with pytest.raises(UserError, match="no submission template in 'fr': use one of en, zh"):
+        write_template(tmp_path / "t.docx", "fr")
+    assert not (tmp_path / "t.docx").exists()
+
+
 def test_chinese_template_in_a_zh_workspace_reads_back(zh_ws, tmp_path, capsys):
     template = tmp_path / "模板.docx"
     assert main(["--workspace", str(zh_ws.root), "intake", "--template", str(template)]) == 0

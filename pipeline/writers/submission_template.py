@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Optional
 
+from ..errors import UserError
 from ..model import Plan
 from . import docx_package
 
@@ -48,13 +49,14 @@ LABELS = {
         "document": "国家人权行动计划报送材料模板",
     },
 }
-TEMPLATE_COLUMNS = LABELS["en"]["columns"]
 
 
 def write_template(path: Path, language: str = "en", plan: Optional[Plan] = None) -> None:
     """The template in `language`; with the workspace's `plan`, its first section with goals as the example."""
     import docx
-    labels = LABELS.get(language, LABELS["en"])
+    if language not in LABELS:
+        raise UserError(f"no submission template in {language!r}: use one of {', '.join(LABELS)}")
+    labels = LABELS[language]
     section = next((s for s in (plan.sections.values() if plan else []) if s.goals), None)
     document = docx.Document()
     document.add_heading(labels["title"], level=0)
@@ -77,4 +79,4 @@ def write_template(path: Path, language: str = "en", plan: Optional[Plan] = None
     for cell, value in zip(table.rows[1].cells, labels["example"]):
         cell.text = value
     docx_package.save_document(document, Path(path), title=labels["document"], subject="", date="2025-01-01",
-                               author="nhrap", language=language if language in LABELS else "en")
+                               author="nhrap", language=language)
