@@ -279,9 +279,10 @@ def current_submissions(submissions: list[Submission]) -> list[Submission]:
             latest[submission.member] = submission
     current = [submission for submission in submissions if latest[submission.member] is submission]
     rounds = Counter(submission.member for submission in submissions)
-    empty = next((s for s in current if rounds[s.member] > 1 and empty_round_message(s)), None)
-    if empty:
-        raise UserError(empty_round_message(empty), empty.path, empty.line)
+    for submission in current:
+        message = empty_round_message(submission) if rounds[submission.member] > 1 else ""
+        if message:
+            raise UserError(message, submission.path, submission.line)
     check_current(current)
     return sorted(current, key=lambda s: s.member)
 
