@@ -271,11 +271,11 @@ def current_submissions(submissions: list[Submission]) -> list[Submission]:
     """
     latest: dict[str, Submission] = {}
     for submission in submissions:
-        current = latest.get(submission.member)
-        if current and current.round == submission.round:
-            raise UserError(f"round {submission.round} of '{submission.member}' is already in {current.path}",
+        stored = latest.get(submission.member)
+        if stored and stored.round == submission.round:
+            raise UserError(f"round {submission.round} of '{submission.member}' is already in {stored.path}",
                             submission.path, submission.line)
-        if not current or submission.round > current.round:
+        if not stored or submission.round > stored.round:
             latest[submission.member] = submission
     current = [submission for submission in submissions if latest[submission.member] is submission]
     rounds = Counter(submission.member for submission in submissions)
