@@ -124,6 +124,8 @@ class BodyWriter:
         self._old_inlines: list = []
         self._note_paragraphs: dict[str, etree._Element] = {}  # footnote label → paragraph referencing it
         self._table_size: Optional[float] = None  # points, of the Table Text style
+        self._bookmarks: dict[str, str] = {}  # heading anchor → its bookmark, for the heading and links to it
+        self._bookmark_names: set[str] = set()
 
     # -- driver ------------------------------------------------------------
     def render(self, entries: list[Entry], source: Optional[tuple[str, list[int]]] = None) -> Body:
@@ -290,12 +292,31 @@ class BodyWriter:
         self.heading_counters.extend([0] * (level - len(self.heading_counters)))
         self.heading_counters[level - 1] += 1
         label = self.options.heading_label(self.heading_counters) if self.options.heading_label else ""
-        name = bookmark_name(block.anchor) if block.anchor else f"_Toc{len(self.body.headings) + 1:06d}"
+        if block.anchor:
+            name = self._bookmark(block.anchor)
+        else:
+            name = self._unique(f"_Toc{len(self.body.headings) + 1:06d}")
         text = "".join(s.text for s in segments if not s.obj).strip()
         if self.footnote is None and self.cell is None:
             self.body.headings.append(Heading(level, text, name, label))
         self.heading_mark = self.ids.next()
         p.append(ooxml.bookmark_start(self.heading_mark, name))
+
+    def _bookmark(self, anchor: str) -> str:
+        """The bookmark of a heading anchor, the same for the heading and every link to it."""
+        if anchor not in self._bookmarks:
+            self._bookmarks[anchor] = self._unique(bookmark_name(anchor))
+        return self._bookmarks[anchor]
+
+    def _unique(self, name: str) -> str:
+        """`name`, or with a suffix when another bookmark has it (`ch-1` and `ch_1` both give `_ch_1`):
+        Word keeps only the first of two equal names, LibreOffice renames the second."""
+        candidate, number = name, 1
+        while candidate in self._bookmark_names:
+            number += 1
+            candidate = f"{name[:39 - len(str(number))]}_{number}"
+        self._bookmark_names.add(candidate)
+        return candidate
 
     # -- inline content ------------------------------------------------------
     def segments(self, token) -> list[Segment]:
@@ -357,7 +378,7 @@ class BodyWriter:
 
     def _link(self, href: str) -> etree._Element:
         if href.startswith("#"):
-            return ooxml.hyperlink([], anchor=bookmark_name(href[1:]))
+            return ooxml.hyperlink([], anchor=self._bookmark(href[1:]))
         return ooxml.hyperlink([], rel_id=docx_package.add_hyperlink(self.docx, href))
 
     def _run(self, segment: Segment) -> etree._Element:
