@@ -36,7 +36,7 @@ class ParagraphChange:
     @cached_property
     def words(self) -> list[tuple[int, str]]:
         """Word-level changes of the plain text, computed when shown (scripts asking for ids don't pay)."""
-        return _tidy(word_diff(self.old, self.new, language=self.language))
+        return word_diff(self.old, self.new, language=self.language)
 
     @property
     def formatting_only(self) -> bool:
@@ -46,53 +46,6 @@ class ParagraphChange:
     def as_json(self) -> dict:
         return {"id": self.id, "section": self.section, "old": self.old, "new": self.new,
                 "words": [[op, text] for op, text in self.words], "formatting_only": self.formatting_only}
-
-
-def _common_words(old: str, new: str, from_end: bool = False) -> int:
-    """Length of the longest common start (or end) of two texts that stops at a word boundary
-    in both: where a space begins or ends, or where a text ends."""
-    if from_end:
-        old, new = old[::-1], new[::-1]
-    n = 0
-    limit = min(len(old), len(new))
-    while n < limit and old[n] == new[n]:
-        n += 1
-    def at_break(text: str) -> bool:
-        return n == len(text) or text[n].isspace()
-    while n and not (old[n - 1].isspace() or (at_break(old) and at_break(new))):
-        n -= 1
-    return n
-
-
-def _tidy(ops: list[tuple[int, str]]) -> list[tuple[int, str]]:
-    """A replacement keeps whole words the two sides share at its ends outside the change:
-    [-full-]{+decent+} work rather than [-full -]{+decent +}work, and 5.5%{+ a year+} rather
-    than [-5.5%-]{+5.5% a year+} (a text's last word has no space after it)."""
-    result: list[tuple[int, str]] = []
-    k = 0
-    while k < len(ops):
-        op, text = ops[k]
-        if op == -1 and k + 1 < len(ops) and ops[k + 1][0] == 1:
-            old, new = text, ops[k + 1][1]
-            head = _common_words(old, new)
-            old, new, head_text = old[head:], new[head:], old[:head]
-            tail = _common_words(old, new, from_end=True)
-            tail_text = old[len(old) - tail:] if tail else ""
-            if tail:
-                old, new = old[:-tail], new[:-tail]
-            pieces = [(0, head_text), (-1, old), (1, new), (0, tail_text)]
-            k += 2
-        else:
-            pieces = [(op, text)]
-            k += 1
-        for piece_op, piece in pieces:
-            if not piece:
-                continue
-            if result and result[-1][0] == piece_op:
-                result[-1] = (piece_op, result[-1][1] + piece)
-            else:
-                result.append((piece_op, piece))
-    return result
 
 
 @dataclass

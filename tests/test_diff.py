@@ -203,7 +203,7 @@ def test_english_never_loads_jieba(monkeypatch):
         raise AssertionError("jieba loaded")
     monkeypatch.setattr(textdiff, "_segmenter", refuse)
     assert word_diff("the state promotes work", "the state supports work", language="zh") == [
-        (0, "the state "), (-1, "promotes "), (1, "supports "), (0, "work")]
+        (0, "the state "), (-1, "promotes"), (1, "supports"), (0, " work")]
     assert word_diff("加强保护", "强化保护", language="en")[0] == (-1, "加")
     assert word_diff("同一段", "同一段", language="zh") == [(0, "同一段")]
 
