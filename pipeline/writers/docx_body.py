@@ -30,7 +30,6 @@ from .ooxml import qn
 # One character standing for a footnote mark, image or line break in a diff: an unassigned code point
 # in the CJK compatibility block, so word_diff treats it as a word of its own.
 OBJECT = "\ufa6e"
-BULLETS = ("•", "◦", "▪", "•", "◦", "▪", "•", "◦", "▪")
 ORDERED = (("decimal", "%1."), ("lowerLetter", "%2)"), ("lowerRoman", "%3)"), ("decimal", "(%4)"),
            ("lowerLetter", "(%5)"), ("lowerRoman", "(%6)"), ("decimal", "%7."), ("lowerLetter", "%8."),
            ("lowerRoman", "%9."))
@@ -397,7 +396,6 @@ class BodyWriter:
     def _image(self, src: str, alt: str) -> etree._Element:
         path = self._image_path(src)
         from docx.image.exceptions import UnrecognizedImageError
-        from docx.oxml.shape import CT_Inline
         try:
             rel_id, width, height = docx_package.add_image(self.docx, path)
         except UnrecognizedImageError:
@@ -405,11 +403,7 @@ class BodyWriter:
         limit = self.text_width * 635  # twips → EMU
         if width > limit:
             width, height = limit, int(height * limit / width)
-        inline = CT_Inline.new_pic_inline(self.ids.next(), rel_id, path.name, width, height)
-        inline.docPr.set("descr", alt)
-        r = ooxml.run()
-        ooxml.sub(r, "w:drawing").append(inline)
-        return r
+        return docx_package.inline_picture(self.ids.next(), rel_id, path.name, (width, height), alt)
 
     def _image_path(self, src: str) -> Path:
         if re.match(r"^[a-z][a-z0-9+.-]*:", src, re.I):
@@ -445,9 +439,7 @@ class BodyWriter:
 
     def _bullets(self) -> int:
         if self._bullet_num is None:
-            levels = [{"fmt": "bullet", "text": BULLETS[i], "indent": 360 * (i + 2), "hanging": 360}
-                      for i in range(9)]
-            self._bullet_num = self._new_num(ooxml.abstract_num(0, levels, nsid="4E485242"))
+            self._bullet_num = ooxml.bullet_list(self.numbering)
         return self._bullet_num
 
     def _ordered(self, level: int, start: int) -> int:
@@ -456,17 +448,10 @@ class BodyWriter:
             levels = [{"fmt": fmt, "text": text, "indent": 360 * (i + 2), "hanging": 360}
                       for i, (fmt, text) in enumerate(ORDERED)]
             abstract = ooxml.abstract_num(0, levels, nsid="4E48524F")
-            self._new_num(abstract)
+            ooxml.new_list(self.numbering, abstract)
             self._ordered_abstract = int(abstract.get(qn("w:abstractNumId")))
-        _, num_id = _free_ids(self.numbering)
+        _, num_id = ooxml.free_numbering_ids(self.numbering)
         ooxml.add_numbering(self.numbering, ooxml.num(num_id, self._ordered_abstract, level, start))
-        return num_id
-
-    def _new_num(self, abstract: etree._Element) -> int:
-        abstract_id, num_id = _free_ids(self.numbering)
-        abstract.set(qn("w:abstractNumId"), str(abstract_id))
-        ooxml.add_numbering(self.numbering, abstract)
-        ooxml.add_numbering(self.numbering, ooxml.num(num_id, abstract_id))
         return num_id
 
     def _quote_open(self, token) -> None:
@@ -616,9 +601,3 @@ def _by_op(pieces: list[tuple[int, Segment]], make_run) -> list[tuple[int, list[
         else:
             groups.append((op, [make_run(segment)]))
     return groups
-
-
-def _free_ids(root: etree._Element) -> tuple[int, int]:
-    abstract = [int(n.get(qn("w:abstractNumId"))) for n in root.iter(qn("w:abstractNum"))]
-    nums = [int(n.get(qn("w:numId"))) for n in root.iter(qn("w:num"))]
-    return max(abstract, default=-1) + 1, max(nums, default=0) + 1
