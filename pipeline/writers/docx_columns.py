@@ -27,6 +27,7 @@ _OTHER = 0.6          # any other Latin, Greek, Cyrillic character
 _BOLD = 1.08          # bold Times is a little wider
 _SLACK = 1.06         # rounding in the layout engines, a substituted font
 CELL_MARGINS = 160 + 60  # Plan Table cell margins (80 twips each side) and a little air
+NARROWEST = 400       # twips: an empty column still shows
 SHORT_EMS = 6         # a cell no wider than 6 ems (and 1/6 of the table) stays on one line
 
 
@@ -63,7 +64,7 @@ def _pieces(text: str) -> list[str]:
 
 
 def column_widths(rows: Sequence[Sequence[Sequence[str]]], total: int, size: float, *, header_rows: int = 1,
-                  minimum: int = 400, weights: Optional[Sequence[float]] = None) -> list[int]:
+                  weights: Optional[Sequence[float]] = None) -> list[int]:
     """Widths in twips summing to `total` for rows of cells, each cell a list of lines (paragraphs).
 
     Header cells are measured bold. A column never gets less than its widest unbreakable piece while the
@@ -71,8 +72,8 @@ def column_widths(rows: Sequence[Sequence[Sequence[str]]], total: int, size: flo
     longest line does not fit yet, in proportion to `weights` (default: how much more each would need),
     none beyond what its longest line takes; room still left is shared by those line widths."""
     columns = max((len(r) for r in rows), default=1)
-    least = [minimum] * columns
-    natural = [minimum] * columns
+    least = [NARROWEST] * columns
+    natural = [NARROWEST] * columns
     short = min(total // 6, int(SHORT_EMS * size * 20) + CELL_MARGINS)
     for index, row in enumerate(rows):
         bold = index < header_rows

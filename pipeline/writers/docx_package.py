@@ -264,12 +264,3 @@ def save_document(document, path: Optional[Path], **properties: str) -> bytes:
     docx = from_document(document)
     set_core_properties(docx, **properties)
     return save(docx, path)
-
-
-def set_column_widths(table, widths: list[int]) -> None:
-    """Fixed column widths (EMU) for a python-docx table, honoured by Word and by LibreOffice."""
-    table.autofit = False
-    for column, width in zip(table.columns, widths):
-        column.width = width  # the table grid, which LibreOffice lays out by
-        for cell in column.cells:
-            cell.width = width  # the cell widths, which Word lays out by
