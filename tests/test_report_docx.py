@@ -7,6 +7,7 @@ import io
 import json
 import subprocess
 import uuid
+import zipfile
 
 import pytest
 
@@ -44,7 +45,7 @@ def reports(tmp_path_factory):
                    check=True, capture_output=True, timeout=240)
     text = {n: subprocess.run(["pdftotext", "-layout", str(folder / f"{n}.pdf"), "-"], check=True,
                               capture_output=True, text=True).stdout for n in names}
-    return {"text": text, "stats": stats}
+    return {"text": text, "stats": stats, "zh_plan": zh_plan}
 
 
 def _words(text: str) -> str:
@@ -91,3 +92,15 @@ def test_chinese_reports_use_chinese_wording_and_punctuation(reports):
     assert "征求意见情况报告（第3轮，针对v4）" in text
     assert text.count(headers) >= 3  # and again atop a table that goes on to the next page
     assert ": " not in reports["text"]["zh_figures"] and ", " not in reports["text"]["zh_figures"]
+
+
+def test_a_chinese_plan_on_the_english_profile_keeps_one_language(reports):
+    """The profile sets the look; titles, subject and punctuation follow the plan's language."""
+    plan = reports["zh_plan"]
+    title, subtitle = report_title(plan, [3], [4])
+    data = write_round_report(reports["stats"], [], None, title=title, subtitle=subtitle, date="2026-03-02",
+                              language="zh", labels=labels_for(plan), style=default_style("en"))
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        core, body = archive.read("docProps/core.xml").decode(), archive.read("word/document.xml").decode()
+    assert f"<dc:title>{title}{subtitle}</dc:title>" in core and "<dc:subject>征求意见情况报告</dc:subject>" in core
+    assert f"收到意见：{reports['stats']['total']}。" in body

@@ -111,8 +111,8 @@ class PlainDocument:
 
 
 def _section(docx, landscape: bool, margins_mm: Optional[float]) -> etree._Element:
-    """The reference page set-up, turned to landscape and with even margins when asked; no line grid
-    (a table-only document has no body lines to count)."""
+    """The reference page set-up, with even margins when asked; turned to landscape when asked, and then
+    without the line grid (a landscape document is a table: no body lines to count)."""
     sect_pr = section_template(docx)
     size = sect_pr.find(qn("w:pgSz"))
     if landscape and size is not None:
@@ -155,7 +155,8 @@ def round_words(rounds: Sequence[int], versions: Sequence[int], language: str) -
 
 
 def titles(plan, subject: dict[str, str], rounds: Sequence[int] = (), versions: Sequence[int] = ()) -> tuple[str, str]:
-    """(plan title, "<subject> — round 3, comments on v3") in the plan language."""
+    """(plan title, "<subject> — round 3, comments on v3") in the plan language: the `language` to give
+    write_docx_matrix and write_round_report, whatever the plan's Word profile."""
     language = "zh" if plan.language == "zh" else "en"
     title = plan.title_zh if language == "zh" and plan.title_zh else plan.title
     which = round_words(rounds, versions, language)
