@@ -12,7 +12,6 @@ into another says which. A moved paragraph says where it stood in A.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Optional
@@ -20,6 +19,7 @@ from typing import Optional
 from .align import longest_increasing
 from .model import Block, Changes, Version
 from .textdiff import word_diff
+from .versions import recorded_relations
 
 
 @dataclass
@@ -36,7 +36,7 @@ class ParagraphChange:
     @cached_property
     def words(self) -> list[tuple[int, str]]:
         """Word-level changes of the plain text, computed when shown (scripts asking for ids don't pay)."""
-        return _tidy(word_diff(self.old, self.new, language=self.language))
+        return word_diff(self.old, self.new, language=self.language)
 
     @property
     def formatting_only(self) -> bool:
@@ -46,53 +46,6 @@ class ParagraphChange:
     def as_json(self) -> dict:
         return {"id": self.id, "section": self.section, "old": self.old, "new": self.new,
                 "words": [[op, text] for op, text in self.words], "formatting_only": self.formatting_only}
-
-
-def _common_words(old: str, new: str, from_end: bool = False) -> int:
-    """Length of the longest common start (or end) of two texts that stops at a word boundary
-    in both: where a space begins or ends, or where a text ends."""
-    if from_end:
-        old, new = old[::-1], new[::-1]
-    n = 0
-    limit = min(len(old), len(new))
-    while n < limit and old[n] == new[n]:
-        n += 1
-    def at_break(text: str) -> bool:
-        return n == len(text) or text[n].isspace()
-    while n and not (old[n - 1].isspace() or (at_break(old) and at_break(new))):
-        n -= 1
-    return n
-
-
-def _tidy(ops: list[tuple[int, str]]) -> list[tuple[int, str]]:
-    """A replacement keeps whole words the two sides share at its ends outside the change:
-    [-full-]{+decent+} work rather than [-full -]{+decent +}work, and 5.5%{+ a year+} rather
-    than [-5.5%-]{+5.5% a year+} (a text's last word has no space after it)."""
-    result: list[tuple[int, str]] = []
-    k = 0
-    while k < len(ops):
-        op, text = ops[k]
-        if op == -1 and k + 1 < len(ops) and ops[k + 1][0] == 1:
-            old, new = text, ops[k + 1][1]
-            head = _common_words(old, new)
-            old, new, head_text = old[head:], new[head:], old[:head]
-            tail = _common_words(old, new, from_end=True)
-            tail_text = old[len(old) - tail:] if tail else ""
-            if tail:
-                old, new = old[:-tail], new[:-tail]
-            pieces = [(0, head_text), (-1, old), (1, new), (0, tail_text)]
-            k += 2
-        else:
-            pieces = [(op, text)]
-            k += 1
-        for piece_op, piece in pieces:
-            if not piece:
-                continue
-            if result and result[-1][0] == piece_op:
-                result[-1] = (piece_op, result[-1][1] + piece)
-            else:
-                result.append((piece_op, piece))
-    return result
 
 
 @dataclass
@@ -190,44 +143,23 @@ def _provenance(steps: list[Changes], start: set[str], end: set[str]) -> tuple[d
             {o: n for o, n in merged_into.items() if n in end and o not in end})
 
 
-_PARENT = re.compile(r"^parent: (\d+|null)$", re.M)
-_RELATION = re.compile(r"^  (split|merged): \{(.*)\}$", re.M)
-_PAIR = re.compile(r"([^\s,:{}]+): ([^\s,:{}]+)")
-
-
-def _recorded_relations(path) -> tuple[Optional[int], dict[str, str], dict[str, str]]:
-    """(parent, split, merged) from a version's metadata. The head is machine-written in one fixed
-    form, so the two lines are read with a pattern (a YAML load of a head listing hundreds of
-    edited ids costs ~10 ms a version); anything unexpected goes to the full metadata reader."""
-    from .fileio import read_text
-    head = read_text(path).partition("\nblocks:\n")[0]
-    parent = _PARENT.search(head)
-    relations = {kind: dict(_PAIR.findall(pairs)) for kind, pairs in _RELATION.findall(head)}
-    if parent and set(relations) == {"split", "merged"}:
-        return (None if parent.group(1) == "null" else int(parent.group(1))), relations["split"], relations["merged"]
-    from .versions import _load_metadata
-    meta = _load_metadata(path)
-    changes = meta.get("changes") or {}
-    return meta.get("parent"), dict(changes.get("split") or {}), dict(changes.get("merged") or {})
-
-
-def steps_between(ws, first: int, last: int) -> Optional[list[Changes]]:
-    """The recorded splits and merges of versions first+1 … last (first < last), read from their
-    metadata alone; None when the versions do not descend one from the other."""
+def steps_between(ws, first: int, last: Version) -> Optional[list[Changes]]:
+    """The recorded splits and merges of versions first+1 … `last` (loaded, first < last.number): the
+    ones between read from their metadata alone; None when the versions do not descend one from the other."""
     steps = []
-    for number in range(first + 1, last + 1):
-        parent, split, merged = _recorded_relations(ws.version_paths(number)[1])
+    for number in range(first + 1, last.number):
+        parent, changes = recorded_relations(ws, number)
         if parent != number - 1:
             return None
-        steps.append(Changes(split=split, merged=merged))
-    return steps
+        steps.append(changes)
+    return steps + [last.changes] if last.parent == last.number - 1 else None
 
 
 def diff_workspace(ws, ref_a, ref_b) -> VersionDiff:
     """`nhrap diff A B`: load both versions, the changes recorded between them, and compare."""
     a, b = ws.load_version(ref_a), ws.load_version(ref_b)
-    low, high = sorted((a.number, b.number))
-    steps = steps_between(ws, low, high) if high - low > 1 else None
+    older, newer = sorted((a, b), key=lambda v: v.number)
+    steps = steps_between(ws, older.number, newer) if newer.number - older.number > 1 else None
     return diff_versions(a, b, steps=steps, language=ws.plan.language)
 
 

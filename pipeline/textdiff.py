@@ -52,7 +52,9 @@ def word_diff(old: str, new: str, cleanup: bool = True, language: str = "en") ->
     """[(op, text)] with op -1 deleted, 0 equal, 1 inserted; joined texts rebuild old and new.
 
     Semantic cleanup makes a diff readable by folding short unchanged stretches into larger
-    replacements; code that carries positions across the diff wants those stretches kept.
+    replacements, and keeps the words both sides of a replacement share outside it (`_tidy`), so
+    the redline, `nhrap diff` and the HTML diff mark a change alike; code that carries positions
+    across the diff wants the diff-match-patch stretches as they are (`cleanup=False`).
     With `language` "zh" (and cleanup) a change inside a Chinese word takes in the whole word:
     加强 → 强化 reads [-加强-]{+强化+}, not [-加-]强{+化+}.
     """
@@ -72,7 +74,54 @@ def word_diff(old: str, new: str, cleanup: bool = True, language: str = "en") ->
             merged.append((op, text))
     if cleanup and language == "zh" and len(merged) > 1:
         merged = snap_to_words(merged, old, new)
-    return merged
+    return _tidy(merged) if cleanup else merged
+
+
+def _common_words(old: str, new: str, from_end: bool = False) -> int:
+    """Length of the longest common start (or end) of two texts that stops at a word boundary
+    in both: where a space begins or ends, or where a text ends."""
+    if from_end:
+        old, new = old[::-1], new[::-1]
+    n = 0
+    limit = min(len(old), len(new))
+    while n < limit and old[n] == new[n]:
+        n += 1
+    def at_break(text: str) -> bool:
+        return n == len(text) or text[n].isspace()
+    while n and not (old[n - 1].isspace() or (at_break(old) and at_break(new))):
+        n -= 1
+    return n
+
+
+def _tidy(ops: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """A replacement keeps whole words the two sides share at its ends outside the change:
+    [-full-]{+decent+} work rather than [-full -]{+decent +}work, and 5.5%{+ a year+} rather
+    than [-5.5%-]{+5.5% a year+} (a text's last word has no space after it)."""
+    result: list[tuple[int, str]] = []
+    k = 0
+    while k < len(ops):
+        op, text = ops[k]
+        if op == DELETE and k + 1 < len(ops) and ops[k + 1][0] == INSERT:
+            old, new = text, ops[k + 1][1]
+            head = _common_words(old, new)
+            old, new, head_text = old[head:], new[head:], old[:head]
+            tail = _common_words(old, new, from_end=True)
+            tail_text = old[len(old) - tail:] if tail else ""
+            if tail:
+                old, new = old[:-tail], new[:-tail]
+            pieces = [(EQUAL, head_text), (DELETE, old), (INSERT, new), (EQUAL, tail_text)]
+            k += 2
+        else:
+            pieces = [(op, text)]
+            k += 1
+        for piece_op, piece in pieces:
+            if not piece:
+                continue
+            if result and result[-1][0] == piece_op:
+                result[-1] = (piece_op, result[-1][1] + piece)
+            else:
+                result.append((piece_op, piece))
+    return result
 
 
 def _is_cjk(char: str) -> bool:

@@ -13,6 +13,7 @@ import pytest
 from helpers import run
 from pipeline import textdiff
 from pipeline.textdiff import word_diff
+from pipeline.versions import recorded_relations
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -111,6 +112,19 @@ def test_terminal_keeps_colour_and_no_color_gets_marks(history, capsys, monkeypa
     assert code == 0 and "\x1b[" not in out.out and "[-work-]{+and safe work" in out.out
 
 
+def test_recorded_relations_read_any_yaml_form_of_the_head(history):
+    """The fixed form `freeze` writes is read by pattern; a hand-reformatted head by the YAML reader."""
+    expected = recorded_relations(history, 2)
+    assert expected[0] == 1 and expected[1].split
+    _, meta = history.version_paths(2)
+    text = meta.read_text(encoding="utf-8")
+    split = next(line for line in text.splitlines() if line.startswith("  split: {"))
+    pairs = split[len("  split: {"):-1].split(", ")
+    meta.write_text(text.replace(split, "  split:\n" + "".join(f"    {pair}\n" for pair in pairs).rstrip("\n")),
+                    encoding="utf-8")
+    assert recorded_relations(history, 2) == expected
+
+
 def test_split_merge_and_move_say_where_from(history, capsys):
     v1, v3 = ids_of(history, capsys, "1"), ids_of(history, capsys, "3")
     first = v1[next(t for t in v1 if t.startswith("The state promotes"))]
@@ -203,7 +217,7 @@ def test_english_never_loads_jieba(monkeypatch):
         raise AssertionError("jieba loaded")
     monkeypatch.setattr(textdiff, "_segmenter", refuse)
     assert word_diff("the state promotes work", "the state supports work", language="zh") == [
-        (0, "the state "), (-1, "promotes "), (1, "supports "), (0, "work")]
+        (0, "the state "), (-1, "promotes"), (1, "supports"), (0, " work")]
     assert word_diff("加强保护", "强化保护", language="en")[0] == (-1, "加")
     assert word_diff("同一段", "同一段", language="zh") == [(0, "同一段")]
 

@@ -8,6 +8,7 @@ import zipfile
 import pytest
 from lxml import etree
 
+from pipeline.diff import ParagraphChange
 from pipeline.model import Plan
 from pipeline.readers.markdown import read_markdown
 from pipeline.writers import profiles
@@ -70,12 +71,16 @@ def document(source, ids):
     return doc
 
 
+def render(old: str, new: str, old_ids: list[str], new_ids: list[str]) -> bytes:
+    profile = profiles.load_profile("en")
+    inp = RenderInput(document(new, new_ids), Plan(title="Plan", period_start=2026, period_end=2030), profile,
+                      profiles.reference_path(profile, None), VersionInfo("v1 → v2", "2026-03-02", "drafting", 2))
+    return render_redline(inp, document(old, old_ids), "Drafting group").data
+
+
 @pytest.fixture(scope="module")
 def redline(tmp_path_factory):
-    profile = profiles.load_profile("en")
-    inp = RenderInput(document(NEW, NEW_IDS), Plan(title="Plan", period_start=2026, period_end=2030), profile,
-                      profiles.reference_path(profile, None), VersionInfo("v1 → v2", "2026-03-02", "drafting", 2))
-    data = render_redline(inp, document(OLD, OLD_IDS), "Drafting group").data
+    data = render(OLD, NEW, OLD_IDS, NEW_IDS)
     path = tmp_path_factory.mktemp("redline") / "redline.docx"
     path.write_bytes(data)
     return path
@@ -121,6 +126,18 @@ def test_changes_carry_author_and_date_and_are_word_level(redline):
     assert "old code" in deleted and "new code" in ["".join(t.text for t in i.iter(qn("w:t"))) for i in insertions]
     ids = [e.get(qn("w:id")) for e in root.iter(qn("w:ins"), qn("w:del"))]
     assert len(ids) == len(set(ids))
+
+
+def test_redline_marks_a_change_as_nhrap_diff_does():
+    """Both keep the shared space outside the change: [-full-]{+decent+} work, not [-full -]{+decent +}work."""
+    old, new = "The state promotes full work for all.", "The state promotes decent work for all."
+    with zipfile.ZipFile(io.BytesIO(render(old + "\n", new + "\n", ["p0001"], ["p0001"]))) as archive:
+        root = etree.fromstring(archive.read("word/document.xml"))
+    deleted = ["".join(t.text for t in d.iter(qn("w:delText"))) for d in root.iter(qn("w:del"))]
+    inserted = ["".join(t.text for t in i.iter(qn("w:t"))) for i in root.iter(qn("w:ins"))]
+    words = ParagraphChange("p0001", "", old, new).words
+    assert deleted == [text for op, text in words if op == -1] == ["full"]
+    assert inserted == [text for op, text in words if op == 1] == ["decent"]
 
 
 def test_deleted_blocks_follow_their_surviving_predecessor():

@@ -29,7 +29,8 @@ from pipeline.writers.docx_final import render_final
 from pipeline.writers.ooxml import qn
 from pipeline.writers.docx_columns import CELL_MARGINS, column_widths, text_twips
 from pipeline.writers.docx_matrix import write_docx_matrix
-from pipeline.writers.page_numbers import (find_pages, lo_destination_name, page_for_heading_line,
+from pipeline.writers import page_numbers
+from pipeline.writers.page_numbers import (PDF_FILTER, find_pages, lo_destination_name, page_for_heading_line,
                                            printed_numbers, footer_pattern)
 from pipeline.writers.docx_body import Heading
 
@@ -87,6 +88,11 @@ ZH_LONG = "# 经济、社会和文化权利 {#esc}\n\n" + "\n\n".join(
     "实施就业优先战略，健全公共就业服务体系，加强劳动保障监察，保障劳动者平等就业、取得报酬、"
     "休息休假和获得劳动安全卫生保护的权利。" * 2 for _ in range(40)) + "\n"
 OUTLINE = {"esc", "esc-work", "esc-health"}
+# `ch-1` and `ch_1` both make the bookmark name `_ch_1`; each heading on a page of its own
+CLASH = "# Plan {#plan}\n\n" + "".join(
+    f"## {title} {{#{anchor}}}\n\n" + "Lorem ipsum dolor sit amet, consectetur adipiscing elit. " * 60 + "\n\n"
+    for anchor, title in (("intro", "Introduction"), ("ch-1", "Chapter dash"), ("ch_1", "Chapter underscore"),
+                          ("end", "Closing")))
 MATRIX = SimpleNamespace(
     headers=["No.", "Paragraph", "Organisation", "Type", "Comment", "Proposed change", "Response", "Status"],
     rows=[["1", "p0013 (orphaned)", "Ministry of Human Resources and Social Security", "substantive",
@@ -148,24 +154,33 @@ def rendered(tmp_path_factory):
                                           language="en")
     docs["matrix_zh"] = write_docx_matrix(MATRIX_ZH, None, title="测试计划（2026—2030年）",
                                           subtitle="意见汇总表（第2轮，针对v3）", date="2026-03-02", language="zh")
+    docs["clash_final"] = render_final(make_input(CLASH), find_pages).data
     sample = copy_sample(folder / "zh-sample", "zh")  # title == title_zh; a footnote quotes a heading's words
     for mode in ("consultation", "final"):
-        out = folder / f"zh_sample_{mode}.docx"
-        assert main(["--workspace", str(sample), "render", "latest", "--mode", mode, "-o", str(out)]) == 0
-        docs[f"zh_sample_{mode}"] = out.read_bytes()
+        docs[f"zh_sample_{mode}"] = _render_sample(sample, folder, mode)
+    with pytest.MonkeyPatch.context() as patch:  # no PDF destinations: every heading is looked up by its text
+        patch.setattr(page_numbers, "_destinations", lambda pdf: {})
+        docs["zh_sample_final_text"] = _render_sample(sample, folder, "final")
     paths = {}
     for name, data in docs.items():
         paths[name] = folder / f"{name}.docx"
         paths[name].write_bytes(data)
     profile_dir = folder / f"lo-{uuid.uuid4().hex}"
-    subprocess.run(["soffice", f"-env:UserInstallation=file://{profile_dir}", "--headless", "--convert-to", "pdf",
-                    "--outdir", str(folder), *map(str, paths.values())], check=True, capture_output=True, timeout=240)
+    subprocess.run(["soffice", f"-env:UserInstallation=file://{profile_dir}", "--headless", "--convert-to",
+                    PDF_FILTER, "--outdir", str(folder), *map(str, paths.values())],
+                   check=True, capture_output=True, timeout=240)
     pdf = {name: subprocess.run(["pdftotext", str(folder / f"{name}.pdf"), "-"], check=True,
                                 capture_output=True, text=True).stdout for name in docs}
     layout = {name: subprocess.run(["pdftotext", "-layout", str(folder / f"{name}.pdf"), "-"], check=True,
                                    capture_output=True, text=True).stdout for name in ("zh_long",)}
     fonts = subprocess.run(["pdffonts", str(folder / "zh.pdf")], capture_output=True, text=True).stdout
-    return {"data": docs, "paths": paths, "pdf": pdf, "layout": layout, "zh_fonts": fonts}
+    return {"data": docs, "paths": paths, "pdf": pdf, "layout": layout, "zh_fonts": fonts, "folder": folder}
+
+
+def _render_sample(sample: Path, folder: Path, mode: str) -> bytes:
+    out = folder / f"zh_sample_{mode}.docx"
+    assert main(["--workspace", str(sample), "render", "latest", "--mode", mode, "-o", str(out)]) == 0
+    return out.read_bytes()
 
 
 def test_every_document_opens_in_python_docx_and_libreoffice(rendered):
@@ -331,23 +346,51 @@ def _pages(text: str) -> list[list[str]]:
     return [[" ".join(line.split()) for line in page.splitlines() if line.strip()] for page in text.split("\f")]
 
 
-def test_final_contents_name_the_pages_the_headings_are_on(rendered):
+def _printed(pages: list[list[str]], footer: str) -> list[int | None]:
+    footer_line = re.compile(footer)
+    return [next((int(m.group(1)) for m in map(footer_line.match, page) if m), None) for page in pages]
+
+
+def _contents_and_pages(pages: list[list[str]], printed: list[int | None]) -> list[tuple[str, int, list[int]]]:
+    """Each contents entry: (heading, the page number it gives, the printed pages with the heading as a line)."""
+    toc = next(page for page in pages if page and page[0].replace(" ", "") in ("目录", "Contents"))
+    out = []
+    for match in filter(None, (re.match(r"^(.*?)\.{3,}\s*(\d+)$", line) for line in toc)):
+        text = match.group(1).replace(" ", "")
+        where = [printed[i] for i, page in enumerate(pages)
+                 if printed[i] is not None and any(line.replace(" ", "") == text for line in page)]
+        out.append((text, int(match.group(2)), where))
+    return out
+
+
+@pytest.mark.parametrize("name", ["zh_sample_final", "zh_sample_final_text"])
+def test_final_contents_name_the_pages_the_headings_are_on(rendered, name):
     """Every contents entry of the zh sample names the printed page its heading starts on — also
-    二、公民权利和政治权利, whose words open a footnote (《公民权利和政治权利国际公约》) a page earlier."""
-    pages = _pages(rendered["pdf"]["zh_sample_final"])
-    footer = re.compile(r"^—\s*(\d+)\s*—$")
-    printed = [next((int(m.group(1)) for m in map(footer.match, page) if m), None) for page in pages]
-    toc = next(page for page in pages if page and page[0].replace(" ", "") == "目录")
-    entries = [re.match(r"^(.*?)\.{3,}\s*(\d+)$", line) for line in toc]
-    entries = [(m.group(1).replace(" ", ""), int(m.group(2))) for m in entries if m]
+    二、公民权利和政治权利, whose words open a footnote (《公民权利和政治权利国际公约》) a page earlier —
+    found by PDF destinations, and again with none (`_text`: each heading looked up by its line)."""
+    pages = _pages(rendered["pdf"][name])
+    printed = _printed(pages, r"^—\s*(\d+)\s*—$")
+    entries = _contents_and_pages(pages, printed)
     assert len(entries) >= 15
-    for text, number in entries:
-        where = [printed[i] for i, page in enumerate(pages) if printed[i] is not None
-                 and any(line.replace(" ", "") == text for line in page)]
+    for text, number, where in entries:
         assert where and where[0] == number, (text, number, where)
-    heading = dict(entries)["二、公民权利和政治权利"]
+    heading = next(number for text, number, _ in entries if text == "二、公民权利和政治权利")
     quoted = [printed[i] for i, page in enumerate(pages) if printed[i] and "公民权利和政治权利国际公约" in "".join(page)]
     assert quoted and quoted[0] < heading  # the trap the text lookup used to fall into
+
+
+def test_headings_whose_anchors_make_one_bookmark_name_get_their_own_pages(rendered):
+    """`{#ch-1}` and `{#ch_1}` would both be bookmark `_ch_1`: the second gets `_ch_1_2`, and the
+    contents give each heading its own page."""
+    names = [b.get(qn("w:name")) for b in document_xml(rendered["data"]["clash_final"]).iter(qn("w:bookmarkStart"))]
+    assert "_ch_1" in names and "_ch_1_2" in names and len(names) == len(set(names))
+    pages = _pages(rendered["pdf"]["clash_final"])
+    entries = _contents_and_pages(pages, _printed(pages, r"^(\d+)$"))
+    assert [text for text, _, _ in entries][1:5] == ["(1)Introduction", "(2)Chapterdash", "(3)Chapterunderscore",
+                                                     "(4)Closing"]
+    for text, number, where in entries:
+        assert where and where[0] == number, (text, number, where)
+    assert entries[2][1] < entries[3][1]
 
 
 def test_heading_lookup_by_text_needs_the_whole_heading_line():
@@ -369,9 +412,17 @@ def test_heading_lookup_by_text_needs_the_whole_heading_line():
     assert printed_numbers(["a\n1", "no footer read", "c\n3"], footer_pattern("{PAGE}")) == [1, 2, 3]
 
 
-def test_bookmarks_are_named_as_libreoffice_writes_pdf_destinations():
-    assert lo_destination_name("_esc_work") == "5Fesc5Fwork"
-    assert lo_destination_name("_cpr-fair") == "5Fcpr-fair"
+@pytest.mark.parametrize("name", ["zh_sample_final", "clash_final", "final"])
+def test_bookmarks_are_named_as_libreoffice_writes_pdf_destinations(rendered, name):
+    """Every heading bookmark of a final document is found among its PDF's named destinations."""
+    pdf = rendered["folder"] / f"{name}.pdf"
+    destinations = subprocess.run(["pdfinfo", "-dests", str(pdf)], check=True, capture_output=True,
+                                  text=True).stdout
+    written = set(re.findall(r'"(.*)"\s*$', destinations, re.M))
+    bookmarks = {b.get(qn("w:name")) for b in document_xml(rendered["data"][name]).iter(qn("w:bookmarkStart"))}
+    assert bookmarks and {lo_destination_name(b) for b in bookmarks} == written
+    # LibreOffice percent-encodes before its hex step: the name it gives a second `_ch_1`
+    assert lo_destination_name("_ch_1 Copy 1") == "5Fch5F12520Copy25201"
 
 
 # -- page layout ------------------------------------------------------------------

@@ -30,7 +30,6 @@ from .ooxml import qn
 # One character standing for a footnote mark, image or line break in a diff: an unassigned code point
 # in the CJK compatibility block, so word_diff treats it as a word of its own.
 OBJECT = "\ufa6e"
-BULLETS = ("•", "◦", "▪", "•", "◦", "▪", "•", "◦", "▪")
 ORDERED = (("decimal", "%1."), ("lowerLetter", "%2)"), ("lowerRoman", "%3)"), ("decimal", "(%4)"),
            ("lowerLetter", "(%5)"), ("lowerRoman", "(%6)"), ("decimal", "%7."), ("lowerLetter", "%8."),
            ("lowerRoman", "%9."))
@@ -124,6 +123,8 @@ class BodyWriter:
         self._old_inlines: list = []
         self._note_paragraphs: dict[str, etree._Element] = {}  # footnote label → paragraph referencing it
         self._table_size: Optional[float] = None  # points, of the Table Text style
+        self._bookmarks: dict[str, str] = {}  # heading anchor → its bookmark, for the heading and links to it
+        self._bookmark_names: set[str] = set()
 
     # -- driver ------------------------------------------------------------
     def render(self, entries: list[Entry], source: Optional[tuple[str, list[int]]] = None) -> Body:
@@ -290,12 +291,31 @@ class BodyWriter:
         self.heading_counters.extend([0] * (level - len(self.heading_counters)))
         self.heading_counters[level - 1] += 1
         label = self.options.heading_label(self.heading_counters) if self.options.heading_label else ""
-        name = bookmark_name(block.anchor) if block.anchor else f"_Toc{len(self.body.headings) + 1:06d}"
+        if block.anchor:
+            name = self._bookmark(block.anchor)
+        else:
+            name = self._unique(f"_Toc{len(self.body.headings) + 1:06d}")
         text = "".join(s.text for s in segments if not s.obj).strip()
         if self.footnote is None and self.cell is None:
             self.body.headings.append(Heading(level, text, name, label))
         self.heading_mark = self.ids.next()
         p.append(ooxml.bookmark_start(self.heading_mark, name))
+
+    def _bookmark(self, anchor: str) -> str:
+        """The bookmark of a heading anchor, the same for the heading and every link to it."""
+        if anchor not in self._bookmarks:
+            self._bookmarks[anchor] = self._unique(bookmark_name(anchor))
+        return self._bookmarks[anchor]
+
+    def _unique(self, name: str) -> str:
+        """`name`, or with a suffix when another bookmark has it (`ch-1` and `ch_1` both give `_ch_1`):
+        Word keeps only the first of two equal names, LibreOffice renames the second."""
+        candidate, number = name, 1
+        while candidate in self._bookmark_names:
+            number += 1
+            candidate = f"{name[:39 - len(str(number))]}_{number}"
+        self._bookmark_names.add(candidate)
+        return candidate
 
     # -- inline content ------------------------------------------------------
     def segments(self, token) -> list[Segment]:
@@ -357,7 +377,7 @@ class BodyWriter:
 
     def _link(self, href: str) -> etree._Element:
         if href.startswith("#"):
-            return ooxml.hyperlink([], anchor=bookmark_name(href[1:]))
+            return ooxml.hyperlink([], anchor=self._bookmark(href[1:]))
         return ooxml.hyperlink([], rel_id=docx_package.add_hyperlink(self.docx, href))
 
     def _run(self, segment: Segment) -> etree._Element:
@@ -376,7 +396,6 @@ class BodyWriter:
     def _image(self, src: str, alt: str) -> etree._Element:
         path = self._image_path(src)
         from docx.image.exceptions import UnrecognizedImageError
-        from docx.oxml.shape import CT_Inline
         try:
             rel_id, width, height = docx_package.add_image(self.docx, path)
         except UnrecognizedImageError:
@@ -384,11 +403,7 @@ class BodyWriter:
         limit = self.text_width * 635  # twips → EMU
         if width > limit:
             width, height = limit, int(height * limit / width)
-        inline = CT_Inline.new_pic_inline(self.ids.next(), rel_id, path.name, width, height)
-        inline.docPr.set("descr", alt)
-        r = ooxml.run()
-        ooxml.sub(r, "w:drawing").append(inline)
-        return r
+        return docx_package.inline_picture(self.ids.next(), rel_id, path.name, (width, height), alt)
 
     def _image_path(self, src: str) -> Path:
         if re.match(r"^[a-z][a-z0-9+.-]*:", src, re.I):
@@ -424,9 +439,7 @@ class BodyWriter:
 
     def _bullets(self) -> int:
         if self._bullet_num is None:
-            levels = [{"fmt": "bullet", "text": BULLETS[i], "indent": 360 * (i + 2), "hanging": 360}
-                      for i in range(9)]
-            self._bullet_num = self._new_num(ooxml.abstract_num(0, levels, nsid="4E485242"))
+            self._bullet_num = ooxml.bullet_list(self.numbering)
         return self._bullet_num
 
     def _ordered(self, level: int, start: int) -> int:
@@ -435,17 +448,10 @@ class BodyWriter:
             levels = [{"fmt": fmt, "text": text, "indent": 360 * (i + 2), "hanging": 360}
                       for i, (fmt, text) in enumerate(ORDERED)]
             abstract = ooxml.abstract_num(0, levels, nsid="4E48524F")
-            self._new_num(abstract)
+            ooxml.new_list(self.numbering, abstract)
             self._ordered_abstract = int(abstract.get(qn("w:abstractNumId")))
-        _, num_id = _free_ids(self.numbering)
+        _, num_id = ooxml.free_numbering_ids(self.numbering)
         ooxml.add_numbering(self.numbering, ooxml.num(num_id, self._ordered_abstract, level, start))
-        return num_id
-
-    def _new_num(self, abstract: etree._Element) -> int:
-        abstract_id, num_id = _free_ids(self.numbering)
-        abstract.set(qn("w:abstractNumId"), str(abstract_id))
-        ooxml.add_numbering(self.numbering, abstract)
-        ooxml.add_numbering(self.numbering, ooxml.num(num_id, abstract_id))
         return num_id
 
     def _quote_open(self, token) -> None:
@@ -595,9 +601,3 @@ def _by_op(pieces: list[tuple[int, Segment]], make_run) -> list[tuple[int, list[
         else:
             groups.append((op, [make_run(segment)]))
     return groups
-
-
-def _free_ids(root: etree._Element) -> tuple[int, int]:
-    abstract = [int(n.get(qn("w:abstractNumId"))) for n in root.iter(qn("w:abstractNum"))]
-    nums = [int(n.get(qn("w:numId"))) for n in root.iter(qn("w:num"))]
-    return max(abstract, default=-1) + 1, max(nums, default=0) + 1

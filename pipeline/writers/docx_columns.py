@@ -25,8 +25,8 @@ _WIDTHS = {**dict.fromkeys("abcdeghknopquvxyz", 0.5), **dict.fromkeys("cez", 0.4
            **dict.fromkeys("()[]-/", 0.34), "%": 0.83, "&": 0.78, "—": 1.0, "–": 0.5, "‰": 1.0}
 _OTHER = 0.6          # any other Latin, Greek, Cyrillic character
 _BOLD = 1.08          # bold Times is a little wider
-_SLACK = 1.06         # rounding in the layout engines, a substituted font
 CELL_MARGINS = 160 + 60  # Plan Table cell margins (80 twips each side) and a little air
+NARROWEST = 400       # twips: an empty column still shows
 SHORT_EMS = 6         # a cell no wider than 6 ems (and 1/6 of the table) stays on one line
 
 
@@ -40,7 +40,7 @@ def char_ems(char: str) -> float:
 
 def text_twips(text: str, size: float, bold: bool = False) -> int:
     """Width of `text` on one line at `size` points, in twips (rounded up)."""
-    ems = sum(char_ems(c) for c in text) * (_BOLD if bold else 1.0) * _SLACK
+    ems = sum(char_ems(c) for c in text) * (_BOLD if bold else 1.0)
     return int(ems * size * 20) + 1
 
 
@@ -63,16 +63,16 @@ def _pieces(text: str) -> list[str]:
 
 
 def column_widths(rows: Sequence[Sequence[Sequence[str]]], total: int, size: float, *, header_rows: int = 1,
-                  minimum: int = 400, weights: Optional[Sequence[float]] = None) -> list[int]:
+                  weights: Optional[Sequence[float]] = None) -> list[int]:
     """Widths in twips summing to `total` for rows of cells, each cell a list of lines (paragraphs).
 
     Header cells are measured bold. A column never gets less than its widest unbreakable piece while the
-    table can give it (a whole short cell counts as one piece). The room left goes to the columns whose
+    table can give it (a whole short cell counts as one piece, unless it is a header of several words). The room left goes to the columns whose
     longest line does not fit yet, in proportion to `weights` (default: how much more each would need),
     none beyond what its longest line takes; room still left is shared by those line widths."""
     columns = max((len(r) for r in rows), default=1)
-    least = [minimum] * columns
-    natural = [minimum] * columns
+    least = [NARROWEST] * columns
+    natural = [NARROWEST] * columns
     short = min(total // 6, int(SHORT_EMS * size * 20) + CELL_MARGINS)
     for index, row in enumerate(rows):
         bold = index < header_rows
@@ -81,7 +81,7 @@ def column_widths(rows: Sequence[Sequence[Sequence[str]]], total: int, size: flo
                 line = " ".join(line.split())
                 whole = text_twips(line, size, bold) + CELL_MARGINS
                 natural[col] = max(natural[col], min(whole, total))
-                if whole <= short:
+                if whole <= short and not (bold and " " in line):  # a header may wrap at its spaces
                     least[col] = max(least[col], whole)
                 else:
                     widest = max((text_twips(p, size, bold) for p in _pieces(line)), default=0) + CELL_MARGINS

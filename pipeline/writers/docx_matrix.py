@@ -23,12 +23,13 @@ def matrix_title(plan, rounds: Sequence[int] = (), versions: Sequence[int] = ())
 
 def write_docx_matrix(table, path: Optional[Path], *, title: str, date: str, language: str,
                       subtitle: str = "", style: Optional[PlanStyle] = None) -> bytes:
-    """A .docx holding `title` (and `subtitle`) and the matrix table; same table and date → same bytes."""
+    """A .docx holding `title` (and `subtitle`) and the matrix table; same table and date → same bytes.
+    `language` is the plan's (that of the titles), whatever profile `style` is."""
     style = style or default_style(language)
     document = PlainDocument(style, landscape=True, margins_mm=15)
     document.add("Title", title)
     if subtitle:
         document.add("Subtitle", subtitle)
     document.table(table.headers, table.rows, weights=WEIGHTS if len(table.headers) == len(WEIGHTS) else None)
-    return document.save(path, title=full_title(title, subtitle, style.language),
-                         subject=SUBJECT.get(style.language, SUBJECT["en"]), date=date)
+    return document.save(path, title=full_title(title, subtitle, language),
+                         subject=SUBJECT.get(language, SUBJECT["en"]), date=date)

@@ -158,13 +158,6 @@ def styles_root(docx: WordPackage) -> etree._Element:
     return docx.part(RT_STYLES)
 
 
-def next_numbering_ids(root: etree._Element) -> tuple[int, int]:
-    """First free abstractNumId and numId in a numbering part."""
-    abstract = [int(n.get(qn("w:abstractNumId"))) for n in root.findall(qn("w:abstractNum"))]
-    nums = [int(n.get(qn("w:numId"))) for n in root.findall(qn("w:num"))]
-    return max(abstract, default=-1) + 1, max(nums, default=0) + 1
-
-
 def add_header_footer(docx: WordPackage, sect_pr: etree._Element, kind: str, which: str,
                       paragraphs: list[etree._Element]) -> None:
     """A new header or footer part holding `paragraphs`, referenced from `sect_pr`."""
@@ -209,6 +202,16 @@ def _add_image(docx: WordPackage, image) -> tuple[str, int, int]:
         partname = package.free_name(f"/word/media/image%d.{image.ext}")
         package.put(partname, image.blob, image.content_type)
     return docx.relate(RT_IMAGE, partname), int(image.width), int(image.height)
+
+
+def inline_picture(shape_id: int, rel_id: str, name: str, size: tuple[int, int], description: str) -> etree._Element:
+    """A run holding an image added with add_image(_blob), inline, `size` (width, height) in EMU."""
+    from docx.oxml.shape import CT_Inline
+    inline = CT_Inline.new_pic_inline(shape_id, rel_id, name, *size)
+    inline.docPr.set("descr", description)
+    r = ooxml.run()
+    ooxml.sub(r, "w:drawing").append(inline)
+    return r
 
 
 def set_core_properties(docx: WordPackage, *, title: str, subject: str, date: str, author: str,
@@ -261,12 +264,3 @@ def save_document(document, path: Optional[Path], **properties: str) -> bytes:
     docx = from_document(document)
     set_core_properties(docx, **properties)
     return save(docx, path)
-
-
-def set_column_widths(table, widths: list[int]) -> None:
-    """Fixed column widths (EMU) for a python-docx table, honoured by Word and by LibreOffice."""
-    table.autofit = False
-    for column, width in zip(table.columns, widths):
-        column.width = width  # the table grid, which LibreOffice lays out by
-        for cell in column.cells:
-            cell.width = width  # the cell widths, which Word lays out by

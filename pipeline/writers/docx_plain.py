@@ -7,7 +7,6 @@ draft; tables get column widths that fit their words (docx_columns).
 """
 from __future__ import annotations
 
-import copy
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional, Sequence
@@ -15,11 +14,11 @@ from typing import Optional, Sequence
 from lxml import etree
 
 from . import docx_columns, docx_package, ooxml
-from .docx_document import page_footers
+from .docx_document import page_footers, section_template
 from .ooxml import el, paragraph, qn, run, set_child
 from .profiles import Profile, load_profile, reference_path
+from .reference_doc import mm
 
-TWIPS_PER_MM = 1440 / 25.4
 TABLE_POINTS = 10.5  # table text in these documents is no larger than 五号 (10.5 pt)
 
 
@@ -71,12 +70,7 @@ class PlainDocument:
 
     def bullet(self, text: str) -> None:
         if self._bullets is None:
-            root = docx_package.numbering_root(self.docx)
-            abstract_id, num_id = docx_package.next_numbering_ids(root)
-            ooxml.add_numbering(root, ooxml.abstract_num(abstract_id, [
-                {"fmt": "bullet", "text": "•", "indent": 720, "hanging": 360}], nsid="4E485244"))
-            ooxml.add_numbering(root, ooxml.num(num_id, abstract_id))
-            self._bullets = num_id
+            self._bullets = ooxml.bullet_list(docx_package.numbering_root(self.docx))
         p = paragraph("ListParagraph", [run(text)])
         ppr = ooxml.properties(p, "w:pPr")
         set_child(ppr, ooxml.num_pr(self._bullets, 0))
@@ -100,14 +94,10 @@ class PlainDocument:
         return paragraph("TableText", [run(text, rpr)])
 
     def picture(self, blob: bytes, width_mm: float, description: str = "") -> None:
-        from docx.oxml.shape import CT_Inline
         rel_id, width, height = docx_package.add_image_blob(self.docx, blob)
         target = min(round(width_mm * 36000), self.width * 635)  # mm, twips → EMU
         height = int(height * target / width) if width else height
-        inline = CT_Inline.new_pic_inline(self.ids.next(), rel_id, "chart.png", target, height)
-        inline.docPr.set("descr", description)
-        r = run()
-        ooxml.sub(r, "w:drawing").append(inline)
+        r = docx_package.inline_picture(self.ids.next(), rel_id, "chart.png", (target, height), description)
         self.children.append(paragraph("BodyText", [r], jc="center"))
 
     def save(self, path: Optional[Path], *, title: str, subject: str, date: str) -> bytes:
@@ -121,21 +111,19 @@ class PlainDocument:
 
 
 def _section(docx, landscape: bool, margins_mm: Optional[float]) -> etree._Element:
-    """The reference page set-up, turned to landscape and with even margins when asked; no line grid
-    (a table-only document has no body lines to count)."""
-    sect_pr = copy.deepcopy(docx_package.final_sect_pr(docx))
-    for ref in sect_pr.findall(qn("w:headerReference")) + sect_pr.findall(qn("w:footerReference")):
-        sect_pr.remove(ref)
+    """The reference page set-up, with even margins when asked; turned to landscape when asked, and then
+    without the line grid (a landscape document is a table: no body lines to count)."""
+    sect_pr = section_template(docx)
     size = sect_pr.find(qn("w:pgSz"))
     if landscape and size is not None:
         width, height = size.get(qn("w:w")), size.get(qn("w:h"))
         if int(width) < int(height):
             set_child(sect_pr, el("w:pgSz", {"w": height, "h": width, "orient": "landscape"}))
     if margins_mm is not None:
-        margin = round(margins_mm * TWIPS_PER_MM)
+        margin = mm(margins_mm)
         old = sect_pr.find(qn("w:pgMar"))
         attrs = {"top": margin, "right": margin, "bottom": margin, "left": margin,
-                 "header": round(8 * TWIPS_PER_MM), "footer": round(8 * TWIPS_PER_MM), "gutter": 0}
+                 "header": mm(8), "footer": mm(8), "gutter": 0}
         if old is not None:
             sect_pr.remove(old)
         set_child(sect_pr, el("w:pgMar", attrs))
@@ -167,7 +155,8 @@ def round_words(rounds: Sequence[int], versions: Sequence[int], language: str) -
 
 
 def titles(plan, subject: dict[str, str], rounds: Sequence[int] = (), versions: Sequence[int] = ()) -> tuple[str, str]:
-    """(plan title, "<subject> — round 3, comments on v3") in the plan language."""
+    """(plan title, "<subject> — round 3, comments on v3") in the plan language: the `language` to give
+    write_docx_matrix and write_round_report, whatever the plan's Word profile."""
     language = "zh" if plan.language == "zh" else "en"
     title = plan.title_zh if language == "zh" and plan.title_zh else plan.title
     which = round_words(rounds, versions, language)

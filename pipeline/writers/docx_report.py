@@ -61,9 +61,11 @@ def report_title(plan, rounds: Sequence[int] = (), versions: Sequence[int] = ())
 def write_round_report(stats: dict, unanswered: list, path: Optional[Path], *, title: str, date: str,
                        language: str, labels: dict[str, str], subtitle: str = "",
                        style: Optional[PlanStyle] = None) -> bytes:
-    """A .docx: summary, the chart, tables by category and chapter, unanswered substantive comments."""
+    """A .docx: summary, the chart, tables by category and chapter, unanswered substantive comments.
+    `language` is the plan's, the language of `labels` and titles: it sets the punctuation and the
+    subject even when `style` is another language's profile."""
     style = style or default_style(language)
-    zh = style.language == "zh"
+    zh = language == "zh"
     colon, comma, stop = ("：", "，", "。") if zh else (": ", ", ", ". ")
     document = PlainDocument(style)
     document.add("Title", title)
@@ -83,7 +85,7 @@ def write_round_report(stats: dict, unanswered: list, path: Optional[Path], *, t
         document.add("BodyText", labels["none"])
     for comment in unanswered:
         document.bullet(f"{comment.id} — {comment.org}, {comment.anchor.para or '—'}{colon}{comment.body}")
-    return document.save(path, title=full_title(title, subtitle, style.language),
+    return document.save(path, title=full_title(title, subtitle, language),
                          subject=SUBJECT["zh" if zh else "en"], date=date)
 
 

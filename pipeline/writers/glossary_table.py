@@ -9,6 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Optional
 
+from .docx_plain import PlainDocument, PlanStyle, default_style
+
 HEADERS = {
     "en": ("Chinese term", "English rendering", "International equivalent / instrument"),
     "zh": ("中文术语", "英文译法", "国际人权用语及文书"),
@@ -29,20 +31,12 @@ def glossary_markdown(rows: list[dict[str, str]], language: str = "en", heading:
     return "\n".join(lines) + "\n"
 
 
-def glossary_docx(rows: list[dict[str, str]], path: Optional[Path], language: str = "en", date: str = "") -> bytes:
-    """The same table as a Word document (fixed metadata: same rows → same bytes)."""
-    from docx import Document
-
-    from . import docx_package
-    document = Document()
-    document.add_heading(TITLES[language], level=1)
-    grid = document.add_table(rows=1, cols=3)
-    grid.style = "Table Grid"
-    for cell, text in zip(grid.rows[0].cells, HEADERS[language]):
-        cell.text = text
-        cell.paragraphs[0].runs[0].bold = True
-    for row in rows:
-        for cell, key in zip(grid.add_row().cells, ("zh", "en", "intl")):
-            cell.text = row[key]
-    return docx_package.save_document(document, path, title=TITLES[language], subject="NHRAP glossary", date=date,
-                                      author="nhrap", language=language)
+def glossary_docx(rows: list[dict[str, str]], path: Optional[Path], language: str = "en", date: str = "",
+                  style: Optional[PlanStyle] = None) -> bytes:
+    """The same table as a Word document on the plan's look (docx_plain: its fonts, Plan Table style,
+    columns fitted to their words); fixed metadata: same rows → same bytes."""
+    style = style or default_style(language)
+    document = PlainDocument(style)
+    document.add("Title", TITLES[language])
+    document.table(HEADERS[language], [[row[key] for key in ("zh", "en", "intl")] for row in rows])
+    return document.save(path, title=TITLES[language], subject="NHRAP glossary", date=date)

@@ -23,6 +23,7 @@ XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 NSMAP = {"w": W_NS, "r": R_NS}
 
 _QN: dict[str, str] = {}
+BULLETS = ("•", "◦", "▪")
 
 
 def qn(tag: str) -> str:
@@ -455,6 +456,28 @@ def add_numbering(root: etree._Element, node: etree._Element) -> None:
             first_num.addprevious(node)
             return
     root.append(node)
+
+
+def free_numbering_ids(root: etree._Element) -> tuple[int, int]:
+    """First free abstractNumId and numId in a numbering part."""
+    abstract = [int(n.get(qn("w:abstractNumId"))) for n in root.findall(qn("w:abstractNum"))]
+    nums = [int(n.get(qn("w:numId"))) for n in root.findall(qn("w:num"))]
+    return max(abstract, default=-1) + 1, max(nums, default=0) + 1
+
+
+def new_list(root: etree._Element, abstract: etree._Element) -> int:
+    """Add a list definition (its abstractNumId renumbered to a free one) and an instance of it; its numId."""
+    abstract_id, num_id = free_numbering_ids(root)
+    abstract.set(qn("w:abstractNumId"), str(abstract_id))
+    add_numbering(root, abstract)
+    add_numbering(root, num(num_id, abstract_id))
+    return num_id
+
+
+def bullet_list(root: etree._Element) -> int:
+    """The bulleted list of every document (• ◦ ▪ by level, 0.5 inch a level), added; its numId."""
+    levels = [{"fmt": "bullet", "text": BULLETS[i % 3], "indent": 360 * (i + 2), "hanging": 360} for i in range(9)]
+    return new_list(root, abstract_num(0, levels, nsid="4E485242"))
 
 
 def num_pr(num_id: int, ilvl: int) -> etree._Element:

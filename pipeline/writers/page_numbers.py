@@ -16,8 +16,10 @@ import re
 import shutil
 import subprocess
 import tempfile
+from collections import Counter
 from pathlib import Path
 from typing import Optional
+from urllib.parse import quote
 
 from .docx_body import Heading
 from .profiles import Profile
@@ -75,11 +77,6 @@ def layout(data: bytes, suffix: str = ".docx") -> Optional[Layout]:
         return Layout(text.split("\f"), _destinations(pdf))
 
 
-def pdf_page_texts(data: bytes, suffix: str = ".docx") -> list[str] | None:
-    found = layout(data, suffix)
-    return found.texts if found else None
-
-
 def _destinations(pdf: Path) -> dict[str, int]:
     """Named destinations of a PDF (poppler's pdfinfo); empty when pdfinfo is missing."""
     if not shutil.which("pdfinfo"):
@@ -98,9 +95,11 @@ def _destinations(pdf: Path) -> dict[str, int]:
 
 
 def lo_destination_name(name: str) -> str:
-    """A bookmark name as LibreOffice writes it into a PDF: letters, digits and '-' kept, any other
-    character as two hex digits (`_esc_work` → `5Fesc5Fwork`)."""
-    return "".join(c if c.isascii() and (c.isalnum() or c == "-") else f"{ord(c) & 0xFF:02X}" for c in name)
+    """A bookmark name as LibreOffice writes it into a PDF: percent-encoded as in a URL (space, '%', '#'
+    and non-ASCII), then letters, digits and '-' kept and any other character as two hex digits
+    (`_esc_work` → `5Fesc5Fwork`, `_ch_1 Copy 1` → `5Fch5F12520Copy25201`)."""
+    escaped = quote(name, safe="!$&'()*+,/:;=?@~")
+    return "".join(c if c.isalnum() or c == "-" else f"{ord(c):02X}" for c in escaped)
 
 
 def libreoffice_pages(data: bytes, headings: list[Heading], profile: Profile) -> dict[str, int] | None:
@@ -110,8 +109,9 @@ def libreoffice_pages(data: bytes, headings: list[Heading], profile: Profile) ->
     printed = printed_numbers(found.texts, footer_pattern(profile.page_numbers.get("final", "{PAGE}")))
     pages: dict[str, int] = {}
     start = 0  # text lookup goes forward from the last heading found
+    shared = _shared_destinations(headings)
     for heading in headings:
-        index = found.page_of(heading.bookmark)
+        index = None if heading.bookmark in shared else found.page_of(heading.bookmark)
         if index is not None:
             index -= 1
         else:
@@ -121,6 +121,13 @@ def libreoffice_pages(data: bytes, headings: list[Heading], profile: Profile) ->
         pages[heading.bookmark] = printed[index]
         start = index
     return pages
+
+
+def _shared_destinations(headings: list[Heading]) -> set[str]:
+    """Bookmarks whose PDF destination name another heading's bookmark has too: LibreOffice renames the
+    second (`… Copy 1`), so the name says nothing about where either heading is."""
+    names = Counter(lo_destination_name(h.bookmark) for h in headings)
+    return {h.bookmark for h in headings if names[lo_destination_name(h.bookmark)] > 1}
 
 
 def printed_numbers(texts: list[str], footer: re.Pattern) -> list[Optional[int]]:

@@ -223,10 +223,8 @@ def _heading_numbering(document, levels: list[dict[str, Any]]) -> None:
     if not levels:
         return
     root = docx_package.numbering_root(document)
-    abstract_id, num_id = docx_package.next_numbering_ids(root)
     linked = [dict(level, style=f"Heading{index}") for index, level in enumerate(levels, 1)]
-    ooxml.add_numbering(root, ooxml.abstract_num(abstract_id, linked, nsid="4E485250"))
-    ooxml.add_numbering(root, ooxml.num(num_id, abstract_id))
+    num_id = ooxml.new_list(root, ooxml.abstract_num(0, linked, nsid="4E485250"))
     styles_root = docx_package.styles_root(document)
     for index in range(1, len(levels) + 1):
         style = _find_style(styles_root, f"Heading {index}")

@@ -1,0 +1,106 @@
+"""The round report as a reader sees it: LibreOffice lays out each report once per module and the
+PDF text must carry the summary line, the subtitle and the table headers, in English and Chinese."""
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import subprocess
+import uuid
+import zipfile
+
+import pytest
+
+from pipeline.cli import main
+from pipeline.workspace import Workspace
+from pipeline.writers.docx_plain import default_style
+from pipeline.writers.docx_report import TEXT, labels_for, report_title, write_round_report
+
+from conftest import copy_sample
+
+
+def _cli(*args: str) -> str:
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        assert main(list(args)) == 0
+    return out.getvalue()
+
+
+@pytest.fixture(scope="module")
+def reports(tmp_path_factory):
+    """PDF text of: the English sample's report (`nhrap comments report`), the Chinese sample's (no
+    comments yet), and the English sample's figures with the Chinese plan's wording and look."""
+    folder = tmp_path_factory.mktemp("report")
+    en, zh = copy_sample(folder / "en", "en"), copy_sample(folder / "zh", "zh")
+    for name, ws in (("en", en), ("zh", zh)):
+        _cli("--workspace", str(ws), "comments", "report", "-o", str(folder / f"{name}.docx"))
+    stats = json.loads(_cli("--workspace", str(en), "comments", "stats", "--json"))
+    zh_plan = Workspace(zh).plan
+    title, subtitle = report_title(zh_plan, [3], [4])
+    write_round_report(stats, [], folder / "zh_figures.docx", title=title, subtitle=subtitle, date="2026-03-02",
+                       language="zh", labels=labels_for(zh_plan), style=default_style("zh"))
+    names = ("en", "zh", "zh_figures")
+    subprocess.run(["soffice", f"-env:UserInstallation=file://{folder / f'lo-{uuid.uuid4().hex}'}", "--headless",
+                    "--convert-to", "pdf", "--outdir", str(folder), *(str(folder / f"{n}.docx") for n in names)],
+                   check=True, capture_output=True, timeout=240)
+    text = {n: subprocess.run(["pdftotext", "-layout", str(folder / f"{n}.pdf"), "-"], check=True,
+                              capture_output=True, text=True).stdout for n in names}
+    return {"text": text, "stats": stats, "zh_plan": zh_plan}
+
+
+def _words(text: str) -> str:
+    """PDF text with every line break and run of spaces as one space (table cells wrap)."""
+    return " ".join(text.split())
+
+
+def _squashed(text: str) -> str:
+    return "".join(text.split())
+
+
+def _header_rows(text: str, first: str) -> list[list[str]]:
+    """The words of each table's header row: the line that opens with `first` and the next one (a
+    header cell may wrap to a second line)."""
+    lines = text.splitlines()
+    return [(lines[k] + " " + lines[k + 1]).split() for k, line in enumerate(lines[:-1])
+            if line.split()[:1] == [first]]
+
+
+def test_english_report_states_the_figures_subtitle_and_headers(reports):
+    stats, text = reports["stats"], _words(reports["text"]["en"])
+    labels = TEXT["en"]
+    statuses = ", ".join(f"{labels.get(k, k)}: {v}" for k, v in stats["by_status"].items())
+    assert f"Comments received: {stats['total']}. {statuses}." in text
+    assert stats["total"] > 0 and "Accepted with modification: " in text
+    assert "Consultation round report — round " in text and ", comments on v" in text
+    headers = [labels[k] for k in ("group", "received", "accepted", "not-accepted", "noted", "open", "share")]
+    rows = _header_rows(reports["text"]["en"], "Group")
+    assert len(rows) == 3  # by category, by chapter, by type
+    for words in rows:
+        assert all(word in words for header in headers for word in header.split()), words
+    for heading in ("By organisation category", "By chapter", "By type", "Substantive comments awaiting a response"):
+        assert heading in text
+
+
+def test_chinese_reports_use_chinese_wording_and_punctuation(reports):
+    empty = _squashed(reports["text"]["zh"])
+    assert "征求意见情况报告" in empty and "收到意见：0。" in empty and "尚未答复的实质性意见无。" in empty
+    headers = "类别意见数采纳不采纳备注待处理采纳率"
+    assert empty.count(headers) == 3  # one table for each grouping, even with nothing in it
+    stats, text = reports["stats"], _squashed(reports["text"]["zh_figures"])
+    statuses = "，".join(f"{TEXT['zh'][k]}：{v}" for k, v in stats["by_status"].items())
+    assert f"收到意见：{stats['total']}。{statuses}。" in text
+    assert "征求意见情况报告（第3轮，针对v4）" in text
+    assert text.count(headers) >= 3  # and again atop a table that goes on to the next page
+    assert ": " not in reports["text"]["zh_figures"] and ", " not in reports["text"]["zh_figures"]
+
+
+def test_a_chinese_plan_on_the_english_profile_keeps_one_language(reports):
+    """The profile sets the look; titles, subject and punctuation follow the plan's language."""
+    plan = reports["zh_plan"]
+    title, subtitle = report_title(plan, [3], [4])
+    data = write_round_report(reports["stats"], [], None, title=title, subtitle=subtitle, date="2026-03-02",
+                              language="zh", labels=labels_for(plan), style=default_style("en"))
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        core, body = archive.read("docProps/core.xml").decode(), archive.read("word/document.xml").decode()
+    assert f"<dc:title>{title}{subtitle}</dc:title>" in core and "<dc:subject>征求意见情况报告</dc:subject>" in core
+    assert f"收到意见：{reports['stats']['total']}。" in body
