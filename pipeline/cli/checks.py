@@ -120,8 +120,9 @@ def cmd_export(args: argparse.Namespace) -> int:
         from ..writers.glossary_table import glossary_markdown
         atomic_write(output, glossary_markdown(annex_rows(termbase, language), language))
     else:
+        from ..writers.docx_plain import plan_style
         from ..writers.glossary_table import glossary_docx
-        glossary_docx(annex_rows(termbase, language), output, language)
+        glossary_docx(annex_rows(termbase, language), output, language, style=plan_style(ws))
     if args.json:
         print_json({"path": str(output), "concepts": len(termbase.concepts)})
     else:
