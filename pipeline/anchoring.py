@@ -31,7 +31,8 @@ ALL_BUT_INSERTS = 0.9
 PARAGRAPH_SHARE = 0.65
 CONTEXT_MATCH = 8  # characters of context that must still stand beside a quote found again
 MIN_RECOVER = 12  # shorter quotes recur too often to be recognised outside their own place
-# Verdicts accumulate: a comment never goes back to a milder one. An applied amendment stays applied.
+# Verdicts accumulate: a comment never goes back to a milder one. An applied amendment stays applied
+# while its text is there; when that text is gone it is orphaned like any comment.
 SEVERITY = {"anchored": 0, "moved": 1, "changed": 2, "orphaned": 3, "applied": 4}
 ANCHOR_STATES = tuple(SEVERITY)
 SEPARATOR = "\n"
@@ -176,10 +177,9 @@ class Reanchorer:
             applied = self.applied(comment)
             if applied is not None:
                 return replace(comment, anchor=applied)
-        carried = self.anchor(anchor)
-        if anchor.state == "applied":  # followed like any quote, but the verdict stays
-            carried = replace(carried, state="applied")
-        return replace(comment, anchor=carried)
+        # an applied amendment's text is followed like any quote: place() keeps the verdict applied,
+        # and text that is gone (its paragraph deleted) orphans it, keeping the reviewer's quote
+        return replace(comment, anchor=self.anchor(anchor))
 
     def applied(self, comment: Comment) -> Optional[Anchor]:
         """The anchor on the amendment's proposed text when the new version reads as the amendment
