@@ -5,7 +5,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from ..anchoring import ANCHOR_STATES
+from ..anchoring import ANCHOR_STATES, Versions
 from ..errors import UserError
 from ..workspace import open_workspace
 from .common import add_json, console, output_file, print_json, progress
@@ -129,6 +129,7 @@ def cmd_harvest(args: argparse.Namespace) -> int:
         raise UserError("no .docx files found", args.files[0])
     records, failed = [], 0
     out = console()
+    versions = Versions(ws)  # each version read once for all the files
     with progress("Harvesting", total=len(paths), enabled=not args.json) as bar:
         for path in paths:
             bar.advance()
@@ -136,7 +137,7 @@ def cmd_harvest(args: argparse.Namespace) -> int:
                 if not path.is_file():  # before the name is read for an organisation
                     raise UserError("no such file" if not path.exists() else "not a file", path)
                 org = member or store.org_from_filename(ws.plan, path)
-                intake = store.harvest_file(ws, path, org, round_number, version, comment_type)
+                intake = store.harvest_file(ws, path, org, round_number, version, comment_type, versions)
             except UserError as error:
                 failed += 1
                 sys.stderr.write(f"nhrap: {error} (nothing stored from this file)\n")
@@ -243,8 +244,7 @@ def cmd_respond(args: argparse.Namespace) -> int:
     if args.source:
         updated, unchanged = store.respond_from_matrix(ws, args.source, by=args.by)
     elif args.id and args.status:
-        comment, changed = store.respond_if_changed(ws, args.id, args.status, args.response, args.resolved_in,
-                                                    by=args.by)
+        comment, changed = store.respond(ws, args.id, args.status, args.response, args.resolved_in, by=args.by)
         updated, unchanged = ([comment], 0) if changed else ([], 1)
     else:
         raise UserError("give a comment ID with --status (and --response), or --from MATRIX.xlsx")
