@@ -108,7 +108,10 @@ def anchor_in_version(version: Version, para: str, quote: str, near: int = 0,
 def new_comment(*, round: int, version: int, anchor: Anchor, member: Member, type: str = "substantive",
                 kind: str = "comment", body: str = "", proposed: Optional[str] = None, author: str = "",
                 date: str = "", reply_to: Optional[str] = None, source: str = "") -> Comment:
-    ident = comment_id(member.id, anchor.para, anchor.quote, body, proposed, author, reply_to, version)
+    # an amendment is what it proposes: its body (for a tracked change, nhrap's wording of it in the plan
+    # language) is left out, so the wording never changes the id
+    said = "" if kind == "amendment" and proposed is not None else body
+    ident = comment_id(member.id, anchor.para, anchor.quote, said, proposed, author, reply_to, version)
     return Comment(id=ident, round=round, version=version, anchor=anchor, org=member.id,
                    org_category=org_category(member), type=type, kind=kind, body=body, proposed=proposed,
                    author=author, date=date, reply_to=reply_to, source=source)
