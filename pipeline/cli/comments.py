@@ -270,17 +270,19 @@ def cmd_matrix(args: argparse.Namespace) -> int:
     comments = load_comments(ws, args.round)
     table = matrix_table(ws, comments)
     suffix = args.output.suffix.lower()
-    title = f"{ws.plan.title}: comments" + (f", round {args.round}" if args.round else "")
+    from ..writers.docx_matrix import matrix_title
+    rounds = [args.round] if args.round else [c.round for c in comments]
+    heading, subtitle = matrix_title(ws.plan, rounds, [c.version for c in comments])
     if suffix == ".docx":
-        from ..writers.docx_matrix import matrix_title, write_docx_matrix
+        from ..writers.docx_matrix import write_docx_matrix
         from ..writers.docx_plain import plan_style
-        rounds = [args.round] if args.round else [c.round for c in comments]
-        heading, subtitle = matrix_title(ws.plan, rounds, [c.version for c in comments])
         write_docx_matrix(table, args.output, title=heading, subtitle=subtitle, date=_output_date(ws),
                           language=ws.plan.language, style=plan_style(ws))
     elif suffix == ".xlsx":
+        from ..writers.docx_plain import full_title
         from ..writers.xlsx_matrix import write_xlsx_matrix
-        write_xlsx_matrix(table, args.output, title=title, date=_output_date(ws))
+        write_xlsx_matrix(table, args.output, title=full_title(heading, subtitle, ws.plan.language),
+                          date=_output_date(ws))
     else:
         raise UserError("the matrix is written as .docx or .xlsx", args.output)
     _wrote(args, {"path": str(args.output), "comments": len(table.rows)})
