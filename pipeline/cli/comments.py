@@ -299,14 +299,9 @@ def _wrote(args: argparse.Namespace, result: dict) -> None:
 
 def _stats(ws, round_number):
     from ..comments import load_comments
-    from ..stats import GENERAL, chapter_lookup, comment_stats
+    from ..stats import chapter_lookup, comment_stats
     comments = load_comments(ws, round_number)
-    stats = comment_stats(comments, chapter_lookup(ws))
-    # chapters in the plan's outline order (the whole draft last), as the plan reads
-    order = {chapter.id: index for index, chapter in enumerate(ws.plan.chapters)}
-    stats["by_chapter"] = dict(sorted(stats["by_chapter"].items(),
-                                      key=lambda item: (item[0] == GENERAL, order.get(item[0], len(order)), item[0])))
-    return comments, stats
+    return comments, comment_stats(comments, chapter_lookup(ws), [chapter.id for chapter in ws.plan.chapters])
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
