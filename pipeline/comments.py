@@ -27,6 +27,7 @@ from .textdiff import nearest
 CONTEXT = 32  # characters of prefix and suffix kept with a quote, as web annotation does
 ROUND_DIR = re.compile(r"^r(\d+)$")
 COMMENT_FILE = re.compile(r"^c[0-9a-f]+\.yaml$")
+OS_FILES = {"thumbs.db", "ehthumbs.db", "ehthumbs_vista.db", "desktop.ini", "icon\r"}  # file managers' own
 STATUS_ALIASES = {
     "accepted with modification": "accepted-with-modification",
     "accepted-with-modifications": "accepted-with-modification",
@@ -228,16 +229,22 @@ def _round_folders(root: Path) -> dict[int, Path]:
     return dict(sorted(found.items()))
 
 
+def _ignored(path: Path) -> bool:
+    """Hidden files (.gitkeep, a writer's temporary file, .DS_Store) and the files Windows and macOS leave
+    in folders they show (Thumbs.db, desktop.ini, Icon\r): never comment records."""
+    return path.name.startswith(".") or (path.name.lower() in OS_FILES and path.is_file())
+
+
 def _misplaced(root: Path, folders: dict[int, Path]) -> list[tuple[Path, str]]:
-    """Files and folders in comments/ that are not rNN/<id>.yaml (hidden ones, such as .gitkeep and a
-    writer's temporary file, aside), each with what is wrong."""
+    """Files and folders in comments/ that are not rNN/<id>.yaml (`_ignored` ones aside), each with what
+    is wrong."""
     rounds = set(folders.values())
     problems = []
-    for path in sorted(p for p in root.iterdir() if not p.name.startswith(".")):
+    for path in sorted(p for p in root.iterdir() if not _ignored(p)):
         match = ROUND_DIR.match(path.name)
         if path in rounds:
             problems += [(p, "not a comment file: comment files are named <id>.yaml, like c6d1344968739.yaml")
-                         for p in sorted(path.iterdir()) if not p.name.startswith(".") and
+                         for p in sorted(path.iterdir()) if not _ignored(p) and
                          not (COMMENT_FILE.match(p.name) and p.is_file())]
         elif match and path.is_dir() and int(match.group(1)) >= 1:
             problems.append((path, f"round folders are named {round_dir(root, int(match.group(1))).name}"))
