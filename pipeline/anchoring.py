@@ -458,6 +458,7 @@ def reanchor_workspace(ws, new_version: Version) -> Carried:
     `new_version` are left alone. `.counts` and `.summary()` say what became of them.
     """
     from .comments import load_comments, update_many
-    carried = carry_to(ws, load_comments(ws), new_version)
+    versions = Versions(ws, new_version)
+    carried = carry_to(ws, load_comments(ws, versions=versions), new_version, versions)
     update_many(ws, carried.comments)
     return carried

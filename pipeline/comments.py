@@ -268,17 +268,18 @@ def comment_files(comments_dir: Path, round_number: Optional[int] = None) -> lis
     return sorted(f for folder in chosen for f in folder.glob("c*.yaml"))
 
 
-def load_comments(ws, round_number: Optional[int] = None) -> list[Comment]:
+def load_comments(ws, round_number: Optional[int] = None, versions: Optional[Versions] = None) -> list[Comment]:
     """Every stored comment (of one round), in a stable order: round, paragraph, offset, id. A comment
-    naming an organisation, version or paragraph that does not exist is refused."""
+    naming an organisation, version or paragraph that does not exist is refused (`versions`, when given,
+    serves the versions read to check that)."""
     paths = comment_files(ws.comments_dir, round_number)
     comments = [read_comment(p) for p in paths]
-    _check_references(ws, comments, paths)
+    _check_references(ws, comments, paths, versions or Versions(ws))
     return sorted(comments, key=lambda c: (c.round, c.anchor.para, c.anchor.start, c.id))
 
 
-def _check_references(ws, comments: list[Comment], paths: list[Path]) -> None:
-    numbers = set(ws.version_numbers())
+def _check_references(ws, comments: list[Comment], paths: list[Path], versions: Versions) -> None:
+    numbers = set(versions.numbers)
     paragraphs: dict[int, set] = {}
     seen: dict[str, Path] = {}
     for comment, path in zip(comments, paths):
@@ -295,7 +296,7 @@ def _check_references(ws, comments: list[Comment], paths: list[Path]) -> None:
         anchor = comment.anchor
         if anchor.para and anchor.state != "orphaned":  # an orphaned comment keeps the paragraph that went
             if anchor.version not in paragraphs:
-                paragraphs[anchor.version] = set(ws.load_version(anchor.version).document.by_id())
+                paragraphs[anchor.version] = set(versions[anchor.version].document.by_id())
             if anchor.para not in paragraphs[anchor.version]:
                 raise _field_error(f"paragraph '{anchor.para}' does not exist in v{anchor.version}",
                                    path, ("anchor", "para"))
