@@ -31,7 +31,8 @@ ALL_BUT_INSERTS = 0.9
 PARAGRAPH_SHARE = 0.65
 CONTEXT_MATCH = 8  # characters of context that must still stand beside a quote found again
 MIN_RECOVER = 12  # shorter quotes recur too often to be recognised outside their own place
-# Verdicts accumulate: a comment never goes back to a milder one. An applied amendment stays applied.
+# Verdicts accumulate: a comment never goes back to a milder one. An applied amendment stays applied
+# while its text is there; when that text is gone it is orphaned like any comment.
 SEVERITY = {"anchored": 0, "moved": 1, "changed": 2, "orphaned": 3, "applied": 4}
 ANCHOR_STATES = tuple(SEVERITY)
 SEPARATOR = "\n"
@@ -176,10 +177,9 @@ class Reanchorer:
             applied = self.applied(comment)
             if applied is not None:
                 return replace(comment, anchor=applied)
-        carried = self.anchor(anchor)
-        if anchor.state == "applied":  # followed like any quote, but the verdict stays
-            carried = replace(carried, state="applied")
-        return replace(comment, anchor=carried)
+        # an applied amendment's text is followed like any quote: place() keeps the verdict applied,
+        # and text that is gone (its paragraph deleted) orphans it, keeping the reviewer's quote
+        return replace(comment, anchor=self.anchor(anchor))
 
     def applied(self, comment: Comment) -> Optional[Anchor]:
         """The anchor on the amendment's proposed text when the new version reads as the amendment
@@ -372,32 +372,48 @@ def reanchor(comments: Iterable[Comment], old_version: Version, new_version: Ver
 COUNTED = ("changed", "orphaned", "applied")
 
 
+class Versions:
+    """The workspace's frozen versions, each read at most once: one of these serves a whole command run."""
+
+    def __init__(self, ws, *loaded: Version):
+        self.ws = ws
+        self.numbers = ws.version_numbers()
+        self.loaded: dict[int, Version] = {v.number: v for v in loaded}
+
+    def __getitem__(self, number: int) -> Version:
+        if number not in self.loaded:
+            self.loaded[number] = self.ws.load_version(number)
+        return self.loaded[number]
+
+    @property
+    def latest(self) -> Version:
+        """The latest version (refused, saying so, when none is frozen yet)."""
+        return self[self.numbers[-1] if self.numbers else self.ws.resolve_version("latest")]
+
+
 @dataclass
 class Carried:
-    """Comments carried up to a version, and what became of them.
-
-    counts: `reanchored`, every comment carried; `changed`, `orphaned`, `applied`, those of them that
-    became so on the way (a comment orphaned before is carried along, not counted again).
-    """
+    """Comments carried up to a version, and what became of them (`counts`)."""
     version: int
     comments: list[Comment] = field(default_factory=list)
-    counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(("reanchored",) + COUNTED, 0))
     before: dict[str, str] = field(default_factory=dict, repr=False)  # comment id → anchor state before
 
-    def count(self) -> None:
-        self.counts = dict.fromkeys(("reanchored",) + COUNTED, 0)
-        self.counts["reanchored"] = len(self.comments)
+    @property
+    def counts(self) -> dict[str, int]:
+        """`reanchored`, every comment carried; `changed`, `orphaned`, `applied`, those of them that became so
+        on the way (a comment orphaned before is carried along, not counted again)."""
+        counts = dict.fromkeys(("reanchored",) + COUNTED, 0)
+        counts["reanchored"] = len(self.comments)
         for comment in self.comments:
             state = comment.anchor.state
             if state in COUNTED and self.before.get(comment.id) != state:
-                self.counts[state] += 1
+                counts[state] += 1
+        return counts
 
     def only(self, idents: Iterable[str]) -> "Carried":
         """The same, for some of the comments."""
         keep = set(idents)
-        part = Carried(self.version, [c for c in self.comments if c.id in keep], before=self.before)
-        part.count()
-        return part
+        return Carried(self.version, [c for c in self.comments if c.id in keep], before=self.before)
 
     def summary(self) -> str:
         return carried_summary(self.counts, self.version)
@@ -411,28 +427,27 @@ def carried_summary(counts: dict[str, int], version: int) -> str:
     return f"{counts['reanchored']} comment(s) re-anchored on v{version}" + (f": {verdicts}" if verdicts else "")
 
 
-def carry_to(ws, comments: Iterable[Comment], new_version: Version) -> Carried:
+def carry_to(ws, comments: Iterable[Comment], new_version: Version, versions: Optional[Versions] = None) -> Carried:
     """Carry comments anchored on earlier versions up to `new_version`, one version step at a time,
-    without storing them. Comments already on `new_version` (or later) are left out."""
+    without storing them. Comments already on `new_version` (or later) are left out. `versions` reads
+    each version once across calls (a new one is made when not given)."""
+    versions = versions or Versions(ws)
+    versions.loaded.setdefault(new_version.number, new_version)
     pending = [c for c in comments if c.anchor.version < new_version.number]
     result = Carried(version=new_version.number, before={c.id: c.anchor.state for c in pending})
     by_version: dict[int, list[Comment]] = {}
     for comment in pending:
         by_version.setdefault(comment.anchor.version, []).append(comment)
-    numbers = [n for n in ws.version_numbers() if n <= new_version.number]
-    versions: dict[int, Version] = {new_version.number: new_version}
+    numbers = [n for n in versions.numbers if n <= new_version.number]
     for step_from, step_to in zip(numbers, numbers[1:]):
         moving = by_version.pop(step_from, [])
         if not moving:
             continue
-        old = versions.get(step_from) or ws.load_version(step_from)
-        new = versions.get(step_to) or versions.setdefault(step_to, ws.load_version(step_to))
-        moved = reanchor(moving, old, new)
+        moved = reanchor(moving, versions[step_from], versions[step_to])
         if step_to == new_version.number:
             result.comments.extend(moved)
         else:
             by_version.setdefault(step_to, []).extend(moved)
-    result.count()
     return result
 
 
@@ -443,6 +458,7 @@ def reanchor_workspace(ws, new_version: Version) -> Carried:
     `new_version` are left alone. `.counts` and `.summary()` say what became of them.
     """
     from .comments import load_comments, update_many
-    carried = carry_to(ws, load_comments(ws), new_version)
+    versions = Versions(ws, new_version)
+    carried = carry_to(ws, load_comments(ws, versions=versions), new_version, versions)
     update_many(ws, carried.comments)
     return carried

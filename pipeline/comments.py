@@ -3,9 +3,9 @@
 One file per comment means several people adding comments at once never
 touch the same file, so git merges their work without conflicts. Ids are a
 hash of what the comment says and where, so harvesting the same file twice
-adds nothing. New files are created exclusively (a hard link), updates
-replace a file atomically under a per-comment lock: concurrent writers lose
-nothing.
+adds nothing. New files are created exclusively (a hard link) and updates
+replace a file atomically, both under the store's lock: concurrent writers
+lose nothing.
 """
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from typing import Iterable, Optional, get_args, get_type_hints
 
 import yaml
 
-from .anchoring import ANCHOR_STATES, Carried, carry_to
+from .anchoring import ANCHOR_STATES, Carried, Versions, carry_to
 from .errors import UserError, listing
 from .fileio import atomic_write, dump_yaml, load_yaml, locked, read_text
 from .model import COMMENT_KINDS, COMMENT_STATUSES, COMMENT_TYPES, Anchor, Comment, Disposition, Member, Version
@@ -27,6 +27,7 @@ from .textdiff import nearest
 CONTEXT = 32  # characters of prefix and suffix kept with a quote, as web annotation does
 ROUND_DIR = re.compile(r"^r(\d+)$")
 COMMENT_FILE = re.compile(r"^c[0-9a-f]+\.yaml$")
+OS_FILES = {"thumbs.db", "ehthumbs.db", "ehthumbs_vista.db", "desktop.ini", "icon\r"}  # file managers' own
 STATUS_ALIASES = {
     "accepted with modification": "accepted-with-modification",
     "accepted-with-modifications": "accepted-with-modification",
@@ -108,7 +109,10 @@ def anchor_in_version(version: Version, para: str, quote: str, near: int = 0,
 def new_comment(*, round: int, version: int, anchor: Anchor, member: Member, type: str = "substantive",
                 kind: str = "comment", body: str = "", proposed: Optional[str] = None, author: str = "",
                 date: str = "", reply_to: Optional[str] = None, source: str = "") -> Comment:
-    ident = comment_id(member.id, anchor.para, anchor.quote, body, proposed, author, reply_to, version)
+    # an amendment is what it proposes: its body (for a tracked change, nhrap's wording of it in the plan
+    # language) is left out, so the wording never changes the id
+    said = "" if kind == "amendment" and proposed is not None else body
+    ident = comment_id(member.id, anchor.para, anchor.quote, said, proposed, author, reply_to, version)
     return Comment(id=ident, round=round, version=version, anchor=anchor, org=member.id,
                    org_category=org_category(member), type=type, kind=kind, body=body, proposed=proposed,
                    author=author, date=date, reply_to=reply_to, source=source)
@@ -225,16 +229,22 @@ def _round_folders(root: Path) -> dict[int, Path]:
     return dict(sorted(found.items()))
 
 
+def _ignored(path: Path) -> bool:
+    """Hidden files (.gitkeep, a writer's temporary file, .DS_Store) and the files Windows and macOS leave
+    in folders they show (Thumbs.db, desktop.ini, Icon\r): never comment records."""
+    return path.name.startswith(".") or (path.name.lower() in OS_FILES and path.is_file())
+
+
 def _misplaced(root: Path, folders: dict[int, Path]) -> list[tuple[Path, str]]:
-    """Files and folders in comments/ that are not rNN/<id>.yaml (hidden ones, such as .gitkeep and a
-    writer's temporary file, aside), each with what is wrong."""
+    """Files and folders in comments/ that are not rNN/<id>.yaml (`_ignored` ones aside), each with what
+    is wrong."""
     rounds = set(folders.values())
     problems = []
-    for path in sorted(p for p in root.iterdir() if not p.name.startswith(".")):
+    for path in sorted(p for p in root.iterdir() if not _ignored(p)):
         match = ROUND_DIR.match(path.name)
         if path in rounds:
             problems += [(p, "not a comment file: comment files are named <id>.yaml, like c6d1344968739.yaml")
-                         for p in sorted(path.iterdir()) if not p.name.startswith(".") and
+                         for p in sorted(path.iterdir()) if not _ignored(p) and
                          not (COMMENT_FILE.match(p.name) and p.is_file())]
         elif match and path.is_dir() and int(match.group(1)) >= 1:
             problems.append((path, f"round folders are named {round_dir(root, int(match.group(1))).name}"))
@@ -258,17 +268,18 @@ def comment_files(comments_dir: Path, round_number: Optional[int] = None) -> lis
     return sorted(f for folder in chosen for f in folder.glob("c*.yaml"))
 
 
-def load_comments(ws, round_number: Optional[int] = None) -> list[Comment]:
+def load_comments(ws, round_number: Optional[int] = None, versions: Optional[Versions] = None) -> list[Comment]:
     """Every stored comment (of one round), in a stable order: round, paragraph, offset, id. A comment
-    naming an organisation, version or paragraph that does not exist is refused."""
+    naming an organisation, version or paragraph that does not exist is refused (`versions`, when given,
+    serves the versions read to check that)."""
     paths = comment_files(ws.comments_dir, round_number)
     comments = [read_comment(p) for p in paths]
-    _check_references(ws, comments, paths)
+    _check_references(ws, comments, paths, versions or Versions(ws))
     return sorted(comments, key=lambda c: (c.round, c.anchor.para, c.anchor.start, c.id))
 
 
-def _check_references(ws, comments: list[Comment], paths: list[Path]) -> None:
-    numbers = set(ws.version_numbers())
+def _check_references(ws, comments: list[Comment], paths: list[Path], versions: Versions) -> None:
+    numbers = set(versions.numbers)
     paragraphs: dict[int, set] = {}
     seen: dict[str, Path] = {}
     for comment, path in zip(comments, paths):
@@ -285,7 +296,7 @@ def _check_references(ws, comments: list[Comment], paths: list[Path]) -> None:
         anchor = comment.anchor
         if anchor.para and anchor.state != "orphaned":  # an orphaned comment keeps the paragraph that went
             if anchor.version not in paragraphs:
-                paragraphs[anchor.version] = set(ws.load_version(anchor.version).document.by_id())
+                paragraphs[anchor.version] = set(versions[anchor.version].document.by_id())
             if anchor.para not in paragraphs[anchor.version]:
                 raise _field_error(f"paragraph '{anchor.para}' does not exist in v{anchor.version}",
                                    path, ("anchor", "para"))
@@ -299,53 +310,51 @@ def find_comment(ws, ident: str) -> tuple[Comment, Path]:
     return read_comment(hits[0]), hits[0]
 
 
-def exists(comments_dir: Path, ident: str) -> bool:
-    return any((folder / f"{ident}.yaml").exists() for folder in _round_folders(comments_dir).values())
+def _stored_paths(comments_dir: Path) -> dict[str, Path]:
+    """Comment id → its file, in one scan of the round folders."""
+    return {path.stem: path for folder in _round_folders(comments_dir).values() for path in folder.glob("c*.yaml")}
 
 
-def store(ws, comments: Iterable[Comment]) -> tuple[list[Comment], list[Comment]]:
-    """Write new comments; (added, already present). A comment is created once, never replaced here."""
-    added, present = [], []
-    for comment in comments:
-        if exists(ws.comments_dir, comment.id):
-            present.append(comment)
-            continue
-        try:
-            atomic_write(comment_path(ws.comments_dir, comment), to_yaml(comment), exclusive=True)
-        except UserError:  # another writer created the same comment a moment ago
-            present.append(comment)
-            continue
-        added.append(comment)
-    return added, present
+def _stored_as(comment: Comment, stored: dict[str, Path], bodies: Iterable[str] = ()) -> Optional[Path]:
+    """The file already holding `comment`: under its id, or (an amendment stored by a release whose ids
+    hashed an amendment's wording) under the id its body, or one of `bodies`, gave it then."""
+    if comment.id in stored:
+        return stored[comment.id]
+    if comment.kind != "amendment" or comment.proposed is None:
+        return None
+    earlier = (comment_id(comment.org, comment.anchor.para, comment.anchor.quote, body, comment.proposed,
+                          comment.author, comment.reply_to, comment.version) for body in (comment.body, *bodies))
+    return next((stored[ident] for ident in earlier if ident in stored), None)
 
 
-def store_on_latest(ws, comments: list[Comment], version: Version) -> tuple[list[Comment], list[Comment],
-                                                                          Optional[Carried]]:
+def store_on_latest(ws, comments: list[Comment], version: Version, versions: Optional[Versions] = None,
+                    earlier_bodies: Optional[dict[str, tuple[str, ...]]] = None) \
+        -> tuple[list[Comment], list[Comment], Optional[Carried]]:
     """Store comments made on `version`, re-anchored first on the latest version when `version` is older
     (the re-anchoring freeze does), so no comment is stored on a version that is not current.
 
-    (added, already present, what the re-anchoring did to the added ones or None). Comments already stored but still
-    anchored on an older version (harvested before re-anchoring was done here) are brought up to date.
+    (added, already present as stored, what the re-anchoring did to the added ones or None). A comment is
+    created once, never replaced here; one already stored but still anchored on an older version
+    (harvested before re-anchoring was done here) is brought up to date. `earlier_bodies`: comment id →
+    other wordings an amendment may have been stored under (see `_stored_as`).
     """
-    numbers = ws.version_numbers()
-    latest = ws.load_version(numbers[-1]) if numbers and numbers[-1] > version.number else version
-    carried = None
-    if latest is not version:
-        carried = carry_to(ws, comments, latest)
-        on_latest = {c.id: c for c in carried.comments}
-        comments = [on_latest.get(c.id, c) for c in comments]
-    added, present = store(ws, comments)
-    if present:
-        _bring_up_to_date(ws, [c.id for c in present], latest)
-    return added, present, carried.only(c.id for c in added) if carried else None
-
-
-def _bring_up_to_date(ws, idents: list[str], latest: Version) -> None:
-    """Re-anchor on `latest` stored comments still anchored on an older version."""
+    comments = list({c.id: c for c in comments}.values())  # the same comment twice in one file is one
+    versions = versions or Versions(ws, version)
+    latest = versions.latest if versions.numbers[-1] > version.number else version
+    earlier_bodies = earlier_bodies or {}
     with locked(_lock_path(ws)):
-        stale = [c for c, _path in (find_comment(ws, i) for i in idents) if c.anchor.version < latest.number]
-        for comment in carry_to(ws, stale, latest).comments if stale else []:
-            atomic_write(comment_path(ws.comments_dir, comment), to_yaml(comment))
+        stored = _stored_paths(ws.comments_dir)
+        paths = {c.id: _stored_as(c, stored, earlier_bodies.get(c.id, ())) for c in comments}
+        present = [read_comment(paths[c.id]) for c in comments if paths[c.id]]
+        fresh = [c for c in comments if not paths[c.id]]
+        carried = carry_to(ws, fresh + present, latest, versions)  # each comment carried once
+        on_latest = {c.id: c for c in carried.comments}
+        _write(ws, (on_latest[c.id] for c in present if c.id in on_latest))
+        added = [on_latest.get(c.id, c) for c in fresh]
+        for comment in added:
+            atomic_write(comment_path(ws.comments_dir, comment), to_yaml(comment), exclusive=True)
+    present = [on_latest.get(c.id, c) for c in present]
+    return added, present, carried.only(c.id for c in added) if latest is not version else None
 
 
 def _lock_path(ws) -> Path:
@@ -353,16 +362,16 @@ def _lock_path(ws) -> Path:
     return Path(ws.build_dir) / ".comments.lock"
 
 
-def update(ws, comment: Comment) -> None:
-    """Replace a stored comment (disposition, re-anchoring) atomically."""
-    with locked(_lock_path(ws)):
+def _write(ws, comments: Iterable[Comment]) -> None:
+    """Replace stored comments; the caller holds the store's lock."""
+    for comment in comments:
         atomic_write(comment_path(ws.comments_dir, comment), to_yaml(comment))
 
 
 def update_many(ws, comments: Iterable[Comment]) -> None:
+    """Replace stored comments (disposition, re-anchoring) atomically, under the store's lock."""
     with locked(_lock_path(ws)):
-        for comment in comments:
-            atomic_write(comment_path(ws.comments_dir, comment), to_yaml(comment))
+        _write(ws, comments)
 
 
 def latest_round(ws) -> int:
@@ -370,42 +379,46 @@ def latest_round(ws) -> int:
 
 
 # -- dispositions ----------------------------------------------------------------------
-def respond(ws, ident: str, status: str, response: Optional[str] = None, resolved_in: Optional[int | str] = None,
-            by: str = "", date: str = "") -> Comment:
-    """Record the panel's disposition of one comment (read and write under the store's lock)."""
-    return respond_if_changed(ws, ident, status, response, resolved_in, by, date)[0]
+def _disposed(comment: Comment, status: Optional[str], response: Optional[str], resolved_in: Optional[int],
+              latest: Optional[int], by: str, date: str) -> Optional[Comment]:
+    """`comment` with a disposition; None when its status, response and version of resolution are already so.
+    No status keeps the current one, no response the current response; without `resolved_in`, a newly
+    decided comment is resolved in the `latest` version and one whose status stays keeps its version."""
+    old = comment.disposition
+    new_status = status or old.status
+    if new_status == "open":
+        resolved = None
+    elif resolved_in is not None:
+        resolved = resolved_in
+    elif new_status == old.status and old.resolved_in is not None:
+        resolved = old.resolved_in
+    else:
+        resolved = latest
+    disposition = replace(old, status=new_status, resolved_in=resolved,
+                          response=old.response if response is None else response)
+    if disposition == old:
+        return None
+    return replace(comment, disposition=replace(disposition, by=by or old.by, date=date or old.date))
 
 
-def respond_if_changed(ws, ident: str, status: Optional[str], response: Optional[str] = None,
-                       resolved_in: Optional[int | str] = None, by: str = "", date: str = "") -> tuple[Comment, bool]:
-    """Record a disposition; (the comment, whether anything changed). Nothing is written when the status,
-    response and version of resolution are already so. No status keeps the current one; no response
-    keeps the current response; `resolved_in` must be a version (3, 'v3'); without it, a newly decided comment is resolved in the
-    latest version and one whose status stays keeps its version."""
+def _latest_number(ws) -> Optional[int]:
+    numbers = ws.version_numbers()
+    return numbers[-1] if numbers else None
+
+
+def respond(ws, ident: str, status: Optional[str], response: Optional[str] = None,
+            resolved_in: Optional[int | str] = None, by: str = "", date: str = "") -> tuple[Comment, bool]:
+    """Record the panel's disposition of one comment (read and written under the store's lock); (the
+    comment, whether anything changed). Nothing is written when it is already so (see `_disposed`);
+    `resolved_in` must be a version (3, 'v3')."""
     status = normal_status(status) if status else None
     resolved_in = ws.resolve_version(resolved_in) if resolved_in is not None else None
-    numbers = ws.version_numbers()
+    latest = _latest_number(ws)
     with locked(_lock_path(ws)):
-        comment, path = find_comment(ws, ident)
-        old = comment.disposition
-        new_status = status or old.status
-        if new_status == "open":
-            resolved = None
-        elif resolved_in is not None:
-            resolved = resolved_in
-        elif new_status == old.status and old.resolved_in is not None:
-            resolved = old.resolved_in
-        else:
-            resolved = numbers[-1] if numbers else None
-        disposition = replace(old, status=new_status, resolved_in=resolved,
-                              response=old.response if response is None else response)
-        if disposition == old:
-            return comment, False
-        disposition.by = by or old.by
-        disposition.date = date or old.date
-        comment = replace(comment, disposition=disposition)
-        atomic_write(path, to_yaml(comment))
-    return comment, True
+        comment, _path = find_comment(ws, ident)
+        changed = _disposed(comment, status, response, resolved_in, latest, by, date)
+        _write(ws, [changed] if changed else [])
+    return changed or comment, changed is not None
 
 
 def unanswered_substantive(ws) -> list[Comment]:
@@ -480,12 +493,12 @@ def _kind_of(note) -> str:
     return "question" if note.body.rstrip().endswith(("?", "？")) else "comment"
 
 
-def _version_by_text(ws, review, numbers: list[int]) -> Optional[int]:
+def _version_by_text(versions: Versions, review) -> Optional[int]:
     """The version whose paragraphs the file's numbered paragraphs read as (ties: the later); None when
     no version's text is found in the file."""
     best, best_score = None, 0
-    for number in numbers:
-        blocks = ws.load_version(number).document.by_id()
+    for number in versions.numbers:
+        blocks = versions[number].document.by_id()
         score = sum(1 for para, text in review.paragraphs.items()
                     if para in blocks and blocks[para].text and blocks[para].text in text)
         if score and score >= best_score:
@@ -493,12 +506,12 @@ def _version_by_text(ws, review, numbers: list[int]) -> Optional[int]:
     return best
 
 
-def review_version(ws, review, requested: Optional[Version] = None) -> tuple[Version, str, list[str]]:
+def review_version(versions: Versions, review, requested: Optional[Version] = None) -> tuple[Version, str, list[str]]:
     """The version a returned draft was made from: `requested` (--version), else what the draft says
     (document properties, page header, cover), else the version its numbered paragraphs read as, else
     the latest. (version, how it was known, warnings)."""
-    latest_number = ws.resolve_version("latest")  # no version frozen yet: says so
-    numbers = ws.version_numbers()
+    latest = versions.latest  # no version frozen yet: says so
+    numbers = versions.numbers
     stated = review.version if review.has_bookmarks else None
     if requested is not None:
         warnings = []
@@ -511,16 +524,15 @@ def review_version(ws, review, requested: Optional[Version] = None) -> tuple[Ver
             raise UserError(f"the file says it was made from v{stated} ({review.version_from}), which is not a "
                             f"version here (versions: {', '.join(f'v{n}' for n in numbers)}); pass --version",
                             review.path)
-        return ws.load_version(stated), review.version_from, []
-    latest = ws.load_version(latest_number)
+        return versions[stated], review.version_from, []
     if len(numbers) < 2:
         return latest, "", []
-    by_text = _version_by_text(ws, review, numbers) if review.paragraphs else None
+    by_text = _version_by_text(versions, review) if review.paragraphs else None
     if by_text is None:
         return latest, "", [f"the file does not say which version it was made from; assumed the latest, "
                             f"{latest.name} (pass --version if it was made from another)"]
     if by_text != latest.number:
-        return ws.load_version(by_text), "text", [
+        return versions[by_text], "text", [
             f"the file does not say which version it was made from; its text reads as v{by_text}, not the "
             f"latest ({latest.name}), so it was harvested against v{by_text} (pass --version to choose another)"]
     return latest, "text", []
@@ -531,22 +543,24 @@ def plan_language(ws) -> str:
 
 
 def harvest_file(ws, path: Path, member: Member, round_number: int, version: Optional[Version] = None,
-                 comment_type: str = "substantive") -> Intake:
+                 comment_type: str = "substantive", versions: Optional[Versions] = None) -> Intake:
     """Comments, replies and tracked changes of one returned .docx → stored comments (all or none).
 
     Without `version`, the version the file was made from is read from the file (`review_version`).
     Comments made on an older version than the latest are re-anchored on the latest before they are
-    stored (`intake.carried` says how).
+    stored (`intake.carried` says how). `versions` reads each version once over a run of files.
     """
     from .readers.review_docx import read_review_docx
+    versions = versions or Versions(ws)
     review = read_review_docx(path, language=plan_language(ws))
-    version, known_from, notes = review_version(ws, review, version)
+    version, known_from, notes = review_version(versions, review, version)
     intake = Intake(source=Path(path).name, org=member.id, warnings=list(review.warnings) + notes,
                     version=version.number, version_from=known_from)
     if not review.has_bookmarks and review.notes:
         intake.warnings.append("no paragraph bookmarks: not a consultation draft of ours; placing notes by their quotes")
     by_word_id: dict[str, Comment] = {}
     records: list[Comment] = []
+    english: dict[str, tuple[str, ...]] = {}  # amendments as an earlier release worded (and so identified) them
     for note in sorted(review.notes, key=lambda n: bool(n.parent)):
         anchor, warning = _place_note(note, version, path, review.version if review.has_bookmarks else None)
         if anchor is None:
@@ -558,15 +572,12 @@ def harvest_file(ws, path: Path, member: Member, round_number: int, version: Opt
                               type=comment_type, kind=_kind_of(note), body=note.body, proposed=note.proposed,
                               author=note.author, date=note.date, reply_to=parent.id if parent else None,
                               source=Path(path).name)
-        if note.english_body:  # harvested before amendments were worded in the plan language: the same one
-            english = replace(comment, body=note.english_body, id=comment_id(
-                member.id, anchor.para, anchor.quote, note.english_body, note.proposed, note.author, None,
-                version.number))
-            comment = english if exists(ws.comments_dir, english.id) else comment
+        if note.english_body:
+            english[comment.id] = (note.english_body,)
         if note.word_id:
             by_word_id[note.word_id] = comment
         records.append(comment)
-    intake.added, intake.present, intake.carried = store_on_latest(ws, records, version)
+    intake.added, intake.present, intake.carried = store_on_latest(ws, records, version, versions, english)
     return intake
 
 
@@ -645,29 +656,39 @@ def import_matrix(ws, path: Path, round_number: int, version: Version, default_o
 def respond_from_matrix(ws, path: Path, by: str = "", date: str = "") -> tuple[list[Comment], int]:
     """Bulk dispositions from a returned matrix: rows with an ID and a status or response.
 
-    (the comments that changed, how many rows changed nothing). A row already matching its comment is
-    not written; an empty status or response cell keeps what the comment has.
+    (the comments that changed, how many rows changed nothing). The store is read once and only the
+    comments that change are written, all under one lock; an empty status or response cell keeps what
+    the comment has. Any bad row refuses the whole file.
     """
     from .readers.matrix import read_matrix
     rows = [r for r in read_matrix(path, required=("id",)) if r.get("status") or r.get("response")]
+    latest = _latest_number(ws)
+    with locked(_lock_path(ws)):
+        stored = _stored_paths(ws.comments_dir)
+        updates = _matrix_responses(rows, stored, path)
+        current = {ident: read_comment(stored[ident]) for ident, _status, _response in updates}
+        changed: dict[str, Comment] = {}
+        for ident, status, response in updates:
+            comment = _disposed(current[ident], status, response, None, latest, by, date)
+            if comment is not None:
+                current[ident] = changed[ident] = comment
+        _write(ws, changed.values())
+    return list(changed.values()), len(updates) - len(changed)
+
+
+def _matrix_responses(rows, stored: dict[str, Path], path: Path) -> list[tuple[str, Optional[str], Optional[str]]]:
+    """(id, status, response) of each row; every bad row is listed in one error."""
     errors, updates = [], []
     for row in rows:
         try:
-            if not exists(ws.comments_dir, row.get("id")):
+            if row.get("id") not in stored:
                 raise UserError(f"no comment with id '{row.get('id')}'")
             status = normal_status(row.get("status")) if row.get("status") else None
             updates.append((row.get("id"), status, row.get("response") or None))
         except UserError as err:
             errors.append((row.line, err.message))
     _raise_row_errors(errors, path)
-    changed, unchanged = [], 0
-    for ident, status, response in updates:
-        comment, did = respond_if_changed(ws, ident, status, response, by=by, date=date)
-        if did:
-            changed.append(comment)
-        else:
-            unchanged += 1
-    return changed, unchanged
+    return updates
 
 
 # -- the comment matrix table ---------------------------------------------------------------------

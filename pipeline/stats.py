@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from typing import Iterable
+from typing import Iterable, Sequence
 
 from .model import COMMENT_STATUSES, Comment
 
@@ -28,12 +28,14 @@ def chapter_of(comment: Comment, lookup: dict[tuple[int, str], str]) -> str:
     return lookup.get((anchor.version, anchor.para)) or lookup.get((comment.version, anchor.para)) or GENERAL
 
 
-def _group(comments: Iterable[Comment], key) -> dict[str, dict]:
+def _group(comments: Iterable[Comment], key, order: Sequence[str] = ()) -> dict[str, dict]:
+    """Counts per group: groups named in `order` first, in that order, then the others by name; GENERAL last."""
     groups: dict[str, Counter] = {}
     for comment in comments:
         groups.setdefault(str(key(comment)), Counter())[comment.disposition.status] += 1
+    rank = {name: index for index, name in enumerate(order)}
     result = {}
-    for name in sorted(groups, key=lambda g: (g == GENERAL, g)):
+    for name in sorted(groups, key=lambda g: (g == GENERAL, rank.get(g, len(rank)), g)):
         counts = groups[name]
         decided = sum(counts[s] for s in DECIDED)
         accepted = sum(counts[s] for s in ACCEPTED)
@@ -42,13 +44,14 @@ def _group(comments: Iterable[Comment], key) -> dict[str, dict]:
     return result
 
 
-def comment_stats(comments: list[Comment], lookup: dict[tuple[int, str], str]) -> dict:
-    """Every grouping a round report shows; shares are accepted / (accepted + not accepted + noted)."""
+def comment_stats(comments: list[Comment], lookup: dict[tuple[int, str], str], outline: Sequence[str]) -> dict:
+    """Every grouping a round report shows; shares are accepted / (accepted + not accepted + noted).
+    Chapters are in `outline` order (the plan's chapter ids), as the plan reads, comments on the whole draft last."""
     return {
         "total": len(comments),
         "by_round": _group(comments, lambda c: c.round),
         "by_category": _group(comments, lambda c: c.org_category),
-        "by_chapter": _group(comments, lambda c: chapter_of(c, lookup)),
+        "by_chapter": _group(comments, lambda c: chapter_of(c, lookup), outline),
         "by_type": _group(comments, lambda c: c.type),
         "by_kind": _group(comments, lambda c: c.kind),
         "by_status": dict(sorted(Counter(c.disposition.status for c in comments).items())),

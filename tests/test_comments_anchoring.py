@@ -166,3 +166,16 @@ def test_an_amendment_cutting_its_quote_short_is_applied_only_once_the_text_is_c
     freeze_text(ws, capsys, tmp_path, V1.replace("rate within 5.5", "rate 5.5"), "v3")
     row = listed(ws, capsys)[ident]
     assert (row["anchor"], row["quote"], row["original_quote"]) == ("applied", "5.5 per cent", "within 5.5 per cent")
+
+
+def test_an_applied_amendment_whose_paragraph_is_deleted_is_orphaned_not_locked(ws, capsys, tmp_path):
+    ident = amend(ws, capsys, "p0004", "occupational hazards", "occupational risks")
+    v2 = V1.replace("occupational hazards", "occupational risks")
+    freeze_text(ws, capsys, tmp_path, v2, "v2")
+    assert listed(ws, capsys)[ident]["anchor"] == "applied"
+    freeze_text(ws, capsys, tmp_path, v2.replace(P4.replace("hazards", "risks"), ""), "v3")
+    row = listed(ws, capsys)[ident]  # every command reads the store again, freeze included
+    assert (row["anchor"], row["para"], row["version"], row["original_quote"]) == \
+        ("orphaned", "p0004", 3, "occupational hazards")
+    freeze_text(ws, capsys, tmp_path, v2.replace(P4.replace("hazards", "risks"), "") + "\nMore.\n", "v4")
+    assert listed(ws, capsys)[ident]["anchor"] == "orphaned"

@@ -305,3 +305,30 @@ def test_amendments_harvested_in_english_are_not_stored_again_in_chinese(ws, cap
     code, out = run(ws, capsys, "comments", "harvest", str(DATA / "mohrss-returned.docx"))
     assert code == 0 and "0 new, 5 already stored" in out.out
     assert len(stored(ws)) == 5
+
+
+def _as_stored_by_an_earlier_release(ws, body) -> None:
+    """Rename each stored amendment to the id `body(comment)` gave it when ids hashed the wording."""
+    from dataclasses import replace
+    from pipeline.comments import comment_id, read_comment, to_yaml
+    for path in stored(ws):
+        c = read_comment(path)
+        if c.kind == "amendment":
+            old = comment_id(c.org, c.anchor.para, c.anchor.quote, body(c), c.proposed, c.author, c.reply_to, c.version)
+            path.unlink()
+            (path.parent / f"{old}.yaml").write_text(to_yaml(replace(c, id=old)))
+
+
+def test_amendment_ids_do_not_depend_on_their_wording_and_earlier_ids_are_recognised(ws, capsys):
+    records = json.loads(run(ws, capsys, "comments", "harvest", str(DATA / "mohrss-returned.docx"), "--json")[1].out)
+    english = {r["id"] for r in records}
+    _chinese(ws)
+    code, out = run(ws, capsys, "comments", "harvest", str(DATA / "mohrss-returned.docx"), "--json")
+    assert code == 0 and {r["id"] for r in json.loads(out.out)} == english
+    wording = {r["quote"]: r["body"] for r in records}
+    _as_stored_by_an_earlier_release(ws, lambda c: wording[c.anchor.quote])  # English, before Chinese wording
+    before = stored(ws)
+    assert {p.stem for p in before} != english
+    code, out = run(ws, capsys, "comments", "harvest", str(DATA / "mohrss-returned.docx"))
+    assert code == 0 and "0 new, 5 already stored" in out.out, out.out
+    assert stored(ws) == before

@@ -218,3 +218,8 @@ def test_zh_matrix_names_the_anchor_verdict_in_chinese(zh_ws, capsys, tmp_path):
     cells = [str(c.value) for row in load_workbook(tmp_path / "m.xlsx").active.iter_rows() for c in row if c.value]
     assert f"{para['id']}（已失效）" in cells
     assert not any("orphaned" in c for c in cells)
+    # the workbook has the .docx matrix's title, in the plan language
+    assert run(zh_ws, capsys, "comments", "matrix", "-o", str(tmp_path / "m.docx"))[0] == 0
+    import docx
+    title = docx.Document(str(tmp_path / "m.docx")).core_properties.title
+    assert load_workbook(tmp_path / "m.xlsx").properties.title == title and "意见汇总表" in title

@@ -107,3 +107,12 @@ def test_hidden_files_are_not_comments(stored, capsys):
     code, out = run(ws, capsys, "comments", "stats", "--json")
     assert code == 0, out.err
     assert json.loads(out.out)["total"] == 1
+
+
+def test_file_managers_clutter_is_not_a_comment(stored, capsys):
+    ws, path = stored
+    (path.parent / "Thumbs.db").write_bytes(b"\xd0\xcf")
+    (path.parent / "desktop.ini").write_text("[.ShellClassInfo]")
+    (ws.root / "comments" / "Desktop.ini").write_text("[.ShellClassInfo]")
+    code, out = run(ws, capsys, "comments", "stats", "--json")
+    assert code == 0 and json.loads(out.out)["total"] == 1, out.err

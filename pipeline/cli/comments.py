@@ -5,7 +5,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from ..anchoring import ANCHOR_STATES
+from ..anchoring import ANCHOR_STATES, Versions
 from ..errors import UserError
 from ..workspace import open_workspace
 from .common import add_json, console, output_file, print_json, progress
@@ -129,6 +129,7 @@ def cmd_harvest(args: argparse.Namespace) -> int:
         raise UserError("no .docx files found", args.files[0])
     records, failed = [], 0
     out = console()
+    versions = Versions(ws)  # each version read once for all the files
     with progress("Harvesting", total=len(paths), enabled=not args.json) as bar:
         for path in paths:
             bar.advance()
@@ -136,7 +137,7 @@ def cmd_harvest(args: argparse.Namespace) -> int:
                 if not path.is_file():  # before the name is read for an organisation
                     raise UserError("no such file" if not path.exists() else "not a file", path)
                 org = member or store.org_from_filename(ws.plan, path)
-                intake = store.harvest_file(ws, path, org, round_number, version, comment_type)
+                intake = store.harvest_file(ws, path, org, round_number, version, comment_type, versions)
             except UserError as error:
                 failed += 1
                 sys.stderr.write(f"nhrap: {error} (nothing stored from this file)\n")
@@ -243,8 +244,7 @@ def cmd_respond(args: argparse.Namespace) -> int:
     if args.source:
         updated, unchanged = store.respond_from_matrix(ws, args.source, by=args.by)
     elif args.id and args.status:
-        comment, changed = store.respond_if_changed(ws, args.id, args.status, args.response, args.resolved_in,
-                                                    by=args.by)
+        comment, changed = store.respond(ws, args.id, args.status, args.response, args.resolved_in, by=args.by)
         updated, unchanged = ([comment], 0) if changed else ([], 1)
     else:
         raise UserError("give a comment ID with --status (and --response), or --from MATRIX.xlsx")
@@ -270,17 +270,19 @@ def cmd_matrix(args: argparse.Namespace) -> int:
     comments = load_comments(ws, args.round)
     table = matrix_table(ws, comments)
     suffix = args.output.suffix.lower()
-    title = f"{ws.plan.title}: comments" + (f", round {args.round}" if args.round else "")
+    from ..writers.docx_matrix import matrix_title
+    rounds = [args.round] if args.round else [c.round for c in comments]
+    heading, subtitle = matrix_title(ws.plan, rounds, [c.version for c in comments])
     if suffix == ".docx":
-        from ..writers.docx_matrix import matrix_title, write_docx_matrix
+        from ..writers.docx_matrix import write_docx_matrix
         from ..writers.docx_plain import plan_style
-        rounds = [args.round] if args.round else [c.round for c in comments]
-        heading, subtitle = matrix_title(ws.plan, rounds, [c.version for c in comments])
         write_docx_matrix(table, args.output, title=heading, subtitle=subtitle, date=_output_date(ws),
                           language=ws.plan.language, style=plan_style(ws))
     elif suffix == ".xlsx":
+        from ..writers.docx_plain import full_title
         from ..writers.xlsx_matrix import write_xlsx_matrix
-        write_xlsx_matrix(table, args.output, title=title, date=_output_date(ws))
+        write_xlsx_matrix(table, args.output, title=full_title(heading, subtitle, ws.plan.language),
+                          date=_output_date(ws))
     else:
         raise UserError("the matrix is written as .docx or .xlsx", args.output)
     _wrote(args, {"path": str(args.output), "comments": len(table.rows)})
@@ -297,14 +299,9 @@ def _wrote(args: argparse.Namespace, result: dict) -> None:
 
 def _stats(ws, round_number):
     from ..comments import load_comments
-    from ..stats import GENERAL, chapter_lookup, comment_stats
+    from ..stats import chapter_lookup, comment_stats
     comments = load_comments(ws, round_number)
-    stats = comment_stats(comments, chapter_lookup(ws))
-    # chapters in the plan's outline order (the whole draft last), as the plan reads
-    order = {chapter.id: index for index, chapter in enumerate(ws.plan.chapters)}
-    stats["by_chapter"] = dict(sorted(stats["by_chapter"].items(),
-                                      key=lambda item: (item[0] == GENERAL, order.get(item[0], len(order)), item[0])))
-    return comments, stats
+    return comments, comment_stats(comments, chapter_lookup(ws), [chapter.id for chapter in ws.plan.chapters])
 
 
 def cmd_stats(args: argparse.Namespace) -> int:

@@ -52,7 +52,7 @@ class Note:
     proposed: Optional[str] = None
     word_id: str = ""  # w:id of the Word comment
     parent: str = ""  # w:id of the comment this one replies to
-    english_body: str = ""  # an amendment's body as worded in English, when `body` is in another language
+    english_body: str = ""  # the English wording when `body` is in another language: earlier releases hashed it into the id
 
 
 @dataclass
