@@ -538,10 +538,6 @@ def review_version(versions: Versions, review, requested: Optional[Version] = No
     return latest, "text", []
 
 
-def plan_language(ws) -> str:
-    return "zh" if ws.plan.language == "zh" else "en"
-
-
 def harvest_file(ws, path: Path, member: Member, round_number: int, version: Optional[Version] = None,
                  comment_type: str = "substantive", versions: Optional[Versions] = None) -> Intake:
     """Comments, replies and tracked changes of one returned .docx → stored comments (all or none).
@@ -552,7 +548,7 @@ def harvest_file(ws, path: Path, member: Member, round_number: int, version: Opt
     """
     from .readers.review_docx import read_review_docx
     versions = versions or Versions(ws)
-    review = read_review_docx(path, language=plan_language(ws))
+    review = read_review_docx(path, language=ws.plan.language)
     version, known_from, notes = review_version(versions, review, version)
     intake = Intake(source=Path(path).name, org=member.id, warnings=list(review.warnings) + notes,
                     version=version.number, version_from=known_from)

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Optional
 
 from ..errors import UserError
+from ..writers.profiles import HEADER_SEPARATOR
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 W14 = "{http://schemas.microsoft.com/office/word/2010/wordml}"
@@ -34,7 +35,8 @@ MAX_RATIO = 200  # deflate rarely exceeds 20:1 on WordprocessingML; bombs reach 
 WORD_CHAR = re.compile(r"[A-Za-z0-9_'’\-]")
 CP = "{http://schemas.openxmlformats.org/package/2006/metadata/core-properties}"
 KEYWORD_VERSION = re.compile(r"^\s*v(\d+)\s*$")  # exactly the version name: "v3-edited.md" is no version
-HEADER_VERSION = re.compile(r"·\s*v(\d+)\s*·")
+_SEPARATOR = re.escape(HEADER_SEPARATOR.strip())
+HEADER_VERSION = re.compile(rf"{_SEPARATOR}\s*v(\d+)\s*(?:{_SEPARATOR}|$)")
 COVER_VERSION = re.compile(r"^\s*[^:：\d]{1,24}[:：]\s*v(\d+)\s*$")
 
 

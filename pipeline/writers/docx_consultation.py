@@ -12,6 +12,7 @@ from .docx_body import Entry
 from .docx_document import (RenderInput, RenderResult, build_body, end_section, finish, numbered_blocks,
                             pattern_runs, plan_title, section_template)
 from .ooxml import paragraph, run
+from .profiles import HEADER_SEPARATOR
 
 
 def render_consultation(inp: RenderInput) -> RenderResult:
@@ -23,7 +24,7 @@ def render_consultation(inp: RenderInput) -> RenderResult:
     end_section(cover[-1], section_template(docx))  # the cover: no line numbers, header or footer
     sect_pr = section_template(docx)
     profile = inp.profile
-    header = f"{plan_title(inp.plan, profile.language)} · {inp.version.name} · {profile.label('draft')}"
+    header = HEADER_SEPARATOR.join((plan_title(inp.plan, profile.language), inp.version.name, profile.label("draft")))
     docx_package.add_header_footer(docx, sect_pr, "header", "default", [paragraph("Header", [run(header)], jc="right")])
     docx_package.add_header_footer(docx, sect_pr, "footer", "default",
                                    [paragraph("Footer", pattern_runs(profile.page_numbers.get("consultation", "{PAGE}")),

@@ -157,7 +157,7 @@ def round_words(rounds: Sequence[int], versions: Sequence[int], language: str) -
 def titles(plan, subject: dict[str, str], rounds: Sequence[int] = (), versions: Sequence[int] = ()) -> tuple[str, str]:
     """(plan title, "<subject> — round 3, comments on v3") in the plan language: the `language` to give
     write_docx_matrix and write_round_report, whatever the plan's Word profile."""
-    language = "zh" if plan.language == "zh" else "en"
+    language = plan.language  # en or zh: the plan reader allows no other
     title = plan.title_zh if language == "zh" and plan.title_zh else plan.title
     which = round_words(rounds, versions, language)
     if language == "zh":

@@ -19,6 +19,7 @@ from . import docx_package, ooxml
 from .docx_body import Entry, Tracking, block_inlines
 from .docx_document import (RenderInput, RenderResult, build_body, finish, iso_datetime, page_footers,
                             plan_title, section_template)
+from .profiles import HEADER_SEPARATOR
 
 
 
@@ -55,7 +56,7 @@ def render_redline(inp: RenderInput, old: Document, author: str) -> RenderResult
     tracking = Tracking(author=author, date=iso_datetime(inp.version.date))
     body = build_body(docx, inp, ids, redline_entries(old, inp.document), paragraph_ids=False, tracking=tracking)
     sect_pr = section_template(docx)
-    header = f"{plan_title(inp.plan, inp.profile.language)} · {inp.version.name}"
+    header = HEADER_SEPARATOR.join((plan_title(inp.plan, inp.profile.language), inp.version.name))
     docx_package.add_header_footer(docx, sect_pr, "header", "default",
                                    [ooxml.paragraph("Header", [ooxml.run(header)], jc="right")])
     page_footers(docx, sect_pr, inp.profile.page_numbers.get("consultation", "{PAGE}"), False)

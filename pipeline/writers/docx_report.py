@@ -108,7 +108,7 @@ TEXT = {
 def labels_for(plan) -> dict[str, str]:
     """Report wording in the plan language, with category and chapter names."""
     from ..model import CATEGORY_NAMES, CATEGORY_NAMES_ZH
-    language = "zh" if plan.language == "zh" else "en"
+    language = plan.language  # en or zh: the plan reader allows no other
     labels = dict(TEXT[language])
     labels.update(CATEGORY_NAMES_ZH if language == "zh" else CATEGORY_NAMES)
     labels.update({c.id: c.title for c in plan.chapters})

@@ -17,6 +17,9 @@ from ..fileio import load_yaml
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 PROFILES_DIR = DATA_DIR / "profiles"
 STYLES_DIR = DATA_DIR / "styles"
+# between plan title, version and label in the page header of a consultation draft or redline; the
+# harvest of a returned draft reads the version back from it
+HEADER_SEPARATOR = " · "
 _ROMAN = [(1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
           (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")]
 _CN_DIGITS = "零一二三四五六七八九"
