@@ -45,6 +45,9 @@ def _copy_sample(name: str, target: Path) -> None:
 
 def _copy_skeleton(language: str, target: Path) -> None:
     shutil.copytree(PACKAGE_DATA / "workspace", target, dirs_exist_ok=True)
+    translated = PACKAGE_DATA / f"workspace-{language}"  # the plan and first chapter in the plan language
+    if translated.is_dir():
+        shutil.copytree(translated, target, dirs_exist_ok=True)
     plan = target / "drafts" / "plan.yaml"
     plan.write_text(plan.read_text(encoding="utf-8").replace("language: en\nprofile: en",
                                                               f"language: {language}\nprofile: {language}"),

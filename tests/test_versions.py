@@ -349,3 +349,13 @@ def test_dry_run_shows_a_close_call_and_a_pin_settles_it(mini_ws, capsys):
 def freeze_and_show(ws, capsys):
     freeze(ws, capsys)
     return json.loads(run(ws, "show", "1", "--json", capsys=capsys)[1].out)
+
+
+def test_init_in_chinese_writes_the_plan_and_first_chapter_in_chinese(tmp_path, capsys):
+    assert main(["init", str(tmp_path / "ws"), "--language", "zh"]) == 0
+    plan = (tmp_path / "ws" / "drafts" / "plan.yaml").read_text(encoding="utf-8")
+    assert "language: zh" in plan and "title: 导言" in plan and "Introduction" not in plan
+    capsys.readouterr()
+    assert main(["--workspace", str(tmp_path / "ws"), "draft", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["omitted_sections"] == []
+    assert "专家组在此撰写导言。" in (tmp_path / "ws" / "build" / "draft.md").read_text(encoding="utf-8")

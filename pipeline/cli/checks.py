@@ -51,13 +51,19 @@ def cmd_check(args: argparse.Namespace) -> int:
     findings = run(ws, document, args.checks)
     counts = summary(findings, args.checks)
     if args.json:
-        rows = [{key: asdict(f)[key] for key in JSON_KEYS} for f in findings]
+        rows = [finding_row(f) for f in findings]
         print_json({"summary": counts, "findings": rows} if len(args.checks) > 1 else rows)
     else:
         _print_findings(findings, document.path)
         if len(args.checks) > 1:
             _print_summary(counts)
     return 1 if has_errors(findings) else 0
+
+
+def finding_row(finding) -> dict:
+    """A finding as `--json` gives it, keys in reading order."""
+    fields = asdict(finding)
+    return {key: fields[key] for key in JSON_KEYS}
 
 
 def _print_findings(findings, path: str) -> None:

@@ -194,9 +194,10 @@ def _stem(inp) -> str:
 
 def _write(args, output: Path, result, mode: str) -> int:
     from ..fileio import atomic_write
+    from .checks import finding_row
     atomic_write(output, result.data)
     report = {"output": str(output), "mode": mode, "paragraphs": result.paragraphs, "footnotes": result.footnotes,
-              "comments": result.comments, "unplaced_findings": [f.para for f in result.unplaced_findings],
+              "comments": result.comments, "unplaced_findings": [finding_row(f) for f in result.unplaced_findings],
               "toc_page_numbers": result.page_numbers or None}
     if args.json:
         print_json(report)
