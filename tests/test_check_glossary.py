@@ -119,3 +119,11 @@ def test_annotated_corpus_meets_accuracy_targets(glossary):
     for (language, rule), row in table.items():
         if "baseline" not in rule:
             assert row["precision"] >= 0.97 and row["recall"] >= 0.95, (language, rule, row)
+
+
+def test_findings_on_chinese_terms_are_worded_in_chinese(glossary):
+    document = read_markdown("# 经济权利 {#esc}\n\n保障残废人的合法权益，改善民生。\n", {"esc"})
+    document.blocks[1].id = "p0002"
+    findings = {f.rule: f for f in check_glossary(None, document, glossary)}
+    assert findings["deprecated"].message.startswith("“残废人”是已停用的译法")
+    assert findings["explain-on-first-use"].suggestion.startswith("加注国际对应表述")

@@ -187,18 +187,42 @@ def _form_findings(glossary: Glossary, use: _Use) -> list[Finding]:
     form = use.match.form
     better = _preferred(concept, form.language)
     if form.status == "deprecated":
-        return [_finding(use, "deprecated", f"'{use.match.text}' is a deprecated rendering of '{concept.id}'",
+        return [_finding(use, "deprecated", _say(form.language, "deprecated", text=use.match.text, concept=concept.id),
                          better, "error")]
     if "avoid" in concept.rules:
-        return [_finding(use, "avoid", f"'{use.match.text}' is to be avoided. {concept.note}".strip(), better, "warning")]
+        message = f"{_say(form.language, 'avoid', text=use.match.text)} {concept.note}".strip()
+        return [_finding(use, "avoid", message, better, "warning")]
     if form.status == "preferred" or not better or better == form.term:
         return []
     if "false-friend" in concept.rules and not _explained(glossary, concept, use):
-        note = _form_note(concept, form.term) or f"'{form.term}' means something else in international usage"
+        note = _form_note(concept, form.term) or _say(form.language, "false-friend", text=form.term)
         return [_finding(use, "false-friend", note, better, "warning")]
     if "prefer" in concept.rules:
-        return [_finding(use, "prefer", f"'{better}' is preferred to '{use.match.text}'", better, "info")]
+        return [_finding(use, "prefer", _say(form.language, "prefer", better=better, text=use.match.text), better, "info")]
     return []
+
+
+# Findings speak the language of the term they are about: a Chinese plan's panel reads Chinese.
+MESSAGES = {
+    "en": {"deprecated": "'{text}' is a deprecated rendering of '{concept}'",
+           "avoid": "'{text}' is to be avoided.",
+           "false-friend": "'{text}' means something else in international usage",
+           "prefer": "'{better}' is preferred to '{text}'",
+           "in-chapter": "chapter '{chapter}'", "in-document": "this document",
+           "explain": "first use of '{text}' in {where} is not explained in international human rights vocabulary",
+           "explain-how": "add the international equivalent, e.g. ({intl}), or a footnote"},
+    "zh": {"deprecated": "“{text}”是已停用的译法（{concept}）",
+           "avoid": "应避免使用“{text}”。",
+           "false-friend": "“{text}”在国际用法中另有所指",
+           "prefer": "宜用“{better}”，不用“{text}”",
+           "in-chapter": "“{chapter}”章", "in-document": "本文件",
+           "explain": "“{text}”在{where}首次出现，未用国际人权用语加以说明",
+           "explain-how": "加注国际对应表述，如（{intl}），或加脚注"},
+}
+
+
+def _say(language: str, key: str, **values: str) -> str:
+    return MESSAGES["zh" if language == "zh" else "en"][key].format(**values)
 
 
 def _form_note(concept: Concept, term: str) -> str:
@@ -217,11 +241,11 @@ def _explain_findings(glossary: Glossary, uses: list[_Use]) -> list[Finding]:
         seen.add(key)
         if FOOTNOTE_REF.search(use.block.source) or _explained(glossary, concept, use):
             continue
-        where = f"chapter '{use.chapter}'" if use.chapter else "this document"
+        language = use.match.form.language
+        where = _say(language, "in-chapter", chapter=use.chapter) if use.chapter else _say(language, "in-document")
         findings.append(_finding(
-            use, "explain-on-first-use",
-            f"first use of '{use.match.text}' in {where} is not explained in international human rights vocabulary",
-            f"add the international equivalent, e.g. ({concept.intl[0]}), or a footnote", "warning"))
+            use, "explain-on-first-use", _say(language, "explain", text=use.match.text, where=where),
+            _say(language, "explain-how", intl=concept.intl[0]), "warning"))
     return findings
 
 
