@@ -136,6 +136,7 @@ class _Aligner:
         self._bags_new: dict[int, frozenset] = {}
         self._twin: dict[int, float] = {}  # new index -> its overlap with a neighbour's old paragraph
         self._claims: dict[int, list[int]] = {}  # new index -> old indices it could pair with (step 3)
+        self.pinned: set[int] = set()  # new indices the drafter paired by hand: no later step moves them
         self.content = ([content(b) for b in old], [content(b) for b in new])  # sources without numbers
 
     def pair(self, old_index: int, new_index: int) -> None:
@@ -494,14 +495,14 @@ class _Aligner:
         """Word overlap picks a part; the rule is that the larger part (in characters) keeps the id."""
         for j, i in list(self.result.split_from.items()):
             holder = self.new_of[i]
-            if len(self.new[j].source) > len(self.new[holder].source):
+            if holder not in self.pinned and len(self.new[j].source) > len(self.new[holder].source):
                 self.unpair(holder)
                 self.pair(i, j)
                 del self.result.split_from[j]
                 self.result.split_from[holder] = i
         for i, j in list(self.result.merged_into.items()):
             holder = self.result.old_of[j]
-            if len(self.old[i].source) > len(self.old[holder].source):
+            if j not in self.pinned and len(self.old[i].source) > len(self.old[holder].source):
                 self.unpair(j)
                 self.pair(i, j)
                 del self.result.merged_into[i]
@@ -537,6 +538,7 @@ class _Aligner:
         self.result.moved = {j for j, i in enumerate(self.result.old_of) if i is not None and j not in in_order}
 
     def run(self, pinned: dict[int, int]) -> Alignment:
+        self.pinned = set(pinned)
         for j, i in pinned.items():
             self.pair(i, j)
         self.match_anchors()

@@ -277,6 +277,26 @@ def check_headings(blocks: list[Block], plan: Plan, path: Path, seen: dict[str, 
         seen[block.anchor] = f"{path.name} (line {block.line})"
 
 
+def _check_id_marks(ws, blocks: list[Block], chapter_of: dict[int, Path]) -> None:
+    """`{#p0123}` marks are checked against the latest version here, so a slip is reported at its
+    chapter line by `nhrap draft`, not first by freeze at a line of the composed draft."""
+    if not any(block.pin for block in blocks):
+        return
+    from .versions import pinned_indices
+    numbers = ws.version_numbers()
+    pinned_indices(ws.load_version(numbers[-1]) if numbers else None, blocks,
+                   lambda block: (chapter_of[id(block)], _mark_line(chapter_of[id(block)], block)))
+
+
+def _mark_line(path: Path, block: Block) -> int:
+    """The chapter line of a block's `{#p0123}` mark. Block lines count in the rendered chapter, where
+    helpers may have grown to several lines, so the mark is looked up in the chapter as written: the
+    last one at or before the rendered line."""
+    mark = f"{{#{block.pin}}}"
+    lines = [n for n, text in enumerate(read_text(path).splitlines(), 1) if mark in text]
+    return max((n for n in lines if n <= block.line), default=lines[0] if lines else block.line)
+
+
 def compose_draft(ws) -> tuple[str, ComposeReport]:
     """The consolidated Markdown of the working draft, and what it leaves out."""
     plan = ws.plan
@@ -285,12 +305,15 @@ def compose_draft(ws) -> tuple[str, ComposeReport]:
     parts: list[str] = []
     blocks: list[Block] = []  # each chapter is parsed once, for its headings and for the report
     headings: dict[str, str] = {}
+    chapter_of: dict[int, Path] = {}  # id(block) -> its chapter file, for errors about `{#p0123}` marks
     for path in ws.chapter_files():
         rendered = render_chapter(path, environment).strip()
         chapter = parse_blocks(rendered, path=str(path)).blocks
         check_headings(chapter, plan, path, headings)
         parts.append(rendered)
         blocks += chapter
+        chapter_of.update((id(block), path) for block in chapter)
+    _check_id_marks(ws, blocks, chapter_of)
     text = "\n\n".join(p for p in parts if p) + "\n"
     report = ComposeReport(chapters=len(parts), blocks=len(blocks))
     document = Document(blocks)

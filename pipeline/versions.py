@@ -17,7 +17,7 @@ from typing import Optional
 
 import yaml
 
-from .align import align
+from .align import align, content
 from .compose import check_headings
 from .errors import UserError
 from .fileio import atomic_write, dump_yaml, locked, read_text
@@ -76,24 +76,42 @@ def assign_ids(parent: Optional[Version], blocks: list[Block], source_path: Path
 
 
 def _pinned(parent: Optional[Version], blocks: list[Block], source_path: Path) -> dict[int, int]:
-    """New index -> parent index for paragraphs the drafter marked `{#p0123}`: the id must be a paragraph
-    of the parent version (a deleted id is never given again) and be claimed once."""
-    where = {b.id: i for i, b in enumerate(parent.document.blocks)} if parent else {}
+    """New index -> parent index for paragraphs the drafter marked `{#p0123}`."""
+    return pinned_indices(parent, blocks, lambda block: (source_path, block.line))
+
+
+def pinned_indices(parent: Optional[Version], blocks: list[Block], place) -> dict[int, int]:
+    """New index -> parent index for blocks marked `{#p0123}`. The id must be a paragraph of the parent
+    version (a deleted id is never given again), be claimed once, and not still stand unchanged on
+    another paragraph (then the mark is a slip: that paragraph keeps its id). `place(block)` gives the
+    (file, line) an error names."""
+    old = parent.document.blocks if parent else []
+    where = {b.id: i for i, b in enumerate(old)}
+    unchanged_at = {content(b): k for k, b in enumerate(blocks)}
     pinned: dict[int, int] = {}
-    claimed: dict[str, int] = {}
+    claimed: dict[str, tuple] = {}
     for j, block in enumerate(blocks):
         if not block.pin:
             continue
         i = where.get(block.pin)
-        if i is None or parent.document.blocks[i].kind == "heading":
+        if i is None or old[i].kind == "heading":
             latest = parent.name if parent else "any version (none is frozen yet)"
             raise UserError(f"{{#{block.pin}}}: {block.pin} is not a paragraph of {latest}; "
-                            "only an id in the latest version can be kept", source_path, block.line)
+                            "only an id in the latest version can be kept", *place(block))
         if block.pin in claimed:
-            raise UserError(f"{{#{block.pin}}} is also written at line {claimed[block.pin]}", source_path, block.line)
-        claimed[block.pin] = block.line
+            raise UserError(f"{{#{block.pin}}} is also written at {_where(claimed[block.pin])}", *place(block))
+        other = unchanged_at.get(content(old[i]), j)
+        if other != j and blocks[other].pin != block.pin:  # the same mark twice is reported as such
+            raise UserError(f"{{#{block.pin}}}: {block.pin} still stands unchanged at {_where(place(blocks[other]))}, "
+                            "which keeps it; remove the mark", *place(block))
+        claimed[block.pin] = place(block)
         pinned[j] = i
     return pinned
+
+
+def _where(place: tuple) -> str:
+    path, line = place
+    return f"line {line} of {Path(path).name}"
 
 
 def _metadata(version: Version) -> str:

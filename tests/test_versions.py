@@ -359,3 +359,18 @@ def test_init_in_chinese_writes_the_plan_and_first_chapter_in_chinese(tmp_path, 
     assert main(["--workspace", str(tmp_path / "ws"), "draft", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["omitted_sections"] == []
     assert "专家组在此撰写导言。" in (tmp_path / "ws" / "build" / "draft.md").read_text(encoding="utf-8")
+
+
+def test_id_mark_slips_are_caught_by_draft_at_their_chapter_line(mini_ws, capsys):
+    blocks = freeze_and_show(mini_ws, capsys)
+    path = chapter(mini_ws)
+    original = path.read_text()
+    kept = next(b for b in blocks if b["kind"] == "paragraph")
+    line = next(n for n, text in enumerate(original.splitlines(), 1) if text.startswith("- ") or text == "")
+    for mark, message in (("{#p9999}", "p9999 is not a paragraph of v1"),
+                          (f"{{#{kept['id']}}}", f"{kept['id']} still stands unchanged at")):
+        lines = original.splitlines()
+        lines.insert(line, f"\nA paragraph written afresh for this test. {mark}\n")
+        path.write_text("\n".join(lines) + "\n")
+        code, out = run(mini_ws, "draft", capsys=capsys)
+        assert code == 2 and message in out.err and "01-esc.md:" in out.err, out.err

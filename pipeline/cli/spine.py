@@ -164,14 +164,17 @@ def cmd_freeze(args: argparse.Namespace) -> int:
     source = read_text(args.source) if args.source else None
     version = freeze(ws, args.stage, args.note, date=args.date, source=source,
                      source_path=Path(args.source) if args.source else None, dry_run=args.dry_run)
-    if args.json:
-        print_json({"version": version.name, "path": "" if args.dry_run else version.path,
-                    "comments": version.comments_carried, "close_calls": version.changes.close_calls})
-        return 0
     c = version.changes
+    counts = {"added": len(c.added), "edited": len(c.edited), "moved": len(c.moved), "split": len(c.split),
+              "merged": len(c.merged), "deleted": len(c.deleted)}
+    if args.json:
+        print_json({"version": version.name, "path": "" if args.dry_run else version.path, "changes": counts,
+                    "comments": version.comments_carried, "close_calls": c.close_calls})
+        return 0
     console().print(f"{'Would freeze' if args.dry_run else 'Froze'} [bold]{version.name}[/] ({version.stage}, {version.date}) → {version.path}: "
-                    f"{len(version.document.blocks)} blocks; {len(c.added)} new, {len(c.edited)} edited, "
-                    f"{len(c.moved)} moved, {len(c.split)} split off, {len(c.merged)} merged, {len(c.deleted)} deleted")
+                    f"{len(version.document.blocks)} blocks; {counts['added']} new, {counts['edited']} edited, "
+                    f"{counts['moved']} moved, {counts['split']} split off, {counts['merged']} merged, "
+                    f"{counts['deleted']} deleted")
     from ..anchoring import carried_summary
     if version.comments_carried.get("reanchored"):
         console().print(carried_summary(version.comments_carried, version.number))
