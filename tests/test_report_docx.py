@@ -104,3 +104,10 @@ def test_a_chinese_plan_on_the_english_profile_keeps_one_language(reports):
         core, body = archive.read("docProps/core.xml").decode(), archive.read("word/document.xml").decode()
     assert f"<dc:title>{title}{subtitle}</dc:title>" in core and "<dc:subject>征求意见情况报告</dc:subject>" in core
     assert f"收到意见：{reports['stats']['total']}。" in body
+
+
+def test_a_round_without_comments_has_no_empty_chart(tmp_path):
+    ws = copy_sample(tmp_path / "zh", "zh")
+    _cli("--workspace", str(ws), "comments", "report", "-o", str(tmp_path / "r.docx"))
+    with zipfile.ZipFile(tmp_path / "r.docx") as archive:
+        assert not [name for name in archive.namelist() if name.startswith("word/media/")]

@@ -74,7 +74,8 @@ def write_round_report(stats: dict, unanswered: list, path: Optional[Path], *, t
     statuses = comma.join(f"{labels.get(k, k)}{colon}{v}" for k, v in stats["by_status"].items())
     summary = f"{labels['total']}{colon}{stats['total']}{stop}" + (f"{statuses}{stop}" if statuses else "")
     document.add("BodyText", summary.strip())
-    document.picture(chart_png(stats, labels), 160, labels.get("chart", ""))
+    if stats["total"]:  # a round with no comments yet: empty axes would only say what the summary says
+        document.picture(chart_png(stats, labels), 160, labels.get("chart", ""))
     headers = [labels["group"], labels["received"], labels["accepted"], labels["not-accepted"], labels["noted"],
                labels["open"], labels["share"]]
     for key in ("by_category", "by_chapter", "by_type"):
