@@ -120,3 +120,10 @@ def test_annex_rows_leave_out_deprecated_renderings_and_render_as_tables(tmp_pat
     import pypandoc
     html = pypandoc.convert_file(str(tmp_path / "g.docx"), "html")  # an independent reader of the .docx
     assert html.count("<tr") == len(rows) + 1 and "<th>Chinese term</th>" in html  # bold from the Plan Table style
+
+
+def test_chinese_annex_is_in_pinyin_order():
+    rows = [row["zh"] for row in annex_rows(load_termbase(DATA_DIR), "zh")]
+    # 表达权 (biǎo) before 参与权 (cān) before 残疾人 (cán) before 儿童 (ér): pinyin, then tone
+    firsts = [next(r for r in rows if r.startswith(word)) for word in ("表达权", "参与权", "残疾人", "儿童")]
+    assert [rows.index(r) for r in firsts] == sorted(rows.index(r) for r in firsts)

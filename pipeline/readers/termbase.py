@@ -293,8 +293,10 @@ def annex_rows(concepts: Union[list[Concept], TermBase], language: str = "en") -
             "intl": "; ".join(concept.intl),
             "note": concept.note,
         })
-    key = "zh" if language == "zh" else "en"
-    return sorted(rows, key=lambda r: (r[key].casefold(), r["id"]))
+    if language == "zh":  # a Chinese glossary reads in pinyin order (then tone), as a dictionary does
+        from pypinyin import Style, lazy_pinyin
+        return sorted(rows, key=lambda r: (lazy_pinyin(r["zh"], style=Style.TONE3), r["zh"], r["id"]))
+    return sorted(rows, key=lambda r: (r["en"].casefold(), r["id"]))
 
 
 def _usable(forms: list[TermForm]) -> list[TermForm]:
