@@ -374,3 +374,10 @@ def test_id_mark_slips_are_caught_by_draft_at_their_chapter_line(mini_ws, capsys
         path.write_text("\n".join(lines) + "\n")
         code, out = run(mini_ws, "draft", capsys=capsys)
         assert code == 2 and message in out.err and "01-esc.md:" in out.err, out.err
+
+
+def test_status_on_the_terminal_lists_contributions_not_yet_used(mini_ws, capsys):
+    path = chapter(mini_ws)
+    path.write_text(path.read_text().replace('{{ goals("esc-work") }}', ""))
+    code, out = run(mini_ws, "status", capsys=capsys)
+    assert code == 0 and "Not yet used in the draft:" in out.out and "2 goals" in out.out

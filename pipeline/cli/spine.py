@@ -274,6 +274,10 @@ def _print_status(status) -> None:
         for key, counts in rows.items():
             table.add_row(key, str(counts["goals"]), str(counts["binding"]), str(counts["expected"]))
         out.print(table)
+    unused = {kind: ids for kind, ids in status.unused.items() if ids}
+    if unused:
+        out.print("[yellow]Not yet used in the draft:[/] "
+                  + "; ".join(f"{len(ids)} {kind} ({', '.join(ids)})" for kind, ids in unused.items()))
     if status.omitted_sections:
         out.print(f"[red]Omitted aspects (sections with no text):[/] {', '.join(status.omitted_sections)}")
     else:
