@@ -292,6 +292,8 @@ def _mark_line(path: Path, block: Block) -> int:
     """The chapter line of a block's `{#p0123}` mark. Block lines count in the rendered chapter, where
     helpers may have grown to several lines, so the mark is looked up in the chapter as written: the
     last one at or before the rendered line."""
+    if not block.pin:
+        return block.line
     mark = f"{{#{block.pin}}}"
     lines = [n for n, text in enumerate(read_text(path).splitlines(), 1) if mark in text]
     return max((n for n in lines if n <= block.line), default=lines[0] if lines else block.line)

@@ -89,7 +89,7 @@ def pinned_indices(parent: Optional[Version], blocks: list[Block], place) -> dic
     where = {b.id: i for i, b in enumerate(old)}
     unchanged_at = {content(b): k for k, b in enumerate(blocks)}
     pinned: dict[int, int] = {}
-    claimed: dict[str, tuple] = {}
+    claimed: dict[str, Block] = {}  # places are worked out only for an error: finding one may read a file
     for j, block in enumerate(blocks):
         if not block.pin:
             continue
@@ -99,12 +99,12 @@ def pinned_indices(parent: Optional[Version], blocks: list[Block], place) -> dic
             raise UserError(f"{{#{block.pin}}}: {block.pin} is not a paragraph of {latest}; "
                             "only an id in the latest version can be kept", *place(block))
         if block.pin in claimed:
-            raise UserError(f"{{#{block.pin}}} is also written at {_where(claimed[block.pin])}", *place(block))
+            raise UserError(f"{{#{block.pin}}} is also written at {_where(place(claimed[block.pin]))}", *place(block))
         other = unchanged_at.get(content(old[i]), j)
         if other != j and blocks[other].pin != block.pin:  # the same mark twice is reported as such
             raise UserError(f"{{#{block.pin}}}: {block.pin} still stands unchanged at {_where(place(blocks[other]))}, "
                             "which keeps it; remove the mark", *place(block))
-        claimed[block.pin] = place(block)
+        claimed[block.pin] = block
         pinned[j] = i
     return pinned
 

@@ -222,7 +222,7 @@ MESSAGES = {
 
 
 def _say(language: str, key: str, **values: str) -> str:
-    return MESSAGES["zh" if language == "zh" else "en"][key].format(**values)
+    return MESSAGES[language][key].format(**values)  # a term form is en or zh
 
 
 def _form_note(concept: Concept, term: str) -> str:

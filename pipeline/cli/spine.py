@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from ..errors import UserError
 from ..fileio import atomic_write
 from ..workspace import open_workspace
 from .common import add_json, console, output_file, print_json
@@ -100,7 +101,6 @@ def cmd_members(args: argparse.Namespace) -> int:
 def cmd_intake(args: argparse.Namespace) -> int:
     import sys
 
-    from ..errors import UserError
     from ..readers.intake_docx import intake_docx
     from ..writers.submission_template import write_template
     if args.template:
