@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Optional
 
 from .errors import UserError
+from .versions import today
 
 PACKAGE_DATA = Path(__file__).parent / "data"
 # The repository is itself the English sample workspace; the Chinese one sits in examples/zh.
@@ -16,7 +17,14 @@ SAMPLE_PARTS = ("drafts", "comments", "glossary", "styles")
 IGNORED = shutil.ignore_patterns("build", ".lock", "*.tmp", "__pycache__")
 
 
-def init_workspace(target: Path, sample: Optional[str] = None, language: str = "en") -> Path:
+def next_plan_period(year: int) -> tuple[int, int]:
+    """The first five-year period starting after `year`: plans follow the Five-Year Plans (2026–2030, 2031–2035)."""
+    start = year + 1 + (1 - (year + 1)) % 5
+    return start, start + 4
+
+
+def init_workspace(target: Path, sample: Optional[str] = None, language: str = "en",
+                   period: Optional[tuple[int, int]] = None) -> Path:
     target = Path(target)
     if target.exists() and not target.is_dir():
         raise UserError("exists and is not a folder", target)
@@ -28,7 +36,7 @@ def init_workspace(target: Path, sample: Optional[str] = None, language: str = "
     if sample:
         _copy_sample(sample, target)
     else:
-        _copy_skeleton(language, target)
+        _copy_skeleton(language, period or next_plan_period(int(today()[:4])), target)
     _copy_shared_data(target)
     _git_init(target)
     return target.resolve()
@@ -43,18 +51,22 @@ def _copy_sample(name: str, target: Path) -> None:
             shutil.copytree(source / part, target / part, ignore=IGNORED, dirs_exist_ok=True)
 
 
-def _copy_skeleton(language: str, target: Path) -> None:
+def _copy_skeleton(language: str, period: tuple[int, int], target: Path) -> None:
     shutil.copytree(PACKAGE_DATA / "workspace", target, dirs_exist_ok=True)
-    translated = PACKAGE_DATA / f"workspace-{language}"  # the plan and first chapter in the plan language
+    translated = PACKAGE_DATA / f"workspace-{language}"  # the plan, registry and first chapter in the plan language
     if translated.is_dir():
         shutil.copytree(translated, target, dirs_exist_ok=True)
-    plan = target / "drafts" / "plan.yaml"
-    plan.write_text(plan.read_text(encoding="utf-8").replace("language: en\nprofile: en",
-                                                              f"language: {language}\nprofile: {language}"),
-                    encoding="utf-8")
+    _fill_plan(target / "drafts" / "plan.yaml", language, period)
     for folder in ("drafts/submissions", "drafts/versions", "comments"):
         (target / folder).mkdir(parents=True, exist_ok=True)
         (target / folder / ".gitkeep").touch()
+
+
+def _fill_plan(plan: Path, language: str, period: tuple[int, int]) -> None:
+    """The skeleton's language and period: its title and period hold START_YEAR and END_YEAR."""
+    text = plan.read_text(encoding="utf-8").replace("language: en\nprofile: en", f"language: {language}\nprofile: {language}")
+    text = text.replace("START_YEAR", str(period[0])).replace("END_YEAR", str(period[1]))
+    plan.write_text(text, encoding="utf-8")
 
 
 def _copy_shared_data(target: Path) -> None:

@@ -361,6 +361,33 @@ def test_init_in_chinese_writes_the_plan_and_first_chapter_in_chinese(tmp_path, 
     assert "专家组在此撰写导言。" in (tmp_path / "ws" / "build" / "draft.md").read_text(encoding="utf-8")
 
 
+@pytest.mark.parametrize("args, title", [
+    ([], "National Human Rights Action Plan (2031–2035)"),  # SOURCE_DATE_EPOCH is in 2026: the next plan
+    (["--period", "2036-2040"], "National Human Rights Action Plan (2036–2040)"),
+    (["--language", "zh", "--period", "2036–2040"], "国家人权行动计划（2036—2040年）"),
+])
+def test_init_gives_the_plan_its_period_in_title_and_years(tmp_path, capsys, args, title):
+    assert main(["init", str(tmp_path / "ws"), *args]) == 0
+    capsys.readouterr()
+    assert main(["--workspace", str(tmp_path / "ws"), "status", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["title"] == title
+    text = (tmp_path / "ws" / "drafts" / "plan.yaml").read_text(encoding="utf-8")
+    assert "YEAR" not in text and "YYYY" not in text
+
+
+def test_init_refuses_a_period_that_is_not_two_years_in_order(tmp_path, capsys):
+    with pytest.raises(SystemExit) as stop:
+        main(["init", str(tmp_path / "ws"), "--period", "2035-2031"])
+    assert stop.value.code == 2 and "give the first and last year, e.g. 2031-2035" in capsys.readouterr().err
+    assert not (tmp_path / "ws").exists()
+
+
+def test_init_in_chinese_explains_the_registry_in_chinese(tmp_path, capsys):
+    assert main(["init", str(tmp_path / "ws"), "--language", "zh"]) == 0
+    registry = (tmp_path / "ws" / "drafts" / "members.yaml").read_text(encoding="utf-8")
+    assert "成员单位" in registry and "Member units" not in registry
+
+
 def test_id_mark_slips_are_caught_by_draft_at_their_chapter_line(mini_ws, capsys):
     blocks = freeze_and_show(mini_ws, capsys)
     path = chapter(mini_ws)

@@ -16,6 +16,8 @@ def register(commands) -> None:
     p.add_argument("dir", type=Path)
     p.add_argument("--sample", nargs="?", const="en", choices=("en", "zh"), help="copy the sample plan (en or zh)")
     p.add_argument("--language", choices=("en", "zh"), default="en", help="plan language of an empty workspace")
+    p.add_argument("--period", type=plan_period, metavar="START-END",
+                   help="years of an empty workspace's plan, e.g. 2031-2035 (default: the next five-year period)")
     add_json(p)
     p.set_defaults(handler=cmd_init)
 
@@ -70,9 +72,17 @@ def register(commands) -> None:
     p.set_defaults(handler=cmd_status)
 
 
+def plan_period(value: str) -> tuple[int, int]:
+    """`2031-2035` (or with an en dash) as (2031, 2035)."""
+    start, _, end = value.replace("–", "-").partition("-")
+    if not (start.isdigit() and end.isdigit() and len(start) == len(end) == 4 and start <= end):
+        raise argparse.ArgumentTypeError(f"{value}: give the first and last year, e.g. 2031-2035")
+    return int(start), int(end)
+
+
 def cmd_init(args: argparse.Namespace) -> int:
     from ..init import init_workspace
-    root = init_workspace(args.dir, sample=args.sample, language=args.language)
+    root = init_workspace(args.dir, sample=args.sample, language=args.language, period=args.period)
     if args.json:
         print_json({"path": str(root)})
         return 0
