@@ -73,12 +73,17 @@ def format_number(value: object) -> str:
 def format_target(indicator: Indicator, language: str) -> str:
     value = format_number(indicator.target)
     if indicator.unit:
-        value += indicator.unit if indicator.unit in ("%", "‰") or language == "zh" else f" {indicator.unit}"
+        value += indicator.unit if _unit_glued(indicator.unit, language) else f" {indicator.unit}"
     wording = COMPARISON_WORDS[language].get(indicator.comparison, "{v}")
     lead_word = wording.split("{v}")[0]
     if lead_word and value.startswith(lead_word):  # the member already wrote "保持全覆盖" / "at least 90%"
         return value
     return wording.format(v=value)
+
+
+def _unit_glued(unit: str, language: str) -> bool:
+    """Chinese writes 80岁, 5.5%; but a unit starting with a digit needs a space (12 1/10万, not 121/10万)."""
+    return unit in ("%", "‰") or (language == "zh" and not unit[0].isdigit())
 
 
 def _cell(text: str) -> str:

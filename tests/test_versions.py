@@ -36,6 +36,18 @@ def test_draft_reports_unused_contributions_and_omitted_sections(mini_ws, capsys
     assert "Lead: Ministry of Human Resources and Social Security; co-operating: All-China Federation" in draft
 
 
+@pytest.mark.parametrize("unit, language, shown", [
+    ("%", "en", "at most 12%"), ("per 100,000 live births", "en", "at most 12 per 100,000 live births"),
+    ("岁", "zh", "不高于12岁"), ("1/10万", "zh", "不高于12 1/10万"),  # not 121/10万
+])
+def test_a_target_is_written_with_its_unit_so_that_the_number_reads_right(unit, language, shown):
+    from pipeline.compose import format_target
+    from pipeline.model import Indicator
+    target = Indicator(id="i-1", text="Rate", target=12, kind="binding", lead="nhc", section="s", member="nhc",
+                       unit=unit, comparison="at-most")
+    assert format_target(target, language) == shown
+
+
 def test_submission_text_is_data_not_template(mini_ws, capsys):
     run(mini_ws, "draft", capsys=capsys)
     draft = (mini_ws.root / "build" / "draft.md").read_text()
