@@ -127,3 +127,11 @@ def test_chinese_annex_is_in_pinyin_order():
     # 表达权 (biǎo) before 参与权 (cān) before 残疾人 (cán) before 儿童 (ér): pinyin, then tone
     firsts = [next(r for r in rows if r.startswith(word)) for word in ("表达权", "参与权", "残疾人", "儿童")]
     assert [rows.index(r) for r in firsts] == sorted(rows.index(r) for r in firsts)
+
+
+@pytest.mark.parametrize("name, start", [("terms.md", "# Glossary"), ("terms.tbx", "<?xml"), ("terms.xml", "<?xml")])
+def test_export_writes_the_format_its_file_name_asks_for(tmp_path, capsys, name, start):
+    from pipeline.cli import main
+    assert main(["init", str(tmp_path / "ws")]) == 0
+    assert main(["--workspace", str(tmp_path / "ws"), "glossary", "export", "-o", str(tmp_path / name)]) == 0
+    assert (tmp_path / name).read_text(encoding="utf-8").startswith(start)

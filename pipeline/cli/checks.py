@@ -12,6 +12,7 @@ from .common import add_json, console, output_file, print_json
 
 JSON_KEYS = ("para", "line", "rule", "concept", "text", "message", "suggestion", "severity", "check", "file")
 SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
+EXPORT_FORMATS = ("tbx", "md", "docx")
 
 
 def register(commands) -> None:
@@ -37,7 +38,7 @@ def register(commands) -> None:
     add_json(p)
     p.set_defaults(handler=cmd_validate)
     p = actions.add_parser("export", help="write the term base as TBX, or the bilingual table as Markdown or Word")
-    p.add_argument("--format", choices=("tbx", "md", "docx"), default="tbx")
+    p.add_argument("--format", choices=EXPORT_FORMATS, help="default: the output file's ending, else tbx")
     p.add_argument("-o", "--output", type=output_file(), metavar="FILE", help="output file (default: build/glossary.<format>)")
     p.add_argument("--language", choices=("en", "zh"), help="table headings and order (default: plan language)")
     add_json(p)
@@ -113,16 +114,23 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return 2 if problems else 0
 
 
+def export_format_of(output) -> str:
+    """`-o glossary.md` asks for Markdown: a TBX file named .md would puzzle whoever opens it."""
+    suffix = output.suffix.lower().lstrip(".") if output else ""
+    return suffix if suffix in EXPORT_FORMATS else "tbx"
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     from ..readers.termbase import annex_rows, read_termbase
     ws = open_workspace(args.workspace)
     termbase = read_termbase(ws.glossary_dir)
     language = args.language or ws.plan.language
-    output = args.output or ws.build_dir / f"glossary.{args.format}"
-    if args.format == "tbx":
+    export_format = args.format or export_format_of(args.output)
+    output = args.output or ws.build_dir / f"glossary.{export_format}"
+    if export_format == "tbx":
         from ..writers.tbx import write_tbx
         atomic_write(output, write_tbx(termbase, title=ws.plan.title))
-    elif args.format == "md":
+    elif export_format == "md":
         from ..writers.glossary_table import glossary_markdown
         atomic_write(output, glossary_markdown(annex_rows(termbase, language), language))
     else:
