@@ -143,3 +143,15 @@ def test_respond_refuses_a_version_that_does_not_exist(ws, capsys):
     assert path.read_text() == before
     code, out = run(ws, capsys, "comments", "respond", ident, "--status", "accepted", "--resolved-in", "v1", "--json")
     assert code == 0 and json.loads(out.out)[0]["resolved_in"] == 1
+
+
+def test_list_shows_the_whole_id_and_what_the_reviewer_said_on_an_80_column_terminal(ws, capsys, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "80")
+    body = "建议增加困境儿童基本生活保障标准的量化指标，并写明完成时限。"
+    ident = json.loads(run(ws, capsys, "comments", "add", "--para", "p0003", "--org", "mohrss", "--body", body,
+                           "--json")[1].out)["id"]
+    code, out = run(ws, capsys, "comments", "list")
+    assert code == 0 and ident in out.out  # `comments respond` needs it whole
+    assert "".join(out.out.replace("│", " ").split()).count(body) == 1
+    [row] = json.loads(run(ws, capsys, "comments", "list", "--json")[1].out)
+    assert row["body"] == body and "author" in row

@@ -222,18 +222,20 @@ def cmd_list(args: argparse.Namespace) -> int:
                 and (not args.anchor or c.anchor.state == args.anchor)]
     rows = [{"id": c.id, "para": c.anchor.para, "status": c.disposition.status, "anchor": c.anchor.state,
              "quote": c.anchor.quote, "version": c.anchor.version, "round": c.round, "org": c.org, "type": c.type,
-             "kind": c.kind, "original_quote": c.anchor.original_quote, "replaced_by": c.anchor.replaced_by}
+             "kind": c.kind, "original_quote": c.anchor.original_quote, "replaced_by": c.anchor.replaced_by,
+             "author": c.author, "body": c.body}
             for c in comments]
     if args.json:
         print_json(rows)
         return 0
-    from rich.table import Table
-    table = Table("id", "round", "para", "anchor", "org", "type", "status", "quote")
-    for row in rows:
-        quote = row["quote"] if row["anchor"] not in ("changed", "applied") else \
-            f"{row['original_quote']} → {row['quote']}"
-        table.add_row(row["id"], str(row["round"]), row["para"] or "—", row["anchor"], row["org"], row["type"],
-                      row["status"], quote[:60])
+    from rich.markup import escape
+    from rich.table import Column, Table
+    table = Table(Column("id", no_wrap=True), "para", "anchor", "org", "status", Column("comment", overflow="fold"))
+    for row in rows:  # the id in full (`comments respond` needs it) and what the reviewer said
+        said = row["body"]
+        if row["anchor"] in ("changed", "applied"):
+            said += f"\n[dim]text: {escape((row['original_quote'] + ' → ' + row['quote'])[:60])}[/]"
+        table.add_row(row["id"], row["para"] or "—", row["anchor"], row["org"], row["status"], said)
     console().print(table)
     return 0
 
