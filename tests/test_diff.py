@@ -112,6 +112,20 @@ def test_terminal_keeps_colour_and_no_color_gets_marks(history, capsys, monkeypa
     assert code == 0 and "\x1b[" not in out.out and "[-work-]{+and safe work" in out.out
 
 
+def test_an_added_paragraph_or_table_is_one_line_cut_at_a_word(history, capsys, tmp_path):
+    long = ("Each assessment will verify the self-assessments of the member units indicator by indicator, and "
+            "third-party assessment by research institutions will be encouraged.")
+    source = tmp_path / "v4.md"
+    source.write_text(V3 + "\n" + long + "\n\n| Indicator | Target |\n|---|---|\n| Legal aid centres | 3,000 |\n",
+                      encoding="utf-8")
+    run(history, capsys, "freeze", "--stage", "drafting", "--note", "v4", "--date", "2026-01-04", "--from", str(source))
+    code, out = run(history, capsys, "diff", "3", "4")
+    added = [line for line in out.out.splitlines() if line.startswith("+ ")]
+    assert code == 0 and len(added) == 2, out.out
+    assert added[0].endswith(" and third-party assessment…")  # not "…by resea", and not as if it ended there
+    assert added[1].endswith("Indicator | Target Legal aid centres | 3,000")
+
+
 def test_recorded_relations_read_any_yaml_form_of_the_head(history):
     """The fixed form `freeze` writes is read by pattern; a hand-reformatted head by the YAML reader."""
     expected = recorded_relations(history, 2)

@@ -203,6 +203,7 @@ def _print_close_calls(version, dry_run: bool) -> None:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
+    from ..writers.text_diff import excerpt
     ws = open_workspace(args.workspace)
     version = ws.load_version(args.version)
     rows = [{"id": b.id, "section": b.section, "kind": b.kind, "text": b.text} for b in version.document.blocks]
@@ -212,7 +213,7 @@ def cmd_show(args: argparse.Namespace) -> int:
     out = console()
     out.print(f"[bold]{version.name}[/] {version.date} {version.stage}: {version.note}")
     for row in rows:
-        out.print(f"[dim]{row['id']}[/] [cyan]{row['section']:<16}[/] {row['kind']:<9} {row['text'][:100]}")
+        out.print(f"[dim]{row['id']}[/] [cyan]{row['section']:<16}[/] {row['kind']:<9} {excerpt(row['text'], 100)}")
     return 0
 
 

@@ -10,6 +10,17 @@ def outline_titles(plan) -> dict[str, str]:
     return {**{c.id: c.title for c in plan.chapters}, **{s.id: s.title for s in plan.sections.values()}}
 
 
+def excerpt(text: str, limit: int) -> str:
+    """`text` on one line (a table's rows too), cut at a word with '…' when longer than `limit`: a line that just
+    stops mid-word reads as the paragraph's end."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[:limit]
+    space = cut.rfind(" ")
+    return (cut[:space] if space > limit // 2 else cut) + "…"  # Chinese has no spaces: cut at a character
+
+
 def diff_lines(diff) -> list[list[tuple[str, str]]]:
     """The diff as lines of (role, text) pieces; roles: head, id, note, same, ins, del, added, deleted, moved."""
     lines = [[("head", f"v{diff.a} → v{diff.b}"),
@@ -28,7 +39,7 @@ def diff_lines(diff) -> list[list[tuple[str, str]]]:
     for label, role, blocks in (("+", "added", diff.added), ("-", "deleted", diff.deleted), (">", "moved", diff.moved)):
         for block in blocks:
             note = notes[label](block)
-            lines.append([(role, f"{label} {block.id} " + (f"({note}) " if note else "") + block.text[:120])])
+            lines.append([(role, f"{label} {block.id} " + (f"({note}) " if note else "") + excerpt(block.text, 120))])
     return lines
 
 
