@@ -420,3 +420,15 @@ def test_status_on_the_terminal_lists_contributions_not_yet_used(mini_ws, capsys
     path.write_text(path.read_text().replace('{{ goals("esc-work") }}', ""))
     code, out = run(mini_ws, "status", capsys=capsys)
     assert code == 0 and "Not yet used in the draft:" in out.out and "2 goals" in out.out
+
+
+def test_square_brackets_in_plan_text_and_notes_are_shown_not_read_as_markup(mini_ws, capsys):
+    path = chapter(mini_ws)
+    path.write_text(path.read_text().replace("\n\n", "\n\nTargets [tbc]; see [/law].\n\n", 1))
+    run(mini_ws, "draft", capsys=capsys)
+    code, out = run(mini_ws, "freeze", "--stage", "drafting", "--note", "v1 [for the joint meeting]", capsys=capsys)
+    assert code == 0, out.err
+    for command in ("show", "status"):
+        code, out = run(mini_ws, command, capsys=capsys)
+        assert code == 0 and "[for the joint meeting]" in out.out, out.err
+    assert "Targets [tbc]; see [/law]." in run(mini_ws, "show", capsys=capsys)[1].out

@@ -8,7 +8,7 @@ from dataclasses import asdict
 
 from ..fileio import atomic_write
 from ..workspace import open_workspace
-from .common import add_json, console, output_file, print_json
+from .common import add_json, console, escape, output_file, print_json
 
 JSON_KEYS = ("para", "line", "rule", "concept", "text", "message", "suggestion", "severity", "check", "file")
 SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
@@ -70,7 +70,6 @@ def finding_row(finding) -> dict:
 def _print_findings(findings, path: str) -> None:
     """One line per finding, compiler style: file:line para severity rule: message → suggestion (the
     severity as a word too, so a log or a pipe shows which finding made the exit status 1)."""
-    from rich.markup import escape
     out = console()
     if not findings:
         out.print(f"{path or 'document'}: no findings")

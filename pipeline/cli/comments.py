@@ -8,7 +8,7 @@ from pathlib import Path
 from ..anchoring import ANCHOR_STATES, Versions
 from ..errors import UserError
 from ..workspace import open_workspace
-from .common import add_json, console, output_file, print_json, progress
+from .common import add_json, console, escape, output_file, print_json, progress
 
 
 def register(commands) -> None:
@@ -228,11 +228,10 @@ def cmd_list(args: argparse.Namespace) -> int:
     if args.json:
         print_json(rows)
         return 0
-    from rich.markup import escape
     from rich.table import Column, Table
     table = Table(Column("id", no_wrap=True), "para", "anchor", "org", "status", Column("comment", overflow="fold"))
     for row in rows:  # the id in full (`comments respond` needs it) and what the reviewer said
-        said = row["body"]
+        said = escape(row["body"])
         if row["anchor"] in ("changed", "applied"):
             said += f"\n[dim]text: {escape((row['original_quote'] + ' → ' + row['quote'])[:60])}[/]"
         table.add_row(row["id"], row["para"] or "—", row["anchor"], row["org"], row["status"], said)

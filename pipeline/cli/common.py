@@ -31,6 +31,12 @@ def print_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False) + "\n")
 
 
+def escape(text: str) -> str:
+    """Plan text for rich, which reads "[to be confirmed]" as a style tag and drops it."""
+    from rich.markup import escape as escape_markup
+    return escape_markup(text)
+
+
 def console():
     from rich.console import Console
     return Console(highlight=False)

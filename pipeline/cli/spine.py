@@ -7,7 +7,7 @@ from pathlib import Path
 from ..errors import UserError
 from ..fileio import atomic_write
 from ..workspace import open_workspace
-from .common import add_json, console, output_file, print_json
+from .common import add_json, console, escape, output_file, print_json
 
 
 def register(commands) -> None:
@@ -103,7 +103,7 @@ def cmd_members(args: argparse.Namespace) -> int:
     for column in ("id", "name", "名称", "category", "role"):
         table.add_column(column, overflow="fold")  # Chinese has no spaces to wrap at: fold, don't cut
     for row in rows:
-        table.add_row(row["id"], row["name_en"], row["name_zh"], row["category"], row["role"])
+        table.add_row(row["id"], escape(row["name_en"]), escape(row["name_zh"]), row["category"], row["role"])
     console().print(table)
     return 0
 
@@ -198,7 +198,7 @@ def _print_close_calls(version, dry_run: bool) -> None:
     for kept, rival in version.changes.close_calls.items():
         settle = (f"If it is the revision of {rival}, end it with {{#{rival}}} in its chapter before freezing."
                   if dry_run else "`nhrap freeze --dry-run` shows such calls before the ids are settled.")
-        console().print(f"[yellow]Check {kept}[/] \"{texts[kept][:60]}…\": it keeps {kept}, but the deleted {rival} "
+        console().print(f"[yellow]Check {kept}[/] \"{escape(texts[kept][:60])}…\": it keeps {kept}, but the deleted {rival} "
                         f"reads as close. {settle}", soft_wrap=True)
 
 
@@ -211,9 +211,9 @@ def cmd_show(args: argparse.Namespace) -> int:
         print_json(rows)
         return 0
     out = console()
-    out.print(f"[bold]{version.name}[/] {version.date} {version.stage}: {version.note}")
-    for row in rows:
-        out.print(f"[dim]{row['id']}[/] [cyan]{row['section']:<16}[/] {row['kind']:<9} {excerpt(row['text'], 100)}")
+    out.print(f"[bold]{version.name}[/] {version.date} {version.stage}: {escape(version.note)}")
+    for row in rows:  # plan text, not markup: "[figures to be confirmed]" must show
+        out.print(f"[dim]{row['id']}[/] [cyan]{row['section']:<16}[/] {row['kind']:<9} {escape(excerpt(row['text'], 100))}")
     return 0
 
 
@@ -271,10 +271,10 @@ def cmd_status(args: argparse.Namespace) -> int:
 def _print_status(status) -> None:
     from rich.table import Table
     out = console()
-    out.print(f"[bold]{status.title}[/] — stage: [bold]{status.stage}[/]")
+    out.print(f"[bold]{escape(status.title)}[/] — stage: [bold]{status.stage}[/]")
     versions = Table("version", "date", "stage", "blocks", "note", title="Versions")
     for v in status.versions:
-        versions.add_row(v["version"], v["date"], v["stage"], str(v["blocks"]), v["note"])
+        versions.add_row(v["version"], v["date"], v["stage"], str(v["blocks"]), escape(v["note"]))
     out.print(versions)
     out.print(f"Submissions: {len(status.submitted)} units submitted, {len(status.not_submitted)} not yet: "
               + ", ".join(status.not_submitted))
