@@ -288,3 +288,13 @@ def test_chinese_template_in_a_zh_workspace_reads_back(zh_ws, tmp_path, capsys):
     assert (result["member"], result["goals"], result["measures"], result["indicators"]) == ("mohrss", 1, 1, 1)
     indicator = next(i for s in zh_ws.submissions() for i in s.indicators if i.id == "i-mohrss-90")
     assert (indicator.comparison, indicator.kind, indicator.deadline) == ("at-most", "binding", "2030")
+
+
+def test_template_of_a_new_plan_uses_its_years(tmp_path, capsys):
+    assert main(["init", str(tmp_path / "ws"), "--period", "2036-2040"]) == 0
+    template = tmp_path / "t.docx"
+    assert main(["--workspace", str(tmp_path / "ws"), "intake", "--template", str(template)]) == 0
+    document = docx.Document(str(template))
+    example = [c.text for c in document.tables[1].rows[1].cells]
+    assert (example[6], example[7]) == ("2035", "2040")  # base year, deadline: not 2025 and 2030
+    assert "a year (2040) or a date (2040-06-30)" in document.paragraphs[1].text

@@ -19,7 +19,7 @@ LABELS = {
                 "or measure per paragraph, optionally starting with its id in brackets, e.g. [g-mohrss-01]; an item "
                 "without one is numbered by its place (the third goal of mohrss is g-mohrss-03). Fill one indicator "
                 "per table row; kind is binding or expected; comparison is at-least, at-most, reach, reduce-by, "
-                "increase-by or maintain; deadline is a year (2030) or a date (2030-06-30); units are registry ids "
+                "increase-by or maintain; deadline is a year ({end}) or a date ({end}-06-30); units are registry ids "
                 "(nhrap members). A later round replaces the unit's earlier one as a whole.",
         "header": (("Member unit id", ""), ("Round", "1"), ("Date", "YYYY-MM-DD")),
         "parts": ("Goals", "Measures", "Indicators"),
@@ -27,7 +27,7 @@ LABELS = {
                     "Lead unit", "Co-operating units", "Goal"],
         "goal": "[g-unit-01] Goal text.",
         "measure": "[m-unit-01] Measure text.",
-        "example": ["i-unit-01", "Indicator text", "5.5", "%", "at-most", "5.2", "2025", "2030", "binding", "unit-id",
+        "example": ["i-unit-01", "Indicator text", "5.5", "%", "at-most", "5.2", "{base}", "{end}", "binding", "unit-id",
                     "", "g-unit-01"],
         "document": "NHRAP submission template",
     },
@@ -36,15 +36,15 @@ LABELS = {
         "help": "请填写表头：成员单位编号（如 mohrss，见 nhrap members）、轮次和日期。每个章节以“标题 1”开头，写章节编号"
                 "（如 esc-work）或章节标题；其下用“标题 2”写“目标”“措施”“指标”。每段写一项目标或措施，可在开头用方括号"
                 "写编号，如 [g-mohrss-01]；未写编号的按顺序编号（mohrss 的第三项目标为 g-mohrss-03）。指标表每行一项；"
-                "属性填约束性或预期性；比较填不低于、不高于、达到、下降、增长或保持；完成时限填年份（2030）或日期"
-                "（2030-06-30）；牵头单位和参与单位填成员单位编号。后一轮报送材料整体取代前一轮。",
+                "属性填约束性或预期性；比较填不低于、不高于、达到、下降、增长或保持；完成时限填年份（{end}）或日期"
+                "（{end}-06-30）；牵头单位和参与单位填成员单位编号。后一轮报送材料整体取代前一轮。",
         "header": (("成员单位", ""), ("轮次", "1"), ("日期", "YYYY-MM-DD")),
         "parts": ("目标", "措施", "指标"),
         "columns": ["编号", "指标", "目标值", "单位", "比较", "基期值", "基期年份", "完成时限", "属性", "牵头单位",
                     "参与单位", "对应目标"],
         "goal": "[g-unit-01] 目标内容。",
         "measure": "[m-unit-01] 措施内容。",
-        "example": ["i-unit-01", "指标名称", "5.5", "%", "不高于", "5.2", "2025", "2030", "约束性", "unit-id", "",
+        "example": ["i-unit-01", "指标名称", "5.5", "%", "不高于", "5.2", "{base}", "{end}", "约束性", "unit-id", "",
                     "g-unit-01"],
         "document": "国家人权行动计划报送材料模板",
     },
@@ -52,15 +52,17 @@ LABELS = {
 
 
 def write_template(path: Path, language: str = "en", plan: Optional[Plan] = None) -> None:
-    """The template in `language`; with the workspace's `plan`, its first section with goals as the example."""
+    """The template in `language`; with the workspace's `plan`, its first section with goals and its years as the
+    example."""
     import docx
     if language not in LABELS:
         raise UserError(f"no submission template in {language!r}: use one of {', '.join(LABELS)}")
     labels = LABELS[language]
+    years = {"base": plan.period_start - 1, "end": plan.period_end} if plan else {"base": 2025, "end": 2030}
     section = next((s for s in (plan.sections.values() if plan else []) if s.goals), None)
     document = docx.Document()
     document.add_heading(labels["title"], level=0)
-    document.add_paragraph(labels["help"])
+    document.add_paragraph(labels["help"].format(**years))  # the plan's own years, not another plan's
     header = document.add_table(rows=3, cols=2)
     header.style = "Table Grid"
     for row, (label, value) in zip(header.rows, labels["header"]):
@@ -77,6 +79,6 @@ def write_template(path: Path, language: str = "en", plan: Optional[Plan] = None
     for cell, name in zip(table.rows[0].cells, labels["columns"]):
         cell.text = name
     for cell, value in zip(table.rows[1].cells, labels["example"]):
-        cell.text = value
+        cell.text = value.format(**years)
     docx_package.save_document(document, Path(path), title=labels["document"], subject="", date="2025-01-01",
                                author="nhrap", language=language)
