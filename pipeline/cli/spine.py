@@ -93,8 +93,8 @@ def cmd_init(args: argparse.Namespace) -> int:
 def cmd_members(args: argparse.Namespace) -> int:
     ws = open_workspace(args.workspace)
     members = [m for m in ws.plan.members.values() if not args.role or m.role == args.role]
-    rows = [{"id": m.id, "name_en": m.name_en, "name_zh": m.name_zh, "category": m.category, "role": m.role}
-            for m in members]
+    rows = [{"id": m.id, "name_en": m.name_en, "name_zh": m.name_zh, "category": m.category, "role": m.role,
+             "affiliation": m.affiliation, "history": [_event_json(e) for e in m.history]} for m in members]
     if args.json:
         print_json(rows)
         return 0
@@ -105,7 +105,21 @@ def cmd_members(args: argparse.Namespace) -> int:
     for row in rows:
         table.add_row(row["id"], escape(row["name_en"]), escape(row["name_zh"]), row["category"], row["role"])
     console().print(table)
+    cycle = f"{ws.plan.period_start}-{ws.plan.period_end}"
+    changes = [f"{m.id} {_event_words(e)}" for m in members for e in m.history if e.cycle == cycle]
+    if changes:  # what the panel most needs from the history: who joined and who left for this plan
+        console().print(f"Changes in {cycle}: " + "; ".join(changes), markup=False, soft_wrap=True)
     return 0
+
+
+def _event_json(event) -> dict:
+    extra = {"into": event.into} if event.into else {"from": event.previous_name} if event.previous_name else {}
+    return {"cycle": event.cycle, "event": event.event, **extra}
+
+
+def _event_words(event) -> str:
+    return {"merged": f"merged into {event.into}", "renamed": f"renamed from “{event.previous_name}”"}.get(
+        event.event, event.event)
 
 
 def cmd_intake(args: argparse.Namespace) -> int:
