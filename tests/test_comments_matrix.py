@@ -223,3 +223,12 @@ def test_zh_matrix_names_the_anchor_verdict_in_chinese(zh_ws, capsys, tmp_path):
     import docx
     title = docx.Document(str(tmp_path / "m.docx")).core_properties.title
     assert load_workbook(tmp_path / "m.xlsx").properties.title == title and "意见汇总表" in title
+
+
+@pytest.mark.parametrize("command, name", [("matrix", "comment-matrix.xlsx"), ("report", "round-report.docx")])
+def test_matrix_and_report_go_to_build_by_default(ws, capsys, command, name):
+    import shutil
+    shutil.rmtree(ws.root / "build", ignore_errors=True)  # as in a new workspace: -o build/… was refused
+    code, out = run(ws, capsys, "comments", command, "--json")
+    assert code == 0, out.err
+    assert json.loads(out.out)["path"] == str(ws.root / "build" / name) and (ws.root / "build" / name).is_file()

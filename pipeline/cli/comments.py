@@ -71,14 +71,15 @@ def register(commands) -> None:
     r.set_defaults(handler=cmd_respond)
 
     _document(sub.add_parser("matrix", help="write the comment matrix (.docx or .xlsx)"), "FILE.docx|FILE.xlsx",
-              cmd_matrix)
+              cmd_matrix, "comment-matrix.xlsx")
 
     s = sub.add_parser("stats", help="comments by round, category, chapter, type and status")
     s.add_argument("--round", type=round_number, help="one round (default: all)")
     add_json(s)
     s.set_defaults(handler=cmd_stats)
 
-    _document(sub.add_parser("report", help="write a round report (.docx with a chart)"), "FILE.docx", cmd_report)
+    _document(sub.add_parser("report", help="write a round report (.docx with a chart)"), "FILE.docx", cmd_report,
+              "round-report.docx")
 
 
 def round_number(value: str) -> int:
@@ -89,13 +90,18 @@ def round_number(value: str) -> int:
     return int(value)
 
 
-def _document(parser: argparse.ArgumentParser, metavar: str, handler) -> None:
-    """A command writing one document about one round or all of them."""
+def _document(parser: argparse.ArgumentParser, metavar: str, handler, default: str) -> None:
+    """A command writing one document about one round or all of them, by default into build/ as the
+    other commands' documents are."""
     parser.add_argument("--round", type=round_number, help="one round (default: all)")
     suffixes = [name[name.rindex("."):] for name in metavar.split("|")]
-    parser.add_argument("-o", "--output", type=output_file(*suffixes), required=True, metavar=metavar)
+    parser.add_argument("-o", "--output", type=output_file(*suffixes), metavar=metavar, help=f"default: build/{default}")
     add_json(parser)
-    parser.set_defaults(handler=handler)
+    parser.set_defaults(handler=handler, default_output=default)
+
+
+def _output(ws, args: argparse.Namespace) -> Path:
+    return args.output or ws.build_dir / args.default_output
 
 
 def _round_version(parser: argparse.ArgumentParser, version_help: str = "") -> None:
@@ -270,23 +276,24 @@ def cmd_matrix(args: argparse.Namespace) -> int:
     ws = open_workspace(args.workspace)
     comments = load_comments(ws, args.round)
     table = matrix_table(ws, comments)
-    suffix = args.output.suffix.lower()
+    output = _output(ws, args)
+    suffix = output.suffix.lower()
     from ..writers.docx_matrix import matrix_title
     rounds = [args.round] if args.round else [c.round for c in comments]
     heading, subtitle = matrix_title(ws.plan, rounds, [c.version for c in comments])
     if suffix == ".docx":
         from ..writers.docx_matrix import write_docx_matrix
         from ..writers.docx_plain import plan_style
-        write_docx_matrix(table, args.output, title=heading, subtitle=subtitle, date=_output_date(ws),
+        write_docx_matrix(table, output, title=heading, subtitle=subtitle, date=_output_date(ws),
                           language=ws.plan.language, style=plan_style(ws))
     elif suffix == ".xlsx":
         from ..writers.docx_plain import full_title
         from ..writers.xlsx_matrix import write_xlsx_matrix
-        write_xlsx_matrix(table, args.output, title=full_title(heading, subtitle, ws.plan.language),
+        write_xlsx_matrix(table, output, title=full_title(heading, subtitle, ws.plan.language),
                           date=_output_date(ws))
     else:
-        raise UserError("the matrix is written as .docx or .xlsx", args.output)
-    _wrote(args, {"path": str(args.output), "comments": len(table.rows)})
+        raise UserError("the matrix is written as .docx or .xlsx", output)
+    _wrote(args, {"path": str(output), "comments": len(table.rows)})
     return 0
 
 
@@ -335,7 +342,8 @@ def cmd_report(args: argparse.Namespace) -> int:
     waiting = [c for c in unanswered_substantive(ws) if c.id in ids]
     rounds = [args.round] if args.round else [c.round for c in comments]
     title, subtitle = report_title(ws.plan, rounds, [c.version for c in comments])
-    write_round_report(stats, waiting, args.output, title=title, subtitle=subtitle, date=_output_date(ws),
+    output = _output(ws, args)
+    write_round_report(stats, waiting, output, title=title, subtitle=subtitle, date=_output_date(ws),
                        language=ws.plan.language, labels=labels_for(ws.plan), style=plan_style(ws))
-    _wrote(args, {"path": str(args.output), "comments": len(comments), "unanswered_substantive": len(waiting)})
+    _wrote(args, {"path": str(output), "comments": len(comments), "unanswered_substantive": len(waiting)})
     return 0
