@@ -141,7 +141,7 @@ def freeze(ws, stage: str, note: str, date: Optional[str] = None, source: Option
     With `dry_run`, work it out and write nothing: the drafter sees the ids before they are settled."""
     plan = ws.plan
     if stage not in plan.stages:
-        raise UserError(f"unknown stage '{stage}'; stages: {', '.join(plan.stages)}", ws.plan_path)
+        raise UserError(f"--stage {stage} is not one of the plan's stages: {', '.join(plan.stages)}", ws.plan_path)
     if stage == plan.approval_stage:
         _check_consensus(ws)
     source_path = source_path or ws.draft_path

@@ -444,3 +444,8 @@ def test_square_brackets_in_plan_text_and_notes_are_shown_not_read_as_markup(min
         code, out = run(mini_ws, command, capsys=capsys)
         assert code == 0 and "[for the joint meeting]" in out.out, out.err
     assert "Targets [tbc]; see [/law]." in run(mini_ws, "show", capsys=capsys)[1].out
+
+
+def test_a_stage_not_in_the_plan_is_named_as_the_option_given(mini_ws, capsys):
+    code, out = run(mini_ws, "freeze", "--stage", "consultaton", "--note", "x", capsys=capsys)
+    assert code == 2 and "plan.yaml: --stage consultaton is not one of the plan's stages: " in out.err, out.err
