@@ -111,3 +111,15 @@ def test_a_round_without_comments_has_no_empty_chart(tmp_path):
     _cli("--workspace", str(ws), "comments", "report", "-o", str(tmp_path / "r.docx"))
     with zipfile.ZipFile(tmp_path / "r.docx") as archive:
         assert not [name for name in archive.namelist() if name.startswith("word/media/")]
+
+
+def test_chart_counts_comments_in_whole_numbers(monkeypatch):
+    from matplotlib.figure import Figure
+    from pipeline.writers.docx_report import chart_png
+    figures, savefig = [], Figure.savefig
+    monkeypatch.setattr(Figure, "savefig", lambda self, *a, **k: (figures.append(self), savefig(self, *a, **k)))
+    group = {"people": {"total": 3, "accepted": 1, "accepted-with-modification": 1}}
+    chart_png({"by_category": group, "by_chapter": group},
+              {"received": "Comments", "accepted": "Accepted", "by_category": "c", "by_chapter": "ch"})
+    ticks = [tick for axes in figures[0].axes for tick in axes.get_yticks()]
+    assert ticks and all(float(tick).is_integer() for tick in ticks)  # not 0.5, 1.5, 2.5

@@ -19,6 +19,7 @@ def chart_png(stats: dict, labels: dict[str, str]) -> bytes:
     """Two bar charts (by category, by chapter): comments received and accepted. Fixed metadata: same bytes."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
     import matplotlib
     matplotlib.rcParams["font.family"] = "sans-serif"
     matplotlib.rcParams["font.sans-serif"] = CJK_FONTS
@@ -36,6 +37,7 @@ def chart_png(stats: dict, labels: dict[str, str]) -> bytes:
         axes.bar([p + 0.2 for p in positions], accepted, width=0.4, label=labels["accepted"], color="#70ad47")
         axes.set_xticks(list(positions))
         axes.set_xticklabels([labels.get(n, n) for n in names], rotation=20, ha="right", fontsize=8)
+        axes.yaxis.set_major_locator(MaxNLocator(integer=True))  # comments are counted: no 2.5 on the axis
         axes.set_title(labels[key], fontsize=10)
         axes.legend(fontsize=8)
     figure.tight_layout()
