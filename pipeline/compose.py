@@ -21,7 +21,7 @@ from jinja2 import FunctionLoader, StrictUndefined, TemplateError, TemplateNotFo
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
 
-from .errors import UserError
+from .errors import UserError, did_you_mean
 from .fileio import read_text
 from .model import Block, Document, Goal, Indicator, Measure, Plan, Submission
 from .readers.markdown import assign_sections, parse_blocks
@@ -104,7 +104,7 @@ class _Helpers:
 
     def _section(self, section: str) -> str:
         if section not in self.plan.sections:
-            raise UserError(f"unknown outline section '{section}'")
+            raise UserError(f"unknown outline section '{section}'{did_you_mean(section, self.plan.sections)}")
         return section
 
     def _use(self, items: Iterable, how: str = "list") -> list:
@@ -114,7 +114,7 @@ class _Helpers:
 
     def _lookup(self, table: dict, ident: str, what: str):
         if ident not in table:
-            raise UserError(f"unknown {what} id '{ident}'")
+            raise UserError(f"unknown {what} id '{ident}'{did_you_mean(ident, table)}")
         return self._use([table[ident]], "inline")[0]
 
     @property

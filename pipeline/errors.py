@@ -5,6 +5,7 @@ Anything else that escapes is a bug and may show a traceback.
 """
 from __future__ import annotations
 
+import difflib
 from typing import Iterable, Optional
 
 
@@ -28,3 +29,9 @@ def listing(ids: Iterable[str], limit: Optional[int] = None) -> str:
     if limit is None or len(ids) <= limit:
         return ", ".join(ids)
     return ", ".join(ids[:limit]) + f" … ({len(ids)} in all)"
+
+
+def did_you_mean(name: str, known: Iterable[str]) -> str:
+    """"; did you mean 'esc-health'?" for a near miss of a known id (a plan has dozens), else ''."""
+    close = difflib.get_close_matches(name, list(known), n=1)
+    return f"; did you mean '{close[0]}'?" if close else ""

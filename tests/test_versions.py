@@ -174,7 +174,7 @@ def test_malformed_yaml_names_file_and_line(mini_ws, capsys):
 @pytest.mark.parametrize("old, new, message, where", [
     ("round: 1\n", "round: [1\n", "malformed YAML", "mohrss-r1.md:"),  # bad front matter
     ("member: mohrss", "member: nobody", "unknown member unit 'nobody'", "mohrss-r1.md:2"),
-    ("## esc-work", "## esc-wrok", "unknown outline section 'esc-wrok'", "mohrss-r1.md:7"),
+    ("## esc-work", "## esc-wrok", "unknown outline section 'esc-wrok'; did you mean 'esc-work'?", "mohrss-r1.md:7"),
 ])
 def test_bad_submission_names_file_and_line(mini_ws, capsys, old, new, message, where):
     sub = mini_ws.root / "drafts" / "submissions" / "mohrss-r1.md"
@@ -216,6 +216,8 @@ def test_template_error_in_expert_draft(mini_ws, capsys):
     _expect_error(mini_ws, capsys, "template error", "01-esc.md:7")
     path.write_text(path.read_text().replace('{{ goals("esc-work" }}', '{{ goal("g-none") }}'))
     _expect_error(mini_ws, capsys, "unknown goal id 'g-none'", "01-esc.md:7")
+    path.write_text(path.read_text().replace('{{ goal("g-none") }}', '{{ goals("esc-wrok") }}'))
+    _expect_error(mini_ws, capsys, "unknown outline section 'esc-wrok'; did you mean 'esc-work'?", "01-esc.md:7")
 
 
 def test_sandbox_blocks_code_in_expert_draft(mini_ws, capsys):

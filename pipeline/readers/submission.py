@@ -14,7 +14,7 @@ import unicodedata
 from pathlib import Path
 from typing import Any, Optional
 
-from ..errors import UserError, listing
+from ..errors import UserError, did_you_mean, listing
 from ..fileio import full_width_hint, line_of, parse_yaml, read_text
 from ..model import COMPARISONS, INDICATOR_KINDS, Goal, Indicator, Measure, Plan, Submission
 from .config import ID_PATTERN, NUMBER_OR_TEXT, TEXT, check_keys, check_types, wrong_type
@@ -173,7 +173,7 @@ def _read_body(submission: Submission, body: str, offset: int, path: Path, plan:
                 section = anchor or title
                 if section not in plan.sections:
                     typo = heading_id_typo(title)
-                    hint = f" ({typo})" if typo else ""
+                    hint = f" ({typo})" if typo else did_you_mean(section, plan.sections)
                     raise UserError(f"unknown outline section '{section}'{hint}", path, line)
                 submission.sections.append(section)
                 part = ""
