@@ -401,6 +401,13 @@ def test_init_gives_the_plan_its_period_in_title_and_years(tmp_path, capsys, arg
     assert "YEAR" not in text and "YYYY" not in text
 
 
+def test_status_of_a_new_workspace_says_what_is_missing_without_empty_tables(tmp_path, capsys):
+    assert main(["init", str(tmp_path / "ws")]) == 0
+    assert main(["--workspace", str(tmp_path / "ws"), "status"]) == 0
+    out = capsys.readouterr().out
+    assert "Versions: none yet" in out and "By chapter" not in out and "┏" not in out
+
+
 def test_init_refuses_a_period_that_is_not_two_years_in_order(tmp_path, capsys):
     with pytest.raises(SystemExit) as stop:
         main(["init", str(tmp_path / "ws"), "--period", "2035-2031"])

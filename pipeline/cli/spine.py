@@ -289,12 +289,14 @@ def _print_status(status) -> None:
     versions = Table("version", "date", "stage", "blocks", "note", title="Versions")
     for v in status.versions:
         versions.add_row(v["version"], v["date"], v["stage"], str(v["blocks"]), escape(v["note"]))
-    out.print(versions)
+    out.print(versions if status.versions else "Versions: none yet (`nhrap freeze` makes v1)")
     out.print(f"Submissions: {len(status.submitted)} units submitted, {len(status.not_submitted)} not yet: "
               + ", ".join(status.not_submitted))
     out.print(f"Goals: {status.goals}; indicators: {status.indicators['binding']} binding, "
               f"{status.indicators['expected']} expected")
     for title, rows in (("By chapter", status.by_chapter), ("By category of unit", status.by_category)):
+        if not rows:  # no submissions yet: an empty table says less than the line above
+            continue
         table = Table("", "goals", "binding", "expected", title=title)
         for key, counts in rows.items():
             table.add_row(key, str(counts["goals"]), str(counts["binding"]), str(counts["expected"]))
