@@ -65,6 +65,9 @@ def test_a_deadline_that_is_not_a_year_or_date_stops_every_command(mini_ws, caps
      "correct one of them (the file for this front matter is mohrss-r3.md)"),
     ("member: mohrss", "member: acftu", "mohrss-r1.md:2: the file name says mohrss round 1, the front matter acftu "
      "round 1"),
+    ("lead: mohrss", "lead: mohrs", "indicator i-mohrss-01: unknown unit 'mohrs'; did you mean 'mohrss'?"),
+    ("lead: mohrss", "lead: 人社部",  # experts and consulted organisations take on no indicators: not offered
+     "indicator i-mohrss-01: unknown unit '人社部'; member units: acftu, mohrss, scio"),
     ("## esc-work", "## 工作权利 ｛#esc-work｝",
      "unknown outline section '工作权利 ｛#esc-work｝' (full-width signs in '｛#esc-work｝' — write the id as '{#esc-work}')"),
 ])

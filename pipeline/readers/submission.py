@@ -239,8 +239,10 @@ def indicator_from_record(record: dict, section: str, member: str, plan: Plan, l
     except Invalid as err:
         raise Invalid(f"indicator {ident}: {err}") from None
     for unit in [record["lead"], *cooperating]:
-        if unit not in plan.members:
-            raise Invalid(f"indicator {ident}: unknown unit '{unit}'; known ids: {listing(plan.members, 12)}")
+        if unit not in plan.members:  # the units that take on indicators, not experts or consulted organisations
+            units = [m.id for m in plan.members.values() if m.role in ("lead", "member")]
+            hint = did_you_mean(unit, plan.members) or f"; member units: {listing(units, 12)}"
+            raise Invalid(f"indicator {ident}: unknown unit '{unit}'{hint}")
     due = None
     if record.get("deadline") not in (None, ""):
         due = deadline(record["deadline"])
