@@ -298,3 +298,18 @@ def test_template_of_a_new_plan_uses_its_years(tmp_path, capsys):
     example = [c.text for c in document.tables[1].rows[1].cells]
     assert (example[6], example[7]) == ("2035", "2040")  # base year, deadline: not 2025 and 2030
     assert "a year (2040) or a date (2040-06-30)" in document.paragraphs[1].text
+
+
+def test_the_templates_example_items_left_in_are_refused(mini_ws, tmp_path, capsys):
+    template = tmp_path / "t.docx"
+    assert main(["--workspace", str(mini_ws.root), "intake", "--template", str(template)]) == 0
+    document = docx.Document(str(template))
+    document.tables[0].rows[0].cells[1].text = "acftu"
+    document.paragraphs[4].insert_paragraph_before("Cover platform workers by work-injury insurance.", style="List Bullet")
+    document.tables[1].rows[1].cells[0].text = "i-acftu-01"  # its own indicator over the example row
+    document.tables[1].rows[1].cells[9].text = "acftu"
+    document.save(str(tmp_path / "acftu.docx"))
+    capsys.readouterr()
+    assert intake(mini_ws, tmp_path / "acftu.docx") == 2
+    assert "goal 2 ('Goal text.'): 'g-unit-01' is the template's example: delete it" in capsys.readouterr().err
+    assert not (mini_ws.root / "drafts" / "submissions" / "acftu-r1.md").exists()

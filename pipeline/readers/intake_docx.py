@@ -24,6 +24,7 @@ from typing import Any, Iterator, Optional
 from ..errors import UserError
 from ..fileio import atomic_write
 from ..model import Plan, Submission
+from ..writers.submission_template import TEMPLATE_EXAMPLE_IDS
 from .config import ID_PATTERN
 from .markdown import heading_anchor, heading_id_typo
 from .submission import (INDICATOR_KEYS, ITEM_ID, Invalid, current_submissions, indicator_from_record, iso_date,
@@ -246,6 +247,9 @@ class _Intake:
             item.text = " ".join(match.group(2).split())
         if ident and not ID_PATTERN.match(ident):
             raise self.error(f"id '{ident}' must be lowercase letters, digits and hyphens", item.where)
+        if ident in TEMPLATE_EXAMPLE_IDS:  # left in beside the unit's own items, it would enter the plan as written
+            raise self.error(f"'{ident}' is the template's example: delete it, or write the unit's own "
+                             "text and id over it", item.where)
         return ident
 
     def markdown(self, member: str, round_no: int, date: str) -> str:

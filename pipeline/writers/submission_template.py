@@ -11,6 +11,7 @@ from ..errors import UserError
 from ..model import Plan
 from . import docx_package
 
+TEMPLATE_EXAMPLE_IDS = {"g-unit-01", "m-unit-01", "i-unit-01"}  # of the example items below, which intake refuses
 LABELS = {
     "en": {
         "title": "Submission to the National Human Rights Action Plan",
