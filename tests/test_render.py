@@ -341,6 +341,12 @@ def test_final_carries_the_glossary_annex_from_the_workspace(mini_ws, tmp_path):
     assert "the disabled" not in annex  # deprecated renderings stay out of the approved text
 
 
+def test_estimated_contents_pages_asked_for_are_not_blamed_on_libreoffice(mini_ws, tmp_path, capsys):
+    assert main(["--workspace", str(mini_ws.root), "render", "--mode", "final", "--toc-pages", "estimate",
+                 "-o", str(tmp_path / "final.docx")]) == 0
+    assert "LibreOffice not available" not in capsys.readouterr().err
+
+
 # -- contents page numbers ------------------------------------------------------
 def _pages(text: str) -> list[list[str]]:
     return [[" ".join(line.split()) for line in page.splitlines() if line.strip()] for page in text.split("\f")]

@@ -204,7 +204,7 @@ def _write(args, output: Path, result, mode: str) -> int:
         return 0
     print(f"wrote {output} ({mode}, {result.paragraphs} paragraphs, {result.footnotes} footnotes"
           + (f", {result.comments} comments" if result.comments else "") + ")")
-    if result.page_numbers == "estimate":
+    if result.page_numbers == "estimate" and args.toc_pages != "estimate":  # a fallback, not what was asked for
         error_console().print("[yellow]contents page numbers are estimates (LibreOffice not available); "
                               "update the field in Word[/]")
     if result.unplaced_findings:
