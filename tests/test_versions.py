@@ -359,8 +359,7 @@ def test_dry_run_shows_a_close_call_and_a_pin_settles_it(mini_ws, capsys):
     first, second = (b["id"] for b in freeze_and_show(mini_ws, capsys) if "Protecting workers" in b["text"])
     revised = twin.format("thirty", 2028)
     path.write_text(original + "\n" + revised + "\n")
-    code, out = run(mini_ws, "freeze", "--stage", "drafting", "--note", "x", "--date", "2026-02-01", "--dry-run",
-                    "--json", capsys=capsys)
+    code, out = run(mini_ws, "freeze", "--date", "2026-02-01", "--dry-run", "--json", capsys=capsys)  # stage as v1
     assert code == 0 and json.loads(out.out)["close_calls"] == {first: second}
     assert not (mini_ws.root / "drafts" / "versions" / "v002.md").exists()
     path.write_text(original + "\n" + revised + f" {{#{second}}}\n")
@@ -370,6 +369,14 @@ def test_dry_run_shows_a_close_call_and_a_pin_settles_it(mini_ws, capsys):
     [kept] = [b for b in blocks if "Protecting workers" in b["text"]]
     assert kept["id"] == second and kept["text"].endswith("by 2028.")
     assert f"{{#{second}}}" not in (mini_ws.root / "drafts" / "versions" / "v002.md").read_text()
+
+
+def test_only_a_dry_run_does_without_stage_and_note(mini_ws, capsys):
+    code, out = run(mini_ws, "freeze", "--stage", "drafting", capsys=capsys)
+    assert code == 2 and "freeze needs --stage and --note (only --dry-run does without them)" in out.err
+    assert not (mini_ws.root / "drafts" / "versions" / "v001.md").exists()
+    code, out = run(mini_ws, "freeze", "--dry-run", capsys=capsys)  # no version yet: the plan's first stage
+    assert code == 0 and "Would freeze v1 (preparation," in out.out
 
 
 def freeze_and_show(ws, capsys):
@@ -436,11 +443,16 @@ def test_id_mark_slips_are_caught_by_draft_at_their_chapter_line(mini_ws, capsys
         assert code == 2 and message in out.err and "01-esc.md:" in out.err, out.err
 
 
-def test_status_on_the_terminal_lists_contributions_not_yet_used(mini_ws, capsys):
+def test_status_and_draft_on_the_terminal_list_contributions_not_yet_used(mini_ws, capsys):
     path = chapter(mini_ws)
-    path.write_text(path.read_text().replace('{{ goals("esc-work") }}', ""))
+    path.write_text(path.read_text().replace('{{ goals("esc-work") }}', "").replace(
+        '{{ indicator_table("esc-work") }}', ""))
     code, out = run(mini_ws, "status", capsys=capsys)
-    assert code == 0 and "Not yet used in the draft:" in out.out and "2 goals" in out.out
+    assert code == 0 and "Not yet used in the draft:" in out.out
+    words = " ".join(out.out.split())
+    assert "1 unit submitted" in words and "2 goals (g-mohrss-01, g-mohrss-02); 1 indicator (i-mohrss-01)" in words
+    code, out = run(mini_ws, "draft", capsys=capsys)
+    assert code == 0 and "1 indicator not yet used in the draft: i-mohrss-01" in " ".join(out.out.split())
 
 
 def test_square_brackets_in_plan_text_and_notes_are_shown_not_read_as_markup(mini_ws, capsys):

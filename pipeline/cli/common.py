@@ -37,6 +37,11 @@ def escape(text: str) -> str:
     return escape_markup(text)
 
 
+def counted(items, kind: str) -> str:
+    """'1 goal', '3 goals': `kind` is the plural the data uses as its key."""
+    return f"{len(items)} {kind if len(items) != 1 else kind[:-1]}"
+
+
 def console():
     from rich.console import Console
     return Console(highlight=False)

@@ -7,7 +7,7 @@ from pathlib import Path
 from ..errors import UserError
 from ..fileio import atomic_write
 from ..workspace import open_workspace
-from .common import add_json, console, escape, output_file, print_json
+from .common import add_json, console, counted, escape, output_file, print_json
 
 
 def register(commands) -> None:
@@ -46,8 +46,9 @@ def register(commands) -> None:
     p.set_defaults(handler=cmd_draft)
 
     p = commands.add_parser("freeze", help="freeze the working draft as the next immutable version")
-    p.add_argument("--stage", required=True, help="stage of the plan (from plan.yaml stages)")
-    p.add_argument("--note", required=True, help="what this version is")
+    p.add_argument("--stage", help="stage of the plan (from plan.yaml stages); required unless --dry-run, "
+                   "which takes the latest version's stage")
+    p.add_argument("--note", help="what this version is; required unless --dry-run")
     p.add_argument("--date", help="version date (default: SOURCE_DATE_EPOCH or today)")
     p.add_argument("--from", dest="source", type=Path, metavar="FILE.md", help="freeze this Markdown instead of the working draft")
     p.add_argument("--dry-run", action="store_true",
@@ -168,7 +169,7 @@ def cmd_draft(args: argparse.Namespace) -> int:
     out.print(f"Working draft: [bold]{ws.draft_path}[/] ({report.chapters} chapters, {report.blocks} blocks)")
     for kind, items in data["unused"].items():
         if items:
-            out.print(f"[yellow]{len(items)} {kind} not yet used in the draft:[/] "
+            out.print(f"[yellow]{counted(items, kind)} not yet used in the draft:[/] "
                       + ", ".join(f"{i['id']} ({i['member']}, {i['section']})" for i in items))
     if report.repeated:
         out.print(f"[yellow]{len(report.repeated)} contributions put into the draft more than once:[/] "
@@ -185,8 +186,10 @@ def cmd_freeze(args: argparse.Namespace) -> int:
     from ..fileio import read_text
     from ..versions import freeze
     ws = open_workspace(args.workspace)
+    if not args.dry_run and not (args.stage and args.note):
+        raise UserError("freeze needs --stage and --note (only --dry-run does without them)")
     source = read_text(args.source) if args.source else None
-    version = freeze(ws, args.stage, args.note, date=args.date, source=source,
+    version = freeze(ws, args.stage or _current_stage(ws), args.note or "", date=args.date, source=source,
                      source_path=Path(args.source) if args.source else None, dry_run=args.dry_run)
     c = version.changes
     counts = {"added": len(c.added), "edited": len(c.edited), "moved": len(c.moved), "split": len(c.split),
@@ -204,6 +207,11 @@ def cmd_freeze(args: argparse.Namespace) -> int:
         console().print(carried_summary(version.comments_carried, version.number))
     _print_close_calls(version, args.dry_run)
     return 0
+
+
+def _current_stage(ws) -> str:
+    """The stage a dry run assumes: the latest version's, or the plan's first before any version."""
+    return ws.load_version("latest").stage if ws.version_numbers() else ws.plan.stages[0]
 
 
 def _print_close_calls(version, dry_run: bool) -> None:
@@ -290,7 +298,7 @@ def _print_status(status) -> None:
     for v in status.versions:
         versions.add_row(v["version"], v["date"], v["stage"], str(v["blocks"]), escape(v["note"]))
     out.print(versions if status.versions else "Versions: none yet (`nhrap freeze` makes v1)")
-    out.print(f"Submissions: {len(status.submitted)} units submitted, {len(status.not_submitted)} not yet: "
+    out.print(f"Submissions: {counted(status.submitted, 'units')} submitted, {len(status.not_submitted)} not yet: "
               + ", ".join(status.not_submitted))
     out.print(f"Goals: {status.goals}; indicators: {status.indicators['binding']} binding, "
               f"{status.indicators['expected']} expected")
@@ -304,7 +312,7 @@ def _print_status(status) -> None:
     unused = {kind: ids for kind, ids in status.unused.items() if ids}
     if unused:
         out.print("[yellow]Not yet used in the draft:[/] "
-                  + "; ".join(f"{len(ids)} {kind} ({', '.join(ids)})" for kind, ids in unused.items()))
+                  + "; ".join(f"{counted(ids, kind)} ({', '.join(ids)})" for kind, ids in unused.items()))
     if status.omitted_sections:
         out.print(f"[red]Omitted aspects (sections with no text):[/] {', '.join(status.omitted_sections)}")
     else:
