@@ -12,6 +12,7 @@ import subprocess
 import uuid
 import zipfile
 import zlib
+from dataclasses import replace
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -155,6 +156,8 @@ def rendered(tmp_path_factory):
     docs["matrix_zh"] = write_docx_matrix(MATRIX_ZH, None, title="测试计划（2026—2030年）",
                                           subtitle="意见汇总表（第2轮，针对v3）", date="2026-03-02", language="zh")
     docs["clash_final"] = render_final(make_input(CLASH), find_pages).data
+    long_title = replace(make_plan(), title="National Human Rights Action Plan (2031–2035)")
+    docs["long_title"] = render_final(replace(make_input(), plan=long_title), find_pages).data
     sample = copy_sample(folder / "zh-sample", "zh")  # title == title_zh; a footnote quotes a heading's words
     for mode in ("consultation", "final"):
         docs[f"zh_sample_{mode}"] = _render_sample(sample, folder, mode)
@@ -511,6 +514,12 @@ def test_comment_matrix_uses_the_plan_look_and_unbroken_headers(rendered):
 
 
 # -- Chinese covers ---------------------------------------------------------------
+def test_a_cover_title_is_not_broken_inside_its_period(rendered):
+    # at this size the line is full after the dash; the period must go to the next line whole
+    assert rendered["pdf"]["long_title"].split("\f")[0].splitlines()[:2] == [
+        "National Human Rights Action Plan", "(2031–2035)"]
+
+
 def test_chinese_covers_are_chinese(rendered):
     consult = rendered["pdf"]["zh_sample_consultation"].split("\f")[0].replace(" ", "")
     assert "版本：v3" in consult and "日期：2026年3月26日" in consult and "阶段：征求意见" in consult

@@ -10,7 +10,7 @@ from __future__ import annotations
 from . import docx_package, ooxml
 from .docx_body import Entry
 from .docx_document import (RenderInput, RenderResult, build_body, end_section, finish, numbered_blocks,
-                            pattern_runs, plan_title, section_template)
+                            cover_title, pattern_runs, plan_title, section_template)
 from .ooxml import paragraph, run
 from .profiles import HEADER_SEPARATOR
 
@@ -38,7 +38,7 @@ def render_consultation(inp: RenderInput) -> RenderResult:
 def _cover(inp: RenderInput) -> list:
     profile, plan, version = inp.profile, inp.plan, inp.version
     title = plan_title(plan, profile.language)
-    lines = [paragraph("CoverTitle", [run(title)])]
+    lines = [paragraph("CoverTitle", [run(cover_title(plan, profile.language))])]
     other = plan.title if profile.language == "zh" else plan.title_zh
     if other and other.strip() != title.strip():
         lines.append(paragraph("CoverLine", [run(other)]))

@@ -22,6 +22,7 @@ from .ooxml import qn
 from .profiles import Profile
 
 FIELD = re.compile(r"\{([A-Z]+)\}")
+_PERIOD_DASH = re.compile(r"(?<=\d)([–—-])(?=\d)")  # 2031–2035, 2036—2040
 FINDINGS_AUTHOR = "nhrap check"
 
 
@@ -60,6 +61,12 @@ class RenderResult:
 
 def plan_title(plan: Plan, language: str) -> str:
     return plan.title_zh if language == "zh" and plan.title_zh else plan.title
+
+
+def cover_title(plan: Plan, language: str) -> str:
+    """The title as a cover sets it large: a word joiner after the dash of a period keeps "(2031–2035)"
+    on one line, where Word and LibreOffice would otherwise break after the dash."""
+    return _PERIOD_DASH.sub("\\1\u2060", plan_title(plan, language))
 
 
 def numbered_blocks(document: Document) -> list[Block]:

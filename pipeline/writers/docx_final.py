@@ -14,8 +14,8 @@ from lxml import etree
 from ..model import CATEGORIES, CATEGORY_NAMES, CATEGORY_NAMES_ZH, Plan
 from . import docx_package, ooxml
 from .docx_body import Entry, Heading
-from .docx_document import (RenderInput, RenderResult, build_body, end_section, finish, numbered_blocks,
-                            page_footers, plan_title, section_template)
+from .docx_document import (RenderInput, RenderResult, build_body, cover_title, end_section, finish,
+                            numbered_blocks, page_footers, section_template)
 from .ooxml import paragraph, run
 from .profiles import Profile
 
@@ -56,7 +56,7 @@ def _render(inp: RenderInput, pages: dict[str, int]) -> tuple[RenderResult, list
 
 def _cover(inp: RenderInput) -> list[etree._Element]:
     profile, plan = inp.profile, inp.plan
-    lines = [paragraph("CoverTitle", [run(plan_title(plan, profile.language))])]
+    lines = [paragraph("CoverTitle", [run(cover_title(plan, profile.language))])]
     if plan.approval_statement:
         lines.append(paragraph("ApprovalStatement", [run(plan.approval_statement)]))
     lines.append(paragraph("CoverLine", [run(profile.date(inp.version.date))]))
