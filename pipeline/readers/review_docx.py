@@ -155,16 +155,23 @@ def _change_of(element) -> tuple[str, str, str]:
 
 
 class _Walker:
-    """Collects paragraph texts, bookmarks and comment ranges in one pass over document.xml."""
+    """Collects paragraph texts, bookmarks and comment ranges in one pass over document.xml.
+
+    A paragraph here is a block of the draft: the w:p elements inside one paragraph bookmark (the cells
+    of a table) are one paragraph, and a paragraph the reviewer inserted is part of the one before it."""
 
     def __init__(self):
         self.paragraphs: list[_Paragraph] = []
         self.ranges: dict[str, list[int]] = {}  # comment w:id -> [paragraph index, start, end]
         self.has_bookmarks = False
+        self.open_mark = ""  # w:id of the paragraph bookmark not yet ended
+        self.last_p = None  # the w:p read last
+        self.break_inserted: Optional[_Span] = None  # its paragraph mark, when tracked as inserted
 
     def walk(self, body) -> None:
-        for element in body.iter(W + "p", W + "bookmarkStart", W + "commentRangeStart", W + "commentRangeEnd",
-                                 W + "commentReference", W + "t", W + "delText", W + "tab", W + "br"):
+        for element in body.iter(W + "p", W + "bookmarkStart", W + "bookmarkEnd", W + "commentRangeStart",
+                                 W + "commentRangeEnd", W + "commentReference", W + "t", W + "delText", W + "tab",
+                                 W + "br"):
             self.visit(element)
 
     def current(self) -> _Paragraph:
@@ -175,14 +182,20 @@ class _Walker:
     def visit(self, element) -> None:
         tag = element.tag
         if tag == W + "p":
-            self.paragraphs.append(_Paragraph())
+            self._start_paragraph(element)
             return
         paragraph = self.current()
         if tag == W + "bookmarkStart":
             name = element.get(W + "name", "")
             if PARA_BOOKMARK.match(name):
                 self.has_bookmarks = True
-                paragraph.para = paragraph.para or name
+                self.open_mark = element.get(W + "id", "")
+                if not paragraph.para:
+                    paragraph.para = name
+                    self._drop_label(paragraph)
+        elif tag == W + "bookmarkEnd":
+            if element.get(W + "id", "") == self.open_mark:
+                self.open_mark = ""
         elif tag == W + "commentRangeStart":
             self.ranges[element.get(W + "id", "")] = [len(self.paragraphs) - 1, paragraph.offset(), -1]
         elif tag == W + "commentRangeEnd":
@@ -198,6 +211,30 @@ class _Walker:
             change, author, date = _change_of(element)
             paragraph.spans.append(_Span(" ", change, author, date))
 
+    def _start_paragraph(self, p) -> None:
+        """A w:p begins a paragraph of its own, or goes on with the one before it: the next cell of a table
+        (its bookmark is still open), or a paragraph the reviewer inserted after it (its paragraph mark is
+        tracked as inserted) — unless it carries a paragraph id of its own."""
+        joined = self.last_p is not None and (self.open_mark or self.break_inserted) and not _has_paragraph_id(p)
+        if joined:
+            separator = self.break_inserted or _Span(_separator(self.last_p, p))
+            self.paragraphs[-1].spans.append(separator)
+        else:
+            self.open_mark = ""  # a bookmark never ended gives way to the next paragraph's
+            self.paragraphs.append(_Paragraph())
+        self.last_p, self.break_inserted = p, _inserted_break(p)
+
+    def _drop_label(self, paragraph: _Paragraph) -> None:
+        """The visible paragraph number before the bookmark ("[p0012] ") is not the paragraph's text: a
+        comment on the whole paragraph includes it, and so would its quote."""
+        if paragraph.original.strip() != f"[{paragraph.para}]" or any(s.change for s in paragraph.spans):
+            return
+        paragraph.spans.clear()
+        for span in self.ranges.values():
+            if span[0] == len(self.paragraphs) - 1:
+                span[1] = 0
+                span[2] = min(span[2], 0)
+
     def _close_range(self, ident: str, paragraph: _Paragraph) -> None:
         span = self.ranges.get(ident)
         if span is None:
@@ -205,6 +242,29 @@ class _Walker:
         same = span[0] == len(self.paragraphs) - 1
         # a range running into later paragraphs keeps the part in its first paragraph
         span[2] = paragraph.offset() if same else len(self.paragraphs[span[0]].original)
+
+
+def _has_paragraph_id(p) -> bool:
+    return any(PARA_BOOKMARK.match(b.get(W + "name", "")) for b in p.iter(W + "bookmarkStart"))
+
+
+def _inserted_break(p) -> Optional[_Span]:
+    """The paragraph mark of `p` as a tracked insertion of a line break, when the reviewer inserted it."""
+    mark = p.find(f"{W}pPr/{W}rPr/{W}ins")
+    return None if mark is None else _Span("\n", "ins", mark.get(W + "author", ""), mark.get(W + "date", ""))
+
+
+def _separator(previous, p) -> str:
+    """Between two w:p of one block, what its Markdown text has: ' | ' between the cells of a table row,
+    a line break between rows, a space between the paragraphs of a quote or a list item."""
+    cell, previous_cell = _ancestor(p, W + "tc"), _ancestor(previous, W + "tc")
+    if cell is None or previous_cell is None or cell is previous_cell:
+        return " "
+    return " | " if cell.getparent() is previous_cell.getparent() else "\n"
+
+
+def _ancestor(element, tag: str):
+    return next(element.iterancestors(tag), None)
 
 
 def _text_of(element) -> str:
