@@ -111,3 +111,8 @@ def test_a_bookmark_ending_in_the_next_paragraph_does_not_join_a_numbered_one(tm
            f'{text("Second.")}<w:bookmarkEnd w:id="4"/></w:p>'
     assert docx(tmp_path, body).paragraphs == {"p0003": "First.", "p0004": "Second."}
 
+
+def test_a_comment_libreoffice_saved_without_a_date_has_no_date(tmp_path):
+    body = paragraph("p0001", comment_on("0", text("decent work")) + comment_on("1", text(" for all")))
+    review = docx(tmp_path, body, {"0": ("0-00-00T00:00:00Z", "No date."), "1": ("2026-03-10T09:00:00Z", "Dated.")})
+    assert {n.body: n.date for n in review.notes} == {"No date.": "", "Dated.": "2026-03-10"}

@@ -38,6 +38,7 @@ KEYWORD_VERSION = re.compile(r"^\s*v(\d+)\s*$")  # exactly the version name: "v3
 _SEPARATOR = re.escape(HEADER_SEPARATOR.strip())
 HEADER_VERSION = re.compile(rf"{_SEPARATOR}\s*v(\d+)\s*(?:{_SEPARATOR}|$)")
 COVER_VERSION = re.compile(r"^\s*[^:：\d]{1,24}[:：]\s*v(\d+)\s*$")
+ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}")
 
 
 @dataclass
@@ -351,6 +352,13 @@ def describe(deleted: str, inserted: str, language: str = "en") -> str:
     return insert.format(inserted=inserted)
 
 
+def _day(stamp: Optional[str]) -> str:
+    """The day of a w:date ("2026-03-05T10:00:00Z" → "2026-03-05"); "" for none, and for the
+    "0-00-00T00:00:00Z" LibreOffice writes for a comment that has no date."""
+    match = ISO_DAY.match(stamp or "")
+    return match.group(0) if match else ""
+
+
 # -- comments and threads ----------------------------------------------------------------------
 def _threads(archive: zipfile.ZipFile, comments_root, path: Path) -> dict[str, str]:
     """comment w:id → parent w:id, from commentsExtended.xml (Word 2013+ and LibreOffice)."""
@@ -391,7 +399,7 @@ def _comment_notes(archive: zipfile.ZipFile, walker: _Walker, path: Path) -> tup
         stripped = quote.strip()
         start = span[1] + (quote.find(stripped) if stripped else 0)
         notes.append(Note(kind="comment", para=paragraph.para, para_text=original, quote=stripped, start=start,
-                          author=comment.get(W + "author", ""), date=(comment.get(W + "date", "") or "")[:10],
+                          author=comment.get(W + "author", ""), date=_day(comment.get(W + "date", "")),
                           body=_text_of(comment), word_id=ident, parent=parent))
     return notes, warnings
 
@@ -457,7 +465,7 @@ def read_review_docx(path: Path, language: str = "en") -> ReviewFile:
         version, version_from = _stated_version(archive, walker, path)
     for paragraph in walker.paragraphs:
         for note in _amendments(paragraph, language):
-            note.date = note.date[:10]
+            note.date = _day(note.date)
             notes.append(note)
     return ReviewFile(path=path, notes=notes, has_bookmarks=walker.has_bookmarks, warnings=warnings,
                       version=version, version_from=version_from,
