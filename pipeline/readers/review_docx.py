@@ -70,7 +70,10 @@ class ReviewFile:
 
 
 # -- safe reading ---------------------------------------------------------------------
-def _open_zip(path: Path) -> zipfile.ZipFile:
+def open_package(path: Path, main_part: str = "word/document.xml",
+                 kind: str = "a Word .docx") -> zipfile.ZipFile:
+    """A returned file's zip, checked for size and bombs before anything is inflated; without `main_part`
+    it is not `kind` file."""
     if not path.is_file():
         raise UserError("no such file", path)
     if path.stat().st_size > MAX_FILE:
@@ -78,7 +81,7 @@ def _open_zip(path: Path) -> zipfile.ZipFile:
     try:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError):
-        raise UserError("not a Word .docx file (corrupt or not a zip archive)", path) from None
+        raise UserError(f"not {kind} file (corrupt or not a zip archive)", path) from None
     total = 0
     for info in archive.infolist():
         total += info.file_size
@@ -88,8 +91,8 @@ def _open_zip(path: Path) -> zipfile.ZipFile:
             raise UserError(f"part {info.filename} expands {info.file_size // info.compress_size}:1; refusing a zip bomb", path)
     if total > MAX_TOTAL:
         raise UserError(f"archive expands to {total // 2**20} MB; refusing a zip bomb", path)
-    if "word/document.xml" not in archive.namelist():
-        raise UserError("not a Word .docx file (no word/document.xml)", path)
+    if main_part not in archive.namelist():
+        raise UserError(f"not {kind} file (no {main_part})", path)
     return archive
 
 
@@ -454,7 +457,7 @@ def read_review_docx(path: Path, language: str = "en") -> ReviewFile:
     `language` (en, zh) words the amendments' descriptions.
     """
     path = Path(path)
-    with _open_zip(path) as archive:
+    with open_package(path) as archive:
         document = parse_xml(_read_part(archive, "word/document.xml", path), "word/document.xml", path)
         body = document.find(W + "body")
         if body is None:
