@@ -93,6 +93,32 @@ def test_a_comment_on_the_whole_paragraph_does_not_quote_its_number(tmp_path):
     assert (note.para, note.quote, note.start, note.para_text) == ("p0002", "Right to work", 0, "Right to work")
 
 
+def test_deleting_a_whole_paragraph_deletes_its_text_not_its_number(tmp_path):
+    # LibreOffice deletes the "[p0010] " label with the paragraph, and the bookmark inside the deletion
+    deleted = f'<w:del w:id="8" {STAMP}><w:r><w:rPr><w:rStyle w:val="ParagraphId"/></w:rPr>' \
+              f'<w:delText xml:space="preserve">[p0010] </w:delText></w:r></w:del>' \
+              f'<w:del w:id="9" {STAMP}><w:bookmarkStart w:id="10" w:name="p0010"/><w:r>' \
+              f'<w:delText>对重点群体实施分类帮扶。</w:delText></w:r><w:bookmarkEnd w:id="10"/></w:del>'
+    body = f'<w:p><w:pPr><w:rPr><w:del w:id="7" {STAMP}/></w:rPr></w:pPr>{deleted}</w:p>' + \
+        paragraph("p0011", text("每年开展专项行动。"))
+    [note] = docx(tmp_path, body).notes
+    assert (note.para, note.quote, note.proposed, note.body) == ("p0010", "对重点群体实施分类帮扶。", "",
+                                                                 "删除“对重点群体实施分类帮扶。”。")
+
+
+def test_a_bookmark_libreoffice_renamed_still_names_its_paragraph_unless_the_paragraph_is_there(tmp_path):
+    # a paragraph deleted in a file that went through .odt: its bookmark comes back as "p0010_Copy_1"
+    deleted = f'<w:p><w:del w:id="9" {STAMP}><w:bookmarkStart w:id="10" w:name="p0010_Copy_1"/><w:r>' \
+              f'<w:delText>对重点群体实施分类帮扶。</w:delText></w:r><w:bookmarkEnd w:id="10"/></w:del></w:p>'
+    [note] = docx(tmp_path, deleted).notes
+    assert (note.para, note.quote) == ("p0010", "对重点群体实施分类帮扶。")
+    # a copy of p0010 pasted elsewhere: LibreOffice renames the copy's bookmark; the copy is no p0010
+    pasted = paragraph("p0010", text("对重点群体实施分类帮扶。")) + \
+        f'<w:p><w:ins w:id="11" {STAMP}><w:bookmarkStart w:id="12" w:name="p0010_Copy_1"/><w:r>' \
+        f'<w:t>对重点群体实施分类帮扶。</w:t></w:r><w:bookmarkEnd w:id="12"/></w:ins></w:p>'
+    assert [note.para for note in docx(tmp_path, pasted).notes] == [""]
+
+
 def test_a_paragraph_the_reviewer_inserted_amends_the_paragraph_before_it(tmp_path):
     # Enter at the end of p0004 marks its paragraph mark inserted; the new paragraph has no bookmark
     body = paragraph("p0004", text("Examinations cover all workers."), f'<w:rPr><w:ins w:id="4" {STAMP}/></w:rPr>') + \

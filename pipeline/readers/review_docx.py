@@ -28,6 +28,7 @@ W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 W14 = "{http://schemas.microsoft.com/office/word/2010/wordml}"
 W15 = "{http://schemas.microsoft.com/office/word/2012/wordml}"
 PARA_BOOKMARK = re.compile(r"^p\d+$")
+RENAMED_BOOKMARK = re.compile(r"^(p\d+)[ _]Copy[ _]\d+$")  # how LibreOffice renames a bookmark: see _paragraph_ids
 MAX_FILE = 100 * 2**20  # a returned consultation draft is a few MB at most
 MAX_PART = 64 * 2**20
 MAX_TOTAL = 256 * 2**20
@@ -168,11 +169,13 @@ class _Walker:
         self.paragraphs: list[_Paragraph] = []
         self.ranges: dict[str, list[int]] = {}  # comment w:id -> [paragraph index, start, end]
         self.has_bookmarks = False
+        self.ids: dict[str, str] = {}  # bookmark name → the paragraph id it marks
         self.open_mark = ""  # w:id of the paragraph bookmark not yet ended
         self.last_p = None  # the w:p read last
         self.break_inserted: Optional[_Span] = None  # its paragraph mark, when tracked as inserted
 
     def walk(self, body) -> None:
+        self.ids = _paragraph_ids(body)
         for element in body.iter(W + "p", W + "bookmarkStart", W + "bookmarkEnd", W + "commentRangeStart",
                                  W + "commentRangeEnd", W + "commentReference", W + "t", W + "delText", W + "tab",
                                  W + "br"):
@@ -190,12 +193,12 @@ class _Walker:
             return
         paragraph = self.current()
         if tag == W + "bookmarkStart":
-            name = element.get(W + "name", "")
-            if PARA_BOOKMARK.match(name):
+            para = self.ids.get(element.get(W + "name", ""))
+            if para:
                 self.has_bookmarks = True
                 self.open_mark = element.get(W + "id", "")
                 if not paragraph.para:
-                    paragraph.para = name
+                    paragraph.para = para
                     self._drop_label(paragraph)
         elif tag == W + "bookmarkEnd":
             if element.get(W + "id", "") == self.open_mark:
@@ -219,7 +222,7 @@ class _Walker:
         """A w:p begins a paragraph of its own, or goes on with the one before it: the next cell of a table
         (its bookmark is still open), or a paragraph the reviewer inserted after it (its paragraph mark is
         tracked as inserted) — unless it carries a paragraph id of its own."""
-        joined = self.last_p is not None and (self.open_mark or self.break_inserted) and not _has_paragraph_id(p)
+        joined = self.last_p is not None and (self.open_mark or self.break_inserted) and not self._has_paragraph_id(p)
         if joined:
             separator = self.break_inserted or _Span(_separator(self.last_p, p))
             self.paragraphs[-1].spans.append(separator)
@@ -228,12 +231,15 @@ class _Walker:
             self.paragraphs.append(_Paragraph())
         self.last_p, self.break_inserted = p, _inserted_break(p)
 
+    def _has_paragraph_id(self, p) -> bool:
+        return any(b.get(W + "name", "") in self.ids for b in p.iter(W + "bookmarkStart"))
+
     def _drop_label(self, paragraph: _Paragraph) -> None:
         """The visible paragraph number before the bookmark ("[p0012] ") is not the paragraph's text: a
-        comment on the whole paragraph includes it, and so would its quote."""
-        if paragraph.original.strip() != f"[{paragraph.para}]" or any(s.change for s in paragraph.spans):
+        comment on the whole paragraph, or its deletion, takes it in too, and would quote it."""
+        if paragraph.original.strip() != f"[{paragraph.para}]":
             return
-        paragraph.spans.clear()
+        paragraph.spans = [s for s in paragraph.spans if s.change == "ins"]
         for span in self.ranges.values():
             if span[0] == len(self.paragraphs) - 1:
                 span[1] = 0
@@ -248,8 +254,17 @@ class _Walker:
         span[2] = paragraph.offset() if same else len(self.paragraphs[span[0]].original)
 
 
-def _has_paragraph_id(p) -> bool:
-    return any(PARA_BOOKMARK.match(b.get(W + "name", "")) for b in p.iter(W + "bookmarkStart"))
+def _paragraph_ids(body) -> dict[str, str]:
+    """Bookmark name → the paragraph id it marks: `p0012`, and `p0012_Copy_1` when no bookmark is named
+    p0012. LibreOffice renames a bookmark whose name it has already met while loading a file: it does so
+    to the bookmark in a paragraph deleted with Track Changes on, once the file has been through .odt."""
+    names = {b.get(W + "name", "") for b in body.iter(W + "bookmarkStart")}
+    ids = {name: name for name in names if PARA_BOOKMARK.match(name)}
+    for name in names:
+        renamed = RENAMED_BOOKMARK.match(name)
+        if renamed and renamed.group(1) not in names:
+            ids[name] = renamed.group(1)
+    return ids
 
 
 def _inserted_break(p) -> Optional[_Span]:
