@@ -27,6 +27,7 @@ from .textdiff import nearest
 CONTEXT = 32  # characters of prefix and suffix kept with a quote, as web annotation does
 ROUND_DIR = re.compile(r"^r(\d+)$")
 COMMENT_FILE = re.compile(r"^c[0-9a-f]+\.yaml$")
+REVIEW_SUFFIXES = (".docx", ".odt")  # returned drafts: Word, or LibreOffice's own format
 OS_FILES = {"thumbs.db", "ehthumbs.db", "ehthumbs_vista.db", "desktop.ini", "icon\r"}  # file managers' own
 STATUS_ALIASES = {
     "accepted with modification": "accepted-with-modification",
@@ -447,12 +448,12 @@ class Intake:
 
 
 def org_from_filename(plan, path: Path) -> Member:
-    """`<org-id>[-anything].docx`: the longest known id the file name starts with."""
+    """`<org-id>[-anything].docx` (or .odt): the longest known id the file name starts with."""
     stem = Path(path).stem.lower()
     matches = [i for i in plan.members if stem == i or stem.startswith(i + "-") or stem.startswith(i + "_")]
     if not matches:
         raise UserError(f"cannot tell the organisation from the file name; name it <org-id>[-anything].docx "
-                        f"or pass --org (known ids: {listing(plan.members)})", path)
+                        f"(or .odt) or pass --org (known ids: {listing(plan.members)})", path)
     return plan.members[max(matches, key=len)]
 
 
@@ -540,15 +541,14 @@ def review_version(versions: Versions, review, requested: Optional[Version] = No
 
 def harvest_file(ws, path: Path, member: Member, round_number: int, version: Optional[Version] = None,
                  comment_type: str = "substantive", versions: Optional[Versions] = None) -> Intake:
-    """Comments, replies and tracked changes of one returned .docx → stored comments (all or none).
+    """Comments, replies and tracked changes of one returned .docx or .odt → stored comments (all or none).
 
     Without `version`, the version the file was made from is read from the file (`review_version`).
     Comments made on an older version than the latest are re-anchored on the latest before they are
     stored (`intake.carried` says how). `versions` reads each version once over a run of files.
     """
-    from .readers.review_docx import read_review_docx
     versions = versions or Versions(ws)
-    review = read_review_docx(path, language=ws.plan.language)
+    review = read_review(path, language=ws.plan.language)
     version, known_from, notes = review_version(versions, review, version)
     intake = Intake(source=Path(path).name, org=member.id, warnings=list(review.warnings) + notes,
                     version=version.number, version_from=known_from)
@@ -577,12 +577,23 @@ def harvest_file(ws, path: Path, member: Member, round_number: int, version: Opt
     return intake
 
 
+def read_review(path: Path, language: str):
+    """A returned file's notes: a .odt through LibreOffice, anything else as a .docx."""
+    if Path(path).suffix.lower() == ".odt":
+        from .readers.review_odt import read_review_odt
+        return read_review_odt(path, language)
+    from .readers.review_docx import read_review_docx
+    return read_review_docx(path, language)
+
+
 def harvest_paths(paths: Iterable[Path]) -> list[Path]:
-    """Files as given, folders expanded to the .docx files in them (Word lock files skipped)."""
+    """Files as given, folders expanded to the .docx and .odt files in them (Word lock files skipped;
+    LibreOffice's, `.~lock.NAME#`, end in no such suffix)."""
     result: list[Path] = []
     for path in map(Path, paths):
         if path.is_dir():
-            result += sorted(p for p in path.glob("*.docx") if not p.name.startswith("~$"))
+            result += sorted(p for p in path.iterdir() if p.suffix.lower() in REVIEW_SUFFIXES
+                             and not p.name.startswith("~$") and p.is_file())
         else:
             result.append(path)  # a missing file is reported as such when it is harvested
     return result

@@ -332,3 +332,36 @@ def test_amendment_ids_do_not_depend_on_their_wording_and_earlier_ids_are_recogn
     code, out = run(ws, capsys, "comments", "harvest", str(DATA / "mohrss-returned.docx"))
     assert code == 0 and "0 new, 5 already stored" in out.out, out.out
     assert stored(ws) == before
+
+
+# -- .odt: LibreOffice's own format, converted by LibreOffice (tests/test_libreoffice_reviewer.py converts real ones)
+def _odt(path: Path) -> Path:
+    path.write_bytes(_zip({"mimetype": b"application/vnd.oasis.opendocument.text", "content.xml": b"<office/>"}))
+    return path
+
+
+def test_odt_without_libreoffice_is_refused_with_a_clear_message_and_the_other_files_are_harvested(
+        ws, capsys, tmp_path, monkeypatch):
+    folder = tmp_path / "round1"
+    folder.mkdir()
+    shutil.copy(DATA / "mohrss-returned.docx", folder / "mohrss-returned.docx")
+    _odt(folder / "acftu-comments.odt")
+    monkeypatch.setenv("PATH", str(tmp_path / "no-programs-here"))
+    code, out = run(ws, capsys, "comments", "harvest", str(folder))
+    assert code == 2
+    assert f"{folder / 'acftu-comments.odt'}: reading .odt needs LibreOffice (soffice); save it as .docx instead" \
+        in out.err and "nothing stored from this file" in out.err
+    assert "mohrss-returned.docx (mohrss)" in out.out
+    from pipeline.comments import load_comments
+    assert {c.org for c in load_comments(ws)} == {"mohrss"}
+
+
+def test_corrupt_odt_is_refused_before_libreoffice_opens_it(ws, capsys, tmp_path, monkeypatch):
+    from pipeline import libreoffice
+    monkeypatch.setattr(libreoffice, "available", lambda: True)
+    monkeypatch.setattr(libreoffice, "convert", lambda *args, **kwargs: pytest.fail("LibreOffice was run"))
+    path = tmp_path / "mohrss-bad.odt"
+    path.write_bytes(b"PK\x03\x04 this is not really a zip")
+    code, out = run(ws, capsys, "comments", "harvest", str(path))
+    assert code == 2 and "mohrss-bad.odt: not an OpenDocument .odt file (corrupt or not a zip archive)" in out.err
+    assert stored(ws) == []

@@ -17,9 +17,11 @@ def register(commands) -> None:
     sub = p.add_subparsers(dest="comments_command", metavar="ACTION")
     p.set_defaults(handler=lambda args: (p.print_help(), 0)[1])
 
-    h = sub.add_parser("harvest", help="read reviewers' returned .docx files", description=
-                       "Harvest Word comments, replies and tracked changes from returned consultation drafts. "
-                       "FILES may be .docx files or folders; without --org each file is named <org-id>[-anything].docx.")
+    h = sub.add_parser("harvest", help="read reviewers' returned .docx (or .odt) files", description=
+                       "Harvest comments, replies and tracked changes from returned consultation drafts. "
+                       "FILES may be .docx or .odt files or folders (every .docx and .odt in them); a .odt is "
+                       "converted with LibreOffice (soffice) first. Without --org each file is named "
+                       "<org-id>[-anything].docx (or .odt).")
     h.add_argument("files", nargs="+", type=Path, metavar="FILE")
     h.add_argument("--org", help="organisation id for every file (default: from each file name)")
     _round_version(h, version_help="version the reviewers commented on (default: the one each file says it was "
@@ -132,7 +134,7 @@ def cmd_harvest(args: argparse.Namespace) -> int:
     member = store.organisation(ws.plan, args.org) if args.org else None
     paths = store.harvest_paths(args.files)
     if not paths:
-        raise UserError("no .docx files found", args.files[0])
+        raise UserError("no .docx or .odt files found", args.files[0])
     records, failed = [], 0
     out = console()
     versions = Versions(ws)  # each version read once for all the files

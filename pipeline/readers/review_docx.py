@@ -28,6 +28,7 @@ W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 W14 = "{http://schemas.microsoft.com/office/word/2010/wordml}"
 W15 = "{http://schemas.microsoft.com/office/word/2012/wordml}"
 PARA_BOOKMARK = re.compile(r"^p\d+$")
+RENAMED_BOOKMARK = re.compile(r"^(p\d+)[ _]Copy[ _]\d+$")  # how LibreOffice renames a bookmark: see _paragraph_ids
 MAX_FILE = 100 * 2**20  # a returned consultation draft is a few MB at most
 MAX_PART = 64 * 2**20
 MAX_TOTAL = 256 * 2**20
@@ -38,6 +39,7 @@ KEYWORD_VERSION = re.compile(r"^\s*v(\d+)\s*$")  # exactly the version name: "v3
 _SEPARATOR = re.escape(HEADER_SEPARATOR.strip())
 HEADER_VERSION = re.compile(rf"{_SEPARATOR}\s*v(\d+)\s*(?:{_SEPARATOR}|$)")
 COVER_VERSION = re.compile(r"^\s*[^:：\d]{1,24}[:：]\s*v(\d+)\s*$")
+ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}")
 
 
 @dataclass
@@ -69,7 +71,10 @@ class ReviewFile:
 
 
 # -- safe reading ---------------------------------------------------------------------
-def _open_zip(path: Path) -> zipfile.ZipFile:
+def open_package(path: Path, main_part: str = "word/document.xml",
+                 kind: str = "a Word .docx") -> zipfile.ZipFile:
+    """A returned file's zip, checked for size and bombs before anything is inflated; without `main_part`
+    it is not `kind` file."""
     if not path.is_file():
         raise UserError("no such file", path)
     if path.stat().st_size > MAX_FILE:
@@ -77,7 +82,7 @@ def _open_zip(path: Path) -> zipfile.ZipFile:
     try:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError):
-        raise UserError("not a Word .docx file (corrupt or not a zip archive)", path) from None
+        raise UserError(f"not {kind} file (corrupt or not a zip archive)", path) from None
     total = 0
     for info in archive.infolist():
         total += info.file_size
@@ -87,8 +92,8 @@ def _open_zip(path: Path) -> zipfile.ZipFile:
             raise UserError(f"part {info.filename} expands {info.file_size // info.compress_size}:1; refusing a zip bomb", path)
     if total > MAX_TOTAL:
         raise UserError(f"archive expands to {total // 2**20} MB; refusing a zip bomb", path)
-    if "word/document.xml" not in archive.namelist():
-        raise UserError("not a Word .docx file (no word/document.xml)", path)
+    if main_part not in archive.namelist():
+        raise UserError(f"not {kind} file (no {main_part})", path)
     return archive
 
 
@@ -155,16 +160,25 @@ def _change_of(element) -> tuple[str, str, str]:
 
 
 class _Walker:
-    """Collects paragraph texts, bookmarks and comment ranges in one pass over document.xml."""
+    """Collects paragraph texts, bookmarks and comment ranges in one pass over document.xml.
+
+    A paragraph here is a block of the draft: the w:p elements inside one paragraph bookmark (the cells
+    of a table) are one paragraph, and a paragraph the reviewer inserted is part of the one before it."""
 
     def __init__(self):
         self.paragraphs: list[_Paragraph] = []
         self.ranges: dict[str, list[int]] = {}  # comment w:id -> [paragraph index, start, end]
         self.has_bookmarks = False
+        self.ids: dict[str, str] = {}  # bookmark name → the paragraph id it marks
+        self.open_mark = ""  # w:id of the paragraph bookmark not yet ended
+        self.last_p = None  # the w:p read last
+        self.break_inserted: Optional[_Span] = None  # its paragraph mark, when tracked as inserted
 
     def walk(self, body) -> None:
-        for element in body.iter(W + "p", W + "bookmarkStart", W + "commentRangeStart", W + "commentRangeEnd",
-                                 W + "commentReference", W + "t", W + "delText", W + "tab", W + "br"):
+        self.ids = _paragraph_ids(body)
+        for element in body.iter(W + "p", W + "bookmarkStart", W + "bookmarkEnd", W + "commentRangeStart",
+                                 W + "commentRangeEnd", W + "commentReference", W + "t", W + "delText", W + "tab",
+                                 W + "br"):
             self.visit(element)
 
     def current(self) -> _Paragraph:
@@ -175,14 +189,20 @@ class _Walker:
     def visit(self, element) -> None:
         tag = element.tag
         if tag == W + "p":
-            self.paragraphs.append(_Paragraph())
+            self._start_paragraph(element)
             return
         paragraph = self.current()
         if tag == W + "bookmarkStart":
-            name = element.get(W + "name", "")
-            if PARA_BOOKMARK.match(name):
+            para = self.ids.get(element.get(W + "name", ""))
+            if para:
                 self.has_bookmarks = True
-                paragraph.para = paragraph.para or name
+                self.open_mark = element.get(W + "id", "")
+                if not paragraph.para:
+                    paragraph.para = para
+                    self._drop_label(paragraph)
+        elif tag == W + "bookmarkEnd":
+            if element.get(W + "id", "") == self.open_mark:
+                self.open_mark = ""
         elif tag == W + "commentRangeStart":
             self.ranges[element.get(W + "id", "")] = [len(self.paragraphs) - 1, paragraph.offset(), -1]
         elif tag == W + "commentRangeEnd":
@@ -198,6 +218,33 @@ class _Walker:
             change, author, date = _change_of(element)
             paragraph.spans.append(_Span(" ", change, author, date))
 
+    def _start_paragraph(self, p) -> None:
+        """A w:p begins a paragraph of its own, or goes on with the one before it: the next cell of a table
+        (its bookmark is still open), or a paragraph the reviewer inserted after it (its paragraph mark is
+        tracked as inserted) — unless it carries a paragraph id of its own."""
+        joined = self.last_p is not None and (self.open_mark or self.break_inserted) and not self._has_paragraph_id(p)
+        if joined:
+            separator = self.break_inserted or _Span(_separator(self.last_p, p))
+            self.paragraphs[-1].spans.append(separator)
+        else:
+            self.open_mark = ""  # a bookmark never ended gives way to the next paragraph's
+            self.paragraphs.append(_Paragraph())
+        self.last_p, self.break_inserted = p, _inserted_break(p)
+
+    def _has_paragraph_id(self, p) -> bool:
+        return any(b.get(W + "name", "") in self.ids for b in p.iter(W + "bookmarkStart"))
+
+    def _drop_label(self, paragraph: _Paragraph) -> None:
+        """The visible paragraph number before the bookmark ("[p0012] ") is not the paragraph's text: a
+        comment on the whole paragraph, or its deletion, takes it in too, and would quote it."""
+        if paragraph.original.strip() != f"[{paragraph.para}]":
+            return
+        paragraph.spans = [s for s in paragraph.spans if s.change == "ins"]
+        for span in self.ranges.values():
+            if span[0] == len(self.paragraphs) - 1:
+                span[1] = 0
+                span[2] = min(span[2], 0)
+
     def _close_range(self, ident: str, paragraph: _Paragraph) -> None:
         span = self.ranges.get(ident)
         if span is None:
@@ -205,6 +252,38 @@ class _Walker:
         same = span[0] == len(self.paragraphs) - 1
         # a range running into later paragraphs keeps the part in its first paragraph
         span[2] = paragraph.offset() if same else len(self.paragraphs[span[0]].original)
+
+
+def _paragraph_ids(body) -> dict[str, str]:
+    """Bookmark name → the paragraph id it marks: `p0012`, and `p0012_Copy_1` when no bookmark is named
+    p0012. LibreOffice renames a bookmark whose name it has already met while loading a file: it does so
+    to the bookmark in a paragraph deleted with Track Changes on, once the file has been through .odt."""
+    names = {b.get(W + "name", "") for b in body.iter(W + "bookmarkStart")}
+    ids = {name: name for name in names if PARA_BOOKMARK.match(name)}
+    for name in names:
+        renamed = RENAMED_BOOKMARK.match(name)
+        if renamed and renamed.group(1) not in names:
+            ids[name] = renamed.group(1)
+    return ids
+
+
+def _inserted_break(p) -> Optional[_Span]:
+    """The paragraph mark of `p` as a tracked insertion of a line break, when the reviewer inserted it."""
+    mark = p.find(f"{W}pPr/{W}rPr/{W}ins")
+    return None if mark is None else _Span("\n", "ins", mark.get(W + "author", ""), mark.get(W + "date", ""))
+
+
+def _separator(previous, p) -> str:
+    """Between two w:p of one block, what its Markdown text has: ' | ' between the cells of a table row,
+    a line break between rows, a space between the paragraphs of a quote or a list item."""
+    cell, previous_cell = _ancestor(p, W + "tc"), _ancestor(previous, W + "tc")
+    if cell is None or previous_cell is None or cell is previous_cell:
+        return " "
+    return " | " if cell.getparent() is previous_cell.getparent() else "\n"
+
+
+def _ancestor(element, tag: str):
+    return next(element.iterancestors(tag), None)
 
 
 def _text_of(element) -> str:
@@ -291,6 +370,13 @@ def describe(deleted: str, inserted: str, language: str = "en") -> str:
     return insert.format(inserted=inserted)
 
 
+def _day(stamp: Optional[str]) -> str:
+    """The day of a w:date ("2026-03-05T10:00:00Z" → "2026-03-05"); "" for none, and for the
+    "0-00-00T00:00:00Z" LibreOffice writes for a comment that has no date."""
+    match = ISO_DAY.match(stamp or "")
+    return match.group(0) if match else ""
+
+
 # -- comments and threads ----------------------------------------------------------------------
 def _threads(archive: zipfile.ZipFile, comments_root, path: Path) -> dict[str, str]:
     """comment w:id → parent w:id, from commentsExtended.xml (Word 2013+ and LibreOffice)."""
@@ -331,7 +417,7 @@ def _comment_notes(archive: zipfile.ZipFile, walker: _Walker, path: Path) -> tup
         stripped = quote.strip()
         start = span[1] + (quote.find(stripped) if stripped else 0)
         notes.append(Note(kind="comment", para=paragraph.para, para_text=original, quote=stripped, start=start,
-                          author=comment.get(W + "author", ""), date=(comment.get(W + "date", "") or "")[:10],
+                          author=comment.get(W + "author", ""), date=_day(comment.get(W + "date", "")),
                           body=_text_of(comment), word_id=ident, parent=parent))
     return notes, warnings
 
@@ -386,7 +472,7 @@ def read_review_docx(path: Path, language: str = "en") -> ReviewFile:
     `language` (en, zh) words the amendments' descriptions.
     """
     path = Path(path)
-    with _open_zip(path) as archive:
+    with open_package(path) as archive:
         document = parse_xml(_read_part(archive, "word/document.xml", path), "word/document.xml", path)
         body = document.find(W + "body")
         if body is None:
@@ -397,7 +483,7 @@ def read_review_docx(path: Path, language: str = "en") -> ReviewFile:
         version, version_from = _stated_version(archive, walker, path)
     for paragraph in walker.paragraphs:
         for note in _amendments(paragraph, language):
-            note.date = note.date[:10]
+            note.date = _day(note.date)
             notes.append(note)
     return ReviewFile(path=path, notes=notes, has_bookmarks=walker.has_bookmarks, warnings=warnings,
                       version=version, version_from=version_from,

@@ -21,10 +21,11 @@ from pathlib import Path
 from typing import Optional
 from urllib.parse import quote
 
+from .. import libreoffice
 from .docx_body import Heading
 from .profiles import Profile
 
-SOFFICE_TIMEOUT = 180
+TOOL_TIMEOUT = 180  # pdftotext and pdfinfo on a long document
 # LibreOffice's PDF export: Word bookmarks become named destinations
 PDF_FILTER = "pdf:writer_pdf_Export:" + json.dumps(
     {"ExportBookmarksToPDFDestination": {"type": "boolean", "value": "true"}}, separators=(",", ":"))
@@ -33,7 +34,7 @@ _DEST = re.compile(r'^\s*(\d+)\s+\[.*\]\s+"(.*)"\s*$')
 
 def find_pages(data: bytes, headings: list[Heading], profile: Profile) -> tuple[dict[str, int], str]:
     """Bookmark → page number, and how it was obtained ('libreoffice' or 'estimate')."""
-    if shutil.which("soffice") and shutil.which("pdftotext"):
+    if libreoffice.available() and shutil.which("pdftotext"):
         pages = libreoffice_pages(data, headings, profile)
         if pages is not None:
             return pages, "libreoffice"
@@ -60,18 +61,13 @@ def layout(data: bytes, suffix: str = ".docx") -> Optional[Layout]:
         folder = Path(tmp)
         source = folder / f"doc{suffix}"
         source.write_bytes(data)
-        pdf = folder / "doc.pdf"
+        # LibreOffice before 7.4 reads no JSON filter options
+        pdf = libreoffice.convert(source, PDF_FILTER, folder) or libreoffice.convert(source, "pdf", folder)
+        if pdf is None:
+            return None
         try:
-            for target in (PDF_FILTER, "pdf"):  # LibreOffice before 7.4 reads no JSON filter options
-                command = ["soffice", f"-env:UserInstallation=file://{folder / 'profile'}", "--headless",
-                           "--convert-to", target, "--outdir", str(folder), str(source)]
-                if subprocess.run(command, capture_output=True, timeout=SOFFICE_TIMEOUT).returncode == 0 \
-                        and pdf.exists():
-                    break
-            else:
-                return None
             text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf), "-"], check=True,
-                                  capture_output=True, timeout=SOFFICE_TIMEOUT).stdout.decode("utf-8", "replace")
+                                  capture_output=True, timeout=TOOL_TIMEOUT).stdout.decode("utf-8", "replace")
         except (subprocess.SubprocessError, OSError):
             return None
         return Layout(text.split("\f"), _destinations(pdf))
@@ -83,7 +79,7 @@ def _destinations(pdf: Path) -> dict[str, int]:
         return {}
     try:
         out = subprocess.run(["pdfinfo", "-dests", str(pdf)], check=True, capture_output=True,
-                             timeout=SOFFICE_TIMEOUT).stdout.decode("utf-8", "replace")
+                             timeout=TOOL_TIMEOUT).stdout.decode("utf-8", "replace")
     except (subprocess.SubprocessError, OSError):
         return {}
     found: dict[str, int] = {}
