@@ -755,9 +755,8 @@ def matrix_table(ws, comments: list[Comment]) -> MatrixTable:
     for number, comment in enumerate(top, start=1):
         member = ws.plan.organisation(comment.org)
         body = comment.body
-        quote = comment.anchor.quote
-        if comment.anchor.state == "applied":  # the reviewer's words, which the proposed text replaced
-            quote = comment.anchor.original_quote or quote
+        # the words the reviewer commented on, though the text changed under them since (the verdict says so)
+        quote = comment.anchor.original_quote or comment.anchor.quote
         if quote:
             body = f"“{quote}”: {body}" if body else f"“{quote}”"
         for reply in replies.get(comment.id, []):

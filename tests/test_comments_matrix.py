@@ -205,6 +205,19 @@ def test_import_against_an_older_version_reanchors_on_the_latest(ws, capsys, tmp
         [("p0003", "anchored", 2), ("p0004", "orphaned", 2)]
 
 
+def test_matrix_quotes_what_the_reviewer_commented_on_when_the_text_changed_since(ws, capsys, tmp_path):
+    from openpyxl import load_workbook
+    quote = "expand vocational training for rural migrant workers"
+    assert run(ws, capsys, "comments", "add", "--para", "p0003", "--quote", quote, "--org", "acftu",
+               "--body", "Name the number of trainees.")[0] == 0
+    source = tmp_path / "v2.md"
+    source.write_text((DATA / "v1.md").read_text().replace("for rural migrant workers", "for workers"))
+    assert run(ws, capsys, "freeze", "--stage", "consultation", "--note", "v2", "--from", str(source))[0] == 0
+    assert run(ws, capsys, "comments", "matrix", "-o", str(tmp_path / "m.xlsx"))[0] == 0
+    cells = [str(c.value) for row in load_workbook(tmp_path / "m.xlsx").active.iter_rows() for c in row if c.value]
+    assert f"“{quote}”: Name the number of trainees." in cells and "p0003 (changed)" in cells
+
+
 def test_zh_matrix_names_the_anchor_verdict_in_chinese(zh_ws, capsys, tmp_path):
     from openpyxl import load_workbook
     blocks = json.loads(run(zh_ws, capsys, "show", "latest", "--json")[1].out)
