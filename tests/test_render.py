@@ -332,6 +332,9 @@ def test_styles_command_writes_reference_documents(tmp_path):
 def test_final_carries_the_glossary_annex_from_the_workspace(mini_ws, tmp_path):
     import shutil
     shutil.copytree(Path(__file__).resolve().parent.parent / "glossary", mini_ws.root / "glossary")
+    chapter = mini_ws.root / "drafts" / "chapters" / "01-esc.md"
+    chapter.write_text(chapter.read_text() + "\nReform of household registration will let migrant workers settle; "
+                       "the disabled will find work.\n")
     output = tmp_path / "final.docx"
     code = main(["--workspace", str(mini_ws.root), "render", "--mode", "final", "--toc-pages", "estimate",
                  "-o", str(output)])
@@ -341,7 +344,9 @@ def test_final_carries_the_glossary_annex_from_the_workspace(mini_ws, tmp_path):
     assert "International human rights law" in annex
     assert "户籍；户口；户籍制度" in annex and "household registration; hukou" in annex
     assert "ICCPR art. 12(1)" in annex
-    assert "the disabled" not in annex  # deprecated renderings stay out of the approved text
+    assert "persons with disabilities" in annex  # used, though in a deprecated form the annex leaves out:
+    assert "the disabled" not in annex
+    assert "sense of gain" not in annex  # a term of the term base the plan does not use
 
 
 def test_estimated_contents_pages_asked_for_are_not_blamed_on_libreoffice(mini_ws, tmp_path, capsys):

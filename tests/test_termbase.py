@@ -9,7 +9,7 @@ from lxml import etree
 
 from pipeline.checks.glossary import load_glossary, self_test
 from pipeline.errors import UserError
-from pipeline.readers.termbase import DATA_DIR, annex_rows, load_termbase, read_termbase
+from pipeline.readers.termbase import DATA_DIR, annex_rows, read_termbase
 from pipeline.writers.glossary_table import glossary_docx, glossary_markdown
 from pipeline.writers.tbx import write_tbx
 
@@ -44,7 +44,7 @@ def add_entry(folder: Path, text: str, name: str = "test-term") -> Path:
 
 
 def test_starter_term_base_has_40_entries_that_pass_their_self_tests():
-    concepts = load_termbase(DATA_DIR)
+    concepts = read_termbase(DATA_DIR).concepts
     assert len(concepts) >= 40
     assert all(c.examples["hit"] for c in concepts)
     assert self_test(load_glossary(DATA_DIR)) == []
@@ -110,7 +110,7 @@ def test_tbx_export_carries_status_and_both_languages():
 
 
 def test_annex_rows_leave_out_deprecated_renderings_and_render_as_tables(tmp_path):
-    rows = annex_rows(load_termbase(DATA_DIR))
+    rows = annex_rows(read_termbase(DATA_DIR).concepts)
     row = next(r for r in rows if r["id"] == "persons-with-disabilities")
     assert row["zh"] == "残疾人" and "the disabled" not in row["en"] and "CRPD" in row["intl"]
     markdown = glossary_markdown(rows)
@@ -123,7 +123,7 @@ def test_annex_rows_leave_out_deprecated_renderings_and_render_as_tables(tmp_pat
 
 
 def test_chinese_annex_is_in_pinyin_order():
-    rows = [row["zh"] for row in annex_rows(load_termbase(DATA_DIR), "zh")]
+    rows = [row["zh"] for row in annex_rows(read_termbase(DATA_DIR).concepts, "zh")]
     # 表达权 (biǎo) before 参与权 (cān) before 残疾人 (cán) before 儿童 (ér): pinyin, then tone
     firsts = [next(r for r in rows if r.startswith(word)) for word in ("表达权", "参与权", "残疾人", "儿童")]
     assert [rows.index(r) for r in firsts] == sorted(rows.index(r) for r in firsts)

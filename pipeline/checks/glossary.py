@@ -44,6 +44,12 @@ class Glossary:
     def find(self, text: str) -> list[Match]:
         return self.find_all([text])[0]
 
+    def used_in(self, document: Document) -> list[Concept]:
+        """The concepts the text uses (in any form, deprecated ones too), in term-base order."""
+        blocks = [b for b in document.blocks if b.kind not in SKIP_KINDS]
+        used = {m.concept for matches in self.find_all([b.text for b in blocks]) for m in matches}
+        return [c for c in self.termbase.concepts if c.id in used]
+
     def find_all(self, texts: list[str]) -> list[list[Match]]:
         """Term matches outside instrument names ('Convention on the Rights of the Child' is no use of a term)."""
         result = []

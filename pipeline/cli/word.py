@@ -56,7 +56,7 @@ def cmd_render(args: argparse.Namespace) -> int:
     if args.with_findings:
         inp.findings = _findings(ws, inp.document)
     if args.mode == "final":
-        inp.glossary = _glossary(ws)
+        inp.glossary = _glossary(ws, inp.document)
         finder = {"libreoffice": page_numbers.find_pages, "estimate": _estimate_only, "none": None}[args.toc_pages]
         waiting = (error_console().status("Laying out pages for the table of contents (LibreOffice)…")
                    if args.toc_pages == "libreoffice" else contextlib.nullcontext())
@@ -171,12 +171,14 @@ def _findings(ws, document):
     return run_all(ws, document)
 
 
-def _glossary(ws) -> list[dict]:
-    """Rows of the glossary annex; none when the workspace has no term entries."""
+def _glossary(ws, document) -> list[dict]:
+    """Rows of the glossary annex: the term base's concepts the text uses (a reader of the plan looks up
+    its terms, not the whole term base); none when the workspace has no term entries."""
     if ws is None or not any((ws.glossary_dir / "terms").glob("*.yaml")):
         return []
-    from ..readers.termbase import annex_rows, load_termbase
-    return annex_rows(load_termbase(ws), ws.plan.language)
+    from ..checks.glossary import load_glossary
+    from ..readers.termbase import annex_rows
+    return annex_rows(load_glossary(ws).used_in(document), ws.plan.language)
 
 
 def _estimate_only(data, headings, profile):

@@ -62,11 +62,6 @@ def glossary_dir_of(ws_or_dir: Any) -> Path:
     return folder if (folder / "terms").is_dir() else DATA_DIR
 
 
-def load_termbase(ws_or_dir: Any) -> list[Concept]:
-    """The concepts of a workspace's term base, in id order."""
-    return read_termbase(glossary_dir_of(ws_or_dir)).concepts
-
-
 def read_termbase(folder: Path) -> TermBase:
     folder = Path(folder)
     term_files = sorted((folder / "terms").glob("*.yaml"))
