@@ -471,6 +471,15 @@ def test_reference_documents_default_to_single_lines_on_the_grid_and_chinese_for
             == (packaged / "reference-zh.docx").read_bytes())
 
 
+def test_chinese_table_cells_share_one_baseline(rendered):
+    """A cell holding only digits is set in the Latin font; with line heights from the fonts it sat
+    higher than the Chinese cells beside it."""
+    boxes = subprocess.run(["pdftotext", "-bbox", str(rendered["folder"] / "zh.pdf"), "-"], check=True,
+                           capture_output=True, text=True).stdout
+    top = {word: float(y) for y, word in re.findall(r'yMin="([\d.]+)"[^>]*>([^<]+)</word>', boxes)}
+    assert abs(top["2030"] - top["城镇调查失业率"]) < 0.5 and abs(top["2028"] - top["企业劳动合同签订率"]) < 0.5
+
+
 def test_no_character_is_lost_in_the_chinese_pdf(rendered):
     """LibreOffice drops a full stop that would hang past a full 28-character justified line unless
     punctuation overflow is set explicitly: every 。 of the text reaches the PDF."""

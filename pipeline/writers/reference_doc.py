@@ -143,7 +143,7 @@ def _paragraph_props(ppr: etree._Element, spec: dict[str, Any], text_width: int)
         set_child(ppr, tabs)
     if "punctuation_overflow" in spec:  # Word's "allow punctuation to extend past text extents"
         set_child(ppr, el("w:overflowPunct", {"val": 1 if spec["punctuation_overflow"] else 0}))
-    if spec.get("line_rule") == "auto":  # its own line height, off the section's line grid
+    if spec.get("line_rule") in ("auto", "exact"):  # its own line height, off the section's line grid
         set_child(ppr, el("w:snapToGrid", {"val": 0}))
     spacing = {}
     if spec.get("line_rule") == "grid":  # single lines, each on the next line of the grid (Word and LibreOffice)
@@ -154,6 +154,8 @@ def _paragraph_props(ppr: etree._Element, spec: dict[str, Any], text_width: int)
         spacing["after"] = round(spec["after"] * 20)
     if "line" in spec:
         spacing.update(line=round(spec["line"] * 240), lineRule="auto")
+    if spec.get("line_rule") == "exact":  # one fixed line height: Latin-only text sits on the CJK text's baseline
+        spacing.update(line=round(spec["line_pt"] * 20), lineRule="exact")
     if spacing:
         set_child(ppr, el("w:spacing", spacing))
     indent = {}
