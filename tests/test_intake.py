@@ -288,6 +288,8 @@ def test_chinese_template_in_a_zh_workspace_reads_back(zh_ws, tmp_path, capsys):
     assert (result["member"], result["goals"], result["measures"], result["indicators"]) == ("mohrss", 1, 1, 1)
     indicator = next(i for s in zh_ws.submissions() for i in s.indicators if i.id == "i-mohrss-90")
     assert (indicator.comparison, indicator.kind, indicator.deadline) == ("at-most", "binding", "2030")
+    written = (zh_ws.root / "drafts" / "submissions" / "mohrss-r5.md").read_text(encoding="utf-8")
+    assert "### 目标" in written and "### 措施" in written and "### 指标" in written and "Goals" not in written
 
 
 def test_template_of_a_new_plan_uses_its_years(tmp_path, capsys):

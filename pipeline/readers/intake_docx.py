@@ -27,8 +27,8 @@ from ..model import Plan, Submission
 from ..writers.submission_template import TEMPLATE_EXAMPLE_IDS
 from .config import ID_PATTERN
 from .markdown import heading_anchor, heading_id_typo
-from .submission import (INDICATOR_KEYS, ITEM_ID, Invalid, current_submissions, indicator_from_record, iso_date,
-                         parse_submission, round_number, unit_list)
+from .submission import (INDICATOR_KEYS, ITEM_ID, PART_HEADINGS, Invalid, current_submissions, indicator_from_record,
+                         iso_date, parse_submission, round_number, unit_list)
 
 HEADER_FIELDS = {"member unit id": "member", "member unit": "member", "成员单位": "member", "成员单位编号": "member",
                  "round": "round", "轮次": "round", "date": "date", "日期": "date"}
@@ -255,15 +255,16 @@ class _Intake:
     def markdown(self, member: str, round_no: int, date: str) -> str:
         import yaml
         lines = ["---", f"member: {member}", f"round: {round_no}"] + ([f"date: {date}"] if date else []) + ["---", ""]
+        heading = PART_HEADINGS.get(self.plan.language, PART_HEADINGS["en"])
         for section, items in self.sections.items():
             lines += [f"## {section}", ""]
             for part in ("Goals", "Measures"):
                 own = [item for item in items if item.part == part]
                 if own:
-                    lines += [f"### {part}", ""] + [f"- [{item.id}] {item.text}" for item in own] + [""]
+                    lines += [f"### {heading[part.lower()]}", ""] + [f"- [{item.id}] {item.text}" for item in own] + [""]
             indicators = [item for item in items if item.part == "Indicators"]
             if indicators:
-                lines += ["### Indicators", "", "```yaml"]
+                lines += [f"### {heading['indicators']}", "", "```yaml"]
                 for item in indicators:
                     data = self._indicator(item, section, member)
                     lines.append("- " + yaml.safe_dump(data, default_flow_style=True, allow_unicode=True,

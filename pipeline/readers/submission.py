@@ -22,6 +22,8 @@ from .markdown import heading_anchor, heading_id_typo, inline_text, parser
 
 PARTS = {"goals": "goals", "目标": "goals", "measures": "measures", "措施": "measures",
          "indicators": "indicators", "指标": "indicators"}
+PART_HEADINGS = {"en": {"goals": "Goals", "measures": "Measures", "indicators": "Indicators"},
+                 "zh": {"goals": "目标", "measures": "措施", "indicators": "指标"}}  # as intake writes them
 ITEM_ID = re.compile(r"^\[([^\]]+)\]\s*(.*)$", re.S)
 FRONT_MATTER_KEYS = ("member", "round", "date", "contact")
 MEMBER_ID = ((str,), "a member id")
@@ -180,7 +182,8 @@ def _read_body(submission: Submission, body: str, offset: int, path: Path, plan:
             elif token.tag == "h3":
                 part = PARTS.get(title.strip().lower(), "")
                 if not part:
-                    raise UserError(f"unknown heading '{title}': use Goals, Measures or Indicators", path, line)
+                    raise UserError(f"unknown heading '{title}': use Goals, Measures or Indicators "
+                                    "(目标、措施、指标)", path, line)
         elif token.type == "list_item_open" and token.level == 1 and part in ("goals", "measures"):
             _read_item(submission, tokens[index + 2], section, part, line, path)
         elif token.type == "fence" and part == "indicators":
