@@ -14,7 +14,7 @@ import re
 from dataclasses import MISSING, asdict, dataclass, field, fields, is_dataclass, replace
 from functools import cache, reduce
 from pathlib import Path
-from typing import Iterable, Optional, get_args, get_type_hints
+from typing import Iterable, Mapping, Optional, get_args, get_type_hints
 
 import yaml
 
@@ -540,15 +540,17 @@ def review_version(versions: Versions, review, requested: Optional[Version] = No
 
 
 def harvest_file(ws, path: Path, member: Member, round_number: int, version: Optional[Version] = None,
-                 comment_type: str = "substantive", versions: Optional[Versions] = None) -> Intake:
+                 comment_type: str = "substantive", versions: Optional[Versions] = None,
+                 odt_copies: Optional[Mapping[Path, Path]] = None) -> Intake:
     """Comments, replies and tracked changes of one returned .docx or .odt → stored comments (all or none).
 
     Without `version`, the version the file was made from is read from the file (`review_version`).
     Comments made on an older version than the latest are re-anchored on the latest before they are
-    stored (`intake.carried` says how). `versions` reads each version once over a run of files.
+    stored (`intake.carried` says how). `versions` reads each version once over a run of files, and
+    `odt_copies` are .odt files converted for the run at once (readers.review_odt.converted_at_once).
     """
     versions = versions or Versions(ws)
-    review = read_review(path, language=ws.plan.language)
+    review = read_review(path, ws.plan.language, odt_copies)
     version, known_from, notes = review_version(versions, review, version)
     intake = Intake(source=Path(path).name, org=member.id, warnings=list(review.warnings) + notes,
                     version=version.number, version_from=known_from)
@@ -577,11 +579,11 @@ def harvest_file(ws, path: Path, member: Member, round_number: int, version: Opt
     return intake
 
 
-def read_review(path: Path, language: str):
+def read_review(path: Path, language: str, odt_copies: Optional[Mapping[Path, Path]] = None):
     """A returned file's notes: a .odt through LibreOffice, anything else as a .docx."""
     if Path(path).suffix.lower() == ".odt":
         from .readers.review_odt import read_review_odt
-        return read_review_odt(path, language)
+        return read_review_odt(path, language, odt_copies)
     from .readers.review_docx import read_review_docx
     return read_review_docx(path, language)
 

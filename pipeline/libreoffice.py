@@ -25,10 +25,18 @@ def available() -> bool:
 def convert(source: Path, target: str, folder: Path, timeout: float = TIMEOUT) -> Optional[Path]:
     """`source` converted to `target` (what --convert-to takes: "pdf", "docx:MS Word 2007 XML") in
     `folder`, which holds the profile too; None when LibreOffice fails or takes longer than `timeout`."""
+    return convert_all([source], target, folder, timeout)[source]
+
+
+def convert_all(sources: list[Path], target: str, folder: Path, timeout: float = TIMEOUT) -> dict[Path, Optional[Path]]:
+    """Each of `sources` (distinct file names) converted as `convert` does, in one LibreOffice run: its
+    start costs seconds, the conversion of a consultation draft a fraction of one. All None when the run
+    fails or overruns (a file may be half-written)."""
     command = [SOFFICE, f"-env:UserInstallation={(folder / 'profile').as_uri()}", "--headless",
-               "--convert-to", target, "--outdir", str(folder), str(source)]
-    result = folder / f"{source.stem}.{target.split(':')[0]}"
-    return result if _run(command, timeout) and result.is_file() else None
+               "--convert-to", target, "--outdir", str(folder), *map(str, sources)]
+    finished = _run(command, timeout)
+    results = {source: folder / f"{source.stem}.{target.split(':')[0]}" for source in sources}
+    return {source: result if finished and result.is_file() else None for source, result in results.items()}
 
 
 def _run(command: list[str], timeout: float) -> bool:

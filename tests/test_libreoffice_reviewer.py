@@ -160,6 +160,24 @@ def test_the_odt_harvests_to_the_same_comments_as_the_docx(reviewed, capsys, tmp
     assert {c.source for c in load_comments(ws)} == {reviewed["returned"][language]["odt"].name}
 
 
+def test_odt_files_of_one_harvest_are_converted_in_one_libreoffice_run(reviewed, capsys, tmp_path, monkeypatch):
+    from pipeline import libreoffice
+    from pipeline.workspace import Workspace
+    runs = []
+    monkeypatch.setattr(libreoffice, "_run", lambda command, timeout, run=libreoffice._run: runs.append(command)
+                        or run(command, timeout))
+    ws = Workspace(shutil.copytree(reviewed["workspaces"]["en"], tmp_path / "en"))
+    returned = tmp_path / "returned"
+    returned.mkdir()
+    for org in ("acftu", "mohrss"):  # two units returning the same annotations
+        shutil.copy(reviewed["returned"]["en"]["odt"], returned / f"{org}-comments.odt")
+    code, out = run(ws, capsys, "comments", "harvest", str(returned), "--json")
+    assert code == 0, out.err
+    assert len(runs) == 1 and sum(arg.endswith(".odt") for arg in runs[0]) == 2
+    records = json.loads(out.out)
+    assert len(records) == 2 * len(EN.expected) and _notes(records) == set(EN.expected)
+
+
 def test_comment_dates_are_the_reviewers_or_none(reviewed, capsys, tmp_path):
     from pipeline.comments import load_comments
     ws, _ = _harvest(reviewed, capsys, tmp_path, "en", "docx")

@@ -128,6 +128,7 @@ def _record(comment) -> dict:
 
 def cmd_harvest(args: argparse.Namespace) -> int:
     from .. import comments as store
+    from ..readers.review_odt import converted_at_once
     ws, version, round_number = _context(args)
     ws.resolve_version("latest")  # refuses at once when no version is frozen yet
     comment_type = store.normal_type(args.type)
@@ -138,14 +139,15 @@ def cmd_harvest(args: argparse.Namespace) -> int:
     records, failed = [], 0
     out = console()
     versions = Versions(ws)  # each version read once for all the files
-    with progress("Harvesting", total=len(paths), enabled=not args.json) as bar:
+    with converted_at_once(paths) as odt_copies, \
+            progress("Harvesting", total=len(paths), enabled=not args.json) as bar:
         for path in paths:
             bar.advance()
             try:
                 if not path.is_file():  # before the name is read for an organisation
                     raise UserError("no such file" if not path.exists() else "not a file", path)
                 org = member or store.org_from_filename(ws.plan, path)
-                intake = store.harvest_file(ws, path, org, round_number, version, comment_type, versions)
+                intake = store.harvest_file(ws, path, org, round_number, version, comment_type, versions, odt_copies)
             except UserError as error:
                 failed += 1
                 sys.stderr.write(f"nhrap: {error} (nothing stored from this file)\n")
