@@ -1,0 +1,228 @@
+"""The workspace under real git: a panel and a secretariat on clones of one shared remote.
+
+Each test starts from the sample plan as `nhrap init --sample` makes it, committed and pushed to a
+bare "shared" remote, and gives two or three people a clone of it. They work at once, commit, and
+exchange through the remote with `git pull` (a merge): the pulls must merge without conflicts, and the
+merged workspace must read as everyone's work together.
+"""
+from __future__ import annotations
+
+import json
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+import docx
+import pytest
+
+from helpers import paragraph_with, run, split_run
+from pipeline.workspace import Workspace
+
+# Quotes in paragraphs of v4, the sample's latest version, that reviewers comment on.
+TRAINING = ("p0038", "75 million person-times")
+STRATEGY = ("p0028", "employment-first strategy")
+DISCRIMINATION = ("p0455", "carrier status for hepatitis B or HIV")
+BARGAINING = ("p0456", "collective consultation on wages")
+LEAVE = ("p0042", "paid annual leave")
+CHAPTER = Path("drafts/chapters/02-esc.md")
+
+
+@pytest.fixture(scope="module")
+def git_home(tmp_path_factory):
+    """git with no system or user configuration of the machine: a HOME of its own."""
+    home = tmp_path_factory.mktemp("home")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("HOME", str(home))
+        patch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+        for name in ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_CONFIG_GLOBAL"):
+            patch.delenv(name, raising=False)
+        for key, value in (("init.defaultBranch", "main"), ("pull.rebase", "false"), ("user.name", "Test"),
+                           ("user.email", "test@example.org")):
+            git(home, "config", "--global", key, value)
+        yield home
+
+
+def git(folder: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+    result = subprocess.run(["git", "-C", str(folder), *args], capture_output=True, text=True)
+    if check:
+        assert result.returncode == 0, f"git {' '.join(args)}:\n{result.stdout}{result.stderr}"
+    return result
+
+
+@pytest.fixture(scope="module")
+def seed(git_home, tmp_path_factory):
+    """A bare repository holding the sample workspace as `nhrap init --sample` makes it, committed."""
+    from pipeline.cli import main
+    root = tmp_path_factory.mktemp("seed")
+    assert main(["init", str(root / "plan"), "--sample"]) == 0
+    git(root / "plan", "add", "-A")
+    git(root / "plan", "commit", "-q", "-m", "The sample plan")
+    git(root, "clone", "-q", "--bare", str(root / "plan"), str(root / "seed.git"))
+    return root / "seed.git"
+
+
+@pytest.fixture(scope="module")
+def consultation_draft(seed, tmp_path_factory):
+    """The consultation .docx of the latest version, as the secretariat sends it out."""
+    from pipeline.cli import main
+    root = tmp_path_factory.mktemp("draft")
+    git(root, "clone", "-q", str(seed), str(root / "plan"))
+    path = root / "consultation.docx"
+    assert main(["--workspace", str(root / "plan"), "render", "latest", "--mode", "consultation",
+                 "-o", str(path)]) == 0
+    return path
+
+
+@dataclass
+class Clone:
+    """One person's clone of the shared workspace."""
+    path: Path
+    capsys: pytest.CaptureFixture
+
+    def nhrap(self, *args: str) -> str:
+        """Run an nhrap command here that must succeed; its standard output."""
+        code, out = run(Workspace(self.path), self.capsys, *args)
+        assert code == 0, f"nhrap {' '.join(args)}:\n{out.err}"
+        return out.out
+
+    def json(self, *args: str):
+        return json.loads(self.nhrap(*args, "--json"))
+
+    def fails(self, *args: str) -> tuple[int, str]:
+        """Run an nhrap command here that must not succeed; (exit status, standard error)."""
+        code, out = run(Workspace(self.path), self.capsys, *args)
+        assert code != 0, f"nhrap {' '.join(args)} succeeded:\n{out.out}"
+        return code, out.err
+
+    def commit(self, message: str) -> None:
+        git(self.path, "add", "-A")
+        if git(self.path, "status", "--porcelain").stdout:
+            git(self.path, "commit", "-q", "-m", message)
+
+    def pull(self) -> None:
+        """Merge what the others pushed; any conflict fails the test, naming the files."""
+        result = git(self.path, "pull", "--no-rebase", "--no-edit", "origin", "main", check=False)
+        conflicts = git(self.path, "diff", "--name-only", "--diff-filter=U").stdout
+        assert result.returncode == 0 and not conflicts, f"git pull:\n{result.stdout}{result.stderr}"
+
+    def push(self) -> subprocess.CompletedProcess:
+        return git(self.path, "push", "-q", "origin", "main")
+
+    def changed(self) -> str:
+        """`git status --porcelain`: what is not committed."""
+        return git(self.path, "status", "--porcelain").stdout
+
+    def edit(self, name: Path, old: str, new: str) -> None:
+        path = self.path / name
+        text = path.read_text(encoding="utf-8")
+        assert old in text
+        path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+@pytest.fixture
+def team(seed, tmp_path, capsys):
+    """Three clones of a fresh shared remote holding the sample workspace."""
+    shared = tmp_path / "shared.git"
+    git(tmp_path, "clone", "-q", "--bare", str(seed), str(shared))
+    clones = []
+    for name in ("zhang", "li", "wang"):
+        git(tmp_path, "clone", "-q", str(shared), str(tmp_path / name))
+        clones.append(Clone(tmp_path / name, capsys))
+    return clones
+
+
+def exchange(*clones: Clone, message: str = "work") -> None:
+    """Each clone in turn commits its work, merges what the others pushed and pushes; then every clone
+    has everyone's work. A merge conflict fails the test."""
+    for clone in clones:
+        clone.commit(message)
+        clone.pull()
+        clone.push()
+    for clone in clones[:-1]:
+        clone.pull()
+
+
+def returned(draft: Path, folder: Path, name: str, notes: list[tuple[str, str, str]]) -> Path:
+    """The consultation draft as a reviewer returns it: Word comments (paragraph, quote, text) on it."""
+    document = docx.Document(str(draft))
+    for para, quote, text in notes:
+        target = split_run(paragraph_with(document, f"[{para}] "), quote)
+        document.add_comment([target], text=text, author=name.split("-")[0].upper(), initials="R")
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{name}.docx"
+    document.save(str(path))
+    return path
+
+
+def consistent(clone: Clone) -> list[dict]:
+    """The merged workspace reads whole: every command that reads it works. Its comments."""
+    clone.json("status")
+    clone.json("draft")
+    clone.json("comments", "stats")
+    return clone.json("comments", "list")
+
+
+# -- 1. harvesting returned files at once --------------------------------------------------------------
+def test_two_secretaries_harvest_returned_files_into_one_round(team, consultation_draft, tmp_path):
+    zhang, li, _wang = team
+    mail = tmp_path / "mail"
+    mohrss = returned(consultation_draft, mail, "mohrss-returned", [(*TRAINING, "Say how many per year."),
+                                                                    (*STRATEGY, "Cite the strategy.")])
+    acftu = returned(consultation_draft, mail, "acftu-returned", [(*BARGAINING, "Add sectoral bargaining.")])
+    zhang.nhrap("comments", "harvest", str(mohrss), "--round", "4")
+    li.nhrap("comments", "harvest", str(acftu), "--round", "4")
+    exchange(zhang, li)
+    comments = consistent(li)
+    assert {(c["org"], c["para"], c["quote"]) for c in comments if c["round"] == 4} == {
+        ("mohrss", *TRAINING), ("mohrss", *STRATEGY), ("acftu", *BARGAINING)}
+    assert zhang.json("comments", "list", "--round", "4") == li.json("comments", "list", "--round", "4")
+
+
+def test_one_organisations_files_harvested_on_two_clones(team, consultation_draft, tmp_path):
+    """Two departments of one ministry answer separately, and both secretaries harvest the first file
+    (it came by mail to both): one comment stored once, none lost."""
+    zhang, li, _wang = team
+    legal = returned(consultation_draft, tmp_path / "mail", "mohrss-legal", [(*DISCRIMINATION, "Add age.")])
+    training = returned(consultation_draft, tmp_path / "mail", "mohrss-training", [(*TRAINING, "Per year?")])
+    zhang.nhrap("comments", "harvest", str(legal), "--round", "4")
+    li.nhrap("comments", "harvest", str(legal), str(training), "--round", "4")
+    exchange(zhang, li)
+    comments = consistent(zhang)
+    assert sorted((c["org"], c["para"]) for c in comments if c["round"] == 4) == [
+        ("mohrss", TRAINING[0]), ("mohrss", DISCRIMINATION[0])]
+
+
+# -- 2. answering comments at once ---------------------------------------------------------------------
+def test_two_panel_members_answer_different_comments_of_a_round(team):
+    zhang, li, wang = team
+    first, second, third = [c["id"] for c in zhang.json("comments", "list", "--round", "3", "--status", "open")][:3]
+    zhang.nhrap("comments", "respond", first, "--status", "accepted", "--response", "Done.", "--by", "Zhang")
+    li.nhrap("comments", "respond", second, "--status", "not-accepted", "--response", "Out of scope.", "--by", "Li")
+    wang.nhrap("comments", "respond", third, "--status", "withdrawn", "--by", "Wang")
+    exchange(zhang, li, wang)
+    status = {c["id"]: c["status"] for c in consistent(wang)}
+    assert (status[first], status[second], status[third]) == ("accepted", "not-accepted", "withdrawn")
+
+
+# -- 3. submissions and chapters at once ---------------------------------------------------------------
+def submission(member: str, section: str, goal: str) -> str:
+    return f"---\nmember: {member}\nround: 1\ndate: 2026-01-10\n---\n\n## {section}\n\n### Goals\n\n" \
+           f"- [g-{member}-01] {goal}\n"
+
+
+def test_submissions_and_chapters_edited_on_two_clones(team):
+    zhang, li, _wang = team
+    (zhang.path / "drafts/submissions/acftu-r1.md").write_text(
+        submission("acftu", "esc-work", "Cover 90 per cent of enterprises with collective contracts."))
+    (li.path / "drafts/submissions/mem-r1.md").write_text(
+        submission("mem", "cpr-life", "Halve deaths in workplace accidents."))
+    zhang.edit(CHAPTER, "Work is the basis of a decent livelihood.", "Decent work is the basis of a livelihood.")
+    li.edit(Path("drafts/chapters/06-edu.md"), "in ways appropriate to the age", "in ways suited to the age")
+    exchange(zhang, li)
+    consistent(li)
+    status = li.json("status")
+    assert {"acftu", "mem"} <= set(status["submitted"])
+    draft = (li.path / "build/draft.md").read_text(encoding="utf-8")
+    for text in ("collective contracts.", "Halve deaths", "Decent work is the basis", "suited to the age"):
+        assert text in draft
+
