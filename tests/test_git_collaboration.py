@@ -226,3 +226,15 @@ def test_submissions_and_chapters_edited_on_two_clones(team):
     for text in ("collective contracts.", "Halve deaths", "Decent work is the basis", "suited to the age"):
         assert text in draft
 
+
+
+# -- line ends ------------------------------------------------------------------------------------------
+def test_a_clone_on_windows_line_ends_reads_the_frozen_versions(seed, tmp_path, capsys):
+    """Git for Windows checks text out with CRLF line ends (core.autocrlf); the .gitattributes `nhrap init`
+    writes keeps LF, so the frozen versions still match their hashes there."""
+    git(tmp_path, "-c", "core.autocrlf=true", "clone", "-q", str(seed), str(tmp_path / "windows"))
+    windows = Clone(tmp_path / "windows", capsys)
+    assert b"\r\n" not in (windows.path / "drafts/versions/v001.md").read_bytes()
+    assert windows.json("status")["versions"][-1]["version"] == "v4"
+    windows.nhrap("comments", "respond", windows.json("comments", "list")[0]["id"], "--status", "noted")
+    assert git(windows.path, "diff", "--stat").stdout.count("|") == 1  # the one comment, no line-end churn
