@@ -103,6 +103,15 @@ def test_edited_frozen_version_is_refused(mini_ws, capsys):
     assert code == 2 and not (path.parent / "v002.md").exists()
 
 
+
+def test_frozen_version_with_crlf_line_ends_is_the_same_version(mini_ws, capsys):
+    """A clone on Windows without the workspace's .gitattributes (git's core.autocrlf) gives text files
+    CRLF line ends: a change of line ends only, not an edit."""
+    path = Path(freeze(mini_ws, capsys)["path"])
+    path.write_bytes(path.read_bytes().replace(b"\n", b"\r\n"))
+    code, out = run(mini_ws, "show", "1", "--json", capsys=capsys)
+    assert code == 0 and "decent work" in out.out, out.err
+
 def test_status_reports_submissions_goals_and_gaps(mini_ws, capsys):
     freeze(mini_ws, capsys)
     code, out = run(mini_ws, "status", "--json", capsys=capsys)
