@@ -198,7 +198,7 @@ def _load_comments_first(ws) -> None:
     """Freezing carries every comment to the new version: a comment file that cannot be read must stop
     the freeze before the version is written, not after."""
     from .comments import load_comments
-    load_comments(ws)
+    load_comments(ws, as_stored=True)
 
 
 def _check_consensus(ws) -> None:
