@@ -121,13 +121,14 @@ class Clone:
 
 @pytest.fixture
 def team(seed, tmp_path, capsys):
-    """Three clones of a fresh shared remote holding the sample workspace."""
+    """People with a clone each of a fresh shared remote holding the sample workspace: `team("zhang", "li")`."""
     shared = tmp_path / "shared.git"
     git(tmp_path, "clone", "-q", "--bare", str(seed), str(shared))
-    clones = []
-    for name in ("zhang", "li", "wang"):
-        git(tmp_path, "clone", "-q", str(shared), str(tmp_path / name))
-        clones.append(Clone(tmp_path / name, capsys))
+
+    def clones(*names: str) -> list[Clone]:
+        for name in names:
+            git(tmp_path, "clone", "-q", str(shared), str(tmp_path / name))
+        return [Clone(tmp_path / name, capsys) for name in names]
     return clones
 
 
@@ -155,16 +156,15 @@ def returned(draft: Path, folder: Path, name: str, notes: list[tuple[str, str, s
 
 
 def consistent(clone: Clone) -> list[dict]:
-    """The merged workspace reads whole: every command that reads it works. Its comments."""
+    """The merged workspace reads whole: versions, submissions, chapters (the draft `status` composes) and
+    comments. Its comments."""
     clone.json("status")
-    clone.json("draft")
-    clone.json("comments", "stats")
     return clone.json("comments", "list")
 
 
 # -- 1. harvesting returned files at once --------------------------------------------------------------
 def test_two_secretaries_harvest_returned_files_into_one_round(team, consultation_draft, tmp_path):
-    zhang, li, _wang = team
+    zhang, li = team("zhang", "li")
     mail = tmp_path / "mail"
     mohrss = returned(consultation_draft, mail, "mohrss-returned", [(*TRAINING, "Say how many per year."),
                                                                     (*STRATEGY, "Cite the strategy.")])
@@ -181,7 +181,7 @@ def test_two_secretaries_harvest_returned_files_into_one_round(team, consultatio
 def test_one_organisations_files_harvested_on_two_clones(team, consultation_draft, tmp_path):
     """Two departments of one ministry answer separately, and both secretaries harvest the first file
     (it came by mail to both): one comment stored once, none lost."""
-    zhang, li, _wang = team
+    zhang, li = team("zhang", "li")
     legal = returned(consultation_draft, tmp_path / "mail", "mohrss-legal", [(*DISCRIMINATION, "Add age.")])
     training = returned(consultation_draft, tmp_path / "mail", "mohrss-training", [(*TRAINING, "Per year?")])
     zhang.nhrap("comments", "harvest", str(legal), "--round", "4")
@@ -194,7 +194,7 @@ def test_one_organisations_files_harvested_on_two_clones(team, consultation_draf
 
 # -- 2. answering comments at once ---------------------------------------------------------------------
 def test_two_panel_members_answer_different_comments_of_a_round(team):
-    zhang, li, wang = team
+    zhang, li, wang = team("zhang", "li", "wang")
     first, second, third = [c["id"] for c in zhang.json("comments", "list", "--round", "3", "--status", "open")][:3]
     zhang.nhrap("comments", "respond", first, "--status", "accepted", "--response", "Done.", "--by", "Zhang")
     li.nhrap("comments", "respond", second, "--status", "not-accepted", "--response", "Out of scope.", "--by", "Li")
@@ -211,7 +211,7 @@ def submission(member: str, section: str, goal: str) -> str:
 
 
 def test_submissions_and_chapters_edited_on_two_clones(team):
-    zhang, li, _wang = team
+    zhang, li = team("zhang", "li")
     (zhang.path / "drafts/submissions/acftu-r1.md").write_text(
         submission("acftu", "esc-work", "Cover 90 per cent of enterprises with collective contracts."))
     (li.path / "drafts/submissions/mem-r1.md").write_text(
@@ -220,9 +220,8 @@ def test_submissions_and_chapters_edited_on_two_clones(team):
     li.edit(Path("drafts/chapters/06-edu.md"), "in ways appropriate to the age", "in ways suited to the age")
     exchange(zhang, li)
     consistent(li)
-    status = li.json("status")
-    assert {"acftu", "mem"} <= set(status["submitted"])
-    draft = (li.path / "build/draft.md").read_text(encoding="utf-8")
+    assert {"acftu", "mem"} <= set(li.json("status")["submitted"])
+    draft = Path(li.json("draft")["path"]).read_text(encoding="utf-8")
     for text in ("collective contracts.", "Halve deaths", "Decent work is the basis", "suited to the age"):
         assert text in draft
 
@@ -238,3 +237,26 @@ def test_a_clone_on_windows_line_ends_reads_the_frozen_versions(seed, tmp_path, 
     assert windows.json("status")["versions"][-1]["version"] == "v4"
     windows.nhrap("comments", "respond", windows.json("comments", "list")[0]["id"], "--status", "noted")
     assert git(windows.path, "diff", "--stat").stdout.count("|") == 1  # the one comment, no line-end churn
+
+
+# -- 4. a freeze and a harvest at once -----------------------------------------------------------------
+def test_comments_harvested_while_another_clone_froze_are_read_on_the_new_version(team, consultation_draft, tmp_path):
+    """Li harvests comments on v4 while Zhang freezes v5, which rewrites the text one of them quotes.
+    After the merge they read as carried onto v5, and the next freeze stores them on its version."""
+    zhang, li = team("zhang", "li")
+    zhang.edit(CHAPTER, "75 million person-times", "80 million person-times")
+    zhang.nhrap("freeze", "--stage", "consultation", "--note", "second draft")
+    mohrss = returned(consultation_draft, tmp_path / "mail", "mohrss-returned",
+                      [(*TRAINING, "Per year?"), (*LEAVE, "Name the sectors.")])
+    li.nhrap("comments", "harvest", str(mohrss), "--round", "4")
+    exchange(zhang, li)
+    harvested = {c["para"]: c for c in consistent(li) if c["round"] == 4}
+    training, leave = harvested[TRAINING[0]], harvested[LEAVE[0]]
+    assert (training["anchor"], training["quote"], training["original_quote"], training["version"]) == \
+        ("changed", "80 million person-times", TRAINING[1], 5)
+    assert (leave["anchor"], leave["quote"], leave["version"]) == ("anchored", LEAVE[1], 5)
+    assert not li.changed()  # reading rewrote nothing
+    li.edit(CHAPTER, "paid annual leave", "paid annual leave and parental leave")
+    li.nhrap("freeze", "--stage", "consultation", "--note", "third draft")
+    stored = (li.path / "comments/r04" / f"{training['id']}.yaml").read_text(encoding="utf-8")
+    assert "state: changed\n  version: 6\n" in stored
