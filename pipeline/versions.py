@@ -236,14 +236,24 @@ ID_PATTERN = re.compile(r"^p\d+$")
 BLOCK_LINE = re.compile(r"^- \[([^,\]]+), ([^,\]]+), ([^\]]*)\]$")
 
 
-def _load_metadata(meta_path: Path) -> dict:
+def _metadata_text(ws, number: int) -> str:
+    """The text of version `number`'s metadata. A merge conflict left in it comes from two clones freezing
+    that version at once: the error says how that is settled."""
+    md_path, meta_path = ws.version_paths(number)
+    files = " ".join(str(path.relative_to(ws.root)) for path in (md_path, meta_path))
+    return read_text(meta_path, on_conflict=f"two clones froze v{number} at once. Keep the v{number} shared first "
+                     f"(while merging: git checkout --theirs -- {files}; likewise for comment files in conflict), "
+                     "commit, and freeze again: the other clone's edits are in the chapters")
+
+
+def _load_metadata(ws, number: int) -> dict:
     """Version metadata: a small YAML head, then one `- [id, kind, section]` line per block.
 
     The block lines are machine-written in one fixed form, so they are read line by line: with
     1,500 blocks that is ten times faster than a YAML loader, which `diff` and `show` feel.
     """
-    text = read_text(meta_path)
-    head, marker, tail = text.partition("\nblocks:\n")
+    meta_path = ws.version_paths(number)[1]
+    head, marker, tail = _metadata_text(ws, number).partition("\nblocks:\n")
     try:
         meta = yaml.load(head, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506 - safe
     except yaml.YAMLError as err:
@@ -266,13 +276,12 @@ def recorded_relations(ws, number: int) -> tuple[Optional[int], Changes]:
     only `split` and `merged`), from its metadata alone. `_metadata` writes the head in one fixed form,
     so the two lines are read with a pattern (a YAML load of a head listing hundreds of edited ids costs
     ~10 ms a version); anything unexpected goes to the full metadata reader."""
-    meta_path = ws.version_paths(number)[1]
-    head = read_text(meta_path).partition("\nblocks:\n")[0]
+    head = _metadata_text(ws, number).partition("\nblocks:\n")[0]
     parent = _PARENT.search(head)
     relations = {kind: dict(_PAIR.findall(pairs)) for kind, pairs in _RELATION.findall(head)}
     if parent and set(relations) == {"split", "merged"}:
         return (None if parent.group(1) == "null" else int(parent.group(1))), Changes(**relations)
-    meta = _load_metadata(meta_path)
+    meta = _load_metadata(ws, number)
     changes = meta.get("changes") or {}
     return meta.get("parent"), Changes(split=dict(changes.get("split") or {}),
                                        merged=dict(changes.get("merged") or {}))
@@ -308,7 +317,7 @@ def _block_entry(line: str, path: Path, number: int) -> list[str]:
 
 def read_version(ws, number: int) -> Version:
     md_path, meta_path = ws.version_paths(number)
-    meta = _load_metadata(meta_path)
+    meta = _load_metadata(ws, number)
     if meta["version"] != number:
         raise UserError(f"{meta_path.name} says it is version {meta['version']!r}", meta_path, 1)
     if not md_path.is_file():

@@ -295,6 +295,14 @@ def test_hand_edited_metadata_cannot_give_an_id_twice(mini_ws, capsys, edit, mes
     assert code == 2 and "v001.yaml:" in out.err and message in out.err, out.err
 
 
+def test_a_merge_conflict_left_in_a_file_is_named_with_its_line(mini_ws, capsys):
+    path = chapter(mini_ws)
+    path.write_text(path.read_text().replace("The state promotes full employment and decent work for all workers.",
+                                             "<<<<<<< HEAD\nThe state promotes full employment.\n=======\n"
+                                             "The state promotes decent work.\n>>>>>>> 1a2b3c4"))
+    _expect_error(mini_ws, capsys, "a git merge conflict is left here, between git's <<<<<<< and >>>>>>> lines: "
+                  "keep the right lines", "01-esc.md:5")
+
 def test_broken_comment_file_stops_freeze_before_the_version_is_written(mini_ws, capsys):
     freeze(mini_ws, capsys)
     bad = mini_ws.root / "comments" / "r01" / "c0000000000bad.yaml"
