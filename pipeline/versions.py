@@ -263,6 +263,9 @@ def _load_metadata(ws, number: int) -> dict:
     first_line = head.count("\n") + 3
     meta["blocks"] = [_block_entry(line, meta_path, first_line + k) for k, line in enumerate(tail.splitlines())]
     _check_ids(meta, head, meta_path, first_line)
+    if meta["version"] != number:
+        raise UserError(f"{meta_path.name} says it is version {meta['version']!r}", meta_path, 1)
+    _check_parent(meta, head, meta_path)
     return meta
 
 
@@ -302,9 +305,29 @@ def _check_ids(meta: dict, head: str, meta_path: Path, first_line: int) -> None:
     next_id = meta["next_id"]
     highest = max((int(ident[1:]) for ident in numbers), default=0)
     if not isinstance(next_id, int) or isinstance(next_id, bool) or next_id <= highest:
-        line = next((n for n, text in enumerate(head.splitlines(), 1) if text.startswith("next_id:")), None)
         raise UserError(f"next_id must be a number above every id in use (highest: p{highest:0{ID_WIDTH}d})",
-                        meta_path, line)
+                        meta_path, _head_line(head, "next_id"))
+
+
+def _check_parent(meta: dict, head: str, meta_path: Path) -> None:
+    """Each version is frozen from the one before it. Two clones freezing at once both write the version
+    after the latest; one of them renamed to keep both was not made from the other, and would carry
+    comments and give out paragraph ids as if the other did not exist."""
+    number, parent = meta["version"], meta.get("parent")
+    if parent == (number - 1 if number > 1 else None):
+        return
+    made_from = f"v{parent}" if parent else "no version"
+    message = (f"v{number} was frozen from {made_from}, not from v{number - 1}, the version before it" if number > 1
+               else f"v1 was frozen from {made_from}, but it is the first version")
+    if isinstance(parent, int) and parent < number - 1:
+        message += (f": two clones froze the version after v{parent} at once and both were kept. Keep the one "
+                    "shared first, remove the other, and freeze again: its edits are in the chapters")
+    raise UserError(message, meta_path, _head_line(head, "parent"))
+
+
+def _head_line(head: str, key: str) -> Optional[int]:
+    """The line of `key` in a version's metadata head."""
+    return next((n for n, text in enumerate(head.splitlines(), 1) if text.startswith(f"{key}:")), None)
 
 
 def _block_entry(line: str, path: Path, number: int) -> list[str]:
@@ -318,8 +341,6 @@ def _block_entry(line: str, path: Path, number: int) -> list[str]:
 def read_version(ws, number: int) -> Version:
     md_path, meta_path = ws.version_paths(number)
     meta = _load_metadata(ws, number)
-    if meta["version"] != number:
-        raise UserError(f"{meta_path.name} says it is version {meta['version']!r}", meta_path, 1)
     if not md_path.is_file():
         raise UserError(f"the Markdown of v{number} is missing", md_path)
     data = md_path.read_bytes()
