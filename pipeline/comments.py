@@ -295,9 +295,16 @@ def _on_latest(ws, comments: list[Comment], versions: Versions) -> list[Comment]
     return [carried.get(c.id, c) for c in comments]
 
 
+# A record anchored on a text its version does not have: made on another copy of that version number (two
+# clones froze it at once, and git kept the other's), or its anchor edited by hand.
+QUOTE_ELSEWHERE = ("the quote “{quote}” is not at its place (start, end) in {para} of v{v}: the comment was "
+                   "anchored on another v{v}, frozen at once on another clone? Delete this file and harvest or add "
+                   "the comment again")
+
+
 def _check_references(ws, comments: list[Comment], paths: list[Path], versions: Versions) -> None:
     numbers = set(versions.numbers)
-    paragraphs: dict[int, set] = {}
+    paragraphs: dict[int, dict[str, str]] = {}  # version → paragraph id → text
     seen: dict[str, Path] = {}
     for comment, path in zip(comments, paths):
         if comment.id in seen:
@@ -313,10 +320,14 @@ def _check_references(ws, comments: list[Comment], paths: list[Path], versions: 
         anchor = comment.anchor
         if anchor.para and anchor.state != "orphaned":  # an orphaned comment keeps the paragraph that went
             if anchor.version not in paragraphs:
-                paragraphs[anchor.version] = set(versions[anchor.version].document.by_id())
-            if anchor.para not in paragraphs[anchor.version]:
+                paragraphs[anchor.version] = {b.id: b.text for b in versions[anchor.version].document.blocks}
+            text = paragraphs[anchor.version].get(anchor.para)
+            if text is None:
                 raise _field_error(f"paragraph '{anchor.para}' does not exist in v{anchor.version}",
                                    path, ("anchor", "para"))
+            if text[anchor.start:anchor.end] != anchor.quote:
+                raise _field_error(QUOTE_ELSEWHERE.format(quote=anchor.quote, para=anchor.para, v=anchor.version),
+                                   path, ("anchor", "quote"))
 
 
 def find_comment(ws, ident: str) -> tuple[Comment, Path]:
