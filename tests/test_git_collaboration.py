@@ -227,18 +227,6 @@ def test_submissions_and_chapters_edited_on_two_clones(team):
 
 
 
-# -- line ends ------------------------------------------------------------------------------------------
-def test_a_clone_on_windows_line_ends_reads_the_frozen_versions(seed, tmp_path, capsys):
-    """Git for Windows checks text out with CRLF line ends (core.autocrlf); the .gitattributes `nhrap init`
-    writes keeps LF, so the frozen versions still match their hashes there."""
-    git(tmp_path, "-c", "core.autocrlf=true", "clone", "-q", str(seed), str(tmp_path / "windows"))
-    windows = Clone(tmp_path / "windows", capsys)
-    assert b"\r\n" not in (windows.path / "drafts/versions/v001.md").read_bytes()
-    assert windows.json("status")["versions"][-1]["version"] == "v4"
-    windows.nhrap("comments", "respond", windows.json("comments", "list")[0]["id"], "--status", "noted")
-    assert git(windows.path, "diff", "--stat").stdout.count("|") == 1  # the one comment, no line-end churn
-
-
 # -- 4. a freeze and a harvest at once -----------------------------------------------------------------
 def test_comments_harvested_while_another_clone_froze_are_read_on_the_new_version(team, consultation_draft, tmp_path):
     """Li harvests comments on v4 while Zhang freezes v5, which rewrites the text one of them quotes.
@@ -260,3 +248,88 @@ def test_comments_harvested_while_another_clone_froze_are_read_on_the_new_versio
     li.nhrap("freeze", "--stage", "consultation", "--note", "third draft")
     stored = (li.path / "comments/r04" / f"{training['id']}.yaml").read_text(encoding="utf-8")
     assert "state: changed\n  version: 6\n" in stored
+
+
+# -- 5. two freezes at once ----------------------------------------------------------------------------
+VERSION_FILES = ("drafts/versions/v005.md", "drafts/versions/v005.yaml")
+EDUCATION = ("p0358", "in ways appropriate to the age of students")
+
+
+def freeze_at_once(team) -> tuple[Clone, Clone]:
+    """Zhang and Li each freeze v5 from their own edits, and Zhang pushes first: git refuses Li's push."""
+    zhang, li = team("zhang", "li")
+    zhang.edit(CHAPTER, "75 million person-times", "80 million person-times")
+    li.edit(Path("drafts/chapters/06-edu.md"), "in ways appropriate to the age", "in ways suited to the age")
+    for clone in (zhang, li):
+        clone.nhrap("freeze", "--stage", "consultation", "--note", f"draft of {clone.path.name}")
+        clone.commit("Froze v5")
+    zhang.push()
+    assert git(li.path, "push", "-q", "origin", "main", check=False).returncode != 0
+    return zhang, li
+
+
+def pull_conflicts(clone: Clone) -> list[str]:
+    """`git pull`, which must stop in conflicts: the files in conflict."""
+    assert git(clone.path, "pull", "--no-rebase", "--no-edit", "origin", "main", check=False).returncode != 0
+    return git(clone.path, "diff", "--name-only", "--diff-filter=U").stdout.split()
+
+
+def test_two_clones_freezing_at_once_conflict_on_the_version(team):
+    _zhang, li = freeze_at_once(team)
+    assert set(VERSION_FILES) <= set(pull_conflicts(li))
+    li.commit("Merged as git left it")  # git's conflict markers committed
+    for command in (["status"], ["comments", "list"], ["freeze", "--stage", "consultation", "--note", "v6"]):
+        code, err = li.fails(*command)
+        assert code == 2 and "a git merge conflict is left here" in err
+    code, err = li.fails("status")
+    assert "v005.yaml:" in err and "two clones froze v5 at once. Keep the v5 shared first" in err
+
+
+def test_a_version_renumbered_to_settle_the_conflict_is_refused(team):
+    """Li keeps Zhang's v5 and renames their own as v6: v6 was made from v4, not v5, and would carry
+    comments and give out paragraph ids as if v5 did not exist."""
+    _zhang, li = freeze_at_once(team)
+    conflicts = pull_conflicts(li)
+    for name in VERSION_FILES:
+        ours = git(li.path, "show", f":2:{name}").stdout.replace("version: 5\nname: v5\n", "version: 6\nname: v6\n")
+        (li.path / name.replace("v005", "v006")).write_text(ours, encoding="utf-8")
+    git(li.path, "checkout", "--theirs", "--", *conflicts)
+    li.commit("Both versions kept")
+    for command in (["status"], ["comments", "list"], ["freeze", "--stage", "consultation", "--note", "v7"]):
+        code, err = li.fails(*command)
+        assert code == 2 and "v006.yaml:3: v6 was frozen from v4, not from v5" in err
+
+
+def test_keeping_the_version_shared_first_and_freezing_again_settles_it(team, consultation_draft, tmp_path):
+    """The settlement the error gives. A comment Li harvested onto Li's own v5 meanwhile is anchored on
+    text Zhang's v5 does not have: it is refused by name, and harvested again it is carried right."""
+    zhang, li = freeze_at_once(team)
+    mohrss = returned(consultation_draft, tmp_path / "mail", "mohrss-returned", [(*EDUCATION, "Which ages?")])
+    li.nhrap("comments", "harvest", str(mohrss), "--round", "4")
+    git(li.path, "checkout", "--theirs", "--", *pull_conflicts(li))
+    li.commit("Kept Zhang's v5")
+    code, err = li.fails("comments", "list")
+    [stored] = (li.path / "comments/r04").glob("*.yaml")
+    assert code == 2 and f"{stored.name}:" in err and "anchored on another v5" in err, err
+    stored.unlink()
+    li.nhrap("comments", "harvest", str(mohrss), "--round", "4")
+    li.nhrap("freeze", "--stage", "consultation", "--note", "Li's edits on top of Zhang's")
+    exchange(li, zhang)
+    v6 = zhang.json("show", "6")
+    text = " ".join(block["text"] for block in v6)
+    assert "80 million person-times" in text and "in ways suited to the age" in text
+    assert len({block["id"] for block in v6}) == len(v6)
+    [comment] = [c for c in consistent(zhang) if c["round"] == 4]
+    assert (comment["para"], comment["version"], comment["anchor"]) == (EDUCATION[0], 6, "changed")
+
+
+# -- line ends ------------------------------------------------------------------------------------------
+def test_a_clone_on_windows_line_ends_reads_the_frozen_versions(seed, tmp_path, capsys):
+    """Git for Windows checks text out with CRLF line ends (core.autocrlf); the .gitattributes `nhrap init`
+    writes keeps LF, so the frozen versions still match their hashes there."""
+    git(tmp_path, "-c", "core.autocrlf=true", "clone", "-q", str(seed), str(tmp_path / "windows"))
+    windows = Clone(tmp_path / "windows", capsys)
+    assert b"\r\n" not in (windows.path / "drafts/versions/v001.md").read_bytes()
+    assert windows.json("status")["versions"][-1]["version"] == "v4"
+    windows.nhrap("comments", "respond", windows.json("comments", "list")[0]["id"], "--status", "noted")
+    assert git(windows.path, "diff", "--stat").stdout.count("|") == 1  # the one comment, no line-end churn
