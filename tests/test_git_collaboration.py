@@ -8,6 +8,7 @@ merged workspace must read as everyone's work together.
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,7 +16,7 @@ from pathlib import Path
 import docx
 import pytest
 
-from helpers import paragraph_with, run, split_run
+from helpers import GOOD_ROW, filled_template, paragraph_with, run, split_run
 from pipeline.workspace import Workspace
 
 # Quotes in paragraphs of v4, the sample's latest version, that reviewers comment on.
@@ -25,6 +26,7 @@ DISCRIMINATION = ("p0455", "carrier status for hepatitis B or HIV")
 BARGAINING = ("p0456", "collective consultation on wages")
 LEAVE = ("p0042", "paid annual leave")
 CHAPTER = Path("drafts/chapters/02-esc.md")
+CACHE = Path("build/cache")
 
 
 @pytest.fixture(scope="module")
@@ -58,6 +60,7 @@ def seed(git_home, tmp_path_factory):
     git(root / "plan", "add", "-A")
     git(root / "plan", "commit", "-q", "-m", "The sample plan")
     git(root, "clone", "-q", "--bare", str(root / "plan"), str(root / "seed.git"))
+    assert main(["--workspace", str(root / "plan"), "status", "--json"]) == 0  # fills build/cache, see `team`
     return root / "seed.git"
 
 
@@ -128,6 +131,9 @@ def team(seed, tmp_path, capsys):
     def clones(*names: str) -> list[Clone]:
         for name in names:
             git(tmp_path, "clone", "-q", str(shared), str(tmp_path / name))
+            # the parsed versions a clone keeps in build/ (not versioned) after its first command: each
+            # test need not parse the sample's four versions again
+            shutil.copytree(seed.parent / "plan" / CACHE, tmp_path / name / CACHE)
         return [Clone(tmp_path / name, capsys) for name in names]
     return clones
 
@@ -204,27 +210,42 @@ def test_two_panel_members_answer_different_comments_of_a_round(team):
     assert (status[first], status[second], status[third]) == ("accepted", "not-accepted", "withdrawn")
 
 
-# -- 3. submissions and chapters at once ---------------------------------------------------------------
-def submission(member: str, section: str, goal: str) -> str:
-    return f"---\nmember: {member}\nround: 1\ndate: 2026-01-10\n---\n\n## {section}\n\n### Goals\n\n" \
-           f"- [g-{member}-01] {goal}\n"
 
-
-def test_submissions_and_chapters_edited_on_two_clones(team):
+def test_a_response_and_a_freeze_at_once_change_different_lines_of_a_comment(team):
+    """Li answers a comment while Zhang freezes v5, which carries every comment onto it: git merges the
+    two, since a response rewrites only the disposition and the freeze only the anchor."""
     zhang, li = team("zhang", "li")
-    (zhang.path / "drafts/submissions/acftu-r1.md").write_text(
-        submission("acftu", "esc-work", "Cover 90 per cent of enterprises with collective contracts."))
+    ident = next(c["id"] for c in li.json("comments", "list", "--status", "open") if c["para"])
+    li.nhrap("comments", "respond", ident, "--status", "accepted", "--response", "Done.", "--by", "Li")
+    assert {line.split(":")[0] for line in changed_lines(li)} == {"  status", "  response", "  resolved_in", "  by"}
+    zhang.edit(CHAPTER, "75 million person-times", "80 million person-times")
+    zhang.nhrap("freeze", "--stage", "consultation", "--note", "second draft")
+    exchange(zhang, li)
+    comment = {c["id"]: c for c in consistent(li)}[ident]
+    assert (comment["status"], comment["version"]) == ("accepted", 5)
+
+
+def changed_lines(clone: Clone) -> list[str]:
+    """The lines of tracked files changed and not yet committed, without their +/- mark."""
+    diff = git(clone.path, "diff", "-U0").stdout.splitlines()
+    return [line[1:] for line in diff if line[:1] in "+-" and not line.startswith(("+++", "---"))]
+
+# -- 3. submissions and chapters at once ---------------------------------------------------------------
+def test_submissions_and_chapters_edited_on_two_clones(team, tmp_path):
+    """Zhang takes in ACFTU's Word submission while Li writes MEM's by hand; each edits another chapter."""
+    zhang, li = team("zhang", "li")
+    zhang.nhrap("intake", str(filled_template(tmp_path / "acftu.docx", [GOOD_ROW], round_no="1")))
     (li.path / "drafts/submissions/mem-r1.md").write_text(
-        submission("mem", "cpr-life", "Halve deaths in workplace accidents."))
+        "---\nmember: mem\nround: 1\ndate: 2026-01-10\n---\n\n## cpr-life\n\n### Goals\n\n"
+        "- [g-mem-01] Halve deaths in workplace accidents.\n", encoding="utf-8")
     zhang.edit(CHAPTER, "Work is the basis of a decent livelihood.", "Decent work is the basis of a livelihood.")
     li.edit(Path("drafts/chapters/06-edu.md"), "in ways appropriate to the age", "in ways suited to the age")
     exchange(zhang, li)
     consistent(li)
     assert {"acftu", "mem"} <= set(li.json("status")["submitted"])
     draft = Path(li.json("draft")["path"]).read_text(encoding="utf-8")
-    for text in ("collective contracts.", "Halve deaths", "Decent work is the basis", "suited to the age"):
+    for text in ("signs a collective contract", "Halve deaths", "Decent work is the basis", "suited to the age"):
         assert text in draft
-
 
 
 # -- 4. a freeze and a harvest at once -----------------------------------------------------------------
@@ -321,6 +342,35 @@ def test_keeping_the_version_shared_first_and_freezing_again_settles_it(team, co
     assert len({block["id"] for block in v6}) == len(v6)
     [comment] = [c for c in consistent(zhang) if c["round"] == 4]
     assert (comment["para"], comment["version"], comment["anchor"]) == (EDUCATION[0], 6, "changed")
+
+
+# -- no churn ------------------------------------------------------------------------------------------
+def test_a_command_run_again_on_the_same_input_changes_no_file(team, consultation_draft, tmp_path):
+    """Every command that writes into the workspace, run twice: the second run leaves git nothing to
+    commit, and what the commands write to build/ never shows in git status."""
+    [zhang] = team("zhang")
+    mail = tmp_path / "mail"
+    matrix = mail / "cshrs-matrix.csv"
+    returned_file = returned(consultation_draft, mail, "acftu-returned", [(*BARGAINING, "Add sectoral bargaining.")])
+    matrix.write_text(f"Paragraph,Quote,Comment\n{STRATEGY[0]},{STRATEGY[1]},Cite the strategy.\n", encoding="utf-8")
+    ident = zhang.json("comments", "list", "--status", "open")[0]["id"]
+    commands = [
+        ("intake", str(filled_template(mail / "acftu.docx", [GOOD_ROW], round_no="1")), "--force"),
+        ("comments", "harvest", str(returned_file), "--round", "4"),
+        ("comments", "import", str(matrix), "--org", "cshrs", "--round", "4"),
+        ("comments", "add", "--para", LEAVE[0], "--quote", LEAVE[1], "--org", "acwf", "--body", "Which sectors?"),
+        ("comments", "respond", ident, "--status", "accepted", "--response", "Done.", "--by", "Zhang"),
+        ("draft",),
+        ("glossary", "export"),
+    ]
+    for command in commands:
+        zhang.nhrap(*command)
+    first_run = zhang.changed()
+    assert "comments/r04/" in first_run and "acftu-r1.md" in first_run and "build/" not in first_run
+    zhang.commit("First run")
+    for command in commands:
+        zhang.nhrap(*command)
+    assert not zhang.changed()
 
 
 # -- line ends ------------------------------------------------------------------------------------------
