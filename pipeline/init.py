@@ -21,6 +21,9 @@ GITATTRIBUTES = """\
 # Word and Excel files are zip archives: never converted, diffed or merged as text
 *.docx binary
 *.xlsx binary
+# The registry is one member a line, and people add to it at once (each organisation new to a round):
+# a merge keeps both sides' lines. One line changed on both sides is then listed twice, which nhrap refuses.
+drafts/members.yaml merge=union
 """
 GIT_FILES = {".gitignore": "build/\n*.tmp\n.lock\n", ".gitattributes": GITATTRIBUTES}
 

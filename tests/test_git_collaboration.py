@@ -198,6 +198,35 @@ def test_one_organisations_files_harvested_on_two_clones(team, consultation_draf
         ("mohrss", TRAINING[0]), ("mohrss", DISCRIMINATION[0])]
 
 
+
+def consulted(name: str, category: str = "social") -> str:
+    """A consulted organisation's line in drafts/members.yaml."""
+    return f'- {{id: {name}, name_en: "{name.upper()} Association", name_zh: "{name}协会", category: {category}}}\n'
+
+
+def test_organisations_new_to_the_registry_are_added_and_harvested_on_two_clones(team, consultation_draft, tmp_path):
+    """Two organisations not consulted before send comments: each secretary adds one to the registry
+    (at its end, as people do) and harvests its file."""
+    zhang, li = team("zhang", "li")
+    for clone, org, quote in ((zhang, "sshrs", STRATEGY), (li, "bjhrs", LEAVE)):
+        with (clone.path / "drafts/members.yaml").open("a", encoding="utf-8") as registry:
+            registry.write(consulted(org))
+        path = returned(consultation_draft, tmp_path / clone.path.name, f"{org}-returned", [(*quote, "Why?")])
+        clone.nhrap("comments", "harvest", str(path), "--round", "4")
+    exchange(zhang, li)
+    assert sorted(c["org"] for c in consistent(li) if c["round"] == 4) == ["bjhrs", "sshrs"]
+
+
+def test_a_registry_line_edited_on_two_clones_is_refused_not_merged_silently(team):
+    """Both secretaries correct the same organisation's line: git keeps both lines (the registry merges
+    line by line), and nhrap names the organisation listed twice."""
+    zhang, li = team("zhang", "li")
+    for clone, name in ((zhang, "All-China Lawyers Association"), (li, "All China Lawyers' Association")):
+        clone.edit(Path("drafts/members.yaml"), '"All China Lawyers Association"', f'"{name}"')
+    exchange(zhang, li)
+    code, err = li.fails("status")
+    assert code == 2 and "members.yaml:" in err and "duplicate member id 'acla'" in err
+
 # -- 2. answering comments at once ---------------------------------------------------------------------
 def test_two_panel_members_answer_different_comments_of_a_round(team):
     zhang, li, wang = team("zhang", "li", "wang")
