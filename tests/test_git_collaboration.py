@@ -261,19 +261,23 @@ def changed_lines(clone: Clone) -> list[str]:
 
 # -- 3. submissions and chapters at once ---------------------------------------------------------------
 def test_submissions_and_chapters_edited_on_two_clones(team, tmp_path):
-    """Zhang takes in ACFTU's Word submission while Li writes MEM's by hand; each edits another chapter."""
+    """Zhang takes in ACFTU's Word submission while Li writes MEM's by hand; both edit a chapter, in
+    neighbouring paragraphs, and Li another chapter."""
     zhang, li = team("zhang", "li")
     zhang.nhrap("intake", str(filled_template(tmp_path / "acftu.docx", [GOOD_ROW], round_no="1")))
     (li.path / "drafts/submissions/mem-r1.md").write_text(
         "---\nmember: mem\nround: 1\ndate: 2026-01-10\n---\n\n## cpr-life\n\n### Goals\n\n"
         "- [g-mem-01] Halve deaths in workplace accidents.\n", encoding="utf-8")
     zhang.edit(CHAPTER, "Work is the basis of a decent livelihood.", "Decent work is the basis of a livelihood.")
+    zhang.edit(CHAPTER, "employment will be protected.", "employment will be guaranteed.")
+    li.edit(CHAPTER, "Trade unions will represent workers", "Trade unions will stand for workers")  # the next paragraph
     li.edit(Path("drafts/chapters/06-edu.md"), "in ways appropriate to the age", "in ways suited to the age")
     exchange(zhang, li)
     consistent(li)
     assert {"acftu", "mem"} <= set(li.json("status")["submitted"])
     draft = Path(li.json("draft")["path"]).read_text(encoding="utf-8")
-    for text in ("signs a collective contract", "Halve deaths", "Decent work is the basis", "suited to the age"):
+    for text in ("signs a collective contract", "Halve deaths", "Decent work is the basis", "will be guaranteed.",
+                 "will stand for workers", "suited to the age"):
         assert text in draft
 
 
@@ -299,6 +303,27 @@ def test_comments_harvested_while_another_clone_froze_are_read_on_the_new_versio
     stored = (li.path / "comments/r04" / f"{training['id']}.yaml").read_text(encoding="utf-8")
     assert "state: changed\n  version: 6\n" in stored
 
+
+
+def test_one_file_harvested_before_and_after_a_freeze_conflicts_and_either_side_is_right(
+        team, consultation_draft, tmp_path):
+    """Li harvests a file; Zhang, who has frozen v5 meanwhile, harvests it too. The comment is stored on v4
+    by one and on v5 by the other: a conflict git shows, in which either side is the same comment."""
+    zhang, li = team("zhang", "li")
+    mohrss = returned(consultation_draft, tmp_path / "mail", "mohrss-returned", [(*TRAINING, "Per year?")])
+    li.nhrap("comments", "harvest", str(mohrss), "--round", "4")
+    zhang.edit(CHAPTER, "75 million person-times", "80 million person-times")
+    zhang.nhrap("freeze", "--stage", "consultation", "--note", "second draft")
+    zhang.nhrap("comments", "harvest", str(mohrss), "--round", "4")
+    zhang.commit("Froze v5, harvested MOHRSS")
+    zhang.push()
+    li.commit("Harvested MOHRSS")
+    conflicts = pull_conflicts(li)
+    assert conflicts and all(name.startswith("comments/r04/") for name in conflicts)
+    for side in ("--ours", "--theirs"):
+        git(li.path, "checkout", side, "--", *conflicts)
+        [comment] = [c for c in li.json("comments", "list") if c["round"] == 4]
+        assert (comment["anchor"], comment["quote"], comment["version"]) == ("changed", "80 million person-times", 5)
 
 # -- 5. two freezes at once ----------------------------------------------------------------------------
 VERSION_FILES = ("drafts/versions/v005.md", "drafts/versions/v005.yaml")
