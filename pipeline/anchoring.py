@@ -459,6 +459,6 @@ def reanchor_workspace(ws, new_version: Version) -> Carried:
     """
     from .comments import load_comments, update_many
     versions = Versions(ws, new_version)
-    carried = carry_to(ws, load_comments(ws, versions=versions), new_version, versions)
+    carried = carry_to(ws, load_comments(ws, versions=versions, as_stored=True), new_version, versions)
     update_many(ws, carried.comments)
     return carried

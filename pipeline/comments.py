@@ -269,19 +269,43 @@ def comment_files(comments_dir: Path, round_number: Optional[int] = None) -> lis
     return sorted(f for folder in chosen for f in folder.glob("c*.yaml"))
 
 
-def load_comments(ws, round_number: Optional[int] = None, versions: Optional[Versions] = None) -> list[Comment]:
+def load_comments(ws, round_number: Optional[int] = None, versions: Optional[Versions] = None,
+                  as_stored: bool = False) -> list[Comment]:
     """Every stored comment (of one round), in a stable order: round, paragraph, offset, id. A comment
     naming an organisation, version or paragraph that does not exist is refused (`versions`, when given,
-    serves the versions read to check that)."""
+    serves the versions read to check that).
+
+    A comment stored on an older version than the latest is given carried onto the latest, as the next
+    freeze stores it: git merged it from a clone that harvested it before pulling the latest version.
+    `as_stored` gives every record as its file holds it."""
     paths = comment_files(ws.comments_dir, round_number)
     comments = [read_comment(p) for p in paths]
-    _check_references(ws, comments, paths, versions or Versions(ws))
+    versions = versions or Versions(ws)
+    _check_references(ws, comments, paths, versions)
+    if not as_stored:
+        comments = _on_latest(ws, comments, versions)
     return sorted(comments, key=lambda c: (c.round, c.anchor.para, c.anchor.start, c.id))
+
+
+def _on_latest(ws, comments: list[Comment], versions: Versions) -> list[Comment]:
+    """`comments`, those anchored on an older version than the latest carried onto it (not stored)."""
+    behind = [c for c in comments if c.anchor.version < versions.numbers[-1]] if versions.numbers else []
+    if not behind:
+        return comments
+    carried = {c.id: c for c in carry_to(ws, behind, versions.latest, versions).comments}
+    return [carried.get(c.id, c) for c in comments]
+
+
+# A record anchored on a text its version does not have: made on another copy of that version number (two
+# clones froze it at once, and git kept the other's), or its anchor edited by hand.
+QUOTE_ELSEWHERE = ("the quote “{quote}” is not at its place (start, end) in {para} of v{v}: the comment was "
+                   "anchored on another v{v}, frozen at once on another clone? Delete this file and harvest or add "
+                   "the comment again")
 
 
 def _check_references(ws, comments: list[Comment], paths: list[Path], versions: Versions) -> None:
     numbers = set(versions.numbers)
-    paragraphs: dict[int, set] = {}
+    paragraphs: dict[int, dict[str, str]] = {}  # version → paragraph id → text
     seen: dict[str, Path] = {}
     for comment, path in zip(comments, paths):
         if comment.id in seen:
@@ -297,10 +321,14 @@ def _check_references(ws, comments: list[Comment], paths: list[Path], versions: 
         anchor = comment.anchor
         if anchor.para and anchor.state != "orphaned":  # an orphaned comment keeps the paragraph that went
             if anchor.version not in paragraphs:
-                paragraphs[anchor.version] = set(versions[anchor.version].document.by_id())
-            if anchor.para not in paragraphs[anchor.version]:
+                paragraphs[anchor.version] = {b.id: b.text for b in versions[anchor.version].document.blocks}
+            text = paragraphs[anchor.version].get(anchor.para)
+            if text is None:
                 raise _field_error(f"paragraph '{anchor.para}' does not exist in v{anchor.version}",
                                    path, ("anchor", "para"))
+            if text[anchor.start:anchor.end] != anchor.quote:
+                raise _field_error(QUOTE_ELSEWHERE.format(quote=anchor.quote, para=anchor.para, v=anchor.version),
+                                   path, ("anchor", "quote"))
 
 
 def find_comment(ws, ident: str) -> tuple[Comment, Path]:

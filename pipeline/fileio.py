@@ -18,15 +18,26 @@ import yaml
 from .errors import UserError
 
 
-def read_text(path: Path) -> str:
-    """Read a UTF-8 text file; a bad byte is reported with its line."""
+CONFLICT_START = re.compile(r"^<{7}(?: |$)", re.M)
+CONFLICT_END = re.compile(r"^>{7}(?: |$)", re.M)
+
+
+def read_text(path: Path, on_conflict: str = "") -> str:
+    """Read a UTF-8 text file; a bad byte is reported with its line, and so is a git merge conflict left in
+    it (`on_conflict` says how to settle one in this file; by default, keep the right lines)."""
     data = Path(path).read_bytes()
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as err:
         line = data[: err.start].count(b"\n") + 1
         raise UserError(f"not valid UTF-8 (byte 0x{data[err.start]:02x}); save the file as UTF-8", path, line) from None
-    return text.lstrip("\ufeff").replace("\r\n", "\n")
+    text = text.lstrip("\ufeff").replace("\r\n", "\n")
+    start = CONFLICT_START.search(text)
+    if start and CONFLICT_END.search(text, start.end()):
+        raise UserError("a git merge conflict is left here, between git's <<<<<<< and >>>>>>> lines: "
+                        + (on_conflict or "keep the right lines, delete git's marker lines and commit again"),
+                        path, text.count("\n", 0, start.start()) + 1)
+    return text
 
 
 class LineDict(dict):

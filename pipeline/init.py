@@ -15,6 +15,18 @@ REPOSITORY = Path(__file__).resolve().parent.parent
 SAMPLES = {"en": REPOSITORY, "zh": REPOSITORY / "examples" / "zh"}
 SAMPLE_PARTS = ("drafts", "comments", "glossary", "styles")
 IGNORED = shutil.ignore_patterns("build", ".lock", "*.tmp", "__pycache__")
+GITATTRIBUTES = """\
+# nhrap reads and writes UTF-8 text with LF line ends. Frozen versions are checked byte for byte
+# against their hash, so git must not give them CRLF line ends (core.autocrlf, as on Windows).
+* text=auto eol=lf
+# Word and Excel files are zip archives: never converted, diffed or merged as text
+*.docx binary
+*.xlsx binary
+# The registry is one member a line, and people add to it at once (each organisation new to a round):
+# a merge keeps both sides' lines. One line changed on both sides is then listed twice, which nhrap refuses.
+drafts/members.yaml merge=union
+"""
+GIT_FILES = {".gitignore": "build/\n*.tmp\n.lock\n", ".gitattributes": GITATTRIBUTES}
 
 
 def next_plan_period(year: int) -> tuple[int, int]:
@@ -70,14 +82,15 @@ def _fill_plan(plan: Path, language: str, period: tuple[int, int]) -> None:
 
 
 def _copy_shared_data(target: Path) -> None:
-    """Starter glossary and reference Word styles, unless the workspace brought its own."""
+    """Starter glossary and reference Word styles, unless the workspace brought its own; git's ignore
+    and attributes files."""
     for part in ("glossary", "styles"):
         source = PACKAGE_DATA / part
         if source.is_dir() and not (target / part).exists():
             shutil.copytree(source, target / part, ignore=IGNORED)
-    gitignore = target / ".gitignore"
-    if not gitignore.exists():
-        gitignore.write_text("build/\n*.tmp\n.lock\n", encoding="utf-8")
+    for name, text in GIT_FILES.items():
+        if not (target / name).exists():
+            (target / name).write_text(text, encoding="utf-8")
 
 
 def _git_init(target: Path) -> None:

@@ -198,7 +198,7 @@ def _load_comments_first(ws) -> None:
     """Freezing carries every comment to the new version: a comment file that cannot be read must stop
     the freeze before the version is written, not after."""
     from .comments import load_comments
-    load_comments(ws)
+    load_comments(ws, as_stored=True)
 
 
 def _check_consensus(ws) -> None:
@@ -236,14 +236,24 @@ ID_PATTERN = re.compile(r"^p\d+$")
 BLOCK_LINE = re.compile(r"^- \[([^,\]]+), ([^,\]]+), ([^\]]*)\]$")
 
 
-def _load_metadata(meta_path: Path) -> dict:
+def _metadata_text(ws, number: int) -> str:
+    """The text of version `number`'s metadata. A merge conflict left in it comes from two clones freezing
+    that version at once: the error says how that is settled."""
+    md_path, meta_path = ws.version_paths(number)
+    files = " ".join(str(path.relative_to(ws.root)) for path in (md_path, meta_path))
+    return read_text(meta_path, on_conflict=f"two clones froze v{number} at once. Keep the v{number} shared first "
+                     f"(while merging: git checkout --theirs -- {files}; likewise for comment files in conflict), "
+                     "commit, and freeze again: the other clone's edits are in the chapters")
+
+
+def _load_metadata(ws, number: int) -> dict:
     """Version metadata: a small YAML head, then one `- [id, kind, section]` line per block.
 
     The block lines are machine-written in one fixed form, so they are read line by line: with
     1,500 blocks that is ten times faster than a YAML loader, which `diff` and `show` feel.
     """
-    text = read_text(meta_path)
-    head, marker, tail = text.partition("\nblocks:\n")
+    meta_path = ws.version_paths(number)[1]
+    head, marker, tail = _metadata_text(ws, number).partition("\nblocks:\n")
     try:
         meta = yaml.load(head, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506 - safe
     except yaml.YAMLError as err:
@@ -253,6 +263,9 @@ def _load_metadata(meta_path: Path) -> dict:
     first_line = head.count("\n") + 3
     meta["blocks"] = [_block_entry(line, meta_path, first_line + k) for k, line in enumerate(tail.splitlines())]
     _check_ids(meta, head, meta_path, first_line)
+    if meta["version"] != number:
+        raise UserError(f"{meta_path.name} says it is version {meta['version']!r}", meta_path, 1)
+    _check_parent(meta, head, meta_path)
     return meta
 
 
@@ -266,13 +279,12 @@ def recorded_relations(ws, number: int) -> tuple[Optional[int], Changes]:
     only `split` and `merged`), from its metadata alone. `_metadata` writes the head in one fixed form,
     so the two lines are read with a pattern (a YAML load of a head listing hundreds of edited ids costs
     ~10 ms a version); anything unexpected goes to the full metadata reader."""
-    meta_path = ws.version_paths(number)[1]
-    head = read_text(meta_path).partition("\nblocks:\n")[0]
+    head = _metadata_text(ws, number).partition("\nblocks:\n")[0]
     parent = _PARENT.search(head)
     relations = {kind: dict(_PAIR.findall(pairs)) for kind, pairs in _RELATION.findall(head)}
     if parent and set(relations) == {"split", "merged"}:
         return (None if parent.group(1) == "null" else int(parent.group(1))), Changes(**relations)
-    meta = _load_metadata(meta_path)
+    meta = _load_metadata(ws, number)
     changes = meta.get("changes") or {}
     return meta.get("parent"), Changes(split=dict(changes.get("split") or {}),
                                        merged=dict(changes.get("merged") or {}))
@@ -293,9 +305,29 @@ def _check_ids(meta: dict, head: str, meta_path: Path, first_line: int) -> None:
     next_id = meta["next_id"]
     highest = max((int(ident[1:]) for ident in numbers), default=0)
     if not isinstance(next_id, int) or isinstance(next_id, bool) or next_id <= highest:
-        line = next((n for n, text in enumerate(head.splitlines(), 1) if text.startswith("next_id:")), None)
         raise UserError(f"next_id must be a number above every id in use (highest: p{highest:0{ID_WIDTH}d})",
-                        meta_path, line)
+                        meta_path, _head_line(head, "next_id"))
+
+
+def _check_parent(meta: dict, head: str, meta_path: Path) -> None:
+    """Each version is frozen from the one before it. Two clones freezing at once both write the version
+    after the latest; one of them renamed to keep both was not made from the other, and would carry
+    comments and give out paragraph ids as if the other did not exist."""
+    number, parent = meta["version"], meta.get("parent")
+    if parent == (number - 1 if number > 1 else None):
+        return
+    made_from = f"v{parent}" if parent else "no version"
+    message = (f"v{number} was frozen from {made_from}, not from v{number - 1}, the version before it" if number > 1
+               else f"v1 was frozen from {made_from}, but it is the first version")
+    if isinstance(parent, int) and parent < number - 1:
+        message += (f": two clones froze the version after v{parent} at once and both were kept. Keep the one "
+                    "shared first, remove the other, and freeze again: its edits are in the chapters")
+    raise UserError(message, meta_path, _head_line(head, "parent"))
+
+
+def _head_line(head: str, key: str) -> Optional[int]:
+    """The line of `key` in a version's metadata head."""
+    return next((n for n, text in enumerate(head.splitlines(), 1) if text.startswith(f"{key}:")), None)
 
 
 def _block_entry(line: str, path: Path, number: int) -> list[str]:
@@ -308,12 +340,13 @@ def _block_entry(line: str, path: Path, number: int) -> list[str]:
 
 def read_version(ws, number: int) -> Version:
     md_path, meta_path = ws.version_paths(number)
-    meta = _load_metadata(meta_path)
-    if meta["version"] != number:
-        raise UserError(f"{meta_path.name} says it is version {meta['version']!r}", meta_path, 1)
+    meta = _load_metadata(ws, number)
     if not md_path.is_file():
         raise UserError(f"the Markdown of v{number} is missing", md_path)
-    digest = sha256(md_path.read_bytes())
+    data = md_path.read_bytes()
+    digest = sha256(data)
+    if digest != meta.get("sha256") and sha256(data.replace(b"\r\n", b"\n")) == meta.get("sha256"):
+        digest = meta["sha256"]  # checked out with CRLF line ends (core.autocrlf, no .gitattributes): the same text
     if digest != meta.get("sha256"):
         raise UserError(f"v{number} was edited after it was frozen (its hash no longer matches {meta_path.name}); "
                         "frozen versions are immutable: restore the file (git checkout) and freeze a new version "

@@ -85,6 +85,21 @@ def test_split_paragraph_carries_each_comment_to_its_part(ws, capsys, tmp_path):
     assert {rows[first]["anchor"], rows[second]["anchor"]} <= {"anchored", "moved"}
 
 
+def test_a_comment_merged_in_on_an_older_version_reads_as_carried_onto_the_latest(ws, capsys, tmp_path):
+    """One clone harvested a comment on v1 while another froze v2, and git merged the two: the comment's
+    file is still on v1. Every reading shows it carried onto v2; the next freeze stores it so."""
+    ident = add(ws, capsys, "p0004", "occupational hazards", "Define hazards.")
+    path = next((ws.root / "comments").rglob(f"{ident}.yaml"))
+    as_harvested = path.read_bytes()
+    v2 = V1.replace("occupational hazards", "dangerous working conditions")
+    freeze_text(ws, capsys, tmp_path, v2, "v2")
+    path.write_bytes(as_harvested)  # the record as the merge brings it in
+    row = listed(ws, capsys)[ident]
+    assert (row["anchor"], row["version"], row["replaced_by"]) == ("orphaned", 2, "p0004")
+    assert path.read_bytes() == as_harvested  # reading writes nothing
+    freeze_text(ws, capsys, tmp_path, v2 + "\nEvery worker will have a health check.\n", "v3")
+    assert "state: orphaned\n  version: 3\n" in path.read_text()
+
 def test_reanchor_is_exposed_for_versions_in_memory(ws, capsys, tmp_path):
     from pipeline.anchoring import reanchor
     from pipeline.comments import load_comments

@@ -181,10 +181,11 @@ def test_comments_stored_on_an_old_version_are_brought_up_to_date_by_a_new_harve
         freeze_version(ws, "consultation", "v2", source=v2_text())
     finally:
         pipeline.versions._carry_comments = original
-    assert {r["version"] for r in listed(ws, capsys).values()} == {1}
+    from pipeline.comments import load_comments
+    assert {c.anchor.version for c in load_comments(ws, as_stored=True)} == {1}
     code, out = run(ws, capsys, "comments", "harvest", str(DATA / "mohrss-returned.docx"), "--version", "1")
     assert code == 0 and "0 new, 5 already stored" in out.out
-    assert {r["version"] for r in listed(ws, capsys).values()} == {2}
+    assert {c.anchor.version for c in load_comments(ws, as_stored=True)} == {2}
 
 
 def test_harvest_without_version_reads_the_text_when_the_file_does_not_say(ws, capsys, tmp_path):

@@ -11,33 +11,8 @@ import zipfile
 import docx
 import pytest
 
+from helpers import GOOD_ROW, filled_template
 from pipeline.cli import main
-
-
-def filled_template(path, rows, member="acftu", heading="esc-work", round_no="2", date="2026-02-01", goals=None):
-    document = docx.Document()
-    header = document.add_table(rows=3, cols=2)
-    for row, (label, value) in zip(header.rows, (("Member unit id", member), ("Round", round_no), ("Date", date))):
-        row.cells[0].text, row.cells[1].text = label, value
-    document.add_heading(heading, level=1)
-    document.add_heading("Goals", level=2)
-    for goal in goals if goals is not None else ["[g-acftu-01] Every enterprise with more than 25 employees signs a collective contract.",
-                          "Trade unions represent platform workers in wage consultations."]:
-        document.add_paragraph(goal, style="List Bullet")
-    document.add_heading("Indicators", level=2)
-    columns = ["ID", "Indicator", "Target", "Unit", "Comparison", "Deadline", "Kind", "Lead unit", "Co-operating units",
-               "Goal"]
-    table = document.add_table(rows=1 + len(rows), cols=len(columns))
-    for cell, name in zip(table.rows[0].cells, columns):
-        cell.text = name
-    for row, values in zip(table.rows[1:], rows):
-        for cell, value in zip(row.cells, values):
-            cell.text = value
-    document.save(path)
-    return path
-
-
-GOOD_ROW = ["i-acftu-01", "Collective contract coverage", "90", "%", "at-least", "2029", "binding", "acftu", "mohrss, scio"]
 
 
 def test_intake_converts_template_to_submission(mini_ws, tmp_path, capsys):

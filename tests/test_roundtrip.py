@@ -8,7 +8,6 @@ module, with its own profile.
 """
 from __future__ import annotations
 
-import copy
 import json
 import shutil
 import subprocess
@@ -18,33 +17,12 @@ import docx
 import pytest
 from docx.oxml.ns import qn
 
-from helpers import run
+from helpers import paragraph_with, run, split_run
 
 pytestmark = pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice not installed")
 
 WORK = "expand vocational training for rural migrant workers"
 HAZARDS = "exposed to occupational hazards"
-
-
-def _paragraph_with(document, needle):
-    return next(p for p in document.paragraphs if needle in p.text)
-
-
-def _split_run(paragraph, needle):
-    """Split the run holding `needle` so that the needle is a run of its own; return that run."""
-    for run_ in paragraph.runs:
-        text = run_.text
-        if needle in text:
-            before, after = text.split(needle, 1)
-            run_.text = needle
-            for piece, place in ((before, run_._r.addprevious), (after, run_._r.addnext)):
-                if piece:
-                    twin = copy.deepcopy(run_._r)
-                    twin.find(qn("w:t")).text = piece
-                    twin.find(qn("w:t")).set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
-                    place(twin)
-            return run_
-    raise AssertionError(f"{needle!r} not found in one run")
 
 
 def _track_replacement(run_, new_text):
@@ -75,9 +53,9 @@ def returned(tmp_path_factory):
     from pipeline.cli import main
     assert main(["--workspace", str(ws.root), "render", "1", "--mode", "consultation", "-o", str(draft)]) == 0
     document = docx.Document(str(draft))
-    target = _split_run(_paragraph_with(document, WORK), WORK)
+    target = split_run(paragraph_with(document, WORK), WORK)
     document.add_comment([target], text="Name the number of trainees per year.", author="Wang Li", initials="WL")
-    _track_replacement(_split_run(_paragraph_with(document, HAZARDS), HAZARDS), "exposed to dust, noise or chemicals")
+    _track_replacement(split_run(paragraph_with(document, HAZARDS), HAZARDS), "exposed to dust, noise or chemicals")
     annotated = root / "annotated" / "mohrss-comments.docx"
     annotated.parent.mkdir()
     document.save(str(annotated))

@@ -115,6 +115,15 @@ def test_edited_frozen_version_is_refused(mini_ws, capsys):
     assert code == 2 and not (path.parent / "v002.md").exists()
 
 
+
+def test_frozen_version_with_crlf_line_ends_is_the_same_version(mini_ws, capsys):
+    """A clone on Windows without the workspace's .gitattributes (git's core.autocrlf) gives text files
+    CRLF line ends: a change of line ends only, not an edit."""
+    path = Path(freeze(mini_ws, capsys)["path"])
+    path.write_bytes(path.read_bytes().replace(b"\n", b"\r\n"))
+    code, out = run(mini_ws, "show", "1", "--json", capsys=capsys)
+    assert code == 0 and "decent work" in out.out, out.err
+
 def test_status_reports_submissions_goals_and_gaps(mini_ws, capsys):
     freeze(mini_ws, capsys)
     code, out = run(mini_ws, "status", "--json", capsys=capsys)
@@ -311,6 +320,27 @@ def test_hand_edited_metadata_cannot_give_an_id_twice(mini_ws, capsys, edit, mes
     code, out = run(mini_ws, "show", "1", capsys=capsys)
     assert code == 2 and "v001.yaml:" in out.err and message in out.err, out.err
 
+
+def test_a_version_not_frozen_from_the_one_before_it_is_refused(mini_ws, capsys):
+    """Two clones froze the version after v1 at once and one was renamed v3 to keep both: it would carry
+    comments and give out paragraph ids as if v2 did not exist."""
+    freeze(mini_ws, capsys)
+    chapter(mini_ws).write_text(chapter(mini_ws).read_text().replace("decent work", "decent and safe work"))
+    second = Path(freeze(mini_ws, capsys, note="v2")["path"])
+    for suffix in (".md", ".yaml"):
+        text = second.with_suffix(suffix).read_text().replace("version: 2\nname: v2\n", "version: 3\nname: v3\n")
+        second.with_name("v003" + suffix).write_text(text)
+    code, out = run(mini_ws, "status", capsys=capsys)
+    assert code == 2 and "v003.yaml:3: v3 was frozen from v1, not from v2, the version before it" in out.err
+
+
+def test_a_merge_conflict_left_in_a_file_is_named_with_its_line(mini_ws, capsys):
+    path = chapter(mini_ws)
+    path.write_text(path.read_text().replace("The state promotes full employment and decent work for all workers.",
+                                             "<<<<<<< HEAD\nThe state promotes full employment.\n=======\n"
+                                             "The state promotes decent work.\n>>>>>>> 1a2b3c4"))
+    _expect_error(mini_ws, capsys, "a git merge conflict is left here, between git's <<<<<<< and >>>>>>> lines: "
+                  "keep the right lines", "01-esc.md:5")
 
 def test_broken_comment_file_stops_freeze_before_the_version_is_written(mini_ws, capsys):
     freeze(mini_ws, capsys)
