@@ -450,9 +450,11 @@ def respond(ws, ident: str, status: Optional[str], response: Optional[str] = Non
     return changed or comment, changed is not None
 
 
-def unanswered_substantive(ws) -> list[Comment]:
-    """Substantive comments with no response yet: freezing the approval stage waits for these."""
-    return [c for c in load_comments(ws)
+def unanswered_substantive(ws, comments: Optional[list[Comment]] = None) -> list[Comment]:
+    """Substantive comments with no response yet: freezing the approval stage waits for these. Of
+    `comments` when the caller has loaded them already (loading carries comments stored on an older
+    version onto the latest, which is worth doing once a command)."""
+    return [c for c in (load_comments(ws) if comments is None else comments)
             if c.type == "substantive" and c.disposition.status != "withdrawn"
             and (c.disposition.status == "open" or not c.disposition.response.strip())]
 

@@ -245,3 +245,15 @@ def test_matrix_and_report_go_to_build_by_default(ws, capsys, command, name):
     code, out = run(ws, capsys, "comments", command, "--json")
     assert code == 0, out.err
     assert json.loads(out.out)["path"] == str(ws.root / "build" / name) and (ws.root / "build" / name).is_file()
+
+
+def test_report_reads_each_comment_once(ws, capsys, tmp_path, monkeypatch):
+    """Reading the store checks every record and carries those on an older version onto the latest: the
+    report's figures and its list of comments awaiting a response come from one reading."""
+    import pipeline.comments as store
+    _harvested(ws, capsys)
+    reads, read_comment = [], store.read_comment
+    monkeypatch.setattr(store, "read_comment", lambda path: reads.append(path) or read_comment(path))
+    code, out = run(ws, capsys, "comments", "report", "-o", str(tmp_path / "report.docx"), "--json")
+    assert code == 0 and json.loads(out.out)["unanswered_substantive"] == 5
+    assert len(reads) == 5

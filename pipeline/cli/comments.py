@@ -342,8 +342,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     from ..writers.docx_report import labels_for, report_title, write_round_report
     ws = open_workspace(args.workspace)
     comments, stats = _stats(ws, args.round)
-    ids = {c.id for c in comments}
-    waiting = [c for c in unanswered_substantive(ws) if c.id in ids]
+    waiting = unanswered_substantive(ws, comments)
     rounds = [args.round] if args.round else [c.round for c in comments]
     title, subtitle = report_title(ws.plan, rounds, [c.version for c in comments])
     output = _output(ws, args)
