@@ -32,8 +32,10 @@ def convert_all(sources: list[Path], target: str, folder: Path, timeout: float =
     """Each of `sources` (distinct file names) converted as `convert` does, in one LibreOffice run: its
     start costs seconds, the conversion of a consultation draft a fraction of one. All None when the run
     fails or overruns (a file may be half-written)."""
+    # absolute: soffice takes a relative name beginning with '-' ("-comments.odt" in the current folder)
+    # for an option, and refuses the whole run
     command = [SOFFICE, f"-env:UserInstallation={(folder / 'profile').as_uri()}", "--headless",
-               "--convert-to", target, "--outdir", str(folder), *map(str, sources)]
+               "--convert-to", target, "--outdir", str(folder), *(str(source.absolute()) for source in sources)]
     finished = _run(command, timeout)
     results = {source: folder / f"{source.stem}.{target.split(':')[0]}" for source in sources}
     return {source: result if finished and result.is_file() else None for source, result in results.items()}

@@ -190,3 +190,17 @@ def test_libreoffice_is_gone_afterwards(reviewed):
     with pytest.raises(ProcessLookupError):
         os.killpg(reviewed["soffice"]["soffice_process_group"], 0)
     assert not Path(reviewed["soffice"]["profile"]).exists()
+
+
+def test_an_odt_whose_name_begins_with_a_dash_is_converted(reviewed, capsys, tmp_path, monkeypatch):
+    """`harvest .` names the files of the current folder as they are ("-mohrss.odt"): soffice read such a
+    name as an option and converted nothing."""
+    from pipeline.workspace import Workspace
+    ws = Workspace(shutil.copytree(reviewed["workspaces"]["en"], tmp_path / "en"))
+    folder = tmp_path / "returned"
+    folder.mkdir()
+    shutil.copy(reviewed["returned"]["en"]["odt"], folder / "-mohrss.odt")
+    monkeypatch.chdir(folder)
+    code, out = run(ws, capsys, "comments", "harvest", ".", "--org", "mohrss", "--json")
+    assert code == 0, out.err
+    assert _notes(json.loads(out.out)) == set(EN.expected)
