@@ -19,9 +19,11 @@ GITATTRIBUTES = """\
 # nhrap reads and writes UTF-8 text with LF line ends. Frozen versions are checked byte for byte
 # against their hash, so git must not give them CRLF line ends (core.autocrlf, as on Windows).
 * text=auto eol=lf
-# Word and Excel files are zip archives: never converted, diffed or merged as text
+# Word, Excel and OpenDocument files (a reviewer's .odt) are zip archives: never converted, diffed or merged
+# as text
 *.docx binary
 *.xlsx binary
+*.odt binary
 # The registry is one member a line, and people add to it at once (each organisation new to a round):
 # a merge keeps both sides' lines. One line changed on both sides is then listed twice, which nhrap refuses.
 drafts/members.yaml merge=union

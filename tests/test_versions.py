@@ -163,6 +163,18 @@ def test_init_creates_empty_workspace_that_runs(tmp_path, capsys):
     assert main(["init", str(tmp_path / "new")]) == 2
 
 
+def test_init_writes_the_samples_gitattributes_which_keep_returned_files_binary(tmp_path):
+    import subprocess
+    from pipeline.init import REPOSITORY
+    assert main(["init", str(tmp_path / "new")]) == 0
+    written = (tmp_path / "new" / ".gitattributes").read_text(encoding="utf-8")
+    assert written == (REPOSITORY / ".gitattributes").read_text(encoding="utf-8")  # the sample workspace's own
+    for name in ("mail/mohrss-returned.docx", "mail/acftu-returned.odt", "build/comment-matrix.xlsx"):
+        attributes = subprocess.run(["git", "-C", str(tmp_path / "new"), "check-attr", "text", "diff", "merge", "--",
+                                     name], capture_output=True, text=True, check=True).stdout
+        assert attributes.count(": unset") == 3, attributes
+
+
 # -- bad input: file:line, exit 2, nothing written --------------------------------------------
 
 def _expect_error(ws, capsys, needle, location):
