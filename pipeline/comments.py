@@ -619,13 +619,14 @@ def read_review(path: Path, language: str, odt_copies: Optional[Mapping[Path, Pa
 
 
 def harvest_paths(paths: Iterable[Path]) -> list[Path]:
-    """Files as given, folders expanded to the .docx and .odt files in them (Word lock files skipped;
-    LibreOffice's, `.~lock.NAME#`, end in no such suffix)."""
+    """Files as given, folders expanded to the .docx and .odt files in them. Skipped there: Word's lock
+    files (`~$NAME.docx`) and hidden files, such as the `._NAME.docx` macOS leaves beside each file it
+    copies to a USB stick or a shared folder (LibreOffice's lock files, `.~lock.NAME#`, end in no such suffix)."""
     result: list[Path] = []
     for path in map(Path, paths):
         if path.is_dir():
             result += sorted(p for p in path.iterdir() if p.suffix.lower() in REVIEW_SUFFIXES
-                             and not p.name.startswith("~$") and p.is_file())
+                             and not p.name.startswith(("~$", ".")) and p.is_file())
         else:
             result.append(path)  # a missing file is reported as such when it is harvested
     return result

@@ -65,6 +65,8 @@ def test_folder_of_returned_files_takes_organisation_from_file_name(ws, capsys, 
     folder.mkdir()
     shutil.copy(DATA / "mohrss-returned.docx", folder / "mohrss-returned.docx")
     shutil.copy(DATA / "returned-word.docx", folder / "acftu_comments.docx")
+    (folder / "~$hrss-returned.docx").write_bytes(b"\x05Li Wei")  # Word's lock file, the draft being open
+    (folder / "._mohrss-returned.docx").write_bytes(b"\x00\x05\x16\x07")  # macOS's copy of its attributes
     code, out = run(ws, capsys, "comments", "harvest", str(folder))
     assert code == 0, out.err
     assert "acftu_comments.docx (acftu)" in out.out and "mohrss-returned.docx (mohrss)" in out.out
