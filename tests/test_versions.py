@@ -354,6 +354,7 @@ def test_a_merge_conflict_left_in_a_file_is_named_with_its_line(mini_ws, capsys)
     _expect_error(mini_ws, capsys, "a git merge conflict is left here, between git's <<<<<<< and >>>>>>> lines: "
                   "keep the right lines", "01-esc.md:5")
 
+
 def test_broken_comment_file_stops_freeze_before_the_version_is_written(mini_ws, capsys):
     freeze(mini_ws, capsys)
     bad = mini_ws.root / "comments" / "r01" / "c0000000000bad.yaml"
@@ -364,6 +365,19 @@ def test_broken_comment_file_stops_freeze_before_the_version_is_written(mini_ws,
     code, out = run(mini_ws, "freeze", "--stage", "drafting", "--note", "x", "--date", "2026-02-01", capsys=capsys)
     assert code == 2 and "c0000000000bad.yaml" in out.err, out.err
     assert not (mini_ws.root / "drafts" / "versions" / "v002.md").exists()
+
+
+def test_a_line_like_one_of_gits_markers_alone_is_plan_text(mini_ws, capsys):
+    """Only git's <<<<<<< … >>>>>>> pair is a conflict: a line of seven '=' (a heading's underline) or of
+    seven '>' (a quote within quotes) is the chapter's own."""
+    path = chapter(mini_ws)
+    path.write_text(path.read_text().replace("The state promotes full employment and decent work for all workers.",
+                                             "The state promotes full employment and decent work for all workers.\n"
+                                             "=======\n\n>>>>>>> As the Constitution says."))
+    code, out = run(mini_ws, "draft", "--json", capsys=capsys)
+    assert code == 0, out.err
+    draft = Path(json.loads(out.out)["path"]).read_text()
+    assert "=======" in draft and ">>>>>>> As the Constitution says." in draft
 
 
 def test_workspace_option_after_the_command(mini_ws, capsys):
