@@ -445,10 +445,26 @@ def test_status_of_a_new_workspace_says_what_is_missing_without_empty_tables(tmp
     assert "Versions: none yet" in out and "By chapter" not in out and "┏" not in out
 
 
-def test_init_refuses_a_period_that_is_not_two_years_in_order(tmp_path, capsys):
+@pytest.mark.parametrize("period", ["2035-2031", "2031", "2031-", "0999-1003", "2031-2035-2040", "31-35"])
+def test_init_refuses_a_period_that_is_not_two_years_in_order(tmp_path, capsys, period):
     with pytest.raises(SystemExit) as stop:
-        main(["init", str(tmp_path / "ws"), "--period", "2035-2031"])
+        main(["init", str(tmp_path / "ws"), f"--period={period}"])
     assert stop.value.code == 2 and "give the first and last year, e.g. 2031-2035" in capsys.readouterr().err
+    assert not (tmp_path / "ws").exists()
+
+
+def test_init_takes_a_period_with_the_dash_of_a_chinese_title(tmp_path, capsys):
+    assert main(["init", str(tmp_path / "ws"), "--language", "zh", "--period", "2036—2040"]) == 0
+    capsys.readouterr()
+    assert main(["--workspace", str(tmp_path / "ws"), "status", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["title"] == "国家人权行动计划（2036—2040年）"
+
+
+@pytest.mark.parametrize("option", [["--period", "2036-2040"], ["--language", "zh"]])
+def test_init_of_a_sample_refuses_what_only_an_empty_workspace_takes(tmp_path, capsys, option):
+    """The sample has its own period and language: dropping the option silently gave another plan than asked."""
+    assert main(["init", str(tmp_path / "ws"), "--sample", *option]) == 2
+    assert f"{option[0]} is for an empty workspace; the en sample plan has its own" in capsys.readouterr().err
     assert not (tmp_path / "ws").exists()
 
 

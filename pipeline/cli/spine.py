@@ -15,7 +15,7 @@ def register(commands) -> None:
                             "Create a new, empty plan workspace in DIR (a git repository), or a copy of the sample plan.")
     p.add_argument("dir", type=Path)
     p.add_argument("--sample", nargs="?", const="en", choices=("en", "zh"), help="copy the sample plan (en or zh)")
-    p.add_argument("--language", choices=("en", "zh"), default="en", help="plan language of an empty workspace")
+    p.add_argument("--language", choices=("en", "zh"), help="plan language of an empty workspace (default: en)")
     p.add_argument("--period", type=plan_period, metavar="START-END",
                    help="years of an empty workspace's plan, e.g. 2031-2035 (default: the next five-year period)")
     add_json(p)
@@ -74,16 +74,21 @@ def register(commands) -> None:
 
 
 def plan_period(value: str) -> tuple[int, int]:
-    """`2031-2035` (or with an en dash) as (2031, 2035)."""
-    start, _, end = value.replace("–", "-").partition("-")
-    if not (start.isdigit() and end.isdigit() and len(start) == len(end) == 4 and start <= end):
+    """`2031-2035` (or with the en dash of an English title, the em dash of a Chinese one) as (2031, 2035).
+    Years as plan.yaml takes them: 0999 would be written as 999, which every later command refuses."""
+    start, _, end = value.replace("–", "-").replace("—", "-").partition("-")
+    years = [int(year) if year.strip().isdecimal() and len(year.strip()) == 4 else 0 for year in (start, end)]
+    if not 1000 <= years[0] <= years[1]:
         raise argparse.ArgumentTypeError(f"{value}: give the first and last year, e.g. 2031-2035")
-    return int(start), int(end)
+    return years[0], years[1]
 
 
 def cmd_init(args: argparse.Namespace) -> int:
     from ..init import init_workspace
-    root = init_workspace(args.dir, sample=args.sample, language=args.language, period=args.period)
+    for option, value in (("--period", args.period), ("--language", args.language)):
+        if args.sample and value:  # the sample plan has its own: refuse rather than drop what was asked for
+            raise UserError(f"{option} is for an empty workspace; the {args.sample} sample plan has its own")
+    root = init_workspace(args.dir, sample=args.sample, language=args.language or "en", period=args.period)
     if args.json:
         print_json({"path": str(root)})
         return 0
