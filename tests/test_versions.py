@@ -501,6 +501,16 @@ def test_status_and_draft_on_the_terminal_list_contributions_not_yet_used(mini_w
     assert code == 0 and "1 indicator not yet used in the draft: i-mohrss-01" in " ".join(out.out.split())
 
 
+def test_counts_of_one_are_in_the_singular(tmp_path, capsys):
+    from pipeline.cli.common import counted
+    assert [counted([1], "goals"), counted(3, "blocks"), counted([], "units")] == ["1 goal", "3 blocks", "0 units"]
+    assert counted(["exp-li"], "people") == "1 people"  # no 's' to drop: not '1 peopl'
+    assert main(["init", str(tmp_path / "ws")]) == 0
+    capsys.readouterr()
+    assert main(["--workspace", str(tmp_path / "ws"), "draft"]) == 0
+    assert "(1 chapter, 3 blocks)" in " ".join(capsys.readouterr().out.split())  # not '1 chapters'
+
+
 def test_square_brackets_in_plan_text_and_notes_are_shown_not_read_as_markup(mini_ws, capsys):
     path = chapter(mini_ws)
     path.write_text(path.read_text().replace("\n\n", "\n\nTargets [tbc]; see [/law].\n\n", 1))

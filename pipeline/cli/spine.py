@@ -171,13 +171,14 @@ def cmd_draft(args: argparse.Namespace) -> int:
         print_json(data)
         return 0
     out = console()
-    out.print(f"Working draft: [bold]{ws.draft_path}[/] ({report.chapters} chapters, {report.blocks} blocks)")
+    out.print(f"Working draft: [bold]{ws.draft_path}[/] ({counted(report.chapters, 'chapters')}, "
+              f"{counted(report.blocks, 'blocks')})")
     for kind, items in data["unused"].items():
         if items:
             out.print(f"[yellow]{counted(items, kind)} not yet used in the draft:[/] "
                       + ", ".join(f"{i['id']} ({i['member']}, {i['section']})" for i in items))
     if report.repeated:
-        out.print(f"[yellow]{len(report.repeated)} contributions put into the draft more than once:[/] "
+        out.print(f"[yellow]{counted(report.repeated, 'contributions')} put into the draft more than once:[/] "
                   + ", ".join(report.repeated))
     if report.omitted_sections:
         out.print(f"[red]Outline sections with no text ({len(report.omitted_sections)}):[/] "
