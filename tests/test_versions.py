@@ -523,6 +523,27 @@ def test_square_brackets_in_plan_text_and_notes_are_shown_not_read_as_markup(min
     assert "Targets [tbc]; see [/law]." in run(mini_ws, "show", capsys=capsys)[1].out
 
 
+def test_paths_with_square_brackets_are_printed_whole(tmp_path, capsys, monkeypatch):
+    """A folder named 'NHRAP [draft]': rich read '[draft]' as a style and printed '/…/NHRAP /ws'."""
+    monkeypatch.setenv("COLUMNS", "500")  # one line each, however long the temporary path
+    ws = tmp_path / "NHRAP [draft]" / "ws"
+    assert main(["init", str(ws)]) == 0
+    for command in (["draft"], ["freeze", "--dry-run"], ["check", "style"], ["glossary", "export"]):
+        assert main(["--workspace", str(ws), *command]) == 0
+        assert "NHRAP [draft]" in capsys.readouterr().out, command
+
+
+def test_a_close_call_quotes_its_paragraph_cut_at_a_word(capsys):
+    from pipeline.cli.spine import _print_close_calls
+    from pipeline.model import Block, Changes, Document, Version
+    text = "Protecting workers [in new forms of employment] through occupational injury insurance for all platforms"
+    version = Version(number=2, parent=1, date="", stage="", note="", sha256="", next_id=3,
+                      document=Document(blocks=[Block(id="p0001", kind="paragraph", source=text, text=text)]),
+                      changes=Changes(close_calls={"p0001": "p0002"}))
+    _print_close_calls(version, dry_run=True)
+    assert '"Protecting workers [in new forms of employment] through…"' in capsys.readouterr().out
+
+
 def test_a_stage_not_in_the_plan_is_named_as_the_option_given(mini_ws, capsys):
     code, out = run(mini_ws, "freeze", "--stage", "consultaton", "--note", "x", capsys=capsys)
     assert code == 2 and "plan.yaml: --stage consultaton is not one of the plan's stages: " in out.err, out.err

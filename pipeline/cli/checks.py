@@ -72,10 +72,10 @@ def _print_findings(findings, path: str) -> None:
     severity as a word too, so a log or a pipe shows which finding made the exit status 1)."""
     out = console()
     if not findings:
-        out.print(f"{path or 'document'}: no findings")
+        out.print(f"{path or 'document'}: no findings", markup=False)
         return
     for f in findings:
-        where = os.path.relpath(f.file) if f.file else ""
+        where = escape(os.path.relpath(f.file)) if f.file else ""
         where += f":{f.line}" if f.line else ""
         suggestion = f" [dim]→ {escape(f.suggestion)}[/]" if f.suggestion else ""
         style = SEVERITY_STYLE[f.severity]
@@ -139,6 +139,6 @@ def cmd_export(args: argparse.Namespace) -> int:
     if args.json:
         print_json({"path": str(output), "concepts": len(termbase.concepts)})
     else:
-        console().print(f"wrote {output} ({len(termbase.concepts)} concepts)")
+        console().print(f"wrote {output} ({len(termbase.concepts)} concepts)", markup=False)
     return 0
 

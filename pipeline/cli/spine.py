@@ -92,7 +92,8 @@ def cmd_init(args: argparse.Namespace) -> int:
     if args.json:
         print_json({"path": str(root)})
         return 0
-    console().print(f"Created plan workspace [bold]{root}[/]. Next: edit drafts/plan.yaml, then `nhrap draft`.")
+    console().print(f"Created plan workspace [bold]{escape(str(root))}[/]. Next: edit drafts/plan.yaml, then "
+                    "`nhrap draft`.")
     return 0
 
 
@@ -171,7 +172,7 @@ def cmd_draft(args: argparse.Namespace) -> int:
         print_json(data)
         return 0
     out = console()
-    out.print(f"Working draft: [bold]{ws.draft_path}[/] ({counted(report.chapters, 'chapters')}, "
+    out.print(f"Working draft: [bold]{escape(str(ws.draft_path))}[/] ({counted(report.chapters, 'chapters')}, "
               f"{counted(report.blocks, 'blocks')})")
     for kind, items in data["unused"].items():
         if items:
@@ -204,7 +205,7 @@ def cmd_freeze(args: argparse.Namespace) -> int:
         print_json({"version": version.name, "path": "" if args.dry_run else version.path, "changes": counts,
                     "comments": version.comments_carried, "close_calls": c.close_calls})
         return 0
-    console().print(f"{'Would freeze' if args.dry_run else 'Froze'} [bold]{version.name}[/] ({version.stage}, {version.date}) → {version.path}: "
+    console().print(f"{'Would freeze' if args.dry_run else 'Froze'} [bold]{version.name}[/] ({escape(version.stage)}, {version.date}) → {escape(version.path)}: "
                     f"{len(version.document.blocks)} blocks; {counts['added']} new, {counts['edited']} edited, "
                     f"{counts['moved']} moved, {counts['split']} split off, {counts['merged']} merged, "
                     f"{counts['deleted']} deleted")
@@ -222,12 +223,13 @@ def _current_stage(ws) -> str:
 
 def _print_close_calls(version, dry_run: bool) -> None:
     """Ids the text could not settle: the drafter knows which paragraph they revised."""
+    from ..writers.text_diff import excerpt
     texts = {b.id: b.text for b in version.document.blocks}
     for kept, rival in version.changes.close_calls.items():
         settle = (f"If it is the revision of {rival}, end it with {{#{rival}}} in its chapter before freezing."
                   if dry_run else "`nhrap freeze --dry-run` shows such calls before the ids are settled.")
-        console().print(f"[yellow]Check {kept}[/] \"{escape(texts[kept][:60])}…\": it keeps {kept}, but the deleted {rival} "
-                        f"reads as close. {settle}", soft_wrap=True)
+        console().print(f"[yellow]Check {kept}[/] \"{escape(excerpt(texts[kept], 60))}\": it keeps {kept}, but the deleted "
+                        f"{rival} reads as close. {settle}", soft_wrap=True)
 
 
 def cmd_show(args: argparse.Namespace) -> int:
