@@ -533,6 +533,18 @@ def test_paths_with_square_brackets_are_printed_whole(tmp_path, capsys, monkeypa
         assert "NHRAP [draft]" in capsys.readouterr().out, command
 
 
+def test_findings_in_a_workspace_on_another_drive_name_their_file_whole(mini_ws, capsys, monkeypatch):
+    """On Windows os.path.relpath raises ValueError from C: to D:; `nhrap -w D:\\plan check` ended in a traceback."""
+    import os.path
+
+    def other_drive(path, start=os.curdir):
+        raise ValueError("path is on mount 'D:', start on mount 'C:'")
+    monkeypatch.setattr(os.path, "relpath", other_drive)
+    chapter(mini_ws).write_text(chapter(mini_ws).read_text() + "\nIn order to improve the work, we will make efforts.\n")
+    code, out = run(mini_ws, "check", "style", capsys=capsys)
+    assert code == 0 and f"{mini_ws.root / 'build' / 'draft.md'}:" in out.out and "wordy" in out.out, out.err
+
+
 def test_a_close_call_quotes_its_paragraph_cut_at_a_word(capsys):
     from pipeline.cli.spine import _print_close_calls
     from pipeline.model import Block, Changes, Document, Version

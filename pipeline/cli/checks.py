@@ -75,12 +75,22 @@ def _print_findings(findings, path: str) -> None:
         out.print(f"{path or 'document'}: no findings", markup=False)
         return
     for f in findings:
-        where = escape(os.path.relpath(f.file)) if f.file else ""
-        where += f":{f.line}" if f.line else ""
+        where = escape(_shown_path(f.file)) + (f":{f.line}" if f.line else "")
         suggestion = f" [dim]→ {escape(f.suggestion)}[/]" if f.suggestion else ""
         style = SEVERITY_STYLE[f.severity]
         out.print(f"{where} {f.para or '-'} [{style}]{f.severity} {f.rule}[/]: {escape(f.message)}{suggestion}",
                   soft_wrap=True)
+
+
+def _shown_path(path: str) -> str:
+    """A finding's file relative to the current folder, as compilers print it; whole when it is on another
+    drive (Windows has no relative path from C: to D:)."""
+    if not path:
+        return ""
+    try:
+        return os.path.relpath(path)
+    except ValueError:
+        return path
 
 
 def _print_summary(counts: dict[str, dict[str, int]]) -> None:
