@@ -157,8 +157,9 @@ def cmd_intake(args: argparse.Namespace) -> int:
     if args.json:
         print_json(result)
     else:
-        console().print(f"{args.file} → {result['path']}: {result['goals']} goals, {result['measures']} measures, "
-                        f"{result['indicators']} indicators", markup=False)
+        console().print(f"{args.file} → {result['path']}: "
+                        + ", ".join(counted(result[kind], kind) for kind in ("goals", "measures", "indicators")),
+                        markup=False)
     return 0
 
 
