@@ -349,6 +349,31 @@ def test_final_carries_the_glossary_annex_from_the_workspace(mini_ws, tmp_path):
     assert "sense of gain" not in annex  # a term of the term base the plan does not use
 
 
+def test_a_libreoffice_that_overruns_is_not_run_again_for_the_plain_pdf_filter(monkeypatch):
+    """The retry without filter options is for a LibreOffice that refuses them, not one that overran:
+    waiting out a second timeout doubled the time before the contents fell back to estimates."""
+    from pipeline import libreoffice
+    from pipeline.writers import page_numbers
+    clock, runs = [0.0], []
+
+    def overrun(source, target, folder, timeout=libreoffice.TIMEOUT):
+        runs.append((target, timeout))
+        clock[0] += timeout
+        return None
+    monkeypatch.setattr(libreoffice, "convert", overrun)
+    monkeypatch.setattr(page_numbers.time, "monotonic", lambda: clock[0])
+    assert page_numbers.layout(b"not a document") is None and len(runs) == 1
+
+    def refuse(source, target, folder, timeout=libreoffice.TIMEOUT):
+        runs.append((target, timeout))
+        clock[0] += 2
+        return None
+    runs.clear()
+    monkeypatch.setattr(libreoffice, "convert", refuse)
+    assert page_numbers.layout(b"not a document") is None
+    assert [target for target, _ in runs] == [page_numbers.PDF_FILTER, "pdf"] and runs[1][1] == libreoffice.TIMEOUT - 2
+
+
 def test_estimated_contents_pages_asked_for_are_not_blamed_on_libreoffice(mini_ws, tmp_path, capsys):
     assert main(["--workspace", str(mini_ws.root), "render", "--mode", "final", "--toc-pages", "estimate",
                  "-o", str(tmp_path / "final.docx")]) == 0
