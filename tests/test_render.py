@@ -559,6 +559,17 @@ def test_a_cover_title_is_not_broken_inside_its_period(rendered):
         "National Human Rights Action Plan", "(2031–2035)"]
 
 
+def test_the_other_languages_title_on_a_consultation_cover_keeps_its_period_whole():
+    """On a Chinese cover LibreOffice broke 'The National Human Rights Action Plan of the P.R. of China (2026–'
+    and put '2030)' alone on the next line."""
+    inp = make_input(language="zh")
+    inp.plan = replace(inp.plan, title="The National Human Rights Action Plan of the P.R. of China (2026–2030)")
+    body = document_xml(render_consultation(inp).data)
+    texts = ["".join(p.itertext()) for p in body.iter(qn("w:p"))]
+    assert "The National Human Rights Action Plan of the P.R. of China (2026–\u20602030)" in texts
+    assert "测试计划（2026—\u20602030年）" in texts
+
+
 def test_chinese_covers_are_chinese(rendered):
     consult = rendered["pdf"]["zh_sample_consultation"].split("\f")[0].replace(" ", "")
     assert "版本：v3" in consult and "日期：2026年3月26日" in consult and "阶段：征求意见" in consult
