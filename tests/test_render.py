@@ -380,6 +380,13 @@ def test_estimated_contents_pages_asked_for_are_not_blamed_on_libreoffice(mini_w
     assert "LibreOffice not available" not in capsys.readouterr().err
 
 
+def test_contents_pages_estimated_for_want_of_libreoffice_say_so(mini_ws, tmp_path, capsys, monkeypatch):
+    from pipeline import libreoffice
+    monkeypatch.setattr(libreoffice, "available", lambda: False)
+    assert main(["--workspace", str(mini_ws.root), "render", "--mode", "final", "-o", str(tmp_path / "final.docx")]) == 0
+    assert "contents page numbers are estimates (LibreOffice not available)" in capsys.readouterr().err
+
+
 # -- contents page numbers ------------------------------------------------------
 def _pages(text: str) -> list[list[str]]:
     return [[" ".join(line.split()) for line in page.splitlines() if line.strip()] for page in text.split("\f")]
