@@ -144,3 +144,11 @@ def test_the_terms_a_chinese_text_uses_are_found_in_any_form_and_only_those():
     used = [c.id for c in load_glossary(DATA_DIR).used_in(read_markdown(text, []))]
     # term-base order; 民生 is not inside 人民生活, and a code block is no use of 获得感 (sense of gain)
     assert used == ["hukou", "persons-with-disabilities"]
+
+
+@pytest.mark.parametrize("text", ["履行《儿童权利公约》第三条。", "Implement article 3 of the Convention on the Rights of the Child."])
+def test_a_term_inside_an_instruments_name_is_no_use_of_it_in_chinese_either(text):
+    """Instrument names were looked up by their first word, which a Chinese name, with no spaces, never
+    offered: 儿童权利 in 《儿童权利公约》 put 'rights of children' into the annex of a plan that never used it."""
+    from pipeline.readers.markdown import read_markdown
+    assert load_glossary(DATA_DIR).used_in(read_markdown(f"# 总则\n\n{text}\n", [])) == []
