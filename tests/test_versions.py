@@ -115,7 +115,6 @@ def test_edited_frozen_version_is_refused(mini_ws, capsys):
     assert code == 2 and not (path.parent / "v002.md").exists()
 
 
-
 def test_frozen_version_with_crlf_line_ends_is_the_same_version(mini_ws, capsys):
     """A clone on Windows without the workspace's .gitattributes (git's core.autocrlf) gives text files
     CRLF line ends: a change of line ends only, not an edit."""
@@ -123,6 +122,7 @@ def test_frozen_version_with_crlf_line_ends_is_the_same_version(mini_ws, capsys)
     path.write_bytes(path.read_bytes().replace(b"\n", b"\r\n"))
     code, out = run(mini_ws, "show", "1", "--json", capsys=capsys)
     assert code == 0 and "decent work" in out.out, out.err
+
 
 def test_status_reports_submissions_goals_and_gaps(mini_ws, capsys):
     freeze(mini_ws, capsys)
@@ -341,6 +341,7 @@ def test_a_merge_conflict_left_in_a_file_is_named_with_its_line(mini_ws, capsys)
                                              "The state promotes decent work.\n>>>>>>> 1a2b3c4"))
     _expect_error(mini_ws, capsys, "a git merge conflict is left here, between git's <<<<<<< and >>>>>>> lines: "
                   "keep the right lines", "01-esc.md:5")
+
 
 def test_broken_comment_file_stops_freeze_before_the_version_is_written(mini_ws, capsys):
     freeze(mini_ws, capsys)
