@@ -126,6 +126,16 @@ def test_an_added_paragraph_or_table_is_one_line_cut_at_a_word(history, capsys, 
     assert added[1].endswith("Indicator | Target Legal aid centres | 3,000")
 
 
+@pytest.mark.parametrize("text, limit, shown", [
+    ("Each assessment will verify the self-assessments", 31, "Each assessment will verify the…"),  # 'the' fits
+    ("Each assessment will verify the self-assessments", 30, "Each assessment will verify…"),
+    ("国家人权行动计划联席会议", 8, "国家人权行动计划…"), ("Short enough", 12, "Short enough"),
+])
+def test_an_excerpt_keeps_every_whole_word_that_fits(text, limit, shown):
+    from pipeline.writers.text_diff import excerpt
+    assert excerpt(text, limit) == shown
+
+
 def test_recorded_relations_read_any_yaml_form_of_the_head(history):
     """The fixed form `freeze` writes is read by pattern; a hand-reformatted head by the YAML reader."""
     expected = recorded_relations(history, 2)

@@ -29,6 +29,13 @@ def test_intake_converts_template_to_submission(mini_ws, tmp_path, capsys):
     assert indicator.target == 90 and indicator.cooperating == ["mohrss", "scio"] and indicator.deadline == "2029"
 
 
+def test_intake_on_the_terminal_counts_in_the_singular_for_one(mini_ws, tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "500")
+    source = filled_template(tmp_path / "acftu.docx", [GOOD_ROW])
+    assert main(["--workspace", str(mini_ws.root), "intake", str(source)]) == 0
+    assert capsys.readouterr().out.endswith("acftu-r2.md: 2 goals, 0 measures, 1 indicator\n")  # not '1 indicators'
+
+
 def test_intake_reports_bad_row_and_writes_nothing(mini_ws, tmp_path, capsys):
     bad = GOOD_ROW.copy()
     bad[0], bad[7] = "i-acftu-02", "nobody"

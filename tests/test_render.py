@@ -349,10 +349,42 @@ def test_final_carries_the_glossary_annex_from_the_workspace(mini_ws, tmp_path):
     assert "sense of gain" not in annex  # a term of the term base the plan does not use
 
 
+def test_a_libreoffice_that_overruns_is_not_run_again_for_the_plain_pdf_filter(monkeypatch):
+    """The retry without filter options is for a LibreOffice that refuses them, not one that overran:
+    waiting out a second timeout doubled the time before the contents fell back to estimates."""
+    from pipeline import libreoffice
+    from pipeline.writers import page_numbers
+    clock, runs = [0.0], []
+
+    def overrun(source, target, folder, timeout=libreoffice.TIMEOUT):
+        runs.append((target, timeout))
+        clock[0] += timeout
+        return None
+    monkeypatch.setattr(libreoffice, "convert", overrun)
+    monkeypatch.setattr(page_numbers.time, "monotonic", lambda: clock[0])
+    assert page_numbers.layout(b"not a document") is None and len(runs) == 1
+
+    def refuse(source, target, folder, timeout=libreoffice.TIMEOUT):
+        runs.append((target, timeout))
+        clock[0] += 2
+        return None
+    runs.clear()
+    monkeypatch.setattr(libreoffice, "convert", refuse)
+    assert page_numbers.layout(b"not a document") is None
+    assert [target for target, _ in runs] == [page_numbers.PDF_FILTER, "pdf"] and runs[1][1] == libreoffice.TIMEOUT - 2
+
+
 def test_estimated_contents_pages_asked_for_are_not_blamed_on_libreoffice(mini_ws, tmp_path, capsys):
     assert main(["--workspace", str(mini_ws.root), "render", "--mode", "final", "--toc-pages", "estimate",
                  "-o", str(tmp_path / "final.docx")]) == 0
     assert "LibreOffice not available" not in capsys.readouterr().err
+
+
+def test_contents_pages_estimated_for_want_of_libreoffice_say_so(mini_ws, tmp_path, capsys, monkeypatch):
+    from pipeline import libreoffice
+    monkeypatch.setattr(libreoffice, "available", lambda: False)
+    assert main(["--workspace", str(mini_ws.root), "render", "--mode", "final", "-o", str(tmp_path / "final.docx")]) == 0
+    assert "contents page numbers are estimates (LibreOffice not available)" in capsys.readouterr().err
 
 
 # -- contents page numbers ------------------------------------------------------
@@ -532,6 +564,17 @@ def test_a_cover_title_is_not_broken_inside_its_period(rendered):
     # at this size the line is full after the dash; the period must go to the next line whole
     assert rendered["pdf"]["long_title"].split("\f")[0].splitlines()[:2] == [
         "National Human Rights Action Plan", "(2031–2035)"]
+
+
+def test_the_other_languages_title_on_a_consultation_cover_keeps_its_period_whole():
+    """On a Chinese cover LibreOffice broke 'The National Human Rights Action Plan of the P.R. of China (2026–'
+    and put '2030)' alone on the next line."""
+    inp = make_input(language="zh")
+    inp.plan = replace(inp.plan, title="The National Human Rights Action Plan of the P.R. of China (2026–2030)")
+    body = document_xml(render_consultation(inp).data)
+    texts = ["".join(p.itertext()) for p in body.iter(qn("w:p"))]
+    assert "The National Human Rights Action Plan of the P.R. of China (2026–\u20602030)" in texts
+    assert "测试计划（2026—\u20602030年）" in texts
 
 
 def test_chinese_covers_are_chinese(rendered):

@@ -135,3 +135,20 @@ def test_export_writes_the_format_its_file_name_asks_for(tmp_path, capsys, name,
     assert main(["init", str(tmp_path / "ws")]) == 0
     assert main(["--workspace", str(tmp_path / "ws"), "glossary", "export", "-o", str(tmp_path / name)]) == 0
     assert (tmp_path / name).read_text(encoding="utf-8").startswith(start)
+
+
+def test_the_terms_a_chinese_text_uses_are_found_in_any_form_and_only_those():
+    """What the final document's glossary annex lists for a Chinese plan (jieba, not spaCy, finds them)."""
+    from pipeline.readers.markdown import read_markdown
+    text = "# 总则\n\n保障残疾人平等参与社会生活，推进户籍制度改革，改善人民生活。\n\n```\n获得感\n```\n"
+    used = [c.id for c in load_glossary(DATA_DIR).used_in(read_markdown(text, []))]
+    # term-base order; 民生 is not inside 人民生活, and a code block is no use of 获得感 (sense of gain)
+    assert used == ["hukou", "persons-with-disabilities"]
+
+
+@pytest.mark.parametrize("text", ["履行《儿童权利公约》第三条。", "Implement article 3 of the Convention on the Rights of the Child."])
+def test_a_term_inside_an_instruments_name_is_no_use_of_it_in_chinese_either(text):
+    """Instrument names were looked up by their first word, which a Chinese name, with no spaces, never
+    offered: 儿童权利 in 《儿童权利公约》 put 'rights of children' into the annex of a plan that never used it."""
+    from pipeline.readers.markdown import read_markdown
+    assert load_glossary(DATA_DIR).used_in(read_markdown(f"# 总则\n\n{text}\n", [])) == []

@@ -115,7 +115,6 @@ def test_edited_frozen_version_is_refused(mini_ws, capsys):
     assert code == 2 and not (path.parent / "v002.md").exists()
 
 
-
 def test_frozen_version_with_crlf_line_ends_is_the_same_version(mini_ws, capsys):
     """A clone on Windows without the workspace's .gitattributes (git's core.autocrlf) gives text files
     CRLF line ends: a change of line ends only, not an edit."""
@@ -123,6 +122,7 @@ def test_frozen_version_with_crlf_line_ends_is_the_same_version(mini_ws, capsys)
     path.write_bytes(path.read_bytes().replace(b"\n", b"\r\n"))
     code, out = run(mini_ws, "show", "1", "--json", capsys=capsys)
     assert code == 0 and "decent work" in out.out, out.err
+
 
 def test_status_reports_submissions_goals_and_gaps(mini_ws, capsys):
     freeze(mini_ws, capsys)
@@ -471,10 +471,26 @@ def test_status_of_a_new_workspace_says_what_is_missing_without_empty_tables(tmp
     assert "Versions: none yet" in out and "By chapter" not in out and "┏" not in out
 
 
-def test_init_refuses_a_period_that_is_not_two_years_in_order(tmp_path, capsys):
+@pytest.mark.parametrize("period", ["2035-2031", "2031", "2031-", "0999-1003", "2031-2035-2040", "31-35"])
+def test_init_refuses_a_period_that_is_not_two_years_in_order(tmp_path, capsys, period):
     with pytest.raises(SystemExit) as stop:
-        main(["init", str(tmp_path / "ws"), "--period", "2035-2031"])
+        main(["init", str(tmp_path / "ws"), f"--period={period}"])
     assert stop.value.code == 2 and "give the first and last year, e.g. 2031-2035" in capsys.readouterr().err
+    assert not (tmp_path / "ws").exists()
+
+
+def test_init_takes_a_period_with_the_dash_of_a_chinese_title(tmp_path, capsys):
+    assert main(["init", str(tmp_path / "ws"), "--language", "zh", "--period", "2036—2040"]) == 0
+    capsys.readouterr()
+    assert main(["--workspace", str(tmp_path / "ws"), "status", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["title"] == "国家人权行动计划（2036—2040年）"
+
+
+@pytest.mark.parametrize("option", [["--period", "2036-2040"], ["--language", "zh"]])
+def test_init_of_a_sample_refuses_what_only_an_empty_workspace_takes(tmp_path, capsys, option):
+    """The sample has its own period and language: dropping the option silently gave another plan than asked."""
+    assert main(["init", str(tmp_path / "ws"), "--sample", *option]) == 2
+    assert f"{option[0]} is for an empty workspace; the en sample plan has its own" in capsys.readouterr().err
     assert not (tmp_path / "ws").exists()
 
 
@@ -511,6 +527,16 @@ def test_status_and_draft_on_the_terminal_list_contributions_not_yet_used(mini_w
     assert code == 0 and "1 indicator not yet used in the draft: i-mohrss-01" in " ".join(out.out.split())
 
 
+def test_counts_of_one_are_in_the_singular(tmp_path, capsys):
+    from pipeline.cli.common import counted
+    assert [counted([1], "goals"), counted(3, "blocks"), counted([], "units")] == ["1 goal", "3 blocks", "0 units"]
+    assert counted(["exp-li"], "people") == "1 people"  # no 's' to drop: not '1 peopl'
+    assert main(["init", str(tmp_path / "ws")]) == 0
+    capsys.readouterr()
+    assert main(["--workspace", str(tmp_path / "ws"), "draft"]) == 0
+    assert "(1 chapter, 3 blocks)" in " ".join(capsys.readouterr().out.split())  # not '1 chapters'
+
+
 def test_square_brackets_in_plan_text_and_notes_are_shown_not_read_as_markup(mini_ws, capsys):
     path = chapter(mini_ws)
     path.write_text(path.read_text().replace("\n\n", "\n\nTargets [tbc]; see [/law].\n\n", 1))
@@ -521,6 +547,39 @@ def test_square_brackets_in_plan_text_and_notes_are_shown_not_read_as_markup(min
         code, out = run(mini_ws, command, capsys=capsys)
         assert code == 0 and "[for the joint meeting]" in out.out, out.err
     assert "Targets [tbc]; see [/law]." in run(mini_ws, "show", capsys=capsys)[1].out
+
+
+def test_paths_with_square_brackets_are_printed_whole(tmp_path, capsys, monkeypatch):
+    """A folder named 'NHRAP [draft]': rich read '[draft]' as a style and printed '/…/NHRAP /ws'."""
+    monkeypatch.setenv("COLUMNS", "500")  # one line each, however long the temporary path
+    ws = tmp_path / "NHRAP [draft]" / "ws"
+    assert main(["init", str(ws)]) == 0
+    for command in (["draft"], ["freeze", "--dry-run"], ["check", "style"], ["glossary", "export"]):
+        assert main(["--workspace", str(ws), *command]) == 0
+        assert "NHRAP [draft]" in capsys.readouterr().out, command
+
+
+def test_findings_in_a_workspace_on_another_drive_name_their_file_whole(mini_ws, capsys, monkeypatch):
+    """On Windows os.path.relpath raises ValueError from C: to D:; `nhrap -w D:\\plan check` ended in a traceback."""
+    import os.path
+
+    def other_drive(path, start=os.curdir):
+        raise ValueError("path is on mount 'D:', start on mount 'C:'")
+    monkeypatch.setattr(os.path, "relpath", other_drive)
+    chapter(mini_ws).write_text(chapter(mini_ws).read_text() + "\nIn order to improve the work, we will make efforts.\n")
+    code, out = run(mini_ws, "check", "style", capsys=capsys)
+    assert code == 0 and f"{mini_ws.root / 'build' / 'draft.md'}:" in out.out and "wordy" in out.out, out.err
+
+
+def test_a_close_call_quotes_its_paragraph_cut_at_a_word(capsys):
+    from pipeline.cli.spine import _print_close_calls
+    from pipeline.model import Block, Changes, Document, Version
+    text = "Protecting workers [in new forms of employment] through occupational injury insurance for all platforms"
+    version = Version(number=2, parent=1, date="", stage="", note="", sha256="", next_id=3,
+                      document=Document(blocks=[Block(id="p0001", kind="paragraph", source=text, text=text)]),
+                      changes=Changes(close_calls={"p0001": "p0002"}))
+    _print_close_calls(version, dry_run=True)
+    assert '"Protecting workers [in new forms of employment] through…"' in capsys.readouterr().out
 
 
 def test_a_stage_not_in_the_plan_is_named_as_the_option_given(mini_ws, capsys):

@@ -21,7 +21,7 @@ from typing import Any, Optional
 from ..errors import UserError
 from ..model import Block, Concept, Document, Finding
 from ..readers.termbase import TermBase, example_line, glossary_dir_of, parse_intl, read_termbase
-from .terms import Match, TermMatcher
+from .terms import CJK, Match, TermMatcher
 
 EXPLAIN_KINDS = ("paragraph", "list_item", "quote")  # headings and tables cannot carry an explanation
 SKIP_KINDS = ("code", "rule")
@@ -66,6 +66,9 @@ def _names_pattern(names: set[str]) -> re.Pattern:
                                rf"(?<![\w/]){re.escape(n)}(?![\w/])" for n in alternatives), re.I)
 
 
+CHINESE_NAMES = ""  # the key of the Chinese names: Chinese has no spaces, so no first word to look for
+
+
 @lru_cache(maxsize=8)
 def _instrument_names(glossary: Glossary) -> dict[str, list[str]]:
     """Instrument names in lower case, by their first word (abbreviations never contain a term)."""
@@ -73,14 +76,16 @@ def _instrument_names(glossary: Glossary) -> dict[str, list[str]]:
     for instrument in glossary.termbase.instruments.values():
         for name in instrument.names:
             if not name.isupper():
-                names.setdefault(name.lower().split()[0], []).append(name.lower())
+                first = CHINESE_NAMES if CJK.search(name) else name.lower().split()[0]
+                names.setdefault(first, []).append(name.lower())
     return names
 
 
 def _name_spans(text: str, names: dict[str, list[str]]) -> list[tuple[int, int]]:
-    """Where instrument names stand in a text (any case): `find` for the names whose first word occurs."""
+    """Where instrument names stand in a text (any case): `find` for the names whose first word occurs, and
+    for the Chinese ones in a text with Chinese (《儿童权利公约》 is no use of 儿童权利)."""
     lowered, spans = text.lower(), []
-    words = set(lowered.split())
+    words = set(lowered.split()) | ({CHINESE_NAMES} if CJK.search(text) else set())
     for name in (n for first in words & names.keys() for n in names[first]):
         start = lowered.find(name)
         while start >= 0:

@@ -72,15 +72,25 @@ def _print_findings(findings, path: str) -> None:
     severity as a word too, so a log or a pipe shows which finding made the exit status 1)."""
     out = console()
     if not findings:
-        out.print(f"{path or 'document'}: no findings")
+        out.print(f"{path or 'document'}: no findings", markup=False)
         return
     for f in findings:
-        where = os.path.relpath(f.file) if f.file else ""
-        where += f":{f.line}" if f.line else ""
+        where = escape(_shown_path(f.file)) + (f":{f.line}" if f.line else "")
         suggestion = f" [dim]→ {escape(f.suggestion)}[/]" if f.suggestion else ""
         style = SEVERITY_STYLE[f.severity]
         out.print(f"{where} {f.para or '-'} [{style}]{f.severity} {f.rule}[/]: {escape(f.message)}{suggestion}",
                   soft_wrap=True)
+
+
+def _shown_path(path: str) -> str:
+    """A finding's file relative to the current folder, as compilers print it; whole when it is on another
+    drive (Windows has no relative path from C: to D:)."""
+    if not path:
+        return ""
+    try:
+        return os.path.relpath(path)
+    except ValueError:
+        return path
 
 
 def _print_summary(counts: dict[str, dict[str, int]]) -> None:
@@ -139,6 +149,6 @@ def cmd_export(args: argparse.Namespace) -> int:
     if args.json:
         print_json({"path": str(output), "concepts": len(termbase.concepts)})
     else:
-        console().print(f"wrote {output} ({len(termbase.concepts)} concepts)")
+        console().print(f"wrote {output} ({len(termbase.concepts)} concepts)", markup=False)
     return 0
 

@@ -37,9 +37,11 @@ def escape(text: str) -> str:
     return escape_markup(text)
 
 
-def counted(items, kind: str) -> str:
-    """'1 goal', '3 goals': `kind` is the plural the data uses as its key."""
-    return f"{len(items)} {kind if len(items) != 1 else kind[:-1]}"
+def counted(items, plural: str) -> str:
+    """'1 goal', '3 goals': `items` is a collection or a number, `plural` the word the data uses as its key.
+    A plural without an 's' to drop ('people') stays as it is rather than losing its last letter."""
+    count = items if isinstance(items, int) else len(items)
+    return f"{count} {plural[:-1] if count == 1 and plural.endswith('s') else plural}"
 
 
 def console():

@@ -15,7 +15,7 @@ def register(commands) -> None:
                             "Create a new, empty plan workspace in DIR (a git repository), or a copy of the sample plan.")
     p.add_argument("dir", type=Path)
     p.add_argument("--sample", nargs="?", const="en", choices=("en", "zh"), help="copy the sample plan (en or zh)")
-    p.add_argument("--language", choices=("en", "zh"), default="en", help="plan language of an empty workspace")
+    p.add_argument("--language", choices=("en", "zh"), help="plan language of an empty workspace (default: en)")
     p.add_argument("--period", type=plan_period, metavar="START-END",
                    help="years of an empty workspace's plan, e.g. 2031-2035 (default: the next five-year period)")
     add_json(p)
@@ -74,20 +74,26 @@ def register(commands) -> None:
 
 
 def plan_period(value: str) -> tuple[int, int]:
-    """`2031-2035` (or with an en dash) as (2031, 2035)."""
-    start, _, end = value.replace("–", "-").partition("-")
-    if not (start.isdigit() and end.isdigit() and len(start) == len(end) == 4 and start <= end):
+    """`2031-2035` (or with the en dash of an English title, the em dash of a Chinese one) as (2031, 2035).
+    Years as plan.yaml takes them: 0999 would be written as 999, which every later command refuses."""
+    start, _, end = value.replace("–", "-").replace("—", "-").partition("-")
+    years = [int(year) if year.strip().isdecimal() and len(year.strip()) == 4 else 0 for year in (start, end)]
+    if not 1000 <= years[0] <= years[1]:
         raise argparse.ArgumentTypeError(f"{value}: give the first and last year, e.g. 2031-2035")
-    return int(start), int(end)
+    return years[0], years[1]
 
 
 def cmd_init(args: argparse.Namespace) -> int:
     from ..init import init_workspace
-    root = init_workspace(args.dir, sample=args.sample, language=args.language, period=args.period)
+    for option, value in (("--period", args.period), ("--language", args.language)):
+        if args.sample and value:  # the sample plan has its own: refuse rather than drop what was asked for
+            raise UserError(f"{option} is for an empty workspace; the {args.sample} sample plan has its own")
+    root = init_workspace(args.dir, sample=args.sample, language=args.language or "en", period=args.period)
     if args.json:
         print_json({"path": str(root)})
         return 0
-    console().print(f"Created plan workspace [bold]{root}[/]. Next: edit drafts/plan.yaml, then `nhrap draft`.")
+    console().print(f"Created plan workspace [bold]{escape(str(root))}[/]. Next: edit drafts/plan.yaml, then "
+                    "`nhrap draft`.")
     return 0
 
 
@@ -151,8 +157,9 @@ def cmd_intake(args: argparse.Namespace) -> int:
     if args.json:
         print_json(result)
     else:
-        console().print(f"{args.file} → {result['path']}: {result['goals']} goals, {result['measures']} measures, "
-                        f"{result['indicators']} indicators", markup=False)
+        console().print(f"{args.file} → {result['path']}: "
+                        + ", ".join(counted(result[kind], kind) for kind in ("goals", "measures", "indicators")),
+                        markup=False)
     return 0
 
 
@@ -166,13 +173,14 @@ def cmd_draft(args: argparse.Namespace) -> int:
         print_json(data)
         return 0
     out = console()
-    out.print(f"Working draft: [bold]{ws.draft_path}[/] ({report.chapters} chapters, {report.blocks} blocks)")
+    out.print(f"Working draft: [bold]{escape(str(ws.draft_path))}[/] ({counted(report.chapters, 'chapters')}, "
+              f"{counted(report.blocks, 'blocks')})")
     for kind, items in data["unused"].items():
         if items:
             out.print(f"[yellow]{counted(items, kind)} not yet used in the draft:[/] "
                       + ", ".join(f"{i['id']} ({i['member']}, {i['section']})" for i in items))
     if report.repeated:
-        out.print(f"[yellow]{len(report.repeated)} contributions put into the draft more than once:[/] "
+        out.print(f"[yellow]{counted(report.repeated, 'contributions')} put into the draft more than once:[/] "
                   + ", ".join(report.repeated))
     if report.omitted_sections:
         out.print(f"[red]Outline sections with no text ({len(report.omitted_sections)}):[/] "
@@ -198,7 +206,7 @@ def cmd_freeze(args: argparse.Namespace) -> int:
         print_json({"version": version.name, "path": "" if args.dry_run else version.path, "changes": counts,
                     "comments": version.comments_carried, "close_calls": c.close_calls})
         return 0
-    console().print(f"{'Would freeze' if args.dry_run else 'Froze'} [bold]{version.name}[/] ({version.stage}, {version.date}) → {version.path}: "
+    console().print(f"{'Would freeze' if args.dry_run else 'Froze'} [bold]{version.name}[/] ({escape(version.stage)}, {version.date}) → {escape(version.path)}: "
                     f"{len(version.document.blocks)} blocks; {counts['added']} new, {counts['edited']} edited, "
                     f"{counts['moved']} moved, {counts['split']} split off, {counts['merged']} merged, "
                     f"{counts['deleted']} deleted")
@@ -216,12 +224,13 @@ def _current_stage(ws) -> str:
 
 def _print_close_calls(version, dry_run: bool) -> None:
     """Ids the text could not settle: the drafter knows which paragraph they revised."""
+    from ..writers.text_diff import excerpt
     texts = {b.id: b.text for b in version.document.blocks}
     for kept, rival in version.changes.close_calls.items():
         settle = (f"If it is the revision of {rival}, end it with {{#{rival}}} in its chapter before freezing."
                   if dry_run else "`nhrap freeze --dry-run` shows such calls before the ids are settled.")
-        console().print(f"[yellow]Check {kept}[/] \"{escape(texts[kept][:60])}…\": it keeps {kept}, but the deleted {rival} "
-                        f"reads as close. {settle}", soft_wrap=True)
+        console().print(f"[yellow]Check {kept}[/] \"{escape(excerpt(texts[kept], 60))}\": it keeps {kept}, but the deleted "
+                        f"{rival} reads as close. {settle}", soft_wrap=True)
 
 
 def cmd_show(args: argparse.Namespace) -> int:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from . import docx_package, ooxml
 from .docx_body import Entry
 from .docx_document import (RenderInput, RenderResult, build_body, end_section, finish, numbered_blocks,
-                            cover_title, pattern_runs, plan_title, section_template)
+                            cover_title, pattern_runs, period_kept_whole, plan_title, section_template)
 from .ooxml import paragraph, run
 from .profiles import HEADER_SEPARATOR
 
@@ -41,7 +41,7 @@ def _cover(inp: RenderInput) -> list:
     lines = [paragraph("CoverTitle", [run(cover_title(plan, profile.language))])]
     other = plan.title if profile.language == "zh" else plan.title_zh
     if other and other.strip() != title.strip():
-        lines.append(paragraph("CoverLine", [run(other)]))
+        lines.append(paragraph("CoverLine", [run(period_kept_whole(other))]))  # a long English title breaks too
     lines.append(paragraph("CoverStamp", [run(profile.label("draft"))]))
     lines.append(paragraph("CoverLine", [run(profile.field("version", version.name))]))
     lines.append(paragraph("CoverLine", [run(profile.field("date", profile.date(version.date)))]))

@@ -64,9 +64,15 @@ def plan_title(plan: Plan, language: str) -> str:
 
 
 def cover_title(plan: Plan, language: str) -> str:
-    """The title as a cover sets it large: a word joiner after the dash of a period keeps "(2031–2035)"
-    on one line, where Word and LibreOffice would otherwise break after the dash."""
-    return _PERIOD_DASH.sub("\\1\u2060", plan_title(plan, language))
+    """The title as a cover sets it large, its period kept whole."""
+    return period_kept_whole(plan_title(plan, language))
+
+
+def period_kept_whole(title: str) -> str:
+    """A word joiner after the dash of a period keeps "(2031–2035)" on one line, where Word and LibreOffice
+    would otherwise break after the dash. For covers only: document properties and headers are searched
+    and compared as typed."""
+    return _PERIOD_DASH.sub("\\1\u2060", title)
 
 
 def numbered_blocks(document: Document) -> list[Block]:

@@ -16,6 +16,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+import time
 from collections import Counter
 from pathlib import Path
 from typing import Optional
@@ -61,8 +62,12 @@ def layout(data: bytes, suffix: str = ".docx") -> Optional[Layout]:
         folder = Path(tmp)
         source = folder / f"doc{suffix}"
         source.write_bytes(data)
-        # LibreOffice before 7.4 reads no JSON filter options
-        pdf = libreoffice.convert(source, PDF_FILTER, folder) or libreoffice.convert(source, "pdf", folder)
+        # LibreOffice before 7.4 reads no JSON filter options: then plain "pdf", in the time left. A first run
+        # that overran would overrun again, and the user would wait out two timeouts for nothing.
+        deadline = time.monotonic() + libreoffice.TIMEOUT
+        pdf = libreoffice.convert(source, PDF_FILTER, folder)
+        if pdf is None and deadline - time.monotonic() > 1:
+            pdf = libreoffice.convert(source, "pdf", folder, timeout=deadline - time.monotonic())
         if pdf is None:
             return None
         try:

@@ -16,9 +16,8 @@ def excerpt(text: str, limit: int) -> str:
     text = " ".join(text.split())
     if len(text) <= limit:
         return text
-    cut = text[:limit]
-    space = cut.rfind(" ")
-    return (cut[:space] if space > limit // 2 else cut) + "…"  # Chinese has no spaces: cut at a character
+    space = text.rfind(" ", 0, limit + 1)  # a space just after the limit ends a whole word that fits
+    return (text[:space] if space > limit // 2 else text[:limit]) + "…"  # Chinese has no spaces: cut at a character
 
 
 def diff_lines(diff) -> list[list[tuple[str, str]]]:
