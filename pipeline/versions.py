@@ -135,6 +135,13 @@ def _flow(value: list | dict) -> str:
     return "[" + ", ".join(value) + "]"
 
 
+class NothingChanged(UserError):
+    """The draft reads as the latest version at the same stage: a freeze refuses, a dry run just says so."""
+    def __init__(self, message: str, since: str):
+        super().__init__(message)
+        self.since = since
+
+
 def freeze(ws, stage: str, note: str, date: Optional[str] = None, source: Optional[str] = None,
            source_path: Optional[Path] = None, dry_run: bool = False) -> Version:
     """Write the next version from the working draft (or a Markdown `source` text read from `source_path`).
@@ -161,7 +168,8 @@ def freeze(ws, stage: str, note: str, date: Optional[str] = None, source: Option
         changes, next_id = assign_ids(parent, document.blocks, source_path)
         text = blocks_to_markdown(document.blocks)
         if parent and parent.stage == stage and sha256(text.encode("utf-8")) == parent.sha256:
-            raise UserError(f"nothing changed since {parent.name} (same text, same stage): no new version written")
+            raise NothingChanged(f"nothing changed since {parent.name} (same text, same stage): no new version written",
+                                 since=parent.name)
         number = numbers[-1] + 1 if numbers else 1
         md_path, meta_path = ws.version_paths(number)
         version = Version(number=number, parent=parent.number if parent else None, date=date,

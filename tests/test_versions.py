@@ -427,6 +427,16 @@ def test_dry_run_shows_a_close_call_and_a_pin_settles_it(mini_ws, capsys):
     assert f"{{#{second}}}" not in (mini_ws.root / "drafts" / "versions" / "v002.md").read_text()
 
 
+def test_a_dry_run_on_an_unchanged_draft_says_so_and_succeeds(mini_ws, capsys):
+    assert run(mini_ws, "freeze", "--stage", "drafting", "--note", "v1", capsys=capsys)[0] == 0
+    code, out = run(mini_ws, "freeze", "--dry-run", capsys=capsys)
+    assert code == 0 and "Nothing to freeze: the draft reads as v1 (same text, same stage)." in out.out
+    code, out = run(mini_ws, "freeze", "--dry-run", "--json", capsys=capsys)
+    assert code == 0 and json.loads(out.out)["unchanged_since"] == "v1"
+    code, out = run(mini_ws, "freeze", "--stage", "drafting", "--note", "again", capsys=capsys)
+    assert code == 2 and "nothing changed since v1" in out.err  # a real freeze still refuses
+
+
 def test_only_a_dry_run_does_without_stage_and_note(mini_ws, capsys):
     code, out = run(mini_ws, "freeze", "--stage", "drafting", capsys=capsys)
     assert code == 2 and "freeze needs --stage and --note (only --dry-run does without them)" in out.err

@@ -190,18 +190,25 @@ def cmd_draft(args: argparse.Namespace) -> int:
     return 0
 
 
+FREEZE_COUNTS = ("added", "edited", "moved", "split", "merged", "deleted")  # what --json counts of the changes
+
+
 def cmd_freeze(args: argparse.Namespace) -> int:
     from ..fileio import read_text
-    from ..versions import freeze
+    from ..versions import NothingChanged, freeze
     ws = open_workspace(args.workspace)
     if not args.dry_run and not (args.stage and args.note):
         raise UserError("freeze needs --stage and --note (only --dry-run does without them)")
     source = read_text(args.source) if args.source else None
-    version = freeze(ws, args.stage or _current_stage(ws), args.note or "", date=args.date, source=source,
-                     source_path=Path(args.source) if args.source else None, dry_run=args.dry_run)
+    try:
+        version = freeze(ws, args.stage or _current_stage(ws), args.note or "", date=args.date, source=source,
+                         source_path=Path(args.source) if args.source else None, dry_run=args.dry_run)
+    except NothingChanged as unchanged:
+        if not args.dry_run:
+            raise
+        return _report_nothing_to_freeze(unchanged.since, args.json)
     c = version.changes
-    counts = {"added": len(c.added), "edited": len(c.edited), "moved": len(c.moved), "split": len(c.split),
-              "merged": len(c.merged), "deleted": len(c.deleted)}
+    counts = {key: len(getattr(c, key)) for key in FREEZE_COUNTS}
     if args.json:
         print_json({"version": version.name, "path": "" if args.dry_run else version.path, "changes": counts,
                     "comments": version.comments_carried, "close_calls": c.close_calls})
@@ -214,6 +221,16 @@ def cmd_freeze(args: argparse.Namespace) -> int:
     if version.comments_carried.get("reanchored"):
         console().print(carried_summary(version.comments_carried, version.number))
     _print_close_calls(version, args.dry_run)
+    return 0
+
+
+def _report_nothing_to_freeze(since: str, as_json: bool) -> int:
+    """A dry run on a draft that reads as the latest version: a finding, not an error."""
+    if as_json:
+        print_json({"version": None, "path": "", "changes": dict.fromkeys(FREEZE_COUNTS, 0), "comments": {},
+                    "close_calls": {}, "unchanged_since": since})
+    else:
+        console().print(f"Nothing to freeze: the draft reads as {since} (same text, same stage).")
     return 0
 
 
