@@ -31,9 +31,10 @@ drafts/members.yaml merge=union
 GIT_FILES = {".gitignore": "build/\n*.tmp\n.lock\n", ".gitattributes": GITATTRIBUTES}
 
 
-def next_plan_period(year: int) -> tuple[int, int]:
-    """The first five-year period starting after `year`: plans follow the Five-Year Plans (2026–2030, 2031–2035)."""
-    start = year + 1 + (1 - (year + 1)) % 5
+def coming_plan_period(year: int) -> tuple[int, int]:
+    """The period a panel starting work in `year` drafts for. Plans follow the Five-Year Plans (2026–2030,
+    2031–2035) and come out in their first year (2016, 2021), so in 2026 it is 2026–2030, in 2027 the next."""
+    start = year + (1 - year) % 5
     return start, start + 4
 
 
@@ -50,7 +51,7 @@ def init_workspace(target: Path, sample: Optional[str] = None, language: str = "
     if sample:
         _copy_sample(sample, target)
     else:
-        _copy_skeleton(language, period or next_plan_period(int(today()[:4])), target)
+        _copy_skeleton(language, period or coming_plan_period(int(today()[:4])), target)
     _copy_shared_data(target)
     _git_init(target)
     return target.resolve()

@@ -460,8 +460,15 @@ def test_init_in_chinese_writes_the_plan_and_first_chapter_in_chinese(tmp_path, 
     assert "专家组在此撰写导言。" in (tmp_path / "ws" / "build" / "draft.md").read_text(encoding="utf-8")
 
 
+@pytest.mark.parametrize("year, period", [(2026, (2026, 2030)), (2027, (2031, 2035)), (2030, (2031, 2035)),
+                                          (2031, (2031, 2035))])
+def test_a_new_plan_is_for_the_period_being_drafted(year, period):
+    from pipeline.init import coming_plan_period
+    assert coming_plan_period(year) == period
+
+
 @pytest.mark.parametrize("args, title", [
-    ([], "National Human Rights Action Plan (2031–2035)"),  # SOURCE_DATE_EPOCH is in 2026: the next plan
+    ([], "National Human Rights Action Plan (2026–2030)"),  # SOURCE_DATE_EPOCH is in 2026: its period's plan
     (["--period", "2036-2040"], "National Human Rights Action Plan (2036–2040)"),
     (["--language", "zh", "--period", "2036–2040"], "国家人权行动计划（2036—2040年）"),
 ])

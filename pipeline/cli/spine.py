@@ -17,7 +17,7 @@ def register(commands) -> None:
     p.add_argument("--sample", nargs="?", const="en", choices=("en", "zh"), help="copy the sample plan (en or zh)")
     p.add_argument("--language", choices=("en", "zh"), help="plan language of an empty workspace (default: en)")
     p.add_argument("--period", type=plan_period, metavar="START-END",
-                   help="years of an empty workspace's plan, e.g. 2031-2035 (default: the next five-year period)")
+                   help="years of an empty workspace's plan, e.g. 2031-2035 (default: the five-year period drafted now: this year's if it starts one, else the next)")
     add_json(p)
     p.set_defaults(handler=cmd_init)
 
