@@ -67,7 +67,12 @@ def test_a_deadline_that_is_not_a_year_or_date_stops_every_command(mini_ws, caps
      "round 1"),
     ("lead: mohrss", "lead: mohrs", "indicator i-mohrss-01: unknown unit 'mohrs'; did you mean 'mohrss'?"),
     ("lead: mohrss", "lead: 人社部",  # experts and consulted organisations take on no indicators: not offered
-     "indicator i-mohrss-01: unknown unit '人社部'; member units: acftu, mohrss, scio"),
+     "indicator i-mohrss-01: unknown unit '人社部'; member units: acftu, mohrss, mos, scio"),
+    ("lead: mohrss", "lead: exp-li", "indicator i-mohrss-01: 'exp-li' is an expert of the panel, not a member unit "
+     "of the joint meeting: only member units take on indicators"),
+    ("cooperating: [acftu]", "cooperating: [acftu, cshrs]", "indicator i-mohrss-01: 'cshrs' is a consulted "
+     "organisation, not a member unit"),
+    ("lead: mohrss", "lead: exp-lii", "indicator i-mohrss-01: unknown unit 'exp-lii'; member units: acftu, mohrss, mos, scio"),
     ("## esc-work", "## 工作权利 ｛#esc-work｝",
      "unknown outline section '工作权利 ｛#esc-work｝' (full-width signs in '｛#esc-work｝' — write the id as '{#esc-work}')"),
 ])

@@ -22,6 +22,9 @@ from .markdown import heading_anchor, heading_id_typo, inline_text, parser
 
 PARTS = {"goals": "goals", "目标": "goals", "measures": "measures", "措施": "measures",
          "indicators": "indicators", "指标": "indicators"}
+# units of the joint meeting take on indicators (a former member's submission is taken in with a warning)
+INDICATOR_ROLES = ("lead", "member", "former")
+ROLE_NAMES = {"expert": "an expert of the panel", "consulted": "a consulted organisation"}
 PART_HEADINGS = {"en": {"goals": "Goals", "measures": "Measures", "indicators": "Indicators"},
                  "zh": {"goals": "目标", "measures": "措施", "indicators": "指标"}}  # as intake writes them
 ITEM_ID = re.compile(r"^\[([^\]]+)\]\s*(.*)$", re.S)
@@ -241,11 +244,15 @@ def indicator_from_record(record: dict, section: str, member: str, plan: Plan, l
             unit_list(record.get("cooperating"))
     except Invalid as err:
         raise Invalid(f"indicator {ident}: {err}") from None
+    units = {key: m for key, m in plan.members.items() if m.role in INDICATOR_ROLES}
     for unit in [record["lead"], *cooperating]:
-        if unit not in plan.members:  # the units that take on indicators, not experts or consulted organisations
-            units = [m.id for m in plan.members.values() if m.role in ("lead", "member")]
-            hint = did_you_mean(unit, plan.members) or f"; member units: {listing(units, 12)}"
-            raise Invalid(f"indicator {ident}: unknown unit '{unit}'{hint}")
+        if unit in units:
+            continue
+        if unit in plan.members:  # an expert or a consulted organisation
+            raise Invalid(f"indicator {ident}: '{unit}' is {ROLE_NAMES[plan.members[unit].role]}, not a member "
+                          "unit of the joint meeting: only member units take on indicators")
+        hint = did_you_mean(unit, units) or f"; member units: {listing(list(units), 12)}"
+        raise Invalid(f"indicator {ident}: unknown unit '{unit}'{hint}")
     due = None
     if record.get("deadline") not in (None, ""):
         due = deadline(record["deadline"])
