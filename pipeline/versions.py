@@ -250,7 +250,8 @@ def _metadata_text(ws, number: int) -> str:
     md_path, meta_path = ws.version_paths(number)
     files = " ".join(str(path.relative_to(ws.root)) for path in (md_path, meta_path))
     return read_text(meta_path, on_conflict=f"two clones froze v{number} at once. Keep the v{number} shared first "
-                     f"(while merging: git checkout --theirs -- {files}; likewise for comment files in conflict), "
+                     f"(while merging: git checkout --theirs -- {files}; once the conflict is committed: "
+                     f"git checkout @{{upstream}} -- {files}; likewise for comment files in conflict), "
                      "commit, and freeze again: the other clone's edits are in the chapters")
 
 

@@ -351,14 +351,19 @@ def pull_conflicts(clone: Clone) -> list[str]:
 
 def test_two_clones_freezing_at_once_conflict_on_the_version(team):
     _zhang, li = freeze_at_once(team)
-    assert set(VERSION_FILES) <= set(pull_conflicts(li))
+    conflicts = pull_conflicts(li)
+    assert set(VERSION_FILES) <= set(conflicts)
     li.commit("Merged as git left it")  # git's conflict markers committed
     code, err = li.fails("status")
     assert code == 2 and "v005.yaml:" in err and "a git merge conflict is left here" in err
     assert "two clones froze v5 at once. Keep the v5 shared first" in err
+    assert f"once the conflict is committed: git checkout @{{upstream}} -- {' '.join(VERSION_FILES)}" in err
     for command in (["comments", "list"], ["freeze", "--stage", "consultation", "--note", "v6"]):
         code, err = li.fails(*command)
         assert code == 2 and "a git merge conflict is left here" in err
+    git(li.path, "checkout", "@{upstream}", "--", *conflicts)  # as the error says
+    li.commit("Kept the v5 shared first")
+    assert li.json("status")["versions"][-1]["version"] == "v5"
 
 
 def test_a_version_renumbered_to_settle_the_conflict_is_refused(team):
