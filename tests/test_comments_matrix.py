@@ -216,6 +216,9 @@ def test_matrix_quotes_what_the_reviewer_commented_on_when_the_text_changed_sinc
     assert run(ws, capsys, "comments", "matrix", "-o", str(tmp_path / "m.xlsx"))[0] == 0
     cells = [str(c.value) for row in load_workbook(tmp_path / "m.xlsx").active.iter_rows() for c in row if c.value]
     assert f"“{quote}”: Name the number of trainees." in cells and "p0003 (changed)" in cells
+    code, out = run(ws, capsys, "comments", "list")  # the terminal shows both, cut at a word
+    assert "text: expand vocational training for rural… → expand vocational training for workers" in \
+        " ".join(out.out.replace("│", " ").split())
 
 
 def test_zh_matrix_names_the_anchor_verdict_in_chinese(zh_ws, capsys, tmp_path):

@@ -548,6 +548,7 @@ def test_counts_of_one_are_in_the_singular(tmp_path, capsys):
     from pipeline.cli.common import counted
     assert [counted([1], "goals"), counted(3, "blocks"), counted([], "units")] == ["1 goal", "3 blocks", "0 units"]
     assert counted(["exp-li"], "people") == "1 people"  # no 's' to drop: not '1 peopl'
+    assert [counted(1, "replies"), counted(2, "replies")] == ["1 reply", "2 replies"]
     assert main(["init", str(tmp_path / "ws")]) == 0
     capsys.readouterr()
     assert main(["--workspace", str(tmp_path / "ws"), "draft"]) == 0

@@ -8,7 +8,7 @@ from pathlib import Path
 from ..anchoring import ANCHOR_STATES, Versions
 from ..errors import UserError
 from ..workspace import open_workspace
-from .common import add_json, console, escape, output_file, print_json, progress
+from .common import add_json, console, counted, escape, output_file, print_json, progress
 
 
 def register(commands) -> None:
@@ -163,12 +163,12 @@ def cmd_harvest(args: argparse.Namespace) -> int:
 
 
 def _report_file(out, path, intake) -> None:
-    kinds = {k: sum(c.kind == k for c in intake.comments) for k in ("comment", "amendment", "question")}
+    kinds = {k: sum(c.kind == k for c in intake.comments) for k in ("comment", "question", "amendment")}
     replies = sum(bool(c.reply_to) for c in intake.comments)
     known_from = intake.version_from if intake.version_from not in ("", "--version") else ""
     made_from = f"v{intake.version}" + (f" ({known_from})" if known_from else "")
-    out.print(f"{path.name} ({intake.org}): {kinds['comment']} comments, {kinds['question']} questions, "
-              f"{kinds['amendment']} amendments, {replies} replies — {len(intake.added)} new, "
+    counts = ", ".join(counted(n, f"{kind}s") for kind, n in kinds.items()) + ", " + counted(replies, "replies")
+    out.print(f"{path.name} ({intake.org}): {counts} — {len(intake.added)} new, "
               f"{len(intake.present)} already stored; made from {made_from}", markup=False, soft_wrap=True)
     _report_carried(out, intake)
 
@@ -238,12 +238,17 @@ def cmd_list(args: argparse.Namespace) -> int:
     if args.json:
         print_json(rows)
         return 0
+    if not rows:
+        console().print("No comments" + (" match." if status or org or args.anchor or args.round else " yet."))
+        return 0
     from rich.table import Column, Table
+
+    from ..writers.text_diff import excerpt
     table = Table(Column("id", no_wrap=True), "para", "anchor", "org", "status", Column("comment", overflow="fold"))
     for row in rows:  # the id in full (`comments respond` needs it) and what the reviewer said
         said = escape(row["body"])
         if row["anchor"] in ("changed", "applied"):
-            said += f"\n[dim]text: {escape((row['original_quote'] + ' → ' + row['quote'])[:60])}[/]"
+            said += f"\n[dim]text: {escape(excerpt(row['original_quote'], 40))} → {escape(excerpt(row['quote'], 40))}[/]"
         table.add_row(row["id"], row["para"] or "—", row["anchor"], row["org"], row["status"], said)
     console().print(table)
     return 0
@@ -290,13 +295,11 @@ def cmd_matrix(args: argparse.Namespace) -> int:
         from ..writers.docx_plain import plan_style
         write_docx_matrix(table, output, title=heading, subtitle=subtitle, date=_output_date(ws),
                           language=ws.plan.language, style=plan_style(ws))
-    elif suffix == ".xlsx":
+    else:  # .xlsx: -o takes no other ending
         from ..writers.docx_plain import full_title
         from ..writers.xlsx_matrix import write_xlsx_matrix
         write_xlsx_matrix(table, output, title=full_title(heading, subtitle, ws.plan.language),
                           date=_output_date(ws))
-    else:
-        raise UserError("the matrix is written as .docx or .xlsx", output)
     _wrote(args, {"path": str(output), "comments": len(table.rows)})
     return 0
 

@@ -38,10 +38,12 @@ def escape(text: str) -> str:
 
 
 def counted(items, plural: str) -> str:
-    """'1 goal', '3 goals': `items` is a collection or a number, `plural` the word the data uses as its key.
+    """'1 goal', '3 goals', '1 reply': `items` is a collection or a number, `plural` the word the data uses as its key.
     A plural without an 's' to drop ('people') stays as it is rather than losing its last letter."""
     count = items if isinstance(items, int) else len(items)
-    return f"{count} {plural[:-1] if count == 1 and plural.endswith('s') else plural}"
+    if count != 1 or not plural.endswith("s"):
+        return f"{count} {plural}"
+    return f"{count} {plural[:-3] + 'y' if plural.endswith('ies') else plural[:-1]}"
 
 
 def console():
