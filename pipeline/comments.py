@@ -14,7 +14,7 @@ import re
 from dataclasses import MISSING, asdict, dataclass, field, fields, is_dataclass, replace
 from functools import cache, reduce
 from pathlib import Path
-from typing import Iterable, Mapping, Optional, get_args, get_type_hints
+from typing import Iterable, Iterator, Mapping, Optional, Union, get_args, get_type_hints
 
 import yaml
 
@@ -567,6 +567,25 @@ def review_version(versions: Versions, review, requested: Optional[Version] = No
             f"the file does not say which version it was made from; its text reads as v{by_text}, not the "
             f"latest ({latest.name}), so it was harvested against v{by_text} (pass --version to choose another)"]
     return latest, "text", []
+
+
+def harvest_files(ws, paths: list[Path], member: Optional[Member], round_number: int,
+                  version: Optional[Version] = None, comment_type: str = "substantive"
+                  ) -> Iterator[tuple[Path, Union[Intake, UserError]]]:
+    """Each returned file harvested (`harvest_file`), or the error that refused it, one by one as they are
+    done. Without `member` each file is named for its organisation. The versions are read once for all the
+    files, and the .odt files among them converted in one LibreOffice run."""
+    from .readers.review_odt import converted_at_once
+    versions = Versions(ws)
+    with converted_at_once(paths) as odt_copies:
+        for path in paths:
+            try:
+                if not path.is_file():  # before the name is read for an organisation
+                    raise UserError("no such file" if not path.exists() else "not a file", path)
+                org = member or org_from_filename(ws.plan, path)
+                yield path, harvest_file(ws, path, org, round_number, version, comment_type, versions, odt_copies)
+            except UserError as error:
+                yield path, error
 
 
 def harvest_file(ws, path: Path, member: Member, round_number: int, version: Optional[Version] = None,

@@ -5,7 +5,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from ..anchoring import ANCHOR_STATES, Versions
+from ..anchoring import ANCHOR_STATES
 from ..errors import UserError
 from ..workspace import open_workspace
 from .common import add_json, console, counted, escape, output_file, print_json, progress
@@ -128,7 +128,6 @@ def _record(comment) -> dict:
 
 def cmd_harvest(args: argparse.Namespace) -> int:
     from .. import comments as store
-    from ..readers.review_odt import converted_at_once
     ws, version, round_number = _context(args)
     ws.resolve_version("latest")  # refuses at once when no version is frozen yet
     comment_type = store.normal_type(args.type)
@@ -138,19 +137,12 @@ def cmd_harvest(args: argparse.Namespace) -> int:
         raise UserError("no .docx or .odt files found", args.files[0])
     records, failed = [], 0
     out = console()
-    versions = Versions(ws)  # each version read once for all the files
-    with converted_at_once(paths) as odt_copies, \
-            progress("Harvesting", total=len(paths), enabled=not args.json) as bar:
-        for path in paths:
+    with progress("Harvesting", total=len(paths), enabled=not args.json) as bar:
+        for path, intake in store.harvest_files(ws, paths, member, round_number, version, comment_type):
             bar.advance()
-            try:
-                if not path.is_file():  # before the name is read for an organisation
-                    raise UserError("no such file" if not path.exists() else "not a file", path)
-                org = member or store.org_from_filename(ws.plan, path)
-                intake = store.harvest_file(ws, path, org, round_number, version, comment_type, versions, odt_copies)
-            except UserError as error:
+            if isinstance(intake, UserError):
                 failed += 1
-                sys.stderr.write(f"nhrap: {error} (nothing stored from this file)\n")
+                sys.stderr.write(f"nhrap: {intake} (nothing stored from this file)\n")
                 continue
             records += [_record(c) for c in intake.comments]
             for warning in intake.warnings:
