@@ -298,9 +298,9 @@ def _on_latest(ws, comments: list[Comment], versions: Versions) -> list[Comment]
 
 # A record anchored on a text its version does not have: made on another copy of that version number (two
 # clones froze it at once, and git kept the other's), or its anchor edited by hand.
-QUOTE_ELSEWHERE = ("the quote “{quote}” is not at its place (start, end) in {para} of v{v}: the comment was "
-                   "anchored on another v{v}, frozen at once on another clone? Delete this file and harvest or add "
-                   "the comment again")
+QUOTE_ELSEWHERE = ("the quote “{quote}” is not at its place (start, end) in {para} of v{v}{found}. Edited by hand? "
+                   "Restore start and end. Anchored on another v{v}, frozen at once on another clone? Delete this "
+                   "file and harvest the returned draft again (a response recorded here must be entered again)")
 
 
 def _check_references(ws, comments: list[Comment], paths: list[Path], versions: Versions) -> None:
@@ -327,8 +327,10 @@ def _check_references(ws, comments: list[Comment], paths: list[Path], versions: 
                 raise _field_error(f"paragraph '{anchor.para}' does not exist in v{anchor.version}",
                                    path, ("anchor", "para"))
             if text[anchor.start:anchor.end] != anchor.quote:
-                raise _field_error(QUOTE_ELSEWHERE.format(quote=anchor.quote, para=anchor.para, v=anchor.version),
-                                   path, ("anchor", "quote"))
+                at = text.find(anchor.quote) if anchor.quote else -1
+                found = f" (it stands at start {at}, end {at + len(anchor.quote)})" if at >= 0 else ""
+                raise _field_error(QUOTE_ELSEWHERE.format(quote=anchor.quote, para=anchor.para, v=anchor.version,
+                                                          found=found), path, ("anchor", "quote"))
 
 
 def find_comment(ws, ident: str) -> tuple[Comment, Path]:

@@ -391,7 +391,7 @@ def test_keeping_the_version_shared_first_and_freezing_again_settles_it(team, co
     li.commit("Kept Zhang's v5")
     code, err = li.fails("comments", "list")
     [stored] = (li.path / "comments/r04").glob("*.yaml")
-    assert code == 2 and f"{stored.name}:" in err and "anchored on another v5" in err, err
+    assert code == 2 and f"{stored.name}:" in err and "Anchored on another v5, frozen at once on another clone?" in err, err
     stored.unlink()
     li.nhrap("comments", "harvest", str(mohrss), "--round", "4")
     li.nhrap("freeze", "--stage", "consultation", "--note", "Li's edits on top of Zhang's")
