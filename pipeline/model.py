@@ -5,6 +5,7 @@ turn them into files. Nothing here touches the disk.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Optional, Union
 
@@ -52,10 +53,15 @@ class Chapter:
 
 @dataclass
 class MembershipEvent:
-    cycle: str
+    cycle: str  # the plan period, as the registry writes it: "2031-2035", "2031–2035", "2031"
     event: str  # added | removed | merged | renamed
     into: Optional[str] = None
     previous_name: Optional[str] = None
+
+    def starts_in(self, year: int) -> bool:
+        """Is this the cycle of the plan starting in `year`, however the registry writes the period?"""
+        first = re.search(r"\d{4}", self.cycle)
+        return bool(first) and int(first.group()) == year
 
 
 @dataclass

@@ -150,10 +150,10 @@ def test_members_names_the_units_that_join_and_leave_in_the_plans_cycle(mini_ws,
     registry = mini_ws.root / "drafts" / "members.yaml"
     registry.write_text(registry.read_text(encoding="utf-8")
                         .replace("{cycle: 2016-2020, event: removed}", "{cycle: 2026-2030, event: merged, into: mohrss}")
-                        .replace("category: people, history: [{cycle: 2009-2010", "category: people, history: [{cycle: 2026-2030"),
+                        .replace("category: people, history: [{cycle: 2009-2010", "category: people, history: [{cycle: 2026–2030"),
                         encoding="utf-8")
     code, out = run(mini_ws, "members", capsys=capsys)
-    assert code == 0 and "Changes in 2026-2030: acftu added; mos merged into mohrss" in out.out
+    assert code == 0 and "Changes in 2026-2030: acftu added; mos merged into mohrss" in out.out  # 2026–2030 too
 
 
 def test_init_creates_empty_workspace_that_runs(tmp_path, capsys):

@@ -113,7 +113,7 @@ def cmd_members(args: argparse.Namespace) -> int:
         table.add_row(row["id"], escape(row["name_en"]), escape(row["name_zh"]), row["category"], row["role"])
     console().print(table)
     cycle = f"{ws.plan.period_start}-{ws.plan.period_end}"
-    changes = [f"{m.id} {_event_words(e)}" for m in members for e in m.history if e.cycle == cycle]
+    changes = [f"{m.id} {_event_words(e)}" for m in members for e in m.history if e.starts_in(ws.plan.period_start)]
     if changes:  # what the panel most needs from the history: who joined and who left for this plan
         console().print(f"Changes in {cycle}: " + "; ".join(changes), markup=False, soft_wrap=True)
     return 0
