@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Optional
 
 from .errors import UserError
-from .versions import today
+from .clock import today
 
 PACKAGE_DATA = Path(__file__).parent / "data"
 # The repository is itself the English sample workspace; the Chinese one sits in examples/zh.

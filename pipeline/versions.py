@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import os
 import re
 from pathlib import Path
 from typing import Optional
@@ -18,6 +17,7 @@ from typing import Optional
 import yaml
 
 from .align import align, content
+from .clock import today
 from .compose import check_headings
 from .errors import UserError
 from .fileio import atomic_write, dump_yaml, locked, read_text
@@ -34,13 +34,6 @@ def paragraph_id(number: int) -> str:
 
 def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
-
-
-def today() -> str:
-    """The date stamped on a version: SOURCE_DATE_EPOCH when set (reproducible builds), else today."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    moment = dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc) if epoch else dt.datetime.now(dt.timezone.utc)
-    return moment.date().isoformat()
 
 
 def assign_ids(parent: Optional[Version], blocks: list[Block], source_path: Path = Path("draft")) -> tuple[Changes, int]:

@@ -437,6 +437,15 @@ def test_a_dry_run_on_an_unchanged_draft_says_so_and_succeeds(mini_ws, capsys):
     assert code == 2 and "nothing changed since v1" in out.err  # a real freeze still refuses
 
 
+def test_a_malformed_source_date_epoch_is_named_not_a_traceback(mini_ws, capsys, monkeypatch, tmp_path):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "2026-01-01")
+    for args in (["--workspace", str(mini_ws.root), "freeze", "--stage", "drafting", "--note", "v1"],
+                 ["init", str(tmp_path / "new")]):
+        assert main(args) == 2
+        assert "SOURCE_DATE_EPOCH must be whole seconds since 1970-01-01, not '2026-01-01'" in capsys.readouterr().err
+    assert not (mini_ws.root / "drafts" / "versions" / "v001.md").exists() and not (tmp_path / "new").exists()
+
+
 def test_only_a_dry_run_does_without_stage_and_note(mini_ws, capsys):
     code, out = run(mini_ws, "freeze", "--stage", "drafting", capsys=capsys)
     assert code == 2 and "freeze needs --stage and --note (only --dry-run does without them)" in out.err

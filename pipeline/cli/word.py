@@ -3,8 +3,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import datetime as dt
-import os
 from pathlib import Path
 from typing import Optional
 
@@ -155,10 +153,8 @@ def _default_date(ws) -> str:
     """A draft's date: the latest version's, else SOURCE_DATE_EPOCH, else today."""
     if ws is not None and ws.version_numbers():
         return str(ws.load_version("latest").date)[:10]
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch:
-        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date().isoformat()
-    return dt.date.today().isoformat()
+    from ..clock import today
+    return today()
 
 
 def _findings(ws, document):

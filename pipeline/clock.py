@@ -1,0 +1,17 @@
+"""Today's date as nhrap stamps it: SOURCE_DATE_EPOCH when set (reproducible builds), else the clock."""
+from __future__ import annotations
+
+import datetime as dt
+import os
+
+from .errors import UserError
+
+
+def today() -> str:
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if not epoch:
+        return dt.datetime.now(dt.timezone.utc).date().isoformat()
+    try:
+        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date().isoformat()
+    except (ValueError, OverflowError, OSError):
+        raise UserError(f"SOURCE_DATE_EPOCH must be whole seconds since 1970-01-01, not {epoch!r}") from None
