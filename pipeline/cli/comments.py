@@ -240,7 +240,8 @@ def cmd_list(args: argparse.Namespace) -> int:
     for row in rows:  # the id in full (`comments respond` needs it) and what the reviewer said
         said = escape(row["body"])
         if row["anchor"] in ("changed", "applied"):
-            said += f"\n[dim]text: {escape(excerpt(row['original_quote'], 40))} → {escape(excerpt(row['quote'], 40))}[/]"
+            was, now = (escape(excerpt(row[key], 40)) for key in ("original_quote", "quote"))
+            said += f"\n[dim]text: {was} → {now}[/]"
         table.add_row(row["id"], row["para"] or "—", row["anchor"], row["org"], row["status"], said)
     console().print(table)
     return 0

@@ -17,7 +17,8 @@ def register(commands) -> None:
     p.add_argument("--sample", nargs="?", const="en", choices=("en", "zh"), help="copy the sample plan (en or zh)")
     p.add_argument("--language", choices=("en", "zh"), help="plan language of an empty workspace (default: en)")
     p.add_argument("--period", type=plan_period, metavar="START-END",
-                   help="years of an empty workspace's plan, e.g. 2031-2035 (default: the five-year period drafted now: this year's if it starts one, else the next)")
+                   help="years of an empty workspace's plan, e.g. 2031-2035 (default: the five-year period "
+                        "drafted now: this year's if it starts one, else the next)")
     add_json(p)
     p.set_defaults(handler=cmd_init)
 
@@ -213,7 +214,8 @@ def cmd_freeze(args: argparse.Namespace) -> int:
         print_json({"version": version.name, "path": "" if args.dry_run else version.path, "changes": counts,
                     "comments": version.comments_carried, "close_calls": c.close_calls})
         return 0
-    console().print(f"{'Would freeze' if args.dry_run else 'Froze'} [bold]{version.name}[/] ({escape(version.stage)}, {version.date}) → {escape(version.path)}: "
+    console().print(f"{'Would freeze' if args.dry_run else 'Froze'} [bold]{version.name}[/] "
+                    f"({escape(version.stage)}, {version.date}) → {escape(version.path)}: "
                     f"{len(version.document.blocks)} blocks; {counts['added']} new, {counts['edited']} edited, "
                     f"{counts['moved']} moved, {counts['split']} split off, {counts['merged']} merged, "
                     f"{counts['deleted']} deleted")
