@@ -103,10 +103,17 @@ class Workspace:
 
     # -- versions -----------------------------------------------------------
     def version_numbers(self) -> list[int]:
+        """1, 2, … N: versions are never deleted, so a gap or a half (.md or .yaml alone) is refused."""
         if not self.versions_dir.is_dir():
             return []
-        found = (VERSION_FILE.match(p.name) for p in self.versions_dir.iterdir())
-        return sorted(int(m.group(1)) for m in found if m)
+        names = {p.name for p in self.versions_dir.iterdir()}
+        numbers = sorted(int(m.group(1)) for m in map(VERSION_FILE.match, names) if m)
+        for number in range(1, numbers[-1] + 1) if numbers else ():
+            for path in self.version_paths(number):
+                if path.name not in names:
+                    raise UserError(f"missing, though versions up to v{numbers[-1]} are here; a frozen version is "
+                                    "never deleted: restore it from git (git checkout HEAD -- drafts/versions)", path)
+        return numbers
 
     def resolve_version(self, ref: Union[str, int]) -> int:
         """`3`, `v3`, `v003` or `latest` → version number."""

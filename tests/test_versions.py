@@ -437,6 +437,19 @@ def test_a_dry_run_on_an_unchanged_draft_says_so_and_succeeds(mini_ws, capsys):
     assert code == 2 and "nothing changed since v1" in out.err  # a real freeze still refuses
 
 
+@pytest.mark.parametrize("gone", ["v001.md v001.yaml", "v001.md", "v002.yaml"])
+def test_a_version_deleted_from_the_history_is_refused_by_name(mini_ws, capsys, gone):
+    for note in ("v1", "v2", "v3"):
+        path = chapter(mini_ws)
+        path.write_text(path.read_text() + f"\nA paragraph for {note}.\n")
+        assert run(mini_ws, "freeze", "--stage", "drafting", "--note", note, capsys=capsys)[0] == 0
+    for name in gone.split():
+        (mini_ws.root / "drafts" / "versions" / name).unlink()
+    for command in (["status"], ["show", "latest"], ["diff", "1", "3"], ["freeze", "--dry-run"]):
+        code, out = run(mini_ws, *command, capsys=capsys)
+        assert code == 2 and f"{gone.split()[0]}: missing, though versions up to v3 are here" in out.err, out.err
+
+
 def test_a_malformed_source_date_epoch_is_named_not_a_traceback(mini_ws, capsys, monkeypatch, tmp_path):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "2026-01-01")
     for args in (["--workspace", str(mini_ws.root), "freeze", "--stage", "drafting", "--note", "v1"],
