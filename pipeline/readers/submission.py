@@ -26,7 +26,7 @@ PARTS = {"goals": "goals", "目标": "goals", "measures": "measures", "措施": 
 INDICATOR_ROLES = ("lead", "member", "former")
 ROLE_NAMES = {"expert": "an expert of the panel", "consulted": "a consulted organisation"}
 PART_HEADINGS = {"en": {"goals": "Goals", "measures": "Measures", "indicators": "Indicators"},
-                 "zh": {"goals": "目标", "measures": "措施", "indicators": "指标"}}  # as intake writes them
+                 "zh": {"goals": "目标", "measures": "措施", "indicators": "指标"}}  # as intake and the template write them
 ITEM_ID = re.compile(r"^\[([^\]]+)\]\s*(.*)$", re.S)
 FRONT_MATTER_KEYS = ("member", "round", "date", "contact")
 MEMBER_ID = ((str,), "a member id")

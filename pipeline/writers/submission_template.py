@@ -9,6 +9,7 @@ from typing import Optional
 
 from ..errors import UserError
 from ..model import Plan
+from ..readers.submission import PART_HEADINGS
 from . import docx_package
 
 TEMPLATE_EXAMPLE_IDS = {"g-unit-01", "m-unit-01", "i-unit-01"}  # of the example items below, which intake refuses
@@ -23,7 +24,6 @@ LABELS = {
                 "increase-by or maintain; deadline is a year ({end}) or a date ({end}-06-30); units are registry ids "
                 "(nhrap members). A later round replaces the unit's earlier one as a whole.",
         "header": (("Member unit id", ""), ("Round", "1"), ("Date", "YYYY-MM-DD")),
-        "parts": ("Goals", "Measures", "Indicators"),
         "columns": ["ID", "Indicator", "Target", "Unit", "Comparison", "Baseline", "Base year", "Deadline", "Kind",
                     "Lead unit", "Co-operating units", "Goal"],
         "goal": "[g-unit-01] Goal text.",
@@ -40,7 +40,6 @@ LABELS = {
                 "属性填约束性或预期性；比较填不低于、不高于、达到、下降、增长或保持；完成时限填年份（{end}）或日期"
                 "（{end}-06-30）；牵头单位和参与单位填成员单位编号。后一轮报送材料整体取代前一轮。",
         "header": (("成员单位", ""), ("轮次", "1"), ("日期", "YYYY-MM-DD")),
-        "parts": ("目标", "措施", "指标"),
         "columns": ["编号", "指标", "目标值", "单位", "比较", "基期值", "基期年份", "完成时限", "属性", "牵头单位",
                     "参与单位", "对应目标"],
         "goal": "[g-unit-01] 目标内容。",
@@ -69,7 +68,7 @@ def write_template(path: Path, language: str = "en", plan: Optional[Plan] = None
     for row, (label, value) in zip(header.rows, labels["header"]):
         row.cells[0].text, row.cells[1].text = label, value
     document.add_heading(f"{section.title} {{#{section.id}}}" if section else "esc-work", level=1)
-    goals, measures, indicators = labels["parts"]
+    goals, measures, indicators = (PART_HEADINGS[language][part] for part in ("goals", "measures", "indicators"))
     document.add_heading(goals, level=2)
     document.add_paragraph(labels["goal"], style="List Bullet")
     document.add_heading(measures, level=2)
