@@ -25,8 +25,9 @@ PARTS = {"goals": "goals", "目标": "goals", "measures": "measures", "措施": 
 # units of the joint meeting take on indicators (a former member's submission is taken in with a warning)
 INDICATOR_ROLES = ("lead", "member", "former")
 ROLE_NAMES = {"expert": "an expert of the panel", "consulted": "a consulted organisation"}
+# the parts' headings as intake and the submission template write them
 PART_HEADINGS = {"en": {"goals": "Goals", "measures": "Measures", "indicators": "Indicators"},
-                 "zh": {"goals": "目标", "measures": "措施", "indicators": "指标"}}  # as intake and the template write them
+                 "zh": {"goals": "目标", "measures": "措施", "indicators": "指标"}}
 ITEM_ID = re.compile(r"^\[([^\]]+)\]\s*(.*)$", re.S)
 FRONT_MATTER_KEYS = ("member", "round", "date", "contact")
 MEMBER_ID = ((str,), "a member id")
