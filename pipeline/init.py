@@ -27,6 +27,9 @@ GITATTRIBUTES = """\
 # The registry is one member a line, and people add to it at once (each organisation new to a round):
 # a merge keeps both sides' lines. One line changed on both sides is then listed twice, which nhrap refuses.
 drafts/members.yaml merge=union
+# So are the instruments and sources term entries refer to (one per line; an id or key twice is refused).
+glossary/instruments.yaml merge=union
+glossary/sources.yaml merge=union
 """
 GIT_FILES = {".gitignore": "build/\n*.tmp\n.lock\n", ".gitattributes": GITATTRIBUTES}
 

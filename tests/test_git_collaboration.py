@@ -228,6 +228,28 @@ def test_a_registry_line_edited_on_two_clones_is_refused_not_merged_silently(tea
     assert code == 2 and "members.yaml:" in err and "duplicate member id 'acla'" in err
 
 
+def test_instruments_and_sources_added_on_two_clones_merge_and_one_edited_on_both_is_refused(team):
+    """The glossary's instrument and source lists merge line by line too: two additions at once are both
+    kept; one line corrected on both clones comes out twice, and its id is named."""
+    zhang, li = team("zhang", "li")
+    for clone, ident in ((zhang, "CMW"), (li, "CED")):
+        for name, line in (("instruments.yaml", f"- {{id: {ident}, name_en: {ident} convention, name_zh: 公约}}\n"),
+                           ("sources.yaml", f"{ident}_TEXT: https://example.org/{ident}\n")):
+            with (clone.path / "glossary" / name).open("a", encoding="utf-8") as listing:
+                listing.write(line)
+    exchange(zhang, li)
+    li.nhrap("glossary", "validate")
+    instruments = (li.path / "glossary/instruments.yaml").read_text(encoding="utf-8")
+    assert "id: CMW," in instruments and "id: CED," in instruments
+    for clone, name in ((zhang, "UN Statement on the HRBA"), (li, "Common Understanding on the HRBA")):
+        clone.edit(Path("glossary/instruments.yaml"),
+                   "UN Statement of Common Understanding on the Human Rights-Based Approach to Development "
+                   "Cooperation", name)
+    exchange(zhang, li)
+    code, err = li.fails("glossary", "validate")
+    assert code == 2 and "instruments.yaml:" in err and "instrument 'HRBA': duplicate id" in err
+
+
 # -- 2. answering comments at once ---------------------------------------------------------------------
 def test_two_panel_members_answer_different_comments_of_a_round(team):
     zhang, li, wang = team("zhang", "li", "wang")
