@@ -101,4 +101,5 @@ def _copy_shared_data(target: Path) -> None:
 
 def _git_init(target: Path) -> None:
     if shutil.which("git") and not (target / ".git").exists():
-        subprocess.run(["git", "init", "-q", str(target)], check=False)
+        # by absolute path: a relative name beginning with '-' (init -- -plan) was read by git as an option
+        subprocess.run(["git", "init", "-q", str(target.resolve())], check=False)

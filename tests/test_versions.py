@@ -163,6 +163,14 @@ def test_init_creates_empty_workspace_that_runs(tmp_path, capsys):
     assert main(["init", str(tmp_path / "new")]) == 2
 
 
+def test_init_of_a_folder_whose_name_begins_with_a_dash_makes_its_git_repository(tmp_path, capsys, monkeypatch):
+    """git was given the relative name and read '-plan' as an option: it printed its usage, made no repository."""
+    monkeypatch.chdir(tmp_path)
+    assert main(["init", "--", "-plan"]) == 0
+    assert (tmp_path / "-plan" / ".git").is_dir()
+    assert "usage: git" not in capsys.readouterr().err
+
+
 def test_init_writes_the_samples_gitattributes_which_keep_returned_files_binary(tmp_path):
     import subprocess
     from pipeline.init import REPOSITORY
