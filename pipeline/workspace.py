@@ -18,7 +18,7 @@ from .readers.config import check_lead_units, read_members, read_plan
 from .readers.markdown import read_markdown
 from .readers.submission import current_submissions, read_submission
 
-VERSION_FILE = re.compile(r"^v(\d{3,})\.yaml$")
+VERSION_FILE = re.compile(r"^v(\d{3,})\.(?:md|yaml)$")
 VERSION_REF = re.compile(r"^v?0*(\d+)$", re.I)
 
 
@@ -107,7 +107,7 @@ class Workspace:
         if not self.versions_dir.is_dir():
             return []
         names = {p.name for p in self.versions_dir.iterdir()}
-        numbers = sorted(int(m.group(1)) for m in map(VERSION_FILE.match, names) if m)
+        numbers = sorted({int(m.group(1)) for m in map(VERSION_FILE.match, names) if m})  # the latest's .md alone too
         for number in range(1, numbers[-1] + 1) if numbers else ():
             for path in self.version_paths(number):
                 if path.name not in names:

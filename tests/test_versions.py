@@ -445,7 +445,7 @@ def test_a_dry_run_on_an_unchanged_draft_says_so_and_succeeds(mini_ws, capsys):
     assert code == 2 and "nothing changed since v1" in out.err  # a real freeze still refuses
 
 
-@pytest.mark.parametrize("gone", ["v001.md v001.yaml", "v001.md", "v002.yaml"])
+@pytest.mark.parametrize("gone", ["v001.md v001.yaml", "v001.md", "v002.yaml", "v003.yaml"])
 def test_a_version_deleted_from_the_history_is_refused_by_name(mini_ws, capsys, gone):
     for note in ("v1", "v2", "v3"):
         path = chapter(mini_ws)
