@@ -51,16 +51,19 @@ class Chapter:
     sections: list[Section] = field(default_factory=list)
 
 
+CHINESE_DIGITS = str.maketrans("〇零一二三四五六七八九", "00123456789")  # years as a Chinese text writes them: 二〇三一
+
+
 @dataclass
 class MembershipEvent:
-    cycle: str  # the plan period, as the registry writes it: "2031-2035", "2031–2035", "2031"
+    cycle: str  # the plan period, as the registry writes it: "2031-2035", "2031–2035", "2031", "二〇三一—二〇三五"
     event: str  # added | removed | merged | renamed
     into: Optional[str] = None
     previous_name: Optional[str] = None
 
     def starts_in(self, year: int) -> bool:
         """Is this the cycle of the plan starting in `year`, however the registry writes the period?"""
-        first = re.search(r"\d{4}", self.cycle)
+        first = re.search(r"\d{4}", self.cycle.translate(CHINESE_DIGITS))
         return bool(first) and int(first.group()) == year
 
 

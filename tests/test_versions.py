@@ -156,6 +156,17 @@ def test_members_names_the_units_that_join_and_leave_in_the_plans_cycle(mini_ws,
     assert code == 0 and "Changes in 2026-2030: acftu added; mos merged into mohrss" in out.out  # 2026–2030 too
 
 
+@pytest.mark.parametrize("cycle", ["二〇二六—二〇三〇", "二〇二六年"])
+def test_members_names_a_change_whose_cycle_is_written_in_chinese_numerals(mini_ws, capsys, cycle):
+    """A Chinese registry writes years 二〇二六: the change was left out of the plan cycle's list, silently."""
+    registry = mini_ws.root / "drafts" / "members.yaml"
+    registry.write_text(registry.read_text(encoding="utf-8")
+                        .replace("{cycle: 2016-2020, event: removed}", f"{{cycle: {cycle}, event: merged, into: mohrss}}"),
+                        encoding="utf-8")
+    code, out = run(mini_ws, "members", capsys=capsys)
+    assert code == 0 and "Changes in 2026-2030: mos merged into mohrss" in out.out
+
+
 def test_init_creates_empty_workspace_that_runs(tmp_path, capsys):
     assert main(["init", str(tmp_path / "new")]) == 0
     assert (tmp_path / "new" / ".git").exists()
