@@ -371,3 +371,13 @@ def test_corrupt_odt_is_refused_before_libreoffice_opens_it(ws, capsys, tmp_path
     code, out = run(ws, capsys, "comments", "harvest", str(path))
     assert code == 2 and "mohrss-bad.odt: not an OpenDocument .odt file (corrupt or not a zip archive)" in out.err
     assert stored(ws) == []
+
+
+def test_corrupt_odt_without_libreoffice_is_named_corrupt(ws, capsys, tmp_path, monkeypatch):
+    """Without soffice a corrupt .odt was refused for want of LibreOffice: 'save it as .docx' cannot be done."""
+    monkeypatch.setenv("PATH", str(tmp_path / "no-programs-here"))
+    path = tmp_path / "mohrss-bad.odt"
+    path.write_bytes(b"")
+    code, out = run(ws, capsys, "comments", "harvest", str(path))
+    assert code == 2 and "mohrss-bad.odt: not an OpenDocument .odt file (corrupt or not a zip archive)" in out.err
+    assert "needs LibreOffice" not in out.err and stored(ws) == []
