@@ -486,6 +486,14 @@ def test_only_a_dry_run_does_without_stage_and_note(mini_ws, capsys):
     assert code == 0 and "Would freeze v1 (preparation," in out.out
 
 
+def test_freeze_counts_one_block_in_the_singular(mini_ws, capsys, tmp_path):
+    """A draft of one paragraph was reported as '1 blocks'."""
+    source = tmp_path / "one.md"
+    source.write_text("A single paragraph.\n", encoding="utf-8")
+    code, out = run(mini_ws, "freeze", "--dry-run", "--from", str(source), capsys=capsys)
+    assert code == 0 and ": 1 block; 1 new," in out.out.replace("\n", " "), out.out
+
+
 def freeze_and_show(ws, capsys):
     freeze(ws, capsys)
     return json.loads(run(ws, "show", "1", "--json", capsys=capsys)[1].out)

@@ -216,7 +216,7 @@ def cmd_freeze(args: argparse.Namespace) -> int:
         return 0
     console().print(f"{'Would freeze' if args.dry_run else 'Froze'} [bold]{version.name}[/] "
                     f"({escape(version.stage)}, {version.date}) → {escape(version.path)}: "
-                    f"{len(version.document.blocks)} blocks; {counts['added']} new, {counts['edited']} edited, "
+                    f"{counted(version.document.blocks, 'blocks')}; {counts['added']} new, {counts['edited']} edited, "
                     f"{counts['moved']} moved, {counts['split']} split off, {counts['merged']} merged, "
                     f"{counts['deleted']} deleted")
     from ..anchoring import carried_summary
