@@ -12,6 +12,9 @@ def today() -> str:
     if not epoch:
         return dt.datetime.now(dt.timezone.utc).date().isoformat()
     try:
-        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date().isoformat()
+        seconds = int(epoch)
+        if seconds < 0:  # a date before 1970 (versions of 1967, a plan for 1971–1975): not what the variable means
+            raise ValueError(epoch)
+        return dt.datetime.fromtimestamp(seconds, dt.timezone.utc).date().isoformat()
     except (ValueError, OverflowError, OSError):
         raise UserError(f"SOURCE_DATE_EPOCH must be whole seconds since 1970-01-01, not {epoch!r}") from None

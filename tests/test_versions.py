@@ -469,12 +469,14 @@ def test_a_version_deleted_from_the_history_is_refused_by_name(mini_ws, capsys, 
         assert code == 2 and f"{gone.split()[0]}: missing, though versions up to v3 are here" in out.err, out.err
 
 
-def test_a_malformed_source_date_epoch_is_named_not_a_traceback(mini_ws, capsys, monkeypatch, tmp_path):
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "2026-01-01")
+@pytest.mark.parametrize("epoch", ["2026-01-01", "-86400000"])
+def test_a_malformed_source_date_epoch_is_named_not_a_traceback(mini_ws, capsys, monkeypatch, tmp_path, epoch):
+    """A negative one was taken: v1 dated 1967-04-07, a new plan for 1971–1975."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch)
     for args in (["--workspace", str(mini_ws.root), "freeze", "--stage", "drafting", "--note", "v1"],
                  ["init", str(tmp_path / "new")]):
         assert main(args) == 2
-        assert "SOURCE_DATE_EPOCH must be whole seconds since 1970-01-01, not '2026-01-01'" in capsys.readouterr().err
+        assert f"SOURCE_DATE_EPOCH must be whole seconds since 1970-01-01, not '{epoch}'" in capsys.readouterr().err
     assert not (mini_ws.root / "drafts" / "versions" / "v001.md").exists() and not (tmp_path / "new").exists()
 
 
