@@ -109,7 +109,11 @@ class Workspace:
         names = {p.name for p in self.versions_dir.iterdir()}
         numbers = sorted({int(m.group(1)) for m in map(VERSION_FILE.match, names) if m})  # the latest's .md alone too
         for number in range(1, numbers[-1] + 1) if numbers else ():
-            for path in self.version_paths(number):
+            text, meta = self.version_paths(number)
+            if number == numbers[-1] and text.name in names and meta.name not in names:
+                raise UserError(f"missing, while {text.name} is here: a freeze interrupted before it wrote the "
+                                f"metadata? Delete {text.name} and freeze again (or restore both from git)", meta)
+            for path in (text, meta):
                 if path.name not in names:
                     raise UserError(f"missing, though versions up to v{numbers[-1]} are here; a frozen version is "
                                     "never deleted: restore it from git (git checkout HEAD -- drafts/versions)", path)

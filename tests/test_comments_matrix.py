@@ -169,6 +169,13 @@ def test_a_response_without_a_status_keeps_the_status(ws, capsys, tmp_path):
     assert json.loads(out.out) == [{"id": ident, "status": "accepted", "response": "Done in v1.", "resolved_in": 1}]
 
 
+def test_stats_without_comments_say_so(ws, capsys):
+    code, out = run(ws, capsys, "comments", "stats")
+    assert code == 0 and out.out.strip() == "No comments yet."
+    code, out = run(ws, capsys, "comments", "stats", "--round", "2")
+    assert code == 0 and out.out.strip() == "No comments in round 2."
+
+
 def test_report_json_keys_use_underscores(ws, capsys, tmp_path):
     _harvested(ws, capsys)
     code, out = run(ws, capsys, "comments", "report", "-o", str(tmp_path / "report.docx"), "--json")

@@ -404,6 +404,14 @@ def test_workspace_option_after_the_command(mini_ws, capsys):
     assert json.loads(capsys.readouterr().out)
 
 
+def test_init_refuses_an_empty_folder_name(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # an unset variable in a script: not taken for the current folder
+    with pytest.raises(SystemExit) as stop:
+        main(["init", ""])
+    assert stop.value.code == 2 and "give the folder to make the workspace in" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_init_refuses_to_overwrite_files(tmp_path, capsys):
     (tmp_path / "file").write_text("x")
     (tmp_path / "half" / "drafts").mkdir(parents=True)
@@ -456,8 +464,14 @@ def test_a_dry_run_on_an_unchanged_draft_says_so_and_succeeds(mini_ws, capsys):
     assert code == 2 and "nothing changed since v1" in out.err  # a real freeze still refuses
 
 
-@pytest.mark.parametrize("gone", ["v001.md v001.yaml", "v001.md", "v002.yaml", "v003.yaml"])
-def test_a_version_deleted_from_the_history_is_refused_by_name(mini_ws, capsys, gone):
+@pytest.mark.parametrize("gone, message", [
+    ("v001.md v001.yaml", "missing, though versions up to v3 are here"),
+    ("v001.md", "missing, though versions up to v3 are here"),
+    ("v002.yaml", "missing, though versions up to v3 are here"),
+    ("v003.yaml", "missing, while v003.md is here: a freeze interrupted before it wrote the metadata? Delete "
+                  "v003.md and freeze again"),
+])
+def test_a_version_deleted_from_the_history_is_refused_by_name(mini_ws, capsys, gone, message):
     for note in ("v1", "v2", "v3"):
         path = chapter(mini_ws)
         path.write_text(path.read_text() + f"\nA paragraph for {note}.\n")
@@ -466,7 +480,7 @@ def test_a_version_deleted_from_the_history_is_refused_by_name(mini_ws, capsys, 
         (mini_ws.root / "drafts" / "versions" / name).unlink()
     for command in (["status"], ["show", "latest"], ["diff", "1", "3"], ["freeze", "--dry-run"]):
         code, out = run(mini_ws, *command, capsys=capsys)
-        assert code == 2 and f"{gone.split()[0]}: missing, though versions up to v3 are here" in out.err, out.err
+        assert code == 2 and f"{gone.split()[0]}: {message}" in out.err, out.err
 
 
 @pytest.mark.parametrize("epoch", ["2026-01-01", "-86400000"])

@@ -318,9 +318,12 @@ def cmd_stats(args: argparse.Namespace) -> int:
     if args.json:
         print_json(stats)
         return 0
-    from rich.table import Table
     out = console()
-    out.print(f"{stats['total']} comments; " + ", ".join(f"{k}: {v}" for k, v in stats["by_status"].items()))
+    if not stats["total"]:
+        out.print("No comments" + (f" in round {args.round}." if args.round else " yet."))
+        return 0
+    from rich.table import Table
+    out.print(f"{counted(stats['total'], 'comments')}; " + ", ".join(f"{k}: {v}" for k, v in stats["by_status"].items()))
     for key in ("by_round", "by_category", "by_chapter", "by_type"):
         table = Table(key.replace("by_", ""), "total", "accepted", "modified", "not accepted", "noted", "open", "share",
                       title=key.replace("_", " "))

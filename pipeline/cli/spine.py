@@ -13,7 +13,7 @@ from .common import add_json, console, counted, escape, output_file, print_json
 def register(commands) -> None:
     p = commands.add_parser("init", help="create a new plan workspace", description=
                             "Create a new, empty plan workspace in DIR (a git repository), or a copy of the sample plan.")
-    p.add_argument("dir", type=Path)
+    p.add_argument("dir", type=folder_name)
     p.add_argument("--sample", nargs="?", const="en", choices=("en", "zh"), help="copy the sample plan (en or zh)")
     p.add_argument("--language", choices=("en", "zh"), help="plan language of an empty workspace (default: en)")
     p.add_argument("--period", type=plan_period, metavar="START-END",
@@ -82,6 +82,14 @@ def plan_period(value: str) -> tuple[int, int]:
     if not 1000 <= years[0] <= years[1]:
         raise argparse.ArgumentTypeError(f"{value}: give the first and last year, e.g. 2031-2035")
     return years[0], years[1]
+
+
+def folder_name(text: str) -> Path:
+    """A folder to make the workspace in; an empty name (an unset variable in a script) is refused, not
+    taken for the current folder."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("give the folder to make the workspace in (an empty name was given)")
+    return Path(text)
 
 
 def cmd_init(args: argparse.Namespace) -> int:
