@@ -14,7 +14,7 @@ from typing import Optional, Sequence
 from lxml import etree
 
 from . import docx_columns, docx_package, ooxml
-from .docx_document import page_footers, section_template
+from .docx_document import page_footers, plan_title, section_template
 from .ooxml import el, paragraph, qn, run, set_child
 from .profiles import Profile, load_profile, reference_path
 from .reference_doc import mm
@@ -158,7 +158,7 @@ def titles(plan, subject: dict[str, str], rounds: Sequence[int] = (), versions: 
     """(plan title, "<subject> — round 3, comments on v3") in the plan language: the `language` to give
     write_docx_matrix and write_round_report, whatever the plan's Word profile."""
     language = plan.language  # en or zh: the plan reader allows no other
-    title = plan.title_zh if language == "zh" and plan.title_zh else plan.title
+    title = plan_title(plan, language)
     which = round_words(rounds, versions, language)
     if language == "zh":
         return title, subject["zh"] + (f"（{which}）" if which else "")
