@@ -121,12 +121,9 @@ def _section(docx, landscape: bool, margins_mm: Optional[float]) -> etree._Eleme
             set_child(sect_pr, el("w:pgSz", {"w": height, "h": width, "orient": "landscape"}))
     if margins_mm is not None:
         margin = mm(margins_mm)
-        old = sect_pr.find(qn("w:pgMar"))
         attrs = {"top": margin, "right": margin, "bottom": margin, "left": margin,
                  "header": mm(8), "footer": mm(8), "gutter": 0}
-        if old is not None:
-            sect_pr.remove(old)
-        set_child(sect_pr, el("w:pgMar", attrs))
+        set_child(sect_pr, el("w:pgMar", attrs))  # replaces the reference's
     if landscape:
         grid = sect_pr.find(qn("w:docGrid"))
         if grid is not None:
