@@ -173,3 +173,15 @@ def moved_note(moved: Moved, section: str, titles: Optional[dict[str, str]] = No
     if titles and moved.section in titles:
         name = f"{moved.section} ({titles[moved.section]})"
     return f"moved from {name}, {where}"
+
+
+def provenance_note(diff: VersionDiff, block: Block, titles: Optional[dict[str, str]] = None) -> str:
+    """Where an added, deleted or moved paragraph came from or went, if known: 'split from p0007',
+    'merged into p0009', or its `moved_note` ('' otherwise)."""
+    if block.id in diff.split:
+        return f"split from {diff.split[block.id]}"
+    if block.id in diff.merged:
+        return f"merged into {diff.merged[block.id]}"
+    if block.id in diff.moved_from:
+        return moved_note(diff.moved_from[block.id], block.section, titles)
+    return ""

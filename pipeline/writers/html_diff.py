@@ -11,7 +11,7 @@ from __future__ import annotations
 from html import escape
 from typing import Optional
 
-from ..diff import VersionDiff, moved_note
+from ..diff import VersionDiff, provenance_note
 from ..model import Block
 
 STYLE = """body{font-family:Georgia,'Noto Serif CJK SC',serif;max-width:60em;margin:2em auto;line-height:1.5}
@@ -71,17 +71,6 @@ def _entry(pid: str, section: str, titles: dict[str, str], note: str, body: str)
     return f"<div class='block'><div class='meta'>{''.join(meta)}</div>{body}</div>"
 
 
-def _provenance(diff: VersionDiff, block: Block, titles: dict[str, str]) -> str:
-    """Where an added, deleted or moved paragraph came from or went, if known."""
-    if block.id in diff.split:
-        return f"split from {diff.split[block.id]}"
-    if block.id in diff.merged:
-        return f"merged into {diff.merged[block.id]}"
-    if block.id in diff.moved_from:
-        return moved_note(diff.moved_from[block.id], block.section, titles)
-    return ""
-
-
 def diff_to_html(diff: VersionDiff, title: str, titles: Optional[dict[str, str]] = None) -> str:
     """The page; `titles` maps chapter and section ids to their titles (shown next to each change)."""
     titles = titles or {}
@@ -106,7 +95,7 @@ def diff_to_html(diff: VersionDiff, title: str, titles: Optional[dict[str, str]]
                                   ("Moved", diff.moved, "")):
         if blocks:
             parts.append(f"<h2>{heading} ({len(blocks)})</h2>")
-            parts += [_entry(b.id, b.section, titles, _provenance(diff, b, titles), _block_body(b, wrap))
+            parts += [_entry(b.id, b.section, titles, provenance_note(diff, b, titles), _block_body(b, wrap))
                       for b in blocks]
     parts.append("</body></html>\n")
     return "\n".join(parts)

@@ -2,7 +2,7 @@
 terminal or marks git word-diff style (`[-deleted-]{+inserted+}`) in a pipe or a file."""
 from __future__ import annotations
 
-from ..diff import moved_note
+from ..diff import provenance_note
 
 
 def outline_titles(plan) -> dict[str, str]:
@@ -32,12 +32,9 @@ def diff_lines(diff) -> list[list[tuple[str, str]]]:
             line.append(("note", "(formatting only) "))
         line += [({1: "ins", -1: "del"}.get(op, "same"), text) for op, text in change.words]
         lines.append(line)
-    notes = {"+": lambda b: f"split from {diff.split[b.id]}" if b.id in diff.split else "",
-             "-": lambda b: f"merged into {diff.merged[b.id]}" if b.id in diff.merged else "",
-             ">": lambda b: moved_note(diff.moved_from[b.id], b.section)}
     for label, role, blocks in (("+", "added", diff.added), ("-", "deleted", diff.deleted), (">", "moved", diff.moved)):
         for block in blocks:
-            note = notes[label](block)
+            note = provenance_note(diff, block)  # ids are added, deleted or moved: one note applies
             lines.append([(role, f"{label} {block.id} " + (f"({note}) " if note else "") + excerpt(block.text, 120))])
     return lines
 
