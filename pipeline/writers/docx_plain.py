@@ -28,10 +28,6 @@ class PlanStyle:
     profile: Profile
     reference: Path
 
-    @property
-    def language(self) -> str:
-        return self.profile.language
-
 
 def plan_style(ws) -> PlanStyle:
     """The plan's profile (`profile:` in plan.yaml) and its reference document."""
