@@ -18,7 +18,6 @@ import yaml
 
 from .align import align, content
 from .clock import today
-from .compose import check_headings
 from .errors import UserError
 from .fileio import atomic_write, dump_yaml, locked, read_text
 from .model import Block, Changes, Document, Version
@@ -144,9 +143,9 @@ def freeze(ws, stage: str, note: str, date: Optional[str] = None, source: Option
         raise UserError(f"--stage {stage} is not one of the plan's stages: {', '.join(plan.stages)}", ws.plan_path)
     if stage == plan.approval_stage:
         _check_consensus(ws)
+    from .compose import check_headings, compose_draft  # jinja2: `show`, `diff` and `comments` need none of it
     source_path = source_path or ws.draft_path
     if source is None:
-        from .compose import compose_draft
         source, _report = compose_draft(ws)
         atomic_write(ws.draft_path, source)  # what errors and reports point into, line by line
     _load_comments_first(ws)
