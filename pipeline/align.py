@@ -514,6 +514,17 @@ class _Aligner:
         self.new_of.pop(old_index, None)
         self.result.edited.discard(new_index)
 
+    # 5. moves
+    def in_order(self) -> set[int]:
+        """New indices of the pairs on one longest run in old order; the other pairs moved."""
+        paired = [(j, i) for j, i in enumerate(self.result.old_of) if i is not None]
+        keep = longest_increasing([i for _j, i in paired])
+        return {j for k, (j, _i) in enumerate(paired) if k in keep}
+
+    def mark_moves(self) -> None:
+        in_order = self.in_order()
+        self.result.moved = {j for j, i in enumerate(self.result.old_of) if i is not None and j not in in_order}
+
     # 6. what the text could not settle
     def note_close_calls(self) -> None:
         deleted = set(self.result.deleted)
@@ -525,17 +536,6 @@ class _Aligner:
             rivals = [(dice(self.old_bag(k), self.new_bag(j)), -k) for k in candidates if k in deleted]
             if rivals and max(rivals)[0] >= kept - CLOSE_CALL:
                 self.result.close_calls[j] = -max(rivals)[1]
-
-    # 5. moves
-    def in_order(self) -> set[int]:
-        """New indices of the pairs on one longest run in old order; the other pairs moved."""
-        paired = [(j, i) for j, i in enumerate(self.result.old_of) if i is not None]
-        keep = longest_increasing([i for _j, i in paired])
-        return {j for k, (j, _i) in enumerate(paired) if k in keep}
-
-    def mark_moves(self) -> None:
-        in_order = self.in_order()
-        self.result.moved = {j for j, i in enumerate(self.result.old_of) if i is not None and j not in in_order}
 
     def run(self, pinned: dict[int, int]) -> Alignment:
         self.pinned = set(pinned)

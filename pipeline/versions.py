@@ -18,7 +18,6 @@ import yaml
 
 from .align import align, content
 from .clock import today
-from .compose import check_headings
 from .errors import UserError
 from .fileio import atomic_write, dump_yaml, locked, read_text
 from .model import Block, Changes, Document, Version
@@ -144,9 +143,9 @@ def freeze(ws, stage: str, note: str, date: Optional[str] = None, source: Option
         raise UserError(f"--stage {stage} is not one of the plan's stages: {', '.join(plan.stages)}", ws.plan_path)
     if stage == plan.approval_stage:
         _check_consensus(ws)
+    from .compose import check_headings, compose_draft  # jinja2: `show`, `diff` and `comments` need none of it
     source_path = source_path or ws.draft_path
     if source is None:
-        from .compose import compose_draft
         source, _report = compose_draft(ws)
         atomic_write(ws.draft_path, source)  # what errors and reports point into, line by line
     _load_comments_first(ws)
@@ -160,13 +159,14 @@ def freeze(ws, stage: str, note: str, date: Optional[str] = None, source: Option
         check_headings(document.blocks, plan, source_path, {})
         changes, next_id = assign_ids(parent, document.blocks, source_path)
         text = blocks_to_markdown(document.blocks)
-        if parent and parent.stage == stage and sha256(text.encode("utf-8")) == parent.sha256:
+        digest = sha256(text.encode("utf-8"))
+        if parent and parent.stage == stage and digest == parent.sha256:
             raise NothingChanged(f"nothing changed since {parent.name} (same text, same stage): no new version written",
                                  since=parent.name)
         number = numbers[-1] + 1 if numbers else 1
         md_path, meta_path = ws.version_paths(number)
         version = Version(number=number, parent=parent.number if parent else None, date=date,
-                          stage=stage, note=note, sha256=sha256(text.encode("utf-8")), next_id=next_id,
+                          stage=stage, note=note, sha256=digest, next_id=next_id,
                           document=document, changes=changes, path=str(md_path))
         if dry_run:
             return version

@@ -1,12 +1,11 @@
 """drafts/plan.yaml and drafts/members.yaml → Plan with its outline and registry."""
 from __future__ import annotations
 
-import difflib
 import re
 from pathlib import Path
 from typing import Any, Optional
 
-from ..errors import UserError
+from ..errors import UserError, did_you_mean
 from ..fileio import LineDict, LineList, full_width_hint, line_of, load_yaml
 from ..model import CATEGORIES, CATEGORY_NAMES, Chapter, Member, MembershipEvent, Plan, Section
 
@@ -52,13 +51,13 @@ def check_keys(record: dict, allowed: tuple[str, ...], path: Path, what: str, va
             continue
         text = str(key)
         hint = full_width_hint(text) or full_width_hint(f"{text}:")
-        close = difflib.get_close_matches(text, allowed, n=1)
+        close = did_you_mean(text, allowed)
         if hint:
             why = f" ({hint})"
         elif record[key] is None and not (close and ID_PATTERN.match(text.replace("_", "-"))):
             why = f" (a comma in an unquoted {value_word}? quote it)"  # a key without a value: the rest of one
         else:
-            why = f"; did you mean '{close[0]}'?" if close else f"; known keys: {', '.join(allowed)}"
+            why = close or f"; known keys: {', '.join(allowed)}"
         raise UserError(f"unknown key '{text}' in {what}{why}", path, line_of(record, key))
 
 

@@ -51,8 +51,6 @@ def converted_at_once(paths: list[Path]) -> Iterator[dict[Path, Path]]:
 
 
 def _check_convertible(path: Path) -> None:
-    if not path.is_file():
-        raise UserError("no such file", path)
     with open_package(path, "content.xml", "an OpenDocument .odt"):
         pass  # a corrupt file or a zip bomb is refused before LibreOffice opens it (or is looked for)
     if not libreoffice.available():
