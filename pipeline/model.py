@@ -175,6 +175,9 @@ class Submission:
     sections: list[str] = field(default_factory=list)
 
 
+PARAGRAPH_ID = re.compile(r"^p\d+$")  # p0001: a paragraph id, as versions give them
+
+
 @dataclass
 class Block:
     """One Markdown block of a draft: the unit that carries a paragraph id.

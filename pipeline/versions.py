@@ -20,7 +20,7 @@ from .align import align, content
 from .clock import today
 from .errors import UserError
 from .fileio import atomic_write, dump_yaml, locked, read_text
-from .model import Block, Changes, Document, Version
+from .model import PARAGRAPH_ID, Block, Changes, Document, Version
 from .readers.markdown import read_markdown
 from .writers.markdown import blocks_to_markdown
 
@@ -233,7 +233,6 @@ def _parsed_blocks(ws, number: int, md_path: Path, digest: str) -> list[Block]:
     return read_markdown(read_text(md_path), ws.plan.outline_ids, path=str(md_path)).blocks
 
 
-ID_PATTERN = re.compile(r"^p\d+$")
 BLOCK_LINE = re.compile(r"^- \[([^,\]]+), ([^,\]]+), ([^\]]*)\]$")
 
 
@@ -297,7 +296,7 @@ def _check_ids(meta: dict, head: str, meta_path: Path, first_line: int) -> None:
     freeze numbers new paragraphs from there). A hand edit that breaks either would hand out an id again."""
     numbers = {}
     for k, (ident, _kind, _section) in enumerate(meta["blocks"]):
-        match = ID_PATTERN.match(ident)
+        match = PARAGRAPH_ID.match(ident)
         if not match:
             raise UserError(f"'{ident}' is not a paragraph id (p0001, …)", meta_path, first_line + k)
         if ident in numbers:

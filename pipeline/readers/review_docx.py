@@ -22,12 +22,12 @@ from pathlib import Path
 from typing import Optional
 
 from ..errors import UserError
+from ..model import PARAGRAPH_ID
 from ..writers.profiles import HEADER_SEPARATOR
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 W14 = "{http://schemas.microsoft.com/office/word/2010/wordml}"
 W15 = "{http://schemas.microsoft.com/office/word/2012/wordml}"
-PARA_BOOKMARK = re.compile(r"^p\d+$")
 RENAMED_BOOKMARK = re.compile(r"^(p\d+)[ _]Copy[ _]\d+$")  # how LibreOffice renames a bookmark: see _paragraph_ids
 MAX_FILE = 100 * 2**20  # a returned consultation draft is a few MB at most
 MAX_PART = 64 * 2**20
@@ -259,7 +259,7 @@ def _paragraph_ids(body) -> dict[str, str]:
     p0012. LibreOffice renames a bookmark whose name it has already met while loading a file: it does so
     to the bookmark in a paragraph deleted with Track Changes on, once the file has been through .odt."""
     names = {b.get(W + "name", "") for b in body.iter(W + "bookmarkStart")}
-    ids = {name: name for name in names if PARA_BOOKMARK.match(name)}
+    ids = {name: name for name in names if PARAGRAPH_ID.match(name)}
     for name in names:
         renamed = RENAMED_BOOKMARK.match(name)
         if renamed and renamed.group(1) not in names:

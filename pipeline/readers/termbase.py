@@ -14,7 +14,6 @@ pipeline.checks.glossary.self_test, not here, so loading stays cheap.
 from __future__ import annotations
 
 import hashlib
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Union
@@ -22,11 +21,11 @@ from typing import Any, Union
 from ..errors import UserError
 from ..fileio import load_yaml, read_text
 from ..model import Concept, TermForm
+from .config import ID_PATTERN
 
 KINDS = ("cc", "shared", "false_friend")
 STATUSES = ("preferred", "admitted", "deprecated")
 RULES = ("explain-on-first-use", "prefer", "avoid", "consistency", "false-friend")
-ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 INTL_SEPARATOR = " — "  # "ICCPR art. 19(2) — freedom to seek, receive and impart information"
 DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "glossary"
 
