@@ -33,5 +33,6 @@ def listing(ids: Iterable[str], limit: Optional[int] = None) -> str:
 
 def did_you_mean(name: str, known: Iterable[str]) -> str:
     """"; did you mean 'esc-health'?" for a near miss of a known id (a plan has dozens), else ''."""
-    close = difflib.get_close_matches(name, list(known), n=1)
-    return f"; did you mean '{close[0]}'?" if close else ""
+    by_folded = {ident.casefold(): ident for ident in known}  # 'MOHRSS' is a near miss of 'mohrss'
+    close = difflib.get_close_matches(name.casefold(), list(by_folded), n=1)
+    return f"; did you mean '{by_folded[close[0]]}'?" if close else ""

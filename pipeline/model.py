@@ -61,10 +61,14 @@ class MembershipEvent:
     into: Optional[str] = None
     previous_name: Optional[str] = None
 
+    @property
+    def years(self) -> list[int]:
+        """The years the cycle names, in the order written: [2031, 2035], [2031] or [] for none."""
+        return [int(year) for year in re.findall(r"(?<!\d)\d{4}(?!\d)", self.cycle.translate(CHINESE_DIGITS))]
+
     def starts_in(self, year: int) -> bool:
         """Is this the cycle of the plan starting in `year`, however the registry writes the period?"""
-        first = re.search(r"\d{4}", self.cycle.translate(CHINESE_DIGITS))
-        return bool(first) and int(first.group()) == year
+        return self.years[:1] == [year]
 
 
 @dataclass

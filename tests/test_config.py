@@ -84,6 +84,11 @@ def test_unknown_lead_unit_is_reported_in_plan_yaml(mini_ws, capsys):
     expect_error(mini_ws, capsys, "plan.yaml:6: lead unit 'mfx' is not in the registry")
 
 
+def test_lead_unit_in_capitals_is_named_with_the_registry_id(mini_ws, capsys):
+    edit(mini_ws, "plan.yaml", "lead_units: [scio]", "lead_units: [SCIO]")
+    expect_error(mini_ws, capsys, "lead unit 'SCIO' is not in the registry (members.yaml); did you mean 'scio'?")
+
+
 @pytest.mark.parametrize("old, new, needle", [
     ("language: en", "language: cn", "plan.yaml:3: language must be one of en, zh, not 'cn'"),
     ("language: en", "language：zh", "plan.yaml:3: malformed YAML: could not find expected ':' (full-width '：' — use ':')"),
@@ -132,6 +137,14 @@ BLOCK_MEMBER = "- id: moc\n  name_en: Ministry of Culture\n  category: administr
      "experts: exp-wang", "members.yaml:6: 'experts:' must be a list"),
     ("experts:\n- {id: exp-li, name_en: Li Ming, name_zh: 李明, affiliation: Renmin University of China}",
      "experts:\n- exp-wang", "members.yaml:7: each entry must be a mapping with id and names, not 'exp-wang'"),
+    ("{cycle: 2016-2020, event: removed}", "{cycle: 2020-2016, event: removed}",
+     "members.yaml:5: 'mos': cycle '2020-2016' is not a plan period such as 2031–2035 or 2031"),
+    ("{cycle: 2016-2020, event: removed}", "{cycle: next, event: removed}",
+     "members.yaml:5: 'mos': cycle 'next' is not a plan period"),
+    ("{cycle: 2009-2010, event: added}, {cycle: 2016-2020, event: removed}",
+     "{cycle: 2016-2020, event: removed}, {cycle: 2009-2010, event: added}",
+     "members.yaml:5: 'mos': the added event of 2009-2010 is listed after the removed event of 2016-2020; "
+     "list history oldest first"),
 ])
 def test_registry_mistakes_point_at_their_line(mini_ws, capsys, old, new, needle):
     edit(mini_ws, "members.yaml", old, new)

@@ -215,7 +215,8 @@ def check_lead_units(plan: Plan, plan_path: Path, members_path: Path) -> None:
     """Each of plan.yaml's lead units is in the registry (`plan.members`); a missing one is named at its line."""
     for index, lead in enumerate(plan.lead_units):
         if lead not in plan.members:
-            raise UserError(f"lead unit '{lead}' is not in the registry ({members_path.name})", plan_path,
+            raise UserError(f"lead unit '{lead}' is not in the registry ({members_path.name})"
+                            f"{did_you_mean(lead, plan.members)}", plan_path,
                             line_of(plan.lead_units, index))
 
 
@@ -237,7 +238,9 @@ def _read_member(record: Any, path: Path, default_role: str, lead_units: list[st
     history = record.get("history") or []
     if not isinstance(history, list):
         raise UserError(f"'{member_id}': history must be a list of events", path, line_of(record, "history"))
-    history = [_read_event(event, member_id, path, line_of(history, index)) for index, event in enumerate(history)]
+    lines = [line_of(history, index) for index in range(len(history))]
+    history = [_read_event(event, member_id, path, line) for event, line in zip(history, lines)]
+    _check_history_order(history, member_id, path, lines)
     role = default_role
     if default_role == "member":
         if history and history[-1].event in ("removed", "merged"):
@@ -259,5 +262,18 @@ def _read_event(event: Any, member_id: str, path: Path, line: int) -> Membership
         if (event["event"] == kind) != bool(event.get(detail)):
             need = f"needs '{detail}'" if event["event"] == kind else f"has '{detail}', which only a {kind} event has"
             raise UserError(f"'{member_id}': the {event['event']} event of {event['cycle']} {need}", path, line)
-    return MembershipEvent(cycle=str(event["cycle"]), event=event["event"], into=event.get("into"),
+    read = MembershipEvent(cycle=str(event["cycle"]), event=event["event"], into=event.get("into"),
                            previous_name=str(event["from"]) if event.get("from") else None)
+    years = read.years
+    if not years or len(years) > 2 or years != sorted(years):
+        raise UserError(f"'{member_id}': cycle '{read.cycle}' is not a plan period such as 2031–2035 or 2031", path,
+                        line_of(event, "cycle"))
+    return read
+
+
+def _check_history_order(history: list[MembershipEvent], member_id: str, path: Path, lines: list[int]) -> None:
+    """Events are listed oldest first: the last one says whether the unit is still a member."""
+    for event, earlier, line in zip(history[1:], history, lines[1:]):
+        if event.years[0] < earlier.years[0]:
+            raise UserError(f"'{member_id}': the {event.event} event of {event.cycle} is listed after the "
+                            f"{earlier.event} event of {earlier.cycle}; list history oldest first", path, line)
