@@ -244,6 +244,16 @@ def test_indicator_without_target_or_lead(mini_ws, capsys):
     _expect_error(mini_ws, capsys, "indicator i-mohrss-01 has no responsible (lead) unit", "mohrss-r1.md:17")
 
 
+@pytest.mark.parametrize("cooperating, message", [
+    ("[acftu, acftu]", "co-operating unit 'acftu' is listed twice; was another unit meant?"),
+    ("[acftu, mohrss]", "co-operating unit 'mohrss' is the lead unit; was another unit meant?"),
+])
+def test_indicator_unit_named_twice(mini_ws, capsys, cooperating, message):
+    sub = mini_ws.root / "drafts" / "submissions" / "mohrss-r1.md"
+    sub.write_text(sub.read_text().replace("cooperating: [acftu]", f"cooperating: {cooperating}"))
+    _expect_error(mini_ws, capsys, f"indicator i-mohrss-01: {message}", "mohrss-r1.md:17")
+
+
 def test_non_utf8_file(mini_ws, capsys):
     path = chapter(mini_ws)
     path.write_bytes(path.read_bytes().replace(b"decent work", b"d\xe9cent work"))

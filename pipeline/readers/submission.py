@@ -245,6 +245,10 @@ def indicator_from_record(record: dict, section: str, member: str, plan: Plan, l
             unit_list(record.get("cooperating"))
     except Invalid as err:
         raise Invalid(f"indicator {ident}: {err}") from None
+    repeated = next((unit for k, unit in enumerate(cooperating) if unit in cooperating[:k] + [record["lead"]]), None)
+    if repeated:
+        role = "the lead unit" if repeated == record["lead"] else "listed twice"
+        raise Invalid(f"indicator {ident}: co-operating unit '{repeated}' is {role}; was another unit meant?")
     units = {key: m for key, m in plan.members.items() if m.role in INDICATOR_ROLES}
     for unit in [record["lead"], *cooperating]:
         if unit in units:
