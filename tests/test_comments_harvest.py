@@ -381,3 +381,16 @@ def test_corrupt_odt_without_libreoffice_is_named_corrupt(ws, capsys, tmp_path, 
     code, out = run(ws, capsys, "comments", "harvest", str(path))
     assert code == 2 and "mohrss-bad.odt: not an OpenDocument .odt file (corrupt or not a zip archive)" in out.err
     assert "needs LibreOffice" not in out.err and stored(ws) == []
+
+
+@pytest.mark.parametrize("name, parts, hint", [
+    ("mohrss-x.odt", {"word/document.xml": b"<a/>"}, "not an OpenDocument .odt file (no content.xml); it is a Word "
+                                                     "document: rename it mohrss-x.docx"),
+    ("mohrss-x.docx", {"content.xml": b"<a/>"}, "not a Word .docx file (no word/document.xml); it is an OpenDocument "
+                                                "document: rename it mohrss-x.odt"),
+])
+def test_a_document_saved_under_the_other_extension_is_named(ws, capsys, tmp_path, name, parts, hint):
+    path = tmp_path / name
+    path.write_bytes(_zip(parts))
+    code, out = run(ws, capsys, "comments", "harvest", str(path))
+    assert code == 2 and hint in out.err and stored(ws) == []

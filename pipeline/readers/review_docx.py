@@ -93,8 +93,17 @@ def open_package(path: Path, main_part: str = "word/document.xml",
     if total > MAX_TOTAL:
         raise UserError(f"archive expands to {total // 2**20} MB; refusing a zip bomb", path)
     if main_part not in archive.namelist():
-        raise UserError(f"not {kind} file (no {main_part})", path)
+        archive.close()
+        raise UserError(f"not {kind} file (no {main_part}){_misnamed(archive, path)}", path)
     return archive
+
+
+def _misnamed(archive: zipfile.ZipFile, path: Path) -> str:
+    """A hint when the package is the other kind of document, saved under the wrong extension."""
+    for part, suffix, kind in (("word/document.xml", ".docx", "a Word"), ("content.xml", ".odt", "an OpenDocument")):
+        if part in archive.namelist() and path.suffix.lower() != suffix:
+            return f"; it is {kind} document: rename it {path.with_suffix(suffix).name}"
+    return ""
 
 
 def _read_part(archive: zipfile.ZipFile, name: str, path: Path) -> Optional[bytes]:
