@@ -409,6 +409,12 @@ def latest_round(ws) -> int:
     return max(_round_folders(ws.comments_dir), default=1)
 
 
+def rounds_with_comments(ws) -> list[int]:
+    root = Path(ws.comments_dir)
+    folders = _round_folders(root) if root.is_dir() else {}
+    return sorted(number for number, folder in folders.items() if any(folder.glob("c*.yaml")))
+
+
 # -- dispositions ----------------------------------------------------------------------
 def _disposed(comment: Comment, status: Optional[str], response: Optional[str], resolved_in: Optional[int],
               latest: Optional[int], by: str, date: str) -> Optional[Comment]:

@@ -267,3 +267,15 @@ def test_report_reads_each_comment_once(ws, capsys, tmp_path, monkeypatch):
     code, out = run(ws, capsys, "comments", "report", "-o", str(tmp_path / "report.docx"), "--json")
     assert code == 0 and json.loads(out.out)["unanswered_substantive"] == 5
     assert len(reads) == 5
+
+
+@pytest.mark.parametrize("command", ["matrix", "report"])
+def test_a_round_without_comments_writes_nothing(ws, capsys, tmp_path, command):
+    """`--round 9` for round 1 would have written an empty matrix or report as if all were well."""
+    output = tmp_path / ("m.xlsx" if command == "matrix" else "r.docx")
+    code, out = run(ws, capsys, "comments", command, "--round", "1", "-o", str(output))
+    assert code == 2 and "round 1 has no comments (no comments yet); nothing written" in out.err
+    _harvested(ws, capsys)
+    code, out = run(ws, capsys, "comments", command, "--round", "9", "-o", str(output))
+    assert code == 2 and "round 9 has no comments (rounds with comments: 1); nothing written" in out.err
+    assert not output.exists()

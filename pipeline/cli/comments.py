@@ -273,10 +273,22 @@ def _output_date(ws) -> str:
     return ws.load_version(numbers[-1]).date if numbers else ""
 
 
+def _round_comments(ws, round_number) -> list:
+    """The comments a document is written about; a round asked for that has none is refused before
+    anything is written (a mistyped round would give an empty matrix or report)."""
+    from ..comments import load_comments, rounds_with_comments
+    comments = load_comments(ws, round_number)
+    if round_number and not comments:
+        having = rounds_with_comments(ws)
+        known = f"rounds with comments: {', '.join(map(str, having))}" if having else "no comments yet"
+        raise UserError(f"round {round_number} has no comments ({known}); nothing written", ws.comments_dir)
+    return comments
+
+
 def cmd_matrix(args: argparse.Namespace) -> int:
-    from ..comments import load_comments, matrix_table
+    from ..comments import matrix_table
     ws = open_workspace(args.workspace)
-    comments = load_comments(ws, args.round)
+    comments = _round_comments(ws, args.round)
     table = matrix_table(ws, comments)
     output = _output(ws, args)
     suffix = output.suffix.lower()
@@ -305,16 +317,15 @@ def _wrote(args: argparse.Namespace, result: dict) -> None:
         console().print(f"wrote {result['path']}" + (f" ({extra[2:]})" if extra else ""), markup=False, soft_wrap=True)
 
 
-def _stats(ws, round_number):
-    from ..comments import load_comments
+def _stats(ws, comments: list) -> dict:
     from ..stats import chapter_lookup, comment_stats
-    comments = load_comments(ws, round_number)
-    return comments, comment_stats(comments, chapter_lookup(ws), [chapter.id for chapter in ws.plan.chapters])
+    return comment_stats(comments, chapter_lookup(ws), [chapter.id for chapter in ws.plan.chapters])
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
+    from ..comments import load_comments
     ws = open_workspace(args.workspace)
-    _comments, stats = _stats(ws, args.round)
+    stats = _stats(ws, load_comments(ws, args.round))
     if args.json:
         print_json(stats)
         return 0
@@ -340,7 +351,8 @@ def cmd_report(args: argparse.Namespace) -> int:
     from ..writers.docx_plain import plan_style
     from ..writers.docx_report import labels_for, report_title, write_round_report
     ws = open_workspace(args.workspace)
-    comments, stats = _stats(ws, args.round)
+    comments = _round_comments(ws, args.round)
+    stats = _stats(ws, comments)
     waiting = unanswered_substantive(ws, comments)
     rounds = [args.round] if args.round else [c.round for c in comments]
     title, subtitle = report_title(ws.plan, rounds, [c.version for c in comments])
