@@ -115,8 +115,7 @@ class Workspace:
                                 f"metadata? Delete {text.name} and freeze again (or restore both from git)", meta)
             for path in (text, meta):
                 if path.name not in names:
-                    raise UserError(f"missing, though versions up to v{numbers[-1]} are here; a frozen version is "
-                                    "never deleted: restore it from git (git checkout HEAD -- drafts/versions)", path)
+                    raise UserError(_gap_message(number, names), path)
         return numbers
 
     def resolve_version(self, ref: Union[str, int]) -> int:
@@ -166,6 +165,17 @@ class Workspace:
         numbers = self.version_numbers()
         assign_ids(self.load_version(numbers[-1]) if numbers else None, document.blocks)
         return document
+
+
+def _gap_message(number: int, names: set[str]) -> str:
+    """Why version `number` cannot be missing, naming the files after the gap. A lone file there, without
+    its pair, is more likely a stray copy than a version whose predecessors were deleted."""
+    later = sorted(name for name in names if (m := VERSION_FILE.match(name)) and int(m.group(1)) > number)
+    shown = ", ".join(later[:4]) + (f" … ({len(later)} files)" if len(later) > 4 else "")
+    restore = "a frozen version is never deleted: restore it from git (git checkout HEAD -- drafts/versions)"
+    if len(later) == 1:
+        return f"missing, though {shown} is here; {restore}, or remove {shown} if it does not belong here"
+    return f"missing, though {shown} are here; {restore}"
 
 
 def find_root(start: Path) -> Optional[Path]:

@@ -475,9 +475,10 @@ def test_a_dry_run_on_an_unchanged_draft_says_so_and_succeeds(mini_ws, capsys):
 
 
 @pytest.mark.parametrize("gone, message", [
-    ("v001.md v001.yaml", "missing, though versions up to v3 are here"),
-    ("v001.md", "missing, though versions up to v3 are here"),
-    ("v002.yaml", "missing, though versions up to v3 are here"),
+    ("v001.md v001.yaml", "missing, though v002.md, v002.yaml, v003.md, v003.yaml are here; a frozen version is "
+                          "never deleted: restore it from git (git checkout HEAD -- drafts/versions)"),
+    ("v001.md", "missing, though v002.md, v002.yaml, v003.md, v003.yaml are here"),
+    ("v002.yaml", "missing, though v003.md, v003.yaml are here"),
     ("v003.yaml", "missing, while v003.md is here: a freeze interrupted before it wrote the metadata? Delete "
                   "v003.md and freeze again"),
 ])
@@ -491,6 +492,15 @@ def test_a_version_deleted_from_the_history_is_refused_by_name(mini_ws, capsys, 
     for command in (["status"], ["show", "latest"], ["diff", "1", "3"], ["freeze", "--dry-run"]):
         code, out = run(mini_ws, *command, capsys=capsys)
         assert code == 2 and f"{gone.split()[0]}: {message}" in out.err, out.err
+
+
+def test_a_stray_version_file_after_a_gap_is_named_as_perhaps_not_belonging(mini_ws, capsys):
+    assert run(mini_ws, "freeze", "--stage", "drafting", "--note", "v1", capsys=capsys)[0] == 0
+    versions = mini_ws.root / "drafts" / "versions"
+    (versions / "v009.yaml").write_bytes((versions / "v001.yaml").read_bytes())
+    code, out = run(mini_ws, "status", capsys=capsys)
+    assert code == 2 and "v002.md: missing, though v009.yaml is here; a frozen version is never deleted: restore " \
+        "it from git (git checkout HEAD -- drafts/versions), or remove v009.yaml if it does not belong here" in out.err
 
 
 @pytest.mark.parametrize("epoch", ["2026-01-01", "-86400000"])
