@@ -284,6 +284,60 @@ def evaluate(intensity: str) -> dict:
     return figures
 
 
+# -- the store: comments as made, read on the latest version -------------------------------------------
+READ_PER_VERSION = 91  # 1,001 comments over v1–v11 of a 12-version history
+READ_TARGETS = {"warm": 1.5, "cold": 3.0}  # seconds: a comments command, and the first one after a pull
+
+
+def _place_on_every_version(ws, rng: random.Random) -> int:
+    from pipeline.anchoring import Versions
+    from pipeline.comments import new_comment, store_comments
+    versions = Versions(ws)
+    member = next(m for m in ws.plan.members.values() if m.role == "member")
+    for number in versions.numbers[:-1]:
+        version = versions[number]
+        batch = [new_comment(round=1, version=number, anchor=anchor, member=member, body=f"Comment {k} on v{number}.")
+                 for k, (anchor, _start, _end) in enumerate(_anchors(version, rng, READ_PER_VERSION))]
+        store_comments(ws, batch, version, versions)
+    return READ_PER_VERSION * (len(versions.numbers) - 1)
+
+
+def _anchors(version: Version, rng: random.Random, count: int):
+    blocks = [b for b in version.document.blocks if b.kind in EDITABLE and len(b.text) > 60]
+    for _ in range(count):
+        block = rng.choice(blocks)
+        start = rng.randrange(0, len(block.text) - 40)
+        quote = block.text[start:start + rng.randrange(12, 40)]
+        yield make_anchor(block.text, block.id, quote, start, version.number), start, start + len(quote)
+
+
+def store_reads(root: Path) -> dict:
+    """Read every comment of a workspace whose comments were made on v1–v11 (as stored now, each on the
+    version its reviewer read) on v12: with no cache (a clone that just pulled), with the cache, and with
+    every comment rewritten onto v12 (what each freeze used to do to every comment file)."""
+    from pipeline.comments import load_comments, update_many
+    from pipeline.workspace import open_workspace
+    ws = open_workspace(root)
+    count = _place_on_every_version(ws, random.Random(7))
+    cache = ws.build_dir / "cache" / "carried-comments.json"
+    cache.unlink(missing_ok=True)
+    timings = {}
+    for label in ("cold", "warm"):
+        started = time.perf_counter()
+        carried = load_comments(open_workspace(root))
+        timings[label] = time.perf_counter() - started
+    update_many(ws, carried)
+    started = time.perf_counter()
+    load_comments(open_workspace(root))
+    on_latest = time.perf_counter() - started
+    return {"comments": count, "versions_behind": "1–11", "cold_seconds": round(timings["cold"], 3),
+            "warm_seconds": round(timings["warm"], 3), "all_on_latest_seconds": round(on_latest, 3),
+            "ratio_warm_vs_all_on_latest": round(timings["warm"] / on_latest, 2),
+            "comment_files_a_freeze_rewrites": 0,
+            "target": f"1,001 comments read ≤ {READ_TARGETS['warm']} s (cached), ≤ {READ_TARGETS['cold']} s (first read)",
+            "met": all(timings[label] <= limit for label, limit in READ_TARGETS.items())}
+
+
 def run(results: dict) -> None:
     for intensity in INTENSITIES:
         figures = evaluate(intensity)

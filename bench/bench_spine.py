@@ -42,6 +42,7 @@ from typing import Callable
 if __name__ == "__main__":
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.bench_comments import store_reads
 from bench.edits import Revision, revise
 from bench.generate import count_words, generate_workspace
 from pipeline.compose import compose_draft
@@ -212,6 +213,7 @@ def measure(results: dict, seed: int = 0) -> IdScore:
         a_path, b_path = (str(ws.version_paths(n)[0]) for n in (first, last_number))
         gnu = tool_time(["diff", a_path, b_path])
         git = tool_time(["git", "diff", "--no-index", "--word-diff", a_path, b_path])
+        results["comments.read"] = store_reads(root)  # needs the 12 versions built here
 
     results["spine.draft"] = {
         "seconds": round(draft_seconds, 3), "peak_mib": round(draft_peak, 1),

@@ -449,16 +449,3 @@ def carry_to(ws, comments: Iterable[Comment], new_version: Version, versions: Op
         else:
             by_version.setdefault(step_to, []).extend(moved)
     return result
-
-
-def reanchor_workspace(ws, new_version: Version) -> Carried:
-    """Carry every stored comment up to a just-frozen version, one version step at a time, and store them.
-
-    versions.freeze calls this after writing the version; comments already on
-    `new_version` are left alone. `.counts` and `.summary()` say what became of them.
-    """
-    from .comments import load_comments, update_many
-    versions = Versions(ws, new_version)
-    carried = carry_to(ws, load_comments(ws, versions=versions, as_stored=True), new_version, versions)
-    update_many(ws, carried.comments)
-    return carried

@@ -19,6 +19,7 @@ from typing import Iterable, Iterator, Mapping, Optional, Union, get_args, get_t
 import yaml
 
 from .anchoring import ANCHOR_STATES, Carried, Versions, carry_to
+from .carry_cache import anchors_on_latest, remember
 from .errors import UserError, listing
 from .fileio import atomic_write, dump_yaml, load_yaml, locked, read_text
 from .model import COMMENT_KINDS, COMMENT_STATUSES, COMMENT_TYPES, Anchor, Comment, Disposition, Member, Version
@@ -283,17 +284,17 @@ def load_comments(ws, round_number: Optional[int] = None, versions: Optional[Ver
     versions = versions or Versions(ws)
     _check_references(ws, comments, paths, versions)
     if not as_stored:
-        comments = _on_latest(ws, comments, versions)
+        comments = on_latest(ws, comments, versions)
     return sorted(comments, key=lambda c: (c.round, c.anchor.para, c.anchor.start, c.id))
 
 
-def _on_latest(ws, comments: list[Comment], versions: Versions) -> list[Comment]:
+def on_latest(ws, comments: list[Comment], versions: Versions) -> list[Comment]:
     """`comments`, those anchored on an older version than the latest carried onto it (not stored)."""
     behind = [c for c in comments if c.anchor.version < versions.numbers[-1]] if versions.numbers else []
     if not behind:
         return comments
-    carried = {c.id: c for c in carry_to(ws, behind, versions.latest, versions).comments}
-    return [carried.get(c.id, c) for c in comments]
+    anchors = anchors_on_latest(ws, behind, versions)
+    return [replace(c, anchor=anchors[c.id]) if c.id in anchors else c for c in comments]
 
 
 # A record anchored on a text its version does not have: made on another copy of that version number (two
@@ -358,34 +359,33 @@ def _stored_as(comment: Comment, stored: dict[str, Path], bodies: Iterable[str] 
     return next((stored[ident] for ident in earlier if ident in stored), None)
 
 
-def store_on_latest(ws, comments: list[Comment], version: Version, versions: Optional[Versions] = None,
-                    earlier_bodies: Optional[dict[str, tuple[str, ...]]] = None) \
+def store_comments(ws, comments: list[Comment], version: Version, versions: Optional[Versions] = None,
+                   earlier_bodies: Optional[dict[str, tuple[str, ...]]] = None) \
         -> tuple[list[Comment], list[Comment], Optional[Carried]]:
-    """Store comments made on `version`, re-anchored first on the latest version when `version` is older
-    (the re-anchoring freeze does), so no comment is stored on a version that is not current.
+    """Store comments made on `version` as made: a file keeps the anchor on the version the reviewer read,
+    and commands read it carried onto the latest.
 
-    (added, already present as stored, what the re-anchoring did to the added ones or None). A comment is
-    created once, never replaced here; one already stored but still anchored on an older version
-    (harvested before re-anchoring was done here) is brought up to date. `earlier_bodies`: comment id →
-    other wordings an amendment may have been stored under (see `_stored_as`).
+    (added, already present, each as carried onto the latest; what carrying did to the added ones, or None
+    when `version` is the latest). A comment is created once, never replaced here. `earlier_bodies`:
+    comment id → other wordings an amendment may have been stored under (see `_stored_as`).
     """
     comments = list({c.id: c for c in comments}.values())  # the same comment twice in one file is one
     versions = versions or Versions(ws, version)
-    latest = versions.latest if versions.numbers[-1] > version.number else version
     earlier_bodies = earlier_bodies or {}
     with locked(_lock_path(ws)):
         stored = _stored_paths(ws.comments_dir)
         paths = {c.id: _stored_as(c, stored, earlier_bodies.get(c.id, ())) for c in comments}
         present = [read_comment(paths[c.id]) for c in comments if paths[c.id]]
         fresh = [c for c in comments if not paths[c.id]]
-        carried = carry_to(ws, fresh + present, latest, versions)  # each comment carried once
-        on_latest = {c.id: c for c in carried.comments}
-        _write(ws, (on_latest[c.id] for c in present if c.id in on_latest))
-        added = [on_latest.get(c.id, c) for c in fresh]
-        for comment in added:
+        for comment in fresh:
             atomic_write(comment_path(ws.comments_dir, comment), to_yaml(comment), exclusive=True)
-    present = [on_latest.get(c.id, c) for c in present]
-    return added, present, carried.only(c.id for c in added) if latest is not version else None
+    if versions.numbers[-1] == version.number:
+        return fresh, on_latest(ws, present, versions), None
+    carried = carry_to(ws, fresh + present, versions.latest, versions)  # each comment carried once
+    remember(ws, versions, fresh + present, carried.comments)
+    latest = {c.id: c for c in carried.comments}
+    return ([latest.get(c.id, c) for c in fresh], [latest.get(c.id, c) for c in present],
+            carried.only(c.id for c in fresh))
 
 
 def _lock_path(ws) -> Path:
@@ -478,7 +478,7 @@ class Intake:
     warnings: list[str] = field(default_factory=list)
     version: int = 0  # the version the comments were made on
     version_from: str = ""  # how that version was known: --version, document properties, page header, cover, text
-    carried: Optional[Carried] = None  # the re-anchoring onto the latest version, when `version` is older
+    carried: Optional[Carried] = None  # the carrying onto the latest version, when `version` is older
 
     @property
     def comments(self) -> list[Comment]:
@@ -602,8 +602,8 @@ def harvest_file(ws, path: Path, member: Member, round_number: int, version: Opt
     """Comments, replies and tracked changes of one returned .docx or .odt → stored comments (all or none).
 
     Without `version`, the version the file was made from is read from the file (`review_version`).
-    Comments made on an older version than the latest are re-anchored on the latest before they are
-    stored (`intake.carried` says how). `versions` reads each version once over a run of files, and
+    Comments are stored on that version; made on an older version than the latest, they are given as
+    carried onto the latest (`intake.carried` says how). `versions` reads each version once over a run of files, and
     `odt_copies` are .odt files converted for the run at once (readers.review_odt.converted_at_once).
     """
     versions = versions or Versions(ws)
@@ -632,7 +632,7 @@ def harvest_file(ws, path: Path, member: Member, round_number: int, version: Opt
         if note.word_id:
             by_word_id[note.word_id] = comment
         records.append(comment)
-    intake.added, intake.present, intake.carried = store_on_latest(ws, records, version, versions, english)
+    intake.added, intake.present, intake.carried = store_comments(ws, records, version, versions, english)
     return intake
 
 
@@ -716,7 +716,7 @@ def import_matrix(ws, path: Path, round_number: int, version: Version, default_o
             errors.append((row.line, err.message))
     _raise_row_errors(errors, path)
     intake = Intake(source=Path(path).name, org=default_org.id if default_org else "", version=version.number)
-    intake.added, intake.present, intake.carried = store_on_latest(ws, records, version)
+    intake.added, intake.present, intake.carried = store_comments(ws, records, version)
     return intake
 
 

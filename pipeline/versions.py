@@ -148,7 +148,7 @@ def freeze(ws, stage: str, note: str, date: Optional[str] = None, source: Option
     if source is None:
         source, _report = compose_draft(ws)
         atomic_write(ws.draft_path, source)  # what errors and reports point into, line by line
-    _load_comments_first(ws)
+    comments = _load_comments_first(ws)
     with locked(ws.versions_dir / ".lock"):
         numbers = ws.version_numbers()
         parent = read_version(ws, numbers[-1]) if numbers else None
@@ -177,7 +177,7 @@ def freeze(ws, stage: str, note: str, date: Optional[str] = None, source: Option
             md_path.unlink()
             raise
         _cache_blocks(ws, number, version.sha256, document.blocks)
-    version.comments_carried = _carry_comments(ws, version)
+    version.comments_carried = _carry_comments(ws, version, *comments)
     return version
 
 
@@ -195,11 +195,14 @@ def _version_date(date: Optional[str], parent: Optional[Version]) -> str:
     return date
 
 
-def _load_comments_first(ws) -> None:
-    """Freezing carries every comment to the new version: a comment file that cannot be read must stop
-    the freeze before the version is written, not after."""
-    from .comments import load_comments
-    load_comments(ws, as_stored=True)
+def _load_comments_first(ws) -> tuple[list, list]:
+    """(stored comments, the same on the latest version). Freezing carries every comment to the new
+    version: a comment file that cannot be read must stop the freeze before the version is written."""
+    from .anchoring import Versions
+    from .comments import load_comments, on_latest
+    versions = Versions(ws)
+    stored = load_comments(ws, versions=versions, as_stored=True)
+    return stored, on_latest(ws, stored, versions)
 
 
 def _check_consensus(ws) -> None:
@@ -211,10 +214,16 @@ def _check_consensus(ws) -> None:
                         f"answer them before approval:\n{listed}")
 
 
-def _carry_comments(ws, version: Version) -> dict[str, int]:
-    """Counts of comments carried to the new version: reanchored, changed, orphaned, applied."""
-    from .anchoring import reanchor_workspace
-    return reanchor_workspace(ws, version).counts
+def _carry_comments(ws, version: Version, stored: list, on_parent: list) -> dict[str, int]:
+    """Counts of comments carried one step to the new version: reanchored, changed, orphaned, applied.
+    No comment file is rewritten (each keeps the anchor it was made with); what they read as on the new
+    version is cached for the commands that follow."""
+    from .anchoring import Versions, carry_to
+    from .carry_cache import remember
+    versions = Versions(ws, version)
+    carried = carry_to(ws, on_parent, version, versions)
+    remember(ws, versions, stored, carried.comments)
+    return carried.counts
 
 
 def _cache_path(ws, number: int, digest: str) -> Path:
@@ -243,7 +252,7 @@ def _metadata_text(ws, number: int) -> str:
     files = " ".join(str(path.relative_to(ws.root)) for path in (md_path, meta_path))
     return read_text(meta_path, on_conflict=f"two clones froze v{number} at once. Keep the v{number} shared first "
                      f"(while merging: git checkout --theirs -- {files}; once the conflict is committed: "
-                     f"git checkout @{{upstream}} -- {files}; likewise for comment files in conflict), "
+                     f"git checkout @{{upstream}} -- {files}), "
                      "commit, and freeze again: the other clone's edits are in the chapters")
 
 

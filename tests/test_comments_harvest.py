@@ -172,23 +172,21 @@ def test_harvest_against_an_older_version_reanchors_on_the_latest(ws, capsys, tm
     assert "p0004 (orphaned)" in paras and "p0004" not in paras  # the deleted paragraph is not shown as current
 
 
-def test_comments_stored_on_an_old_version_are_brought_up_to_date_by_a_new_harvest(ws, capsys, tmp_path):
-    # as a harvest before re-anchoring was done there left them: on v1 while v2 exists
+def test_a_file_harvested_before_and_after_a_freeze_stores_the_same_records(ws, capsys, tmp_path):
+    """Comments are stored as made, on the version the reviewer read: two clones harvesting one returned
+    file on either side of a freeze write the same files, which git merges as one."""
     code, out = run(ws, capsys, "comments", "harvest", str(DATA / "mohrss-returned.docx"))
     assert code == 0, out.err
-    from pipeline.versions import freeze as freeze_version
-    import pipeline.versions
-    original = pipeline.versions._carry_comments
-    pipeline.versions._carry_comments = lambda ws, version: None
-    try:
-        freeze_version(ws, "consultation", "v2", source=v2_text())
-    finally:
-        pipeline.versions._carry_comments = original
+    before = {path.name: path.read_bytes() for path in (ws.root / "comments").rglob("*.yaml")}
+    freeze_text(ws, capsys, tmp_path, v2_text(), "v2")
+    for path in (ws.root / "comments").rglob("*.yaml"):
+        path.unlink()  # as on the clone that had not harvested yet
+    code, out = run(ws, capsys, "comments", "harvest", str(DATA / "mohrss-returned.docx"), "--version", "1")
+    assert code == 0 and "5 new, 0 already stored" in out.out and "re-anchored on v2" in out.out
+    assert {path.name: path.read_bytes() for path in (ws.root / "comments").rglob("*.yaml")} == before
     from pipeline.comments import load_comments
     assert {c.anchor.version for c in load_comments(ws, as_stored=True)} == {1}
-    code, out = run(ws, capsys, "comments", "harvest", str(DATA / "mohrss-returned.docx"), "--version", "1")
-    assert code == 0 and "0 new, 5 already stored" in out.out
-    assert {c.anchor.version for c in load_comments(ws, as_stored=True)} == {2}
+    assert {r["version"] for r in listed(ws, capsys).values()} == {2}
 
 
 def test_harvest_without_version_reads_the_text_when_the_file_does_not_say(ws, capsys, tmp_path):

@@ -28,7 +28,7 @@ def _writer(args) -> None:
     anchor = store.anchor_in_version(version, "p0003", "within 5.5 per cent")
     for n in range(100):
         comment = store.new_comment(round=1, version=1, anchor=anchor, member=member, body=f"worker {worker} comment {n}")
-        added, _present, _carried = store.store_on_latest(ws, [comment], version)
+        added, _present, _carried = store.store_comments(ws, [comment], version)
         assert added
 
 

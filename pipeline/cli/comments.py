@@ -202,7 +202,7 @@ def cmd_add(args: argparse.Namespace) -> int:
     comment = store.new_comment(round=round_number, version=version.number, anchor=anchor, member=member,
                                 type=store.normal_type(args.type), kind=kind, body=args.body, proposed=args.proposed,
                                 author=args.author, date=args.date or version.date)
-    added, present, carried = store.store_on_latest(ws, [comment], version)
+    added, present, carried = store.store_comments(ws, [comment], version)
     if args.json:
         print_json(_record((added or present)[0]))
     else:
