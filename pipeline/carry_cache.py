@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import asdict, fields
+from pathlib import Path
 from typing import Iterable
 
 from .anchoring import Versions, carry_to
@@ -18,13 +19,16 @@ from .fileio import atomic_write
 from .model import Anchor, Comment
 
 CACHE_FORMAT = 1
+CARRYING_CODE = ("anchoring.py", "textdiff.py")  # a release that carries differently reads no old entry
 
 
 def history_key(ws, numbers: Iterable[int]) -> str:
     """One hash over every version's files, as they are now. Any change to them (a version edited after
     it was frozen, a merge conflict left in one) misses the cache, and carrying reads, and refuses, it."""
-    layout = ",".join(field.name for field in fields(Anchor))  # a release that changes it reads no old entry
+    layout = ",".join(field.name for field in fields(Anchor))  # so is one whose anchors have other fields
     digest = hashlib.sha256(f"format {CACHE_FORMAT} {layout}".encode())
+    for name in CARRYING_CODE:
+        digest.update((Path(__file__).parent / name).read_bytes())
     for number in numbers:
         for path in ws.version_paths(number):
             digest.update(f"\n{path.name} ".encode())
