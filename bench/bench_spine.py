@@ -19,6 +19,9 @@ v1…v12. Measured:
   (words kept in order): the block is at least as close to the paragraph whose id it got as to its
   true source, or the block that got its id is at least as close to that source as it is — twin
   paragraphs the text alone cannot tell apart. It is reported, not excused.
+- comments.read (bench/bench_comments.py `store_reads`, on the 12 versions built here): 1,001
+  comments made on v1–v11, stored as made, read carried onto v12 — first read (no cache), cached,
+  and with every comment file rewritten onto v12 as freezes used to do.
 - ids over more histories: the same scoring for EXTRA_SEEDS further generated plans and
   histories (`spine.ids.seeds`), so the figure does not rest on one random history.
 
