@@ -216,6 +216,7 @@ def measure(results: dict, seed: int = 0) -> IdScore:
         a_path, b_path = (str(ws.version_paths(n)[0]) for n in (first, last_number))
         gnu = tool_time(["diff", a_path, b_path])
         git = tool_time(["git", "diff", "--no-index", "--word-diff", a_path, b_path])
+        max_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # before the comments are read
         results["comments.read"] = store_reads(root)  # needs the 12 versions built here
 
     results["spine.draft"] = {
@@ -236,7 +237,7 @@ def measure(results: dict, seed: int = 0) -> IdScore:
         "target_seconds": DIFF_TARGET, "met": max(far_seconds, max(adjacent)) <= DIFF_TARGET,
     }
     results["spine.ids"] = score.figures()
-    results["spine.process"] = {"max_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)}
+    results["spine.process"] = {"max_rss_mib": round(max_rss, 1)}
     return score
 
 

@@ -3,30 +3,34 @@
 A comment file keeps the anchor it was stored with, on the version the reviewer commented on: a freeze
 rewrites no comment file, so git history shows only what people did. Every command reads comments
 carried onto the latest version (`anchoring.carry_to`), which is work in proportion to comments times
-versions. The result depends only on the versions and on what of a comment carrying reads (its anchor,
-kind and proposed text), so it is kept here, keyed by both, and recomputed for what changed.
+versions. The result depends only on the versions, the carrying code and what of a comment carrying
+reads (its anchor, kind and proposed text), so it is kept here, keyed by all three. An entry is used
+only when its anchor still stands on the latest version's text; anything else is carried again. The
+cache is an optimisation: one that cannot be read or written is ignored.
 """
 from __future__ import annotations
 
 import hashlib
 import json
 from dataclasses import asdict, fields
+from importlib.metadata import version as package_version
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Optional
 
 from .anchoring import Versions, carry_to
 from .fileio import atomic_write
-from .model import Anchor, Comment
+from .model import Anchor, Comment, Version
 
 CACHE_FORMAT = 1
-CARRYING_CODE = ("anchoring.py", "textdiff.py")  # a release that carries differently reads no old entry
+# a release that reads versions or carries comments differently reads no old entry
+CARRYING_CODE = ("anchoring.py", "textdiff.py", "model.py", "readers/markdown.py")
+ANCHOR_FIELDS = frozenset(field.name for field in fields(Anchor))
 
 
 def history_key(ws, numbers: Iterable[int]) -> str:
-    """One hash over every version's files, as they are now. Any change to them (a version edited after
-    it was frozen, a merge conflict left in one) misses the cache, and carrying reads, and refuses, it."""
-    layout = ",".join(field.name for field in fields(Anchor))  # so is one whose anchors have other fields
-    digest = hashlib.sha256(f"format {CACHE_FORMAT} {layout}".encode())
+    """One hash over every version's files as they are now, and over the code that carries comments."""
+    digest = hashlib.sha256(f"format {CACHE_FORMAT} {sorted(ANCHOR_FIELDS)} "
+                            f"diff-match-patch {package_version('diff-match-patch')}".encode())
     for name in CARRYING_CODE:
         digest.update((Path(__file__).parent / name).read_bytes())
     for number in numbers:
@@ -42,16 +46,33 @@ def carried_key(comment: Comment) -> str:
     return hashlib.sha256(json.dumps(read, sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()[:24]
 
 
-def _cache_path(ws):
+def _cache_path(ws) -> Path:
     return ws.build_dir / "cache" / "carried-comments.json"
 
 
 def _read(ws, history: str) -> dict[str, dict]:
+    """The cached entries of `history` that have the shape this release writes."""
     try:
         data = json.loads(_cache_path(ws).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}  # no cache yet, or one left unreadable: carry again
-    return data.get("comments", {}) if isinstance(data, dict) and data.get("history") == history else {}
+    entries = data.get("comments") if isinstance(data, dict) and data.get("history") == history else None
+    if not isinstance(entries, dict):
+        return {}
+    return {ident: entry for ident, entry in entries.items()
+            if isinstance(entry, dict) and isinstance(entry.get("anchor"), dict)
+            and set(entry["anchor"]) == ANCHOR_FIELDS}
+
+
+def _write(ws, history: str, known: dict[str, dict], stored: list[Comment], carried: list[Comment]) -> None:
+    by_id = {c.id: c for c in stored}
+    entries = dict(known)
+    entries.update({c.id: {"from": carried_key(by_id[c.id]), "anchor": asdict(c.anchor)} for c in carried})
+    try:
+        atomic_write(_cache_path(ws), json.dumps({"history": history, "comments": entries}, ensure_ascii=False,
+                                                 sort_keys=True))
+    except OSError:
+        pass  # build/ not writable: the next command carries again
 
 
 def remember(ws, versions: Versions, stored: list[Comment], carried: list[Comment]) -> None:
@@ -60,23 +81,31 @@ def remember(ws, versions: Versions, stored: list[Comment], carried: list[Commen
     _write(ws, history, _read(ws, history), stored, carried)
 
 
-def _write(ws, history: str, known: dict[str, dict], stored: list[Comment], carried: list[Comment]) -> None:
-    by_id = {c.id: c for c in stored}
-    entries = dict(known)
-    entries.update({c.id: {"from": carried_key(by_id[c.id]), "anchor": asdict(c.anchor)} for c in carried})
-    atomic_write(_cache_path(ws), json.dumps({"history": history, "comments": entries}, ensure_ascii=False,
-                                             sort_keys=True))
+def _standing(entry: dict, comment: Comment, latest: Version, texts: dict[str, str]) -> Optional[Anchor]:
+    """The cached anchor of `comment`, when it was carried from what the comment holds now and stands on
+    the latest version's text (a version replaced while the entry was written would leave it elsewhere)."""
+    if entry.get("from") != carried_key(comment):
+        return None
+    try:
+        anchor = Anchor(**entry["anchor"])
+        placed = anchor.state == "orphaned" or not anchor.para or (
+            anchor.para in texts and texts[anchor.para][anchor.start:anchor.end] == anchor.quote)
+    except TypeError:  # an entry written by hand, or damaged
+        return None
+    return anchor if anchor.version == latest.number and placed else None
 
 
 def anchors_on_latest(ws, stored: list[Comment], versions: Versions) -> dict[str, Anchor]:
     """Comment id → its anchor carried onto the latest version, for `stored` comments behind the latest."""
     history = history_key(ws, versions.numbers)
     known = _read(ws, history)
-    anchors = {c.id: Anchor(**known[c.id]["anchor"]) for c in stored
-               if known.get(c.id, {}).get("from") == carried_key(c)}
+    latest = versions.latest
+    texts = {block.id: block.text for block in latest.document.blocks}
+    anchors = {c.id: anchor for c in stored if c.id in known
+               and (anchor := _standing(known[c.id], c, latest, texts)) is not None}
     missing = [c for c in stored if c.id not in anchors]
     if missing:
-        carried = carry_to(ws, missing, versions.latest, versions).comments
+        carried = carry_to(ws, missing, latest, versions).comments
         anchors.update({c.id: c.anchor for c in carried})
         _write(ws, history, known, missing, carried)
     return anchors

@@ -276,9 +276,8 @@ def load_comments(ws, round_number: Optional[int] = None, versions: Optional[Ver
     naming an organisation, version or paragraph that does not exist is refused (`versions`, when given,
     serves the versions read to check that).
 
-    A comment stored on an older version than the latest is given carried onto the latest, as the next
-    freeze stores it: git merged it from a clone that harvested it before pulling the latest version.
-    `as_stored` gives every record as its file holds it."""
+    A comment is stored on the version its reviewer read; it is given carried onto the latest version
+    (`carry_cache`). `as_stored` gives every record as its file holds it."""
     paths = comment_files(ws.comments_dir, round_number)
     comments = [read_comment(p) for p in paths]
     versions = versions or Versions(ws)
@@ -397,12 +396,6 @@ def _write(ws, comments: Iterable[Comment]) -> None:
     """Replace stored comments; the caller holds the store's lock."""
     for comment in comments:
         atomic_write(comment_path(ws.comments_dir, comment), to_yaml(comment))
-
-
-def update_many(ws, comments: Iterable[Comment]) -> None:
-    """Replace stored comments (disposition, re-anchoring) atomically, under the store's lock."""
-    with locked(_lock_path(ws)):
-        _write(ws, comments)
 
 
 def latest_round(ws) -> int:

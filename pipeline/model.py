@@ -52,19 +52,29 @@ class Chapter:
 
 
 CHINESE_DIGITS = str.maketrans("〇零一二三四五六七八九", "00123456789")  # years as a Chinese text writes them: 二〇三一
+# 十三五, 十四五时期: the 10th to 19th Five-Year Plans. From the 3rd (1966–1970) they follow one another
+# every five years.
+FIVE_YEAR_PLAN = re.compile(r"^十([一二三四五六七八九]?)五(?:时期|规划)?$")
+FIRST_REGULAR_PLAN_START = 1966
 
 
 @dataclass
 class MembershipEvent:
-    cycle: str  # the plan period, as the registry writes it: "2031-2035", "2031–2035", "2031", "二〇三一—二〇三五"
+    cycle: str  # the plan period, as the registry writes it: "2031-2035", "2031–2035", "2031", "二〇三一—二〇三五", "十六五"
     event: str  # added | removed | merged | renamed
     into: Optional[str] = None
     previous_name: Optional[str] = None
 
     @property
     def years(self) -> list[int]:
-        """The years the cycle names, in the order written: [2031, 2035], [2031] or [] for none."""
-        return [int(year) for year in re.findall(r"(?<!\d)\d{4}(?!\d)", self.cycle.translate(CHINESE_DIGITS))]
+        """The years the cycle names, in the order written: [2031, 2035], [2031] or [] for none. A
+        Five-Year Plan period as Chinese names it (十四五: the 14th, 2021–2025) gives its five years."""
+        written = [int(year) for year in re.findall(r"(?<!\d)\d{4}(?!\d)", self.cycle.translate(CHINESE_DIGITS))]
+        plan = FIVE_YEAR_PLAN.match(self.cycle.strip())
+        if written or not plan:
+            return written
+        start = FIRST_REGULAR_PLAN_START + 5 * (10 + int(plan.group(1).translate(CHINESE_DIGITS) or 0) - 3)
+        return [start, start + 4]
 
     def starts_in(self, year: int) -> bool:
         """Is this the cycle of the plan starting in `year`, however the registry writes the period?"""

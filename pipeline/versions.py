@@ -148,7 +148,7 @@ def freeze(ws, stage: str, note: str, date: Optional[str] = None, source: Option
     if source is None:
         source, _report = compose_draft(ws)
         atomic_write(ws.draft_path, source)  # what errors and reports point into, line by line
-    comments = _load_comments_first(ws)
+    comments = _load_comments_first(ws, carried=not dry_run)
     with locked(ws.versions_dir / ".lock"):
         numbers = ws.version_numbers()
         parent = read_version(ws, numbers[-1]) if numbers else None
@@ -195,14 +195,15 @@ def _version_date(date: Optional[str], parent: Optional[Version]) -> str:
     return date
 
 
-def _load_comments_first(ws) -> tuple[list, list]:
-    """(stored comments, the same on the latest version). Freezing carries every comment to the new
-    version: a comment file that cannot be read must stop the freeze before the version is written."""
+def _load_comments_first(ws, carried: bool) -> tuple[list, list]:
+    """(stored comments, the same on the latest version, when `carried`). Freezing carries every comment
+    to the new version: a comment file that cannot be read must stop the freeze before the version is
+    written."""
     from .anchoring import Versions
     from .comments import load_comments, on_latest
     versions = Versions(ws)
     stored = load_comments(ws, versions=versions, as_stored=True)
-    return stored, on_latest(ws, stored, versions)
+    return stored, on_latest(ws, stored, versions) if carried else []
 
 
 def _check_consensus(ws) -> None:

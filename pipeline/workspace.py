@@ -168,14 +168,18 @@ class Workspace:
 
 
 def _gap_message(number: int, names: set[str]) -> str:
-    """Why version `number` cannot be missing, naming the files after the gap. A lone file there, without
-    its pair, is more likely a stray copy than a version whose predecessors were deleted."""
-    later = sorted(name for name in names if (m := VERSION_FILE.match(name)) and int(m.group(1)) > number)
-    shown = ", ".join(later[:4]) + (f" … ({len(later)} files)" if len(later) > 4 else "")
+    """Why version `number` cannot be missing, naming the files after the gap (else the other half of that
+    version). A lone file after the gap, without its pair, is more likely a stray copy than a version
+    whose predecessors were deleted."""
+    numbered = [(int(m.group(1)), name) for name in names if (m := VERSION_FILE.match(name))]
+    later = sorted(name for n, name in numbered if n > number)
+    here = later or sorted(name for n, name in numbered if n == number)
+    shown = ", ".join(here[:4]) + (f" … ({len(here)} files)" if len(here) > 4 else "")
     restore = "a frozen version is never deleted: restore it from git (git checkout HEAD -- drafts/versions)"
-    if len(later) == 1:
-        return f"missing, though {shown} is here; {restore}, or remove {shown} if it does not belong here"
-    return f"missing, though {shown} are here; {restore}"
+    if len(here) > 1:
+        return f"missing, though {shown} are here; {restore}"
+    stray = f", or remove {shown} if it does not belong here" if later else ""
+    return f"missing, though {shown} is here; {restore}{stray}"
 
 
 def find_root(start: Path) -> Optional[Path]:

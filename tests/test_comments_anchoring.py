@@ -234,3 +234,46 @@ def test_a_version_edited_after_the_comments_were_cached_is_refused(ws, capsys, 
     latest.write_text(latest.read_text().replace("A new paragraph.", "A paragraph edited in place."))
     code, out = run(ws, capsys, "comments", "list")
     assert code == 2 and "v002.md" in out.err and "edited after it was frozen" in out.err
+
+
+@pytest.mark.parametrize("damage", [
+    lambda data: {**data, "comments": []},
+    lambda data: {**data, "comments": {ident: "x" for ident in data["comments"]}},
+    lambda data: {**data, "comments": {ident: {**e, "anchor": {"para": "p0001"}} for ident, e in data["comments"].items()}},
+    lambda data: {**data, "comments": {ident: {**e, "anchor": {**e["anchor"], "start": "0"}}
+                                       for ident, e in data["comments"].items()}},
+    lambda data: {**data, "comments": {ident: {**e, "anchor": {**e["anchor"], "quote": "elsewhere"}}
+                                       for ident, e in data["comments"].items()}},
+    lambda data: {**data, "comments": {ident: {**e, "anchor": {**e["anchor"], "version": 1}}
+                                       for ident, e in data["comments"].items()}},
+])
+def test_a_cache_entry_that_does_not_stand_on_the_latest_text_is_carried_again(ws, capsys, tmp_path, damage):
+    hazards = add(ws, capsys, "p0004", "occupational hazards", "Define hazards.")
+    freeze_text(ws, capsys, tmp_path, V1 + "\nA new paragraph.\n", "v2")
+    right = listed(ws, capsys)[hazards]
+    cache = ws.root / "build" / "cache" / "carried-comments.json"
+    cache.write_text(json.dumps(damage(json.loads(cache.read_text()))))
+    assert listed(ws, capsys)[hazards] == right
+
+
+def test_an_unwritable_cache_is_no_error(ws, capsys, tmp_path, monkeypatch):
+    hazards = add(ws, capsys, "p0004", "occupational hazards", "Define hazards.")
+    freeze_text(ws, capsys, tmp_path, V1 + "\nA new paragraph.\n", "v2")
+    import pipeline.carry_cache
+
+    def refuse(*args, **kwargs):
+        raise PermissionError("build/ is read-only")
+    monkeypatch.setattr(pipeline.carry_cache, "atomic_write", refuse)
+    (ws.root / "build" / "cache" / "carried-comments.json").unlink()
+    assert listed(ws, capsys)[hazards]["version"] == 2
+
+
+def test_a_dry_run_carries_no_comment(ws, capsys, tmp_path):
+    add(ws, capsys, "p0004", "occupational hazards", "Define hazards.")
+    freeze_text(ws, capsys, tmp_path, V1 + "\nA new paragraph.\n", "v2")
+    cache = ws.root / "build" / "cache" / "carried-comments.json"
+    cache.unlink()
+    (tmp_path / "v3.md").write_text(V1 + "\nAnother paragraph.\n")
+    code, out = run(ws, capsys, "freeze", "--dry-run", "--from", str(tmp_path / "v3.md"))
+    assert code == 0, out.err
+    assert not cache.exists()

@@ -384,8 +384,10 @@ def test_corrupt_odt_without_libreoffice_is_named_corrupt(ws, capsys, tmp_path, 
 @pytest.mark.parametrize("name, parts, hint", [
     ("mohrss-x.odt", {"word/document.xml": b"<a/>"}, "not an OpenDocument .odt file (no content.xml); it is a Word "
                                                      "document: rename it mohrss-x.docx"),
-    ("mohrss-x.docx", {"content.xml": b"<a/>"}, "not a Word .docx file (no word/document.xml); it is an OpenDocument "
-                                                "document: rename it mohrss-x.odt"),
+    ("mohrss-x.docx", {"mimetype": b"application/vnd.oasis.opendocument.text", "content.xml": b"<a/>"},
+     "not a Word .docx file (no word/document.xml); it is an OpenDocument text document: rename it mohrss-x.odt"),
+    ("mohrss-x.docx", {"mimetype": b"application/vnd.oasis.opendocument.spreadsheet", "content.xml": b"<a/>"},
+     "not a Word .docx file (no word/document.xml) (nothing stored"),
 ])
 def test_a_document_saved_under_the_other_extension_is_named(ws, capsys, tmp_path, name, parts, hint):
     path = tmp_path / name

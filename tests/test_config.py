@@ -84,6 +84,13 @@ def test_unknown_lead_unit_is_reported_in_plan_yaml(mini_ws, capsys):
     expect_error(mini_ws, capsys, "plan.yaml:6: lead unit 'mfx' is not in the registry")
 
 
+def test_a_cycle_written_as_a_five_year_plan_is_read_as_its_years(mini_ws, capsys):
+    edit(mini_ws, "members.yaml", "{cycle: 2016-2020, event: removed}", "{cycle: 十三五, event: removed}")
+    plan = read_plan(mini_ws.plan_path)
+    [event] = [e for e in read_members(mini_ws.members_path, plan.lead_units)["mos"].history if e.event == "removed"]
+    assert event.years == [2016, 2020] and event.starts_in(2016)
+
+
 def test_lead_unit_in_capitals_is_named_with_the_registry_id(mini_ws, capsys):
     edit(mini_ws, "plan.yaml", "lead_units: [scio]", "lead_units: [SCIO]")
     expect_error(mini_ws, capsys, "lead unit 'SCIO' is not in the registry (members.yaml); did you mean 'scio'?")

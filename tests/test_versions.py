@@ -479,6 +479,8 @@ def test_a_dry_run_on_an_unchanged_draft_says_so_and_succeeds(mini_ws, capsys):
                           "never deleted: restore it from git (git checkout HEAD -- drafts/versions)"),
     ("v001.md", "missing, though v002.md, v002.yaml, v003.md, v003.yaml are here"),
     ("v002.yaml", "missing, though v003.md, v003.yaml are here"),
+    ("v003.md", "missing, though v003.yaml is here; a frozen version is never deleted: restore it from git "
+                "(git checkout HEAD -- drafts/versions)"),
     ("v003.yaml", "missing, while v003.md is here: a freeze interrupted before it wrote the metadata? Delete "
                   "v003.md and freeze again"),
 ])

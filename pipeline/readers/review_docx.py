@@ -93,17 +93,25 @@ def open_package(path: Path, main_part: str = "word/document.xml",
     if total > MAX_TOTAL:
         raise UserError(f"archive expands to {total // 2**20} MB; refusing a zip bomb", path)
     if main_part not in archive.namelist():
+        hint = _misnamed(archive, path)
         archive.close()
-        raise UserError(f"not {kind} file (no {main_part}){_misnamed(archive, path)}", path)
+        raise UserError(f"not {kind} file (no {main_part}){hint}", path)
     return archive
 
 
+ODT_MIMETYPE = b"application/vnd.oasis.opendocument.text"
+
+
 def _misnamed(archive: zipfile.ZipFile, path: Path) -> str:
-    """A hint when the package is the other kind of document, saved under the wrong extension."""
-    for part, suffix, kind in (("word/document.xml", ".docx", "a Word"), ("content.xml", ".odt", "an OpenDocument")):
-        if part in archive.namelist() and path.suffix.lower() != suffix:
-            return f"; it is {kind} document: rename it {path.with_suffix(suffix).name}"
-    return ""
+    """A hint when the package is the other kind of text document, saved under the wrong extension."""
+    names = set(archive.namelist())
+    if "word/document.xml" in names:
+        suffix, kind = ".docx", "a Word"
+    elif "mimetype" in names and archive.read("mimetype").strip() == ODT_MIMETYPE:
+        suffix, kind = ".odt", "an OpenDocument text"
+    else:
+        return ""
+    return f"; it is {kind} document: rename it {path.with_suffix(suffix).name}" if path.suffix.lower() != suffix else ""
 
 
 def _read_part(archive: zipfile.ZipFile, name: str, path: Path) -> Optional[bytes]:
