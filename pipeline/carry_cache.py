@@ -42,7 +42,7 @@ def history_key(ws, numbers: Iterable[int]) -> str:
 
 def carried_key(comment: Comment) -> str:
     """What carrying a comment reads, hashed: a response or a reply recorded since changes nothing here."""
-    read = {"anchor": asdict(comment.anchor), "kind": comment.kind, "proposed": comment.proposed}
+    read = [vars(comment.anchor), comment.kind, comment.proposed]  # an anchor holds only text and numbers
     return hashlib.sha256(json.dumps(read, sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()[:24]
 
 

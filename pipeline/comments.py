@@ -21,7 +21,7 @@ import yaml
 from .anchoring import ANCHOR_STATES, Carried, Versions, carry_to
 from .carry_cache import anchors_on_latest, remember
 from .errors import UserError, listing
-from .fileio import atomic_write, dump_yaml, load_yaml, locked, read_text
+from .fileio import atomic_write, dump_yaml, load_yaml, locked, parsed_each, read_text
 from .model import COMMENT_KINDS, COMMENT_STATUSES, COMMENT_TYPES, Anchor, Comment, Disposition, Member, Version
 from .textdiff import nearest
 
@@ -279,12 +279,20 @@ def load_comments(ws, round_number: Optional[int] = None, versions: Optional[Ver
     A comment is stored on the version its reviewer read; it is given carried onto the latest version
     (`carry_cache`). `as_stored` gives every record as its file holds it."""
     paths = comment_files(ws.comments_dir, round_number)
-    comments = [read_comment(p) for p in paths]
+    comments = _read_records(ws, paths)
     versions = versions or Versions(ws)
     _check_references(ws, comments, paths, versions)
     if not as_stored:
         comments = on_latest(ws, comments, versions)
     return sorted(comments, key=lambda c: (c.round, c.anchor.para, c.anchor.start, c.id))
+
+
+def _read_records(ws, paths: list[Path]) -> list[Comment]:
+    """`read_comment` of each path; a file unchanged since the last command is not parsed again (YAML
+    parsing is most of the time a command takes to read a thousand comments)."""
+    code = b"".join((Path(__file__).parent / name).read_bytes() for name in ("model.py", "comments.py"))
+    return parsed_each(paths, read_comment, ws.build_dir / "cache" / "comment-records.pickle",
+                       hashlib.sha256(code).hexdigest())
 
 
 def on_latest(ws, comments: list[Comment], versions: Versions) -> list[Comment]:

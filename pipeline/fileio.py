@@ -8,10 +8,12 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
+import pickle
 import re
 import tempfile
+import time
 from pathlib import Path
-from typing import Any, Iterator, Optional
+from typing import Any, Callable, Iterator, Optional
 
 import yaml
 
@@ -254,3 +256,33 @@ def locked(lock_path: Path) -> Iterator[None]:
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+RACY_SECONDS = 2  # a file changed this recently may change again within its clock tick, unseen
+
+
+def parsed_each(paths: list[Path], parse: Callable[[Path], Any], cache: Path, tag: str) -> list[Any]:
+    """`parse(path)` for each path, reusing what an earlier call parsed from a file unchanged since (the
+    same size and modification time, as git's index tells files apart; like git, a file changed in the
+    last moments is parsed again until it is older). `tag` names what `parse` makes: a release that
+    makes it differently reads no old entry. The cache is only a shortcut: one that cannot be read or
+    written is ignored, and a file `parse` refuses is never kept."""
+    try:
+        stored = pickle.loads(cache.read_bytes())  # noqa: S301 - build/ is written by nhrap only, never shared
+        known = stored["entries"] if stored.get("tag") == tag else {}
+    except Exception:  # no cache yet, or one from another release or damaged: parse again
+        known = {}
+    settled = time.time_ns() - RACY_SECONDS * 10**9
+    entries, values = {}, []
+    for path in paths:
+        status = path.stat()
+        stamp = (status.st_mtime_ns, status.st_size)
+        hit = known.get(str(path))
+        value = hit[1] if hit and hit[0] == stamp else parse(path)
+        if status.st_mtime_ns < settled:
+            entries[str(path)] = (stamp, value)
+        values.append(value)
+    if entries.keys() != known.keys() or any(entries[key][0] != known[key][0] for key in entries):
+        with contextlib.suppress(OSError):
+            atomic_write(cache, pickle.dumps({"tag": tag, "entries": entries}, protocol=pickle.HIGHEST_PROTOCOL))
+    return values

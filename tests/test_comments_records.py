@@ -121,3 +121,50 @@ def test_file_managers_clutter_is_not_a_comment(stored, capsys):
     (ws.root / "comments" / "Desktop.ini").write_text("[.ShellClassInfo]")
     code, out = run(ws, capsys, "comments", "stats", "--json")
     assert code == 0 and json.loads(out.out)["total"] == 1, out.err
+
+
+def _aged(path: Path, seconds_ago: int) -> None:
+    import os
+    import time
+    past = time.time() - seconds_ago
+    os.utime(path, (past, past))
+
+
+def test_a_record_is_parsed_again_when_its_file_changes(stored, capsys, monkeypatch):
+    """Records are kept parsed in build/cache between commands, by file size and modification time."""
+    ws, path = stored
+    _aged(path, 100)
+    assert run(ws, capsys, "comments", "list")[0] == 0  # parsed and kept
+    import pipeline.comments
+    with monkeypatch.context() as patch:
+        patch.setattr(pipeline.comments, "read_comment", lambda path: pytest.fail(f"{path} parsed again"))
+        assert run(ws, capsys, "comments", "list")[0] == 0
+    text = path.read_text()
+    path.write_text(text.replace("status: open", "status: oops"))  # the same size, another time
+    _aged(path, 50)
+    code, out = run(ws, capsys, "comments", "list")
+    assert code == 2 and "unknown status 'oops'" in out.err
+    path.write_text(text.replace("status: open", "status: noted"))
+    _aged(path, 40)
+    code, out = run(ws, capsys, "comments", "list", "--json")
+    assert code == 0 and json.loads(out.out)[0]["status"] == "noted"
+
+
+def test_a_file_edited_just_now_is_read_again_even_at_the_same_size_and_time(stored, capsys):
+    ws, path = stored
+    assert run(ws, capsys, "comments", "list")[0] == 0
+    status = path.stat()
+    path.write_text(path.read_text().replace("status: open", "status: oops"))
+    import os
+    os.utime(path, ns=(status.st_atime_ns, status.st_mtime_ns))  # edited within one clock tick
+    code, out = run(ws, capsys, "comments", "list")
+    assert code == 2 and "unknown status 'oops'" in out.err
+
+
+def test_a_damaged_record_cache_is_ignored(stored, capsys):
+    ws, path = stored
+    _aged(path, 100)
+    assert run(ws, capsys, "comments", "list")[0] == 0
+    (ws.root / "build" / "cache" / "comment-records.pickle").write_bytes(b"not a pickle")
+    code, out = run(ws, capsys, "comments", "list", "--json")
+    assert code == 0 and len(json.loads(out.out)) == 1
