@@ -20,7 +20,9 @@ Steps:
    ignored throughout (renumbering is not an edit); at its own place a
    paragraph that kept half its words in whole runs, or its bold title,
    pairs with less overlap (a sentence rewritten); near ties go to the
-   candidate whose words stand in the same order; and a new paragraph
+   candidate whose words stand in the same order; a pair of numbered
+   paragraphs gains a little when both keep the same bold title and loses
+   as much when their titles differ; and a new paragraph
    about as close to an unchanged neighbour as to the old paragraph is
    taken for a copy of that neighbour, so the revised original keeps it.
    Last, where best-first pairing left a paragraph stranded next to one
@@ -61,6 +63,7 @@ NEAR_TIE = 0.05  # candidates this close are ranked by words kept in order
 # neighbour: its claim on that paragraph counts less.
 TWIN_REACH, COPY_PENALTY, COPY_MARGIN = 2, 0.2, 0.05
 NEARNESS_BONUS, NEARNESS_RANGE = 0.06, 12  # credit for standing at the expected place, fading over 12 blocks
+TITLE_WEIGHT = 0.1  # similarity a pair gains when both keep the same bold title, and loses when the titles differ
 EXCHANGE_REACH = 3  # paired paragraphs this close may exchange partners
 ORDER_BONUS = 0.1  # ... and keeping them in their old order is worth this much similarity
 ORDER_MARGIN = 0.1  # a pairing in order wins over one out of order scoring up to this much more
@@ -400,7 +403,7 @@ class _Aligner:
         if score < (MIN_SIMILARITY_IN_PLACE if in_place else MIN_SIMILARITY_ELSEWHERE) and \
                 not (in_place and self._rewritten_here(i, j, score)):
             return []
-        bonus = (SAME_REGION_BONUS if in_place else 0.0) + self._nearness(i, j)
+        bonus = (SAME_REGION_BONUS if in_place else 0.0) + self._nearness(i, j) + TITLE_WEIGHT * self._titles_agree(i, j)
         closer = score - self._twin.get(j, 0.0)  # how much closer to this paragraph than to the neighbour
         bonus -= COPY_PENALTY * min(1.0, max(0.0, 1 - closer / COPY_MARGIN))
         return [(score + bonus, i, j)]
@@ -457,8 +460,16 @@ class _Aligner:
     def _same_lead_in(self, i: int, j: int) -> bool:
         """Do both open with the same bold title (`(5) **Protecting religious sites.** …`)? A numbered
         paragraph that keeps its title at its place is the same paragraph, however rewritten."""
+        return self._titles_agree(i, j) == 1
+
+    def _titles_agree(self, i: int, j: int) -> int:
+        """1 when both open with the same bold title, -1 when both open with a bold title and the titles
+        differ, else 0. The title names what a numbered paragraph is about: a paragraph written after a
+        neighbour shares the neighbour's words but seldom its title, and is not that neighbour revised."""
         lead_old, lead_new = _LEAD_IN.match(self.content[0][i]), _LEAD_IN.match(self.content[1][j])
-        return bool(lead_old and lead_new and lead_old.group(0) == lead_new.group(0))
+        if not (lead_old and lead_new):
+            return 0
+        return 1 if lead_old.group(0) == lead_new.group(0) else -1
 
     def _offset(self, i: int, j: int) -> int:
         """How far old block i stands from where new block j would be if nothing had moved."""
