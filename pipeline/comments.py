@@ -604,8 +604,9 @@ def harvest_file(ws, path: Path, member: Member, round_number: int, version: Opt
 
     Without `version`, the version the file was made from is read from the file (`review_version`).
     Comments are stored on that version; made on an older version than the latest, they are given as
-    carried onto the latest (`intake.carried` says how). `versions` reads each version once over a run of files, and
-    `odt_copies` are .odt files converted for the run at once (readers.review_odt.converted_at_once).
+    carried onto the latest (`intake.carried` says how). `versions` reads each version once over a run
+    of files, and `odt_copies` are .odt files converted for the run at once
+    (readers.review_odt.converted_at_once).
     """
     versions = versions or Versions(ws)
     review = read_review(path, ws.plan.language, odt_copies)
