@@ -314,29 +314,45 @@ def _anchors(version: Version, rng: random.Random, count: int):
 def store_reads(root: Path) -> dict:
     """Read every comment of a workspace whose comments were made on v1–v11 (as stored now, each on the
     version its reviewer read) on v12: with no cache (a clone that just pulled), with the cache, and with
-    every comment rewritten onto v12 (what each freeze used to do to every comment file)."""
+    every comment rewritten onto v12 (what each freeze used to do to every comment file), read twice.
+    Comment files are dated a minute back, as files a clone holds are: one written in the last two
+    seconds is always parsed again."""
     from pipeline.comments import comment_path, load_comments, to_yaml
     from pipeline.workspace import open_workspace
     ws = open_workspace(root)
     count = _place_on_every_version(ws, random.Random(7))
-    cache = ws.build_dir / "cache" / "carried-comments.json"
-    cache.unlink(missing_ok=True)
+    _date_back(ws.comments_dir)
+    for cache in ("carried-comments.json", "comment-records.pickle"):
+        (ws.build_dir / "cache" / cache).unlink(missing_ok=True)
     timings = {}
     for label in ("cold", "warm"):
-        started = time.perf_counter()
-        carried = load_comments(open_workspace(root))
-        timings[label] = time.perf_counter() - started
+        carried, timings[label] = _timed_read(root)
     for comment in carried:  # as every freeze used to rewrite every comment file
         comment_path(ws.comments_dir, comment).write_text(to_yaml(comment), encoding="utf-8")
-    started = time.perf_counter()
-    load_comments(open_workspace(root))
-    on_latest = time.perf_counter() - started
+    _date_back(ws.comments_dir)
+    _timed_read(root)
+    _carried, on_latest = _timed_read(root)
     return {"comments": count, "versions_behind": "1–11", "cold_seconds": round(timings["cold"], 3),
             "warm_seconds": round(timings["warm"], 3), "all_on_latest_seconds": round(on_latest, 3),
             "ratio_warm_vs_all_on_latest": round(timings["warm"] / on_latest, 2),
             "comment_files_a_freeze_rewrites": 0,
             "target": f"1,001 comments read ≤ {READ_TARGETS['warm']} s (cached), ≤ {READ_TARGETS['cold']} s (first read)",
             "met": all(timings[label] <= limit for label, limit in READ_TARGETS.items())}
+
+
+def _timed_read(root: Path):
+    from pipeline.comments import load_comments
+    from pipeline.workspace import open_workspace
+    started = time.perf_counter()
+    comments = load_comments(open_workspace(root))
+    return comments, time.perf_counter() - started
+
+
+def _date_back(folder: Path) -> None:
+    import os
+    minute_ago = time.time() - 60
+    for path in folder.rglob("*.yaml"):
+        os.utime(path, (minute_ago, minute_ago))
 
 
 def run(results: dict) -> None:

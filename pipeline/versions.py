@@ -223,7 +223,8 @@ def _carry_comments(ws, version: Version, stored: list, on_parent: list) -> dict
     from .carry_cache import remember
     versions = Versions(ws, version)
     carried = carry_to(ws, on_parent, version, versions)
-    remember(ws, versions, stored, carried.comments)
+    if stored:
+        remember(ws, versions, stored, carried.comments)
     return carried.counts
 
 
