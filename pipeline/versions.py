@@ -266,10 +266,15 @@ def _load_metadata(ws, number: int) -> dict:
     """
     meta_path = ws.version_paths(number)[1]
     head, marker, tail = _metadata_text(ws, number).partition("\nblocks:\n")
+    top, _, change_lines = head.partition("\nchanges:\n")
+    changes = _read_changes(change_lines)
     try:
-        meta = yaml.load(head, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506 - safe
+        meta = yaml.load(top if changes is not None else head,  # noqa: S506 - a safe loader
+                         Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.YAMLError as err:
         raise UserError(f"malformed version metadata: {err}", meta_path) from None
+    if changes is not None and isinstance(meta, dict):
+        meta["changes"] = changes
     if not marker or not isinstance(meta, dict) or not {"version", "sha256", "next_id"} <= set(meta):
         raise UserError("version metadata lacks version, sha256, next_id or blocks", meta_path)
     first_line = head.count("\n") + 3
@@ -282,8 +287,28 @@ def _load_metadata(ws, number: int) -> dict:
 
 
 _PARENT = re.compile(r"^parent: (\d+|null)$", re.M)
-_RELATION = re.compile(r"^  (split|merged): \{(.*)\}$", re.M)
+_RELATION = re.compile(r"^  (split|merged): \{(.*)\}$")
 _PAIR = re.compile(r"([^\s,:{}]+): ([^\s,:{}]+)")
+
+
+_CHANGE_LIST = re.compile(r"^  (edited|moved|added|deleted): \[([^\]\[{}:]*)\]$")
+_CHANGE_KEYS = ("edited", "moved", "added", "deleted", "split", "merged")
+
+
+def _read_changes(lines: str) -> Optional[dict]:
+    """The `changes:` lines of a version's metadata, as `_metadata` writes them (`  added: [p0001, …]`,
+    `  split: {p0002: p0003}`): a YAML loader takes ~10 ms over the hundreds of ids of a large revision,
+    which every read of a version paid. None when they are not in that form (the YAML loader reads them)."""
+    changes: dict = {}
+    for line in lines.split("\n"):
+        listed, related = _CHANGE_LIST.match(line), _RELATION.match(line)
+        if listed:
+            changes[listed.group(1)] = [item.strip() for item in listed.group(2).split(",") if item.strip()]
+        elif related:
+            changes[related.group(1)] = dict(_PAIR.findall(related.group(2)))
+        else:
+            return None
+    return changes if tuple(changes) == _CHANGE_KEYS else None
 
 
 def recorded_relations(ws, number: int) -> tuple[Optional[int], Changes]:
@@ -291,11 +316,11 @@ def recorded_relations(ws, number: int) -> tuple[Optional[int], Changes]:
     only `split` and `merged`), from its metadata alone. `_metadata` writes the head in one fixed form,
     so the two lines are read with a pattern (a YAML load of a head listing hundreds of edited ids costs
     ~10 ms a version); anything unexpected goes to the full metadata reader."""
-    head = _metadata_text(ws, number).partition("\nblocks:\n")[0]
-    parent = _PARENT.search(head)
-    relations = {kind: dict(_PAIR.findall(pairs)) for kind, pairs in _RELATION.findall(head)}
-    if parent and set(relations) == {"split", "merged"}:
-        return (None if parent.group(1) == "null" else int(parent.group(1))), Changes(**relations)
+    top, _, change_lines = _metadata_text(ws, number).partition("\nblocks:\n")[0].partition("\nchanges:\n")
+    parent, changes = _PARENT.search(top), _read_changes(change_lines)
+    if parent and changes is not None:
+        return (None if parent.group(1) == "null" else int(parent.group(1))), \
+            Changes(split=changes["split"], merged=changes["merged"])
     meta = _load_metadata(ws, number)
     changes = meta.get("changes") or {}
     return meta.get("parent"), Changes(split=dict(changes.get("split") or {}),

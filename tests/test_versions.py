@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -690,3 +691,19 @@ def test_a_close_call_quotes_its_paragraph_cut_at_a_word(capsys):
 def test_a_stage_not_in_the_plan_is_named_as_the_option_given(mini_ws, capsys):
     code, out = run(mini_ws, "freeze", "--stage", "consultaton", "--note", "x", capsys=capsys)
     assert code == 2 and "plan.yaml: --stage consultaton is not one of the plan's stages: " in out.err, out.err
+
+
+def test_version_metadata_rewritten_in_another_yaml_form_reads_the_same(mini_ws, capsys):
+    """The `changes:` lines are read by pattern, as freeze writes them; YAML of another form still reads."""
+    path = Path(freeze(mini_ws, capsys)["path"]).with_suffix(".yaml")
+    code, out = run(mini_ws, "show", "1", "--json", capsys=capsys)
+    before = out.out
+    text = path.read_text()
+    added = re.search(r"^  added: \[(.*)\]$", text, re.M)
+    block = "".join(f"\n  - {ident}" for ident in added.group(1).split(", "))
+    path.write_text(text.replace(added.group(0), f"  added:{block}"))
+    from pipeline.versions import recorded_relations
+    from pipeline.workspace import open_workspace
+    assert recorded_relations(open_workspace(mini_ws.root), 1)[1].split == {}
+    code, out = run(mini_ws, "show", "1", "--json", capsys=capsys)
+    assert code == 0 and out.out == before
