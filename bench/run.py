@@ -2,15 +2,18 @@
 
 Each bench/bench_<area>.py has `run(results)` adding named entries: a dict
 of figures, where `target` and `met` say what was promised and whether it
-held. Modules run in a fixed order; one failing module is reported and the
-others still run.
+held. Modules run in a fixed order, each in a Python process of its own (a
+process grown by one benchmark would slow and inflate the processes the next
+one starts); one failing module is reported and the others still run.
 """
 from __future__ import annotations
 
 import importlib
 import json
 import platform
+import subprocess
 import sys
+import tempfile
 import time
 import traceback
 from pathlib import Path
@@ -52,9 +55,8 @@ def main(selected: list[str]) -> int:
             continue
         started = time.perf_counter()
         try:
-            importlib.import_module(name).run(results)
-        except Exception:  # one broken benchmark must not hide the others' figures
-            traceback.print_exc()
+            results.update(_in_own_process(name))
+        except (subprocess.CalledProcessError, ValueError):  # one broken benchmark must not hide the others'
             failed.append(name)
         print(f"{name}: {time.perf_counter() - started:.1f} s", file=sys.stderr)
     (HERE / "results.json").write_text(json.dumps(results, indent=2, ensure_ascii=False, sort_keys=True) + "\n")
@@ -64,5 +66,28 @@ def main(selected: list[str]) -> int:
     return 1 if failed else 0
 
 
+def _in_own_process(name: str) -> dict:
+    """One benchmark module run in a Python process of its own. Run after another in one process, a
+    benchmark inherits its heap: the processes it starts are forked from a large parent, start slower
+    and report the parent's size as their own peak memory."""
+    with tempfile.TemporaryDirectory(prefix="nhrap-bench-") as tmp:
+        figures = Path(tmp) / "figures.json"
+        subprocess.run([sys.executable, str(Path(__file__).resolve()), "--one", name, str(figures)], check=True)
+        return json.loads(figures.read_text(encoding="utf-8"))
+
+
+def run_one(name: str, figures: Path) -> int:
+    results: dict = {}
+    try:
+        importlib.import_module(name).run(results)
+    except Exception:
+        traceback.print_exc()
+        return 1
+    figures.write_text(json.dumps(results, ensure_ascii=False), encoding="utf-8")
+    return 0
+
+
 if __name__ == "__main__":
+    if sys.argv[1:2] == ["--one"]:
+        sys.exit(run_one(sys.argv[2], Path(sys.argv[3])))
     sys.exit(main(sys.argv[1:]))

@@ -788,11 +788,8 @@ def _proposal(comment: Comment, language: str) -> str:
     return comment.proposed
 
 
-def _paragraph_order(ws) -> dict[str, int]:
-    numbers = ws.version_numbers()
-    if not numbers:
-        return {}
-    return {b.id: i for i, b in enumerate(ws.load_version(numbers[-1]).document.blocks)}
+def _paragraph_order(latest: Optional[Version]) -> dict[str, int]:
+    return {b.id: i for i, b in enumerate(latest.document.blocks)} if latest else {}
 
 
 def _verdict(state: str, language: str, label) -> str:
@@ -802,11 +799,11 @@ def _verdict(state: str, language: str, label) -> str:
     return f"（{label(state)}）" if language == "zh" else f" ({label(state)})"
 
 
-def matrix_table(ws, comments: list[Comment]) -> MatrixTable:
-    """Top-level comments in paragraph order, replies folded into their comment's cell."""
+def matrix_table(ws, comments: list[Comment], latest: Optional[Version]) -> MatrixTable:
+    """Top-level comments in the latest version's paragraph order, replies folded into their comment's cell."""
     language = ws.plan.language if ws.plan.language in MATRIX_HEADERS else "en"
     label = (lambda v: LABELS_ZH.get(v, v)) if language == "zh" else (lambda v: v.replace("-", " "))
-    order = _paragraph_order(ws)
+    order = _paragraph_order(latest)
     replies: dict[str, list[Comment]] = {}
     for comment in comments:
         if comment.reply_to:

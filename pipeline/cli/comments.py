@@ -4,9 +4,11 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import Optional
 
 from ..anchoring import ANCHOR_STATES
 from ..errors import UserError
+from ..model import Version
 from ..workspace import open_workspace
 from .common import add_json, console, counted, escape, output_file, print_json, progress
 
@@ -268,28 +270,30 @@ def cmd_respond(args: argparse.Namespace) -> int:
     return 0
 
 
-def _output_date(ws) -> str:
-    numbers = ws.version_numbers()
-    return ws.load_version(numbers[-1]).date if numbers else ""
+def _output_date(latest: Optional[Version]) -> str:
+    return latest.date if latest else ""
 
 
-def _round_comments(ws, round_number) -> list:
-    """The comments a document is written about; a round asked for that has none is refused before
-    anything is written (a mistyped round would give an empty matrix or report)."""
+def _round_comments(ws, round_number) -> tuple[list, Optional[Version]]:
+    """The comments a document is written about, and the latest version (None before the first freeze),
+    read once for the document. A round asked for that has no comments is refused before anything is
+    written (a mistyped round would give an empty matrix or report)."""
+    from ..anchoring import Versions
     from ..comments import load_comments, rounds_with_comments
-    comments = load_comments(ws, round_number)
+    versions = Versions(ws)
+    comments = load_comments(ws, round_number, versions)
     if round_number and not comments:
         having = rounds_with_comments(ws)
         known = f"rounds with comments: {', '.join(map(str, having))}" if having else "no comments yet"
         raise UserError(f"round {round_number} has no comments ({known}); nothing written", ws.comments_dir)
-    return comments
+    return comments, versions.latest if versions.numbers else None
 
 
 def cmd_matrix(args: argparse.Namespace) -> int:
     from ..comments import matrix_table
     ws = open_workspace(args.workspace)
-    comments = _round_comments(ws, args.round)
-    table = matrix_table(ws, comments)
+    comments, latest = _round_comments(ws, args.round)
+    table = matrix_table(ws, comments, latest)
     output = _output(ws, args)
     suffix = output.suffix.lower()
     from ..writers.docx_matrix import matrix_title
@@ -298,13 +302,13 @@ def cmd_matrix(args: argparse.Namespace) -> int:
     if suffix == ".docx":
         from ..writers.docx_matrix import write_docx_matrix
         from ..writers.docx_plain import plan_style
-        write_docx_matrix(table, output, title=heading, subtitle=subtitle, date=_output_date(ws),
+        write_docx_matrix(table, output, title=heading, subtitle=subtitle, date=_output_date(latest),
                           language=ws.plan.language, style=plan_style(ws))
     else:  # .xlsx: -o takes no other ending
         from ..writers.docx_plain import full_title
         from ..writers.xlsx_matrix import write_xlsx_matrix
         write_xlsx_matrix(table, output, title=full_title(heading, subtitle, ws.plan.language),
-                          date=_output_date(ws))
+                          date=_output_date(latest))
     _wrote(args, {"path": str(output), "comments": len(table.rows)})
     return 0
 
@@ -351,13 +355,13 @@ def cmd_report(args: argparse.Namespace) -> int:
     from ..writers.docx_plain import plan_style
     from ..writers.docx_report import labels_for, report_title, write_round_report
     ws = open_workspace(args.workspace)
-    comments = _round_comments(ws, args.round)
+    comments, latest = _round_comments(ws, args.round)
     stats = _stats(ws, comments)
     waiting = unanswered_substantive(ws, comments)
     rounds = [args.round] if args.round else [c.round for c in comments]
     title, subtitle = report_title(ws.plan, rounds, [c.version for c in comments])
     output = _output(ws, args)
-    write_round_report(stats, waiting, output, title=title, subtitle=subtitle, date=_output_date(ws),
+    write_round_report(stats, waiting, output, title=title, subtitle=subtitle, date=_output_date(latest),
                        language=ws.plan.language, labels=labels_for(ws.plan), style=plan_style(ws))
     _wrote(args, {"path": str(output), "comments": len(comments), "unanswered_substantive": len(waiting)})
     return 0
