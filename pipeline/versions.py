@@ -293,6 +293,7 @@ _PAIR = re.compile(r"([^\s,:{}]+): ([^\s,:{}]+)")
 
 _CHANGE_LIST = re.compile(r"^  (edited|moved|added|deleted): \[([^\]\[{}:]*)\]$")
 _CHANGE_KEYS = ("edited", "moved", "added", "deleted", "split", "merged")
+_PLAIN_ID = re.compile(r"^[\w-]+$")  # as freeze writes ids; anything quoted or odd goes to the YAML loader
 
 
 def _read_changes(lines: str) -> Optional[dict]:
@@ -308,7 +309,10 @@ def _read_changes(lines: str) -> Optional[dict]:
             changes[related.group(1)] = dict(_PAIR.findall(related.group(2)))
         else:
             return None
-    return changes if tuple(changes) == _CHANGE_KEYS else None
+    written = [ident for value in changes.values()
+               for ident in ([*value, *value.values()] if isinstance(value, dict) else value)]
+    plain = all(_PLAIN_ID.match(ident) for ident in written)
+    return changes if tuple(changes) == _CHANGE_KEYS and plain else None
 
 
 def recorded_relations(ws, number: int) -> tuple[Optional[int], Changes]:

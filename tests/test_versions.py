@@ -707,3 +707,9 @@ def test_version_metadata_rewritten_in_another_yaml_form_reads_the_same(mini_ws,
     assert recorded_relations(open_workspace(mini_ws.root), 1)[1].split == {}
     code, out = run(mini_ws, "show", "1", "--json", capsys=capsys)
     assert code == 0 and out.out == before
+    quoted = "".join(f"'{ident}', " for ident in added.group(1).split(", ")).rstrip(", ")
+    path.write_text(text.replace(added.group(0), f"  added: [{quoted}]"))  # quoted, as YAML allows
+    code, out = run(mini_ws, "show", "1", "--json", capsys=capsys)
+    assert code == 0 and out.out == before
+    from pipeline.versions import _load_metadata
+    assert _load_metadata(open_workspace(mini_ws.root), 1)["changes"]["added"][0] == "p0001"
