@@ -695,21 +695,25 @@ def test_a_stage_not_in_the_plan_is_named_as_the_option_given(mini_ws, capsys):
 
 def test_version_metadata_rewritten_in_another_yaml_form_reads_the_same(mini_ws, capsys):
     """The `changes:` lines are read by pattern, as freeze writes them; YAML of another form still reads."""
+    from pipeline.versions import _load_metadata
+    from pipeline.workspace import open_workspace
     path = Path(freeze(mini_ws, capsys)["path"]).with_suffix(".yaml")
     code, out = run(mini_ws, "show", "1", "--json", capsys=capsys)
     before = out.out
+    changes = _load_metadata(open_workspace(mini_ws.root), 1)["changes"]
+    assert changes["added"]  # read by pattern
     text = path.read_text()
     added = re.search(r"^  added: \[(.*)\]$", text, re.M)
     block = "".join(f"\n  - {ident}" for ident in added.group(1).split(", "))
     path.write_text(text.replace(added.group(0), f"  added:{block}"))
     from pipeline.versions import recorded_relations
-    from pipeline.workspace import open_workspace
     assert recorded_relations(open_workspace(mini_ws.root), 1)[1].split == {}
+    assert _load_metadata(open_workspace(mini_ws.root), 1)["changes"] == changes  # read by the YAML loader
     code, out = run(mini_ws, "show", "1", "--json", capsys=capsys)
     assert code == 0 and out.out == before
     quoted = "".join(f"'{ident}', " for ident in added.group(1).split(", ")).rstrip(", ")
     path.write_text(text.replace(added.group(0), f"  added: [{quoted}]"))  # quoted, as YAML allows
     code, out = run(mini_ws, "show", "1", "--json", capsys=capsys)
     assert code == 0 and out.out == before
-    from pipeline.versions import _load_metadata
     assert _load_metadata(open_workspace(mini_ws.root), 1)["changes"]["added"][0] == "p0001"
+    assert _load_metadata(open_workspace(mini_ws.root), 1)["changes"] == changes
