@@ -82,12 +82,12 @@ def version_chain(intensity: str, seed: int = 0):
 
 
 # -- comments and their truth ------------------------------------------------------------------
-def place_comments(version: Version, rng: random.Random) -> list[tuple[Comment, int, int]]:
-    """(comment, old block index, source offset) for random unique quotes on editable blocks."""
+def place_comments(version: Version, rng: random.Random, count: int = PER_VERSION) -> list[tuple[Comment, int, int]]:
+    """(comment, old block index, source offset) for `count` random unique quotes on editable blocks."""
     blocks = version.document.blocks
     editable = [i for i, b in enumerate(blocks) if b.kind in EDITABLE and len(b.text.split()) >= 6]
     placed = []
-    while len(placed) < PER_VERSION:
+    while len(placed) < count:
         index = rng.choice(editable)
         block = blocks[index]
         words = block.text.split(" ")
@@ -296,19 +296,11 @@ def _place_on_every_version(ws, rng: random.Random) -> int:
     member = next(m for m in ws.plan.members.values() if m.role == "member")
     for number in versions.numbers[:-1]:
         version = versions[number]
-        batch = [new_comment(round=1, version=number, anchor=anchor, member=member, body=f"Comment {k} on v{number}.")
-                 for k, (anchor, _start, _end) in enumerate(_anchors(version, rng, READ_PER_VERSION))]
+        batch = [new_comment(round=1, version=number, anchor=placed.anchor, member=member,
+                             body=f"Comment {k} on v{number}.")
+                 for k, (placed, _index, _offset) in enumerate(place_comments(version, rng, READ_PER_VERSION))]
         store_comments(ws, batch, version, versions)
     return READ_PER_VERSION * (len(versions.numbers) - 1)
-
-
-def _anchors(version: Version, rng: random.Random, count: int):
-    blocks = [b for b in version.document.blocks if b.kind in EDITABLE and len(b.text) > 60]
-    for _ in range(count):
-        block = rng.choice(blocks)
-        start = rng.randrange(0, len(block.text) - 40)
-        quote = block.text[start:start + rng.randrange(12, 40)]
-        yield make_anchor(block.text, block.id, quote, start, version.number), start, start + len(quote)
 
 
 def store_reads(root: Path) -> dict:
@@ -317,7 +309,7 @@ def store_reads(root: Path) -> dict:
     every comment rewritten onto v12 (what each freeze used to do to every comment file), read twice.
     Comment files are dated a minute back, as files a clone holds are: one written in the last two
     seconds is always parsed again."""
-    from pipeline.comments import comment_path, load_comments, to_yaml
+    from pipeline.comments import comment_path, to_yaml
     from pipeline.workspace import open_workspace
     ws = open_workspace(root)
     count = _place_on_every_version(ws, random.Random(7))
