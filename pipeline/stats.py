@@ -11,12 +11,12 @@ DECIDED = ACCEPTED + ("not-accepted", "noted")
 GENERAL = "(general)"  # comments on the whole draft, with no paragraph
 
 
-def chapter_lookup(ws) -> dict[tuple[int, str], str]:
-    """(version, paragraph id) → chapter id, over every frozen version."""
-    plan = ws.plan
+def chapter_lookup(plan, versions) -> dict[tuple[int, str], str]:
+    """(version, paragraph id) → chapter id, over every frozen version (`anchoring.Versions`, which serves
+    the versions reading the comments loaded already)."""
     lookup: dict[tuple[int, str], str] = {}
-    for number in ws.version_numbers():
-        for block in ws.load_version(number).document.blocks:
+    for number in versions.numbers:
+        for block in versions[number].document.blocks:
             lookup[(number, block.id)] = plan.chapter_of(block.section) or ""
     return lookup
 

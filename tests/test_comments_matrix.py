@@ -264,9 +264,17 @@ def test_report_reads_each_comment_once(ws, capsys, tmp_path, monkeypatch):
     _harvested(ws, capsys)
     reads, read_comment = [], store.read_comment
     monkeypatch.setattr(store, "read_comment", lambda path: reads.append(path) or read_comment(path))
+    import pipeline.versions
+    versions_read, read_version = [], pipeline.versions.read_version
+    monkeypatch.setattr(pipeline.versions, "read_version",
+                        lambda ws, number: versions_read.append(number) or read_version(ws, number))
     code, out = run(ws, capsys, "comments", "report", "-o", str(tmp_path / "report.docx"), "--json")
     assert code == 0 and json.loads(out.out)["unanswered_substantive"] == 5
     assert len(reads) == 5
+    for command in (["report", "-o", str(tmp_path / "report.docx")], ["stats"], ["matrix", "-o", str(tmp_path / "m.xlsx")]):
+        versions_read.clear()
+        assert run(ws, capsys, "comments", *command)[0] == 0
+        assert versions_read == [1], command  # each version read once a command
 
 
 @pytest.mark.parametrize("command", ["matrix", "report"])

@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 from typing import Optional
 
-from ..anchoring import ANCHOR_STATES
+from ..anchoring import ANCHOR_STATES, Versions
 from ..errors import UserError
 from ..model import Version
 from ..workspace import open_workspace
@@ -270,15 +270,10 @@ def cmd_respond(args: argparse.Namespace) -> int:
     return 0
 
 
-def _output_date(latest: Optional[Version]) -> str:
-    return latest.date if latest else ""
-
-
-def _round_comments(ws, round_number) -> tuple[list, Optional[Version]]:
-    """The comments a document is written about, and the latest version (None before the first freeze),
-    read once for the document. A round asked for that has no comments is refused before anything is
-    written (a mistyped round would give an empty matrix or report)."""
-    from ..anchoring import Versions
+def _round_comments(ws, round_number) -> tuple[list, Versions]:
+    """The comments a document is written about, and the versions read for them (to be read once for the
+    document). A round asked for that has no comments is refused before anything is written (a mistyped
+    round would give an empty matrix or report)."""
     from ..comments import load_comments, rounds_with_comments
     versions = Versions(ws)
     comments = load_comments(ws, round_number, versions)
@@ -286,14 +281,21 @@ def _round_comments(ws, round_number) -> tuple[list, Optional[Version]]:
         having = rounds_with_comments(ws)
         known = f"rounds with comments: {', '.join(map(str, having))}" if having else "no comments yet"
         raise UserError(f"round {round_number} has no comments ({known}); nothing written", ws.comments_dir)
-    return comments, versions.latest if versions.numbers else None
+    return comments, versions
+
+
+def _latest(versions: Versions) -> Optional[Version]:
+    """The latest version (None before the first freeze): its paragraph order and date head a document."""
+    return versions.latest if versions.numbers else None
 
 
 def cmd_matrix(args: argparse.Namespace) -> int:
     from ..comments import matrix_table
     ws = open_workspace(args.workspace)
-    comments, latest = _round_comments(ws, args.round)
+    comments, versions = _round_comments(ws, args.round)
+    latest = _latest(versions)
     table = matrix_table(ws, comments, latest)
+    date = latest.date if latest else ""
     output = _output(ws, args)
     suffix = output.suffix.lower()
     from ..writers.docx_matrix import matrix_title
@@ -302,13 +304,13 @@ def cmd_matrix(args: argparse.Namespace) -> int:
     if suffix == ".docx":
         from ..writers.docx_matrix import write_docx_matrix
         from ..writers.docx_plain import plan_style
-        write_docx_matrix(table, output, title=heading, subtitle=subtitle, date=_output_date(latest),
+        write_docx_matrix(table, output, title=heading, subtitle=subtitle, date=date,
                           language=ws.plan.language, style=plan_style(ws))
     else:  # .xlsx: -o takes no other ending
         from ..writers.docx_plain import full_title
         from ..writers.xlsx_matrix import write_xlsx_matrix
         write_xlsx_matrix(table, output, title=full_title(heading, subtitle, ws.plan.language),
-                          date=_output_date(latest))
+                          date=date)
     _wrote(args, {"path": str(output), "comments": len(table.rows)})
     return 0
 
@@ -321,15 +323,16 @@ def _wrote(args: argparse.Namespace, result: dict) -> None:
         console().print(f"wrote {result['path']}" + (f" ({extra[2:]})" if extra else ""), markup=False, soft_wrap=True)
 
 
-def _stats(ws, comments: list) -> dict:
+def _stats(ws, comments: list, versions: Versions) -> dict:
     from ..stats import chapter_lookup, comment_stats
-    return comment_stats(comments, chapter_lookup(ws), [chapter.id for chapter in ws.plan.chapters])
+    return comment_stats(comments, chapter_lookup(ws.plan, versions), [chapter.id for chapter in ws.plan.chapters])
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
     from ..comments import load_comments
     ws = open_workspace(args.workspace)
-    stats = _stats(ws, load_comments(ws, args.round))
+    versions = Versions(ws)
+    stats = _stats(ws, load_comments(ws, args.round, versions), versions)
     if args.json:
         print_json(stats)
         return 0
@@ -355,13 +358,13 @@ def cmd_report(args: argparse.Namespace) -> int:
     from ..writers.docx_plain import plan_style
     from ..writers.docx_report import labels_for, report_title, write_round_report
     ws = open_workspace(args.workspace)
-    comments, latest = _round_comments(ws, args.round)
-    stats = _stats(ws, comments)
+    comments, versions = _round_comments(ws, args.round)
+    stats, latest = _stats(ws, comments, versions), _latest(versions)
     waiting = unanswered_substantive(ws, comments)
     rounds = [args.round] if args.round else [c.round for c in comments]
     title, subtitle = report_title(ws.plan, rounds, [c.version for c in comments])
     output = _output(ws, args)
-    write_round_report(stats, waiting, output, title=title, subtitle=subtitle, date=_output_date(latest),
+    write_round_report(stats, waiting, output, title=title, subtitle=subtitle, date=latest.date if latest else "",
                        language=ws.plan.language, labels=labels_for(ws.plan), style=plan_style(ws))
     _wrote(args, {"path": str(output), "comments": len(comments), "unanswered_substantive": len(waiting)})
     return 0
