@@ -17,6 +17,7 @@ from typing import Optional
 import yaml
 
 from .align import align, content
+from .anchoring import Versions
 from .clock import today
 from .errors import UserError
 from .fileio import atomic_write, dump_yaml, locked, read_text
@@ -134,24 +135,27 @@ class NothingChanged(UserError):
         self.since = since
 
 
-def freeze(ws, stage: str, note: str, date: Optional[str] = None, source: Optional[str] = None,
+def freeze(ws, stage: Optional[str], note: str, date: Optional[str] = None, source: Optional[str] = None,
            source_path: Optional[Path] = None, dry_run: bool = False) -> Version:
     """Write the next version from the working draft (or a Markdown `source` text read from `source_path`).
-    With `dry_run`, work it out and write nothing: the drafter sees the ids before they are settled."""
+    With `dry_run`, work it out and write nothing: the drafter sees the ids before they are settled. No
+    `stage` keeps the latest version's (the plan's first before any version)."""
     plan = ws.plan
-    if stage not in plan.stages:
+    if stage is not None and stage not in plan.stages:
         raise UserError(f"--stage {stage} is not one of the plan's stages: {', '.join(plan.stages)}", ws.plan_path)
+    versions, stored, on_parent = _load_comments_first(ws, carried=not dry_run)
     if stage == plan.approval_stage:
-        _check_consensus(ws)
+        _check_consensus(ws, on_parent or stored)
     from .compose import check_headings, compose_draft  # jinja2: `show`, `diff` and `comments` need none of it
     source_path = source_path or ws.draft_path
     if source is None:
         source, _report = compose_draft(ws)
         atomic_write(ws.draft_path, source)  # what errors and reports point into, line by line
-    comments = _load_comments_first(ws, carried=not dry_run)
     with locked(ws.versions_dir / ".lock"):
         numbers = ws.version_numbers()
-        parent = read_version(ws, numbers[-1]) if numbers else None
+        # the versions the comments were read with, unless another freeze has written one since
+        parent = (versions if numbers == versions.numbers else Versions(ws))[numbers[-1]] if numbers else None
+        stage = stage or (parent.stage if parent else plan.stages[0])
         date = _version_date(date, parent)
         document = read_markdown(source, plan.outline_ids)
         if not document.blocks:
@@ -177,7 +181,7 @@ def freeze(ws, stage: str, note: str, date: Optional[str] = None, source: Option
             md_path.unlink()
             raise
         _cache_blocks(ws, number, version.sha256, document.blocks)
-    version.comments_carried = _carry_comments(ws, version, *comments)
+    version.comments_carried = _carry_comments(ws, version, parent, stored, on_parent)
     return version
 
 
@@ -195,33 +199,32 @@ def _version_date(date: Optional[str], parent: Optional[Version]) -> str:
     return date
 
 
-def _load_comments_first(ws, carried: bool) -> tuple[list, list]:
-    """(stored comments, the same on the latest version, when `carried`). Freezing carries every comment
-    to the new version: a comment file that cannot be read must stop the freeze before the version is
-    written."""
-    from .anchoring import Versions
+def _load_comments_first(ws, carried: bool) -> tuple[Versions, list, list]:
+    """(the versions read, stored comments, the same on the latest version when `carried`). Freezing
+    carries every comment to the new version: a comment file that cannot be read must stop the freeze
+    before the version is written."""
     from .comments import load_comments, on_latest
     versions = Versions(ws)
     stored = load_comments(ws, versions=versions, as_stored=True)
-    return stored, on_latest(ws, stored, versions) if carried else []
+    return versions, stored, on_latest(ws, stored, versions) if carried else []
 
 
-def _check_consensus(ws) -> None:
+def _check_consensus(ws, comments: list) -> None:
     from .comments import unanswered_substantive
-    waiting = unanswered_substantive(ws)
+    waiting = unanswered_substantive(ws, comments)
     if waiting:
         listed = "\n".join(f"  {c.id} ({c.org}, {c.anchor.para}): {c.body[:60]}" for c in waiting[:50])
         raise UserError(f"{len(waiting)} substantive comment(s) have no response yet; "
                         f"answer them before approval:\n{listed}")
 
 
-def _carry_comments(ws, version: Version, stored: list, on_parent: list) -> dict[str, int]:
+def _carry_comments(ws, version: Version, parent: Optional[Version], stored: list, on_parent: list) -> dict[str, int]:
     """Counts of comments carried one step to the new version: reanchored, changed, orphaned, applied.
     No comment file is rewritten (each keeps the anchor it was made with); what they read as on the new
     version is cached for the commands that follow."""
-    from .anchoring import Versions, carry_to
+    from .anchoring import carry_to
     from .carry_cache import remember
-    versions = Versions(ws, version)
+    versions = Versions(ws, version, *([parent] if parent else []))
     carried = carry_to(ws, on_parent, version, versions)
     if stored:
         remember(ws, versions, stored, carried.comments)

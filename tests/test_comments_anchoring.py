@@ -277,3 +277,20 @@ def test_a_dry_run_carries_no_comment(ws, capsys, tmp_path):
     code, out = run(ws, capsys, "freeze", "--dry-run", "--from", str(tmp_path / "v3.md"))
     assert code == 0, out.err
     assert not cache.exists()
+
+
+def test_a_freeze_reads_each_version_once(ws, capsys, tmp_path, monkeypatch):
+    """Checking the comments, carrying them and aligning the new version all use the parent: it was read
+    three times, four at approval."""
+    ident = add(ws, capsys, "p0004", "occupational hazards", "Define hazards.")
+    import pipeline.versions
+    versions_read, read_version = [], pipeline.versions.read_version
+    monkeypatch.setattr(pipeline.versions, "read_version",
+                        lambda ws, number: versions_read.append(number) or read_version(ws, number))
+    for stage, note in (("consultation", "v2"), ("approval", "v3")):
+        versions_read.clear()
+        (tmp_path / f"{note}.md").write_text(V1 + f"\nA paragraph for {note}.\n")
+        code, out = run(ws, capsys, "freeze", "--stage", stage, "--note", note, "--from", str(tmp_path / f"{note}.md"))
+        assert code == 0, out.err
+        assert sorted(set(versions_read)) == sorted(versions_read), (stage, versions_read)
+        run(ws, capsys, "comments", "respond", ident, "--status", "accepted", "--response", "Done.")

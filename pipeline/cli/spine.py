@@ -210,7 +210,7 @@ def cmd_freeze(args: argparse.Namespace) -> int:
         raise UserError("freeze needs --stage and --note (only --dry-run does without them)")
     source = read_text(args.source) if args.source else None
     try:
-        version = freeze(ws, args.stage or _current_stage(ws), args.note or "", date=args.date, source=source,
+        version = freeze(ws, args.stage, args.note or "", date=args.date, source=source,
                          source_path=Path(args.source) if args.source else None, dry_run=args.dry_run)
     except NothingChanged as unchanged:
         if not args.dry_run:
@@ -242,11 +242,6 @@ def _report_nothing_to_freeze(since: str, as_json: bool) -> int:
     else:
         console().print(f"Nothing to freeze: the draft reads as {since} (same text, same stage).")
     return 0
-
-
-def _current_stage(ws) -> str:
-    """The stage a dry run assumes: the latest version's, or the plan's first before any version."""
-    return ws.load_version("latest").stage if ws.version_numbers() else ws.plan.stages[0]
 
 
 def _print_close_calls(version, dry_run: bool) -> None:
