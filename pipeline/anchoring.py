@@ -192,7 +192,7 @@ class Reanchorer:
         if not target.ids or (_loose(proposed) and not re.search(_loose(proposed), target.joined)):
             return None  # the cheap test first: the proposed words are nowhere in the new text
         old_text = self.old_blocks[anchor.para].text
-        start = anchor.start if old_text[anchor.start:anchor.end] == anchor.quote else old_text.find(anchor.quote)
+        start = anchor.located_in(old_text)
         if start < 0:
             return None
         reach = len(anchor.quote) + len(proposed) + CONTEXT
@@ -213,7 +213,7 @@ class Reanchorer:
 
     def anchor(self, anchor: Anchor) -> Anchor:
         old_text = self.old_blocks[anchor.para].text
-        start = anchor.start if old_text[anchor.start:anchor.end] == anchor.quote else old_text.find(anchor.quote)
+        start = anchor.located_in(old_text)
         target = self.targets[anchor.para]
         if not target.ids:
             return self.recover(anchor, target) or self.orphan(anchor, self.successor(anchor.para))

@@ -89,7 +89,7 @@ def _standing(entry: dict, comment: Comment, latest: Version, texts: dict[str, s
     try:
         anchor = Anchor(**entry["anchor"])
         placed = anchor.state == "orphaned" or not anchor.para or (
-            anchor.para in texts and texts[anchor.para][anchor.start:anchor.end] == anchor.quote)
+            anchor.para in texts and anchor.stands_on(texts[anchor.para]))
     except TypeError:  # an entry written by hand, or damaged
         return None
     return anchor if anchor.version == latest.number and placed else None

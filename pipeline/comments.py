@@ -334,7 +334,7 @@ def _check_references(ws, comments: list[Comment], paths: list[Path], versions: 
             if text is None:
                 raise _field_error(f"paragraph '{anchor.para}' does not exist in v{anchor.version}",
                                    path, ("anchor", "para"))
-            if text[anchor.start:anchor.end] != anchor.quote:
+            if not anchor.stands_on(text):
                 at = text.find(anchor.quote) if anchor.quote else -1
                 found = f" (it stands at start {at}, end {at + len(anchor.quote)})" if at >= 0 else ""
                 raise _field_error(QUOTE_ELSEWHERE.format(quote=anchor.quote, para=anchor.para, v=anchor.version,

@@ -276,6 +276,15 @@ class Anchor:
     original_quote: str = ""  # set when the text changed under the comment
     replaced_by: str = ""  # for orphaned comments: the paragraph that replaced the text, if any
 
+    def stands_on(self, text: str) -> bool:
+        """Is the quote at its place (`start`–`end`) in the paragraph's `text`?"""
+        return text[self.start:self.end] == self.quote
+
+    def located_in(self, text: str) -> int:
+        """Where the quote is in `text`: its own place while it stands there, else its first occurrence
+        (-1 when it is not there)."""
+        return self.start if self.stands_on(text) else text.find(self.quote)
+
 
 @dataclass
 class Disposition:
