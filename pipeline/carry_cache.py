@@ -13,12 +13,13 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import asdict, fields
-from importlib.metadata import version as package_version
 from pathlib import Path
 from typing import Iterable, Optional
 
+import diff_match_patch
+
 from .anchoring import Versions, carry_to
-from .fileio import atomic_write
+from .fileio import atomic_write, code_digest
 from .model import Anchor, Comment, Version
 
 CACHE_FORMAT = 1
@@ -29,10 +30,8 @@ ANCHOR_FIELDS = frozenset(field.name for field in fields(Anchor))
 
 def history_key(ws, numbers: Iterable[int]) -> str:
     """One hash over every version's files as they are now, and over the code that carries comments."""
-    digest = hashlib.sha256(f"format {CACHE_FORMAT} {sorted(ANCHOR_FIELDS)} "
-                            f"diff-match-patch {package_version('diff-match-patch')}".encode())
-    for name in CARRYING_CODE:
-        digest.update((Path(__file__).parent / name).read_bytes())
+    digest = hashlib.sha256(f"format {CACHE_FORMAT} {code_digest(*CARRYING_CODE)} "
+                            f"diff-match-patch {diff_match_patch.__version__}".encode())
     for number in numbers:
         for path in ws.version_paths(number):
             digest.update(f"\n{path.name} ".encode())

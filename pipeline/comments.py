@@ -21,7 +21,7 @@ import yaml
 from .anchoring import ANCHOR_STATES, Carried, Versions, carry_to
 from .carry_cache import anchors_on_latest, remember
 from .errors import UserError, listing
-from .fileio import atomic_write, dump_yaml, load_yaml, locked, parsed_each, read_text
+from .fileio import atomic_write, code_digest, dump_yaml, load_yaml, locked, parsed_each, read_text
 from .model import COMMENT_KINDS, COMMENT_STATUSES, COMMENT_TYPES, Anchor, Comment, Disposition, Member, Version
 from .textdiff import nearest
 
@@ -290,9 +290,8 @@ def load_comments(ws, round_number: Optional[int] = None, versions: Optional[Ver
 def _read_records(ws, paths: list[Path]) -> list[Comment]:
     """`read_comment` of each path; a file unchanged since the last command is not parsed again (YAML
     parsing is most of the time a command takes to read a thousand comments)."""
-    code = b"".join((Path(__file__).parent / name).read_bytes() for name in ("model.py", "comments.py"))
     return parsed_each(paths, read_comment, ws.build_dir / "cache" / "comment-records.pickle",
-                       hashlib.sha256(code).hexdigest())
+                       code_digest("model.py", "comments.py"))
 
 
 def on_latest(ws, comments: list[Comment], versions: Versions) -> list[Comment]:

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import functools
+import hashlib
 import os
 import pickle
 import re
@@ -256,6 +258,14 @@ def locked(lock_path: Path) -> Iterator[None]:
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+@functools.cache
+def code_digest(*modules: str) -> str:
+    """A hash of the source of some of this package's modules ("model.py", "readers/markdown.py"): the tag
+    of a cache whose entries those modules make, so that a release that makes them differently reads none."""
+    package = Path(__file__).parent
+    return hashlib.sha256(b"".join((package / name).read_bytes() for name in modules)).hexdigest()
 
 
 RACY_SECONDS = 2  # a file changed this recently may change again within its clock tick, unseen
