@@ -27,15 +27,13 @@ from ..model import Plan, Submission
 from ..writers.submission_template import TEMPLATE_EXAMPLE_IDS
 from .config import ID_PATTERN
 from .markdown import heading_anchor, heading_id_typo
-from .submission import (INDICATOR_KEYS, ITEM_ID, PART_HEADINGS, Invalid, current_submissions, indicator_from_record,
-                         iso_date, parse_submission, round_number, unit_list)
+from .submission import (INDICATOR_KEYS, ITEM_ID, PART_HEADINGS, PART_HINT, PARTS, Invalid, current_submissions,
+                         indicator_from_record, iso_date, parse_submission, round_number, unit_list)
 
 HEADER_FIELDS = {"member unit id": "member", "member unit": "member", "成员单位": "member", "成员单位编号": "member",
                  "round": "round", "轮次": "round", "date": "date", "日期": "date"}
-PARTS = {"goals": "Goals", "目标": "Goals", "measures": "Measures", "措施": "Measures",
-         "indicators": "Indicators", "指标": "Indicators"}
-PART_WORDS = {"Goals": "goal", "Measures": "measure", "Indicators": "indicator"}
-PREFIX = {"Goals": "g", "Measures": "m", "Indicators": "i"}
+PART_WORDS = {"goals": "goal", "measures": "measure", "indicators": "indicator"}
+PREFIX = {"goals": "g", "measures": "m", "indicators": "i"}
 COLUMNS = {
     "id": "id", "编号": "id", "indicator": "text", "指标": "text", "target": "target", "目标值": "target",
     "unit": "unit", "单位": "unit", "comparison": "comparison", "比较": "comparison", "baseline": "baseline",
@@ -108,7 +106,7 @@ class _Intake:
         self.section = ""
         self.part = ""
         self.indicator_tables = 0
-        self.paragraphs = {"Goals": 0, "Measures": 0}
+        self.paragraphs = {"goals": 0, "measures": 0}
 
     def error(self, message: str, where: str = "") -> UserError:
         return UserError(f"{where}: {message}" if where else message, self.path)
@@ -133,9 +131,8 @@ class _Intake:
         elif level == 2 and text:
             self.part = PARTS.get(text.lower(), "")
             if not self.part:
-                raise self.error(f"unknown heading '{text}' under '{self.section}': use Goals, Measures or Indicators "
-                                 "(目标、措施、指标)")
-        elif text and self.part in ("Goals", "Measures"):
+                raise self.error(f"unknown heading '{text}' under '{self.section}': {PART_HINT}")
+        elif text and self.part in ("goals", "measures"):
             if not self.section:
                 raise self.error(f"'{_short(text)}' comes before any section heading (Heading 1)")
             self.paragraphs[self.part] += 1
@@ -163,7 +160,7 @@ class _Intake:
                 if len(cells) >= 2 and cells[0].lower() in HEADER_FIELDS:
                     self.header[HEADER_FIELDS[cells[0].lower()]] = cells[1]
             return
-        if self.part != "Indicators":
+        if self.part != "indicators":
             return
         self.indicator_tables += 1
         columns = [COLUMNS.get(c) for c in head]
@@ -171,7 +168,7 @@ class _Intake:
             record = {key: value for key, value in zip(columns, _cell_texts(row)) if key and value}
             if record:
                 where = f"indicator table {self.indicator_tables}, row {number}"
-                self.sections[self.section].append(_Item("Indicators", where, record=record))
+                self.sections[self.section].append(_Item("indicators", where, record=record))
 
     # -- header ---------------------------------------------------------------
     def member(self, given: Optional[str]) -> str:
@@ -237,7 +234,7 @@ class _Intake:
         return written
 
     def _written_id(self, item: _Item) -> str:
-        if item.part == "Indicators":
+        if item.part == "indicators":
             ident = str(item.record.get("id", ""))
         else:
             match = ITEM_ID.match(item.text)
@@ -258,11 +255,11 @@ class _Intake:
         heading = PART_HEADINGS.get(self.plan.language, PART_HEADINGS["en"])
         for section, items in self.sections.items():
             lines += [f"## {section}", ""]
-            for part in ("Goals", "Measures"):
+            for part in ("goals", "measures"):
                 own = [item for item in items if item.part == part]
                 if own:
-                    lines += [f"### {heading[part.lower()]}", ""] + [f"- [{item.id}] {item.text}" for item in own] + [""]
-            indicators = [item for item in items if item.part == "Indicators"]
+                    lines += [f"### {heading[part]}", ""] + [f"- [{item.id}] {item.text}" for item in own] + [""]
+            indicators = [item for item in items if item.part == "indicators"]
             if indicators:
                 lines += [f"### {heading['indicators']}", "", "```yaml"]
                 for item in indicators:

@@ -20,14 +20,14 @@ from ..model import COMPARISONS, INDICATOR_KINDS, Goal, Indicator, Measure, Plan
 from .config import ID_PATTERN, NUMBER_OR_TEXT, TEXT, check_keys, check_types, wrong_type
 from .markdown import heading_anchor, heading_id_typo, inline_text, parser
 
-PARTS = {"goals": "goals", "目标": "goals", "measures": "measures", "措施": "measures",
-         "indicators": "indicators", "指标": "indicators"}
 # units of the joint meeting take on indicators (a former member's submission is taken in with a warning)
 INDICATOR_ROLES = ("lead", "member", "former")
 ROLE_NAMES = {"expert": "an expert of the panel", "consulted": "a consulted organisation"}
 # the parts' headings as intake and the submission template write them
 PART_HEADINGS = {"en": {"goals": "Goals", "measures": "Measures", "indicators": "Indicators"},
                  "zh": {"goals": "目标", "measures": "措施", "indicators": "指标"}}
+PARTS = {heading.lower(): part for headings in PART_HEADINGS.values() for part, heading in headings.items()}
+PART_HINT = "use {0}, {1} or {2} ({3})".format(*PART_HEADINGS["en"].values(), "、".join(PART_HEADINGS["zh"].values()))
 ITEM_ID = re.compile(r"^\[([^\]]+)\]\s*(.*)$", re.S)
 FRONT_MATTER_KEYS = ("member", "round", "date", "contact")
 MEMBER_ID = ((str,), "a member id")
@@ -186,8 +186,7 @@ def _read_body(submission: Submission, body: str, offset: int, path: Path, plan:
             elif token.tag == "h3":
                 part = PARTS.get(title.strip().lower(), "")
                 if not part:
-                    raise UserError(f"unknown heading '{title}': use Goals, Measures or Indicators "
-                                    "(目标、措施、指标)", path, line)
+                    raise UserError(f"unknown heading '{title}': {PART_HINT}", path, line)
         elif token.type == "list_item_open" and token.level == 1 and part in ("goals", "measures"):
             _read_item(submission, tokens[index + 2], section, part, line, path)
         elif token.type == "fence" and part == "indicators":
