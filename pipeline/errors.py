@@ -1,7 +1,8 @@
 """The one exception type for mistakes a user can fix.
 
 The CLI prints it as `file:line: message` and exits with status 2.
-Anything else that escapes is a bug and may show a traceback.
+Anything else that escapes is a bug and may show a traceback. Beside it, the
+wording messages share: known ids listed, a near miss named, a text quoted short.
 """
 from __future__ import annotations
 
@@ -36,3 +37,13 @@ def did_you_mean(name: str, known: Iterable[str]) -> str:
     by_folded = {ident.casefold(): ident for ident in known}  # 'MOHRSS' is a near miss of 'mohrss'
     close = difflib.get_close_matches(name.casefold(), list(by_folded), n=1)
     return f"; did you mean '{by_folded[close[0]]}'?" if close else ""
+
+
+def excerpt(text: str, limit: int) -> str:
+    """`text` on one line (a table's rows too), cut at a word with '…' when longer than `limit`: a line that just
+    stops mid-word reads as the paragraph's end."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    space = text.rfind(" ", 0, limit + 1)  # a space just after the limit ends a whole word that fits
+    return (text[:space] if space > limit // 2 else text[:limit]) + "…"  # Chinese has no spaces: cut at a character

@@ -132,7 +132,7 @@ def test_an_added_paragraph_or_table_is_one_line_cut_at_a_word(history, capsys, 
     ("国家人权行动计划联席会议", 8, "国家人权行动计划…"), ("Short enough", 12, "Short enough"),
 ])
 def test_an_excerpt_keeps_every_whole_word_that_fits(text, limit, shown):
-    from pipeline.writers.text_diff import excerpt
+    from pipeline.errors import excerpt
     assert excerpt(text, limit) == shown
 
 

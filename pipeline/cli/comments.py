@@ -237,7 +237,7 @@ def cmd_list(args: argparse.Namespace) -> int:
         return 0
     from rich.table import Column, Table
 
-    from ..writers.text_diff import excerpt
+    from ..errors import excerpt
     table = Table(Column("id", no_wrap=True), "para", "anchor", "org", "status", Column("comment", overflow="fold"))
     for row in rows:  # the id in full (`comments respond` needs it) and what the reviewer said
         said = escape(row["body"])

@@ -246,7 +246,7 @@ def _report_nothing_to_freeze(since: str, as_json: bool) -> int:
 
 def _print_close_calls(version, dry_run: bool) -> None:
     """Ids the text could not settle: the drafter knows which paragraph they revised."""
-    from ..writers.text_diff import excerpt
+    from ..errors import excerpt
     texts = {b.id: b.text for b in version.document.blocks}
     for kept, rival in version.changes.close_calls.items():
         settle = (f"If it is the revision of {rival}, end it with {{#{rival}}} in its chapter before freezing."
@@ -256,7 +256,7 @@ def _print_close_calls(version, dry_run: bool) -> None:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
-    from ..writers.text_diff import excerpt
+    from ..errors import excerpt
     ws = open_workspace(args.workspace)
     version = ws.load_version(args.version)
     rows = [{"id": b.id, "section": b.section, "kind": b.kind, "text": b.text} for b in version.document.blocks]

@@ -21,7 +21,7 @@ import zipfile
 from pathlib import Path
 from typing import Any, Iterator, Optional
 
-from ..errors import UserError
+from ..errors import UserError, excerpt
 from ..fileio import atomic_write
 from ..model import Plan, Submission
 from ..writers.submission_template import TEMPLATE_EXAMPLE_IDS
@@ -86,10 +86,6 @@ def _scalar(value: str) -> Any:
     return value
 
 
-def _short(text: str, limit: int = 40) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
 class _Item:
     """A goal or measure paragraph, or an indicator row, with where it is in the .docx."""
 
@@ -134,11 +130,11 @@ class _Intake:
                 raise self.error(f"unknown heading '{text}' under '{self.section}': {PART_HINT}")
         elif text and self.part in ("goals", "measures"):
             if not self.section:
-                raise self.error(f"'{_short(text)}' comes before any section heading (Heading 1)")
+                raise self.error(f"'{excerpt(text, 40)}' comes before any section heading (Heading 1)")
             self.paragraphs[self.part] += 1
             match = ITEM_ID.match(text)
             shown = match.group(2) if match and match.group(2) else text
-            where = f"{PART_WORDS[self.part]} {self.paragraphs[self.part]} ('{_short(shown)}')"
+            where = f"{PART_WORDS[self.part]} {self.paragraphs[self.part]} ('{excerpt(shown, 40)}')"
             self.sections[self.section].append(_Item(self.part, where, text=text))
 
     def _section_by_title(self, title: str) -> str:

@@ -3,21 +3,12 @@ terminal or marks git word-diff style (`[-deleted-]{+inserted+}`) in a pipe or a
 from __future__ import annotations
 
 from ..diff import provenance_note
+from ..errors import excerpt
 
 
 def outline_titles(plan) -> dict[str, str]:
     """Chapter and section id -> title."""
     return {**{c.id: c.title for c in plan.chapters}, **{s.id: s.title for s in plan.sections.values()}}
-
-
-def excerpt(text: str, limit: int) -> str:
-    """`text` on one line (a table's rows too), cut at a word with '…' when longer than `limit`: a line that just
-    stops mid-word reads as the paragraph's end."""
-    text = " ".join(text.split())
-    if len(text) <= limit:
-        return text
-    space = text.rfind(" ", 0, limit + 1)  # a space just after the limit ends a whole word that fits
-    return (text[:space] if space > limit // 2 else text[:limit]) + "…"  # Chinese has no spaces: cut at a character
 
 
 def diff_lines(diff) -> list[list[tuple[str, str]]]:
