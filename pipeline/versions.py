@@ -240,11 +240,11 @@ def _cache_blocks(ws, number: int, digest: str, blocks: list[Block]) -> None:
     atomic_write(_cache_path(ws, number, digest), json.dumps([vars(b) for b in blocks], ensure_ascii=False))
 
 
-def _parsed_blocks(ws, number: int, md_path: Path, digest: str) -> list[Block]:
+def _parsed_blocks(ws, number: int, md_path: Path, text: str, digest: str) -> list[Block]:
     cache = _cache_path(ws, number, digest)
     if cache.is_file():
         return [Block(**fields) for fields in json.loads(cache.read_text(encoding="utf-8"))]
-    return read_markdown(read_text(md_path), ws.plan.outline_ids, path=str(md_path)).blocks
+    return read_markdown(text, ws.plan.outline_ids, path=str(md_path)).blocks
 
 
 BLOCK_LINE = re.compile(r"^- \[([^,\]]+), ([^,\]]+), ([^\]]*)\]$")
@@ -387,15 +387,13 @@ def read_version(ws, number: int) -> Version:
     meta = _load_metadata(ws, number)
     if not md_path.is_file():
         raise UserError(f"the Markdown of v{number} is missing", md_path)
-    data = md_path.read_bytes()
-    digest = sha256(data)
-    if digest != meta.get("sha256") and sha256(data.replace(b"\r\n", b"\n")) == meta.get("sha256"):
-        digest = meta["sha256"]  # checked out with CRLF line ends (core.autocrlf, no .gitattributes): the same text
+    text = read_text(md_path)  # as every file is read: a CRLF checkout (core.autocrlf) reads as the same text
+    digest = sha256(text.encode("utf-8"))
     if digest != meta.get("sha256"):
         raise UserError(f"v{number} was edited after it was frozen (its hash no longer matches {meta_path.name}); "
                         "frozen versions are immutable: restore the file (git checkout) and freeze a new version "
                         "from the working draft instead", md_path)
-    blocks = _parsed_blocks(ws, number, md_path, digest)
+    blocks = _parsed_blocks(ws, number, md_path, text, digest)
     entries = meta.get("blocks") or []
     if len(entries) != len(blocks):
         raise UserError(f"v{number} has {len(blocks)} blocks but its metadata lists {len(entries)}", meta_path)
