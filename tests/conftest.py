@@ -122,10 +122,13 @@ COMMENTS_DATA = REPO / "tests" / "data" / "comments"
 
 
 @pytest.fixture
-def frozen_ws(mini_ws, capsys):
+def frozen_ws(mini_ws):
     """The tiny workspace with tests/data/comments/v1.md frozen as v1 (a consultation draft)."""
-    from helpers import run
-    code, out = run(mini_ws, capsys, "freeze", "--stage", "consultation", "--note", "v1", "--date", "2026-03-01",
-                    "--from", str(COMMENTS_DATA / "v1.md"))
-    assert code == 0, out.err
-    return mini_ws
+    return freeze_comments_v1(mini_ws)
+
+
+def freeze_comments_v1(ws):
+    """Freeze tests/data/comments/v1.md as v1 of the tiny workspace `ws` (for module-scoped fixtures too)."""
+    from pipeline.versions import freeze
+    freeze(ws, "consultation", "v1", date="2026-03-01", source=(COMMENTS_DATA / "v1.md").read_text(encoding="utf-8"))
+    return ws

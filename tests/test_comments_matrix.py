@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import run
+from helpers import freeze_text, run
 
 DATA = Path(__file__).parent / "data" / "comments"
 
@@ -217,9 +217,8 @@ def test_matrix_quotes_what_the_reviewer_commented_on_when_the_text_changed_sinc
     quote = "expand vocational training for rural migrant workers"
     assert run(ws, capsys, "comments", "add", "--para", "p0003", "--quote", quote, "--org", "acftu",
                "--body", "Name the number of trainees.")[0] == 0
-    source = tmp_path / "v2.md"
-    source.write_text((DATA / "v1.md").read_text().replace("for rural migrant workers", "for workers"))
-    assert run(ws, capsys, "freeze", "--stage", "consultation", "--note", "v2", "--from", str(source))[0] == 0
+    freeze_text(ws, capsys, tmp_path, (DATA / "v1.md").read_text().replace("for rural migrant workers", "for workers"),
+                "v2")
     assert run(ws, capsys, "comments", "matrix", "-o", str(tmp_path / "m.xlsx"))[0] == 0
     cells = [str(c.value) for row in load_workbook(tmp_path / "m.xlsx").active.iter_rows() for c in row if c.value]
     assert f"“{quote}”: Name the number of trainees." in cells and "p0003 (changed)" in cells

@@ -99,11 +99,9 @@ CASES = {"en": EN, "zh": ZH}
 
 def _workspaces(root: Path) -> dict[str, Path]:
     """The English mini workspace with tests/data/comments/v1.md frozen as v1, and the Chinese sample (v3)."""
-    from conftest import COMMENTS_DATA, copy_sample, write_mini_workspace
-    from pipeline.versions import freeze
+    from conftest import copy_sample, freeze_comments_v1, write_mini_workspace
     from pipeline.workspace import Workspace
-    english = Workspace(write_mini_workspace(root / "en"))
-    freeze(english, "consultation", "v1", date="2026-03-01", source=(COMMENTS_DATA / "v1.md").read_text())
+    english = freeze_comments_v1(Workspace(write_mini_workspace(root / "en")))
     return {"en": english.root, "zh": copy_sample(root / "zh", "zh")}
 
 
