@@ -12,7 +12,8 @@ from ..model import Plan
 from ..readers.submission import PART_HEADINGS
 from . import docx_package
 
-TEMPLATE_EXAMPLE_IDS = {"g-unit-01", "m-unit-01", "i-unit-01"}  # of the example items below, which intake refuses
+GOAL, MEASURE, INDICATOR = "g-unit-01", "m-unit-01", "i-unit-01"  # the ids of the template's example items
+TEMPLATE_EXAMPLE_IDS = {GOAL, MEASURE, INDICATOR}  # which intake refuses, left in beside a unit's own items
 LABELS = {
     "en": {
         "title": "Submission to the National Human Rights Action Plan",
@@ -26,10 +27,10 @@ LABELS = {
         "header": (("Member unit id", ""), ("Round", "1"), ("Date", "YYYY-MM-DD")),
         "columns": ["ID", "Indicator", "Target", "Unit", "Comparison", "Baseline", "Base year", "Deadline", "Kind",
                     "Lead unit", "Co-operating units", "Goal"],
-        "goal": "[g-unit-01] Goal text.",
-        "measure": "[m-unit-01] Measure text.",
-        "example": ["i-unit-01", "Indicator text", "5.5", "%", "at-most", "5.2", "{base}", "{end}", "binding", "unit-id",
-                    "", "g-unit-01"],
+        "goal": f"[{GOAL}] Goal text.",
+        "measure": f"[{MEASURE}] Measure text.",
+        "example": [INDICATOR, "Indicator text", "5.5", "%", "at-most", "5.2", "{base}", "{end}", "binding", "unit-id",
+                    "", GOAL],
         "document": "NHRAP submission template",
     },
     "zh": {
@@ -42,10 +43,10 @@ LABELS = {
         "header": (("成员单位", ""), ("轮次", "1"), ("日期", "YYYY-MM-DD")),
         "columns": ["编号", "指标", "目标值", "单位", "比较", "基期值", "基期年份", "完成时限", "属性", "牵头单位",
                     "参与单位", "对应目标"],
-        "goal": "[g-unit-01] 目标内容。",
-        "measure": "[m-unit-01] 措施内容。",
-        "example": ["i-unit-01", "指标名称", "5.5", "%", "不高于", "5.2", "{base}", "{end}", "约束性", "unit-id", "",
-                    "g-unit-01"],
+        "goal": f"[{GOAL}] 目标内容。",
+        "measure": f"[{MEASURE}] 措施内容。",
+        "example": [INDICATOR, "指标名称", "5.5", "%", "不高于", "5.2", "{base}", "{end}", "约束性", "unit-id", "",
+                    GOAL],
         "document": "国家人权行动计划报送材料模板",
     },
 }
