@@ -39,9 +39,10 @@ def converted_at_once(paths: list[Path]) -> Iterator[dict[Path, Path]]:
     """.docx copies of the .odt files among `paths`, made in one LibreOffice run, for as long as the block
     runs. A file left out (its name twice, unreadable, not converted) is converted, or refused with its
     reason, on its own when it is read."""
-    odts = [path for path in paths if path.suffix.lower() == ".odt" and _convertible(path)]
+    odts = [path for path in paths if path.suffix.lower() == ".odt"]
     names = [path.name.lower() for path in odts]
-    batch = [path for path in odts if names.count(path.name.lower()) == 1]
+    batch = [path for path in odts if names.count(path.name.lower()) == 1] if len(odts) > 1 else []
+    batch = [path for path in batch if _convertible(path)]  # a file on its own is checked when it is read
     if len(batch) < 2:
         yield {}
         return
