@@ -158,6 +158,7 @@ def rendered(tmp_path_factory):
     docs["clash_final"] = render_final(make_input(CLASH), find_pages).data
     long_title = replace(make_plan(), title="National Human Rights Action Plan (2031–2035)")
     docs["long_title"] = render_final(replace(make_input(), plan=long_title), find_pages).data
+    docs["zh_english_title"] = render_consultation(_english_title_on_a_chinese_cover()).data
     sample = copy_sample(folder / "zh-sample", "zh")  # title == title_zh; a footnote quotes a heading's words
     for mode in ("consultation", "final"):
         docs[f"zh_sample_{mode}"] = _render_sample(sample, folder, mode)
@@ -566,15 +567,21 @@ def test_a_cover_title_is_not_broken_inside_its_period(rendered):
         "National Human Rights Action Plan", "(2031–2035)"]
 
 
-def test_the_other_languages_title_on_a_consultation_cover_keeps_its_period_whole():
-    """On a Chinese cover LibreOffice broke 'The National Human Rights Action Plan of the P.R. of China (2026–'
-    and put '2030)' alone on the next line."""
+def _english_title_on_a_chinese_cover():
     inp = make_input(language="zh")
     inp.plan = replace(inp.plan, title="The National Human Rights Action Plan of the P.R. of China (2026–2030)")
-    body = document_xml(render_consultation(inp).data)
+    return inp
+
+
+def test_the_other_languages_title_on_a_consultation_cover_keeps_its_period_whole(rendered):
+    """On a Chinese cover LibreOffice broke 'The National Human Rights Action Plan of the P.R. of China (2026–'
+    and put '2030)' alone on the next line."""
+    body = document_xml(rendered["data"]["zh_english_title"])
     texts = ["".join(p.itertext()) for p in body.iter(qn("w:p"))]
     assert "The National Human Rights Action Plan of the P.R. of China (2026–\u20602030)" in texts
     assert "测试计划（2026—\u20602030年）" in texts
+    cover = [" ".join(line.split()) for line in rendered["pdf"]["zh_english_title"].split("\f")[0].splitlines()]
+    assert any(line.endswith("(2026–2030)") for line in cover) and not any(line.endswith("(2026–") for line in cover)
 
 
 def test_chinese_covers_are_chinese(rendered):
