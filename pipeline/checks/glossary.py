@@ -46,9 +46,13 @@ class Glossary:
 
     def used_in(self, document: Document) -> list[Concept]:
         """The concepts the text uses (in any form, deprecated ones too), in term-base order."""
-        blocks = [b for b in document.blocks if b.kind not in SKIP_KINDS]
-        used = {m.concept for matches in self.find_all([b.text for b in blocks]) for m in matches}
+        used = {m.concept for _block, matches in self.matches_in(document) for m in matches}
         return [c for c in self.termbase.concepts if c.id in used]
+
+    def matches_in(self, document: Document) -> list[tuple[Block, list[Match]]]:
+        """Each block of plan text with the term matches in it (code, raw HTML and the like are not text)."""
+        blocks = [b for b in document.blocks if b.kind not in SKIP_KINDS and b.text]
+        return list(zip(blocks, self.find_all([b.text for b in blocks])))
 
     def find_all(self, texts: list[str]) -> list[list[Match]]:
         """Term matches outside instrument names ('Convention on the Rights of the Child' is no use of a term)."""
@@ -157,9 +161,8 @@ class _Use:
 def check_glossary(ws: Any, document: Document, glossary: Optional[Glossary] = None) -> list[Finding]:
     glossary = glossary or load_glossary(ws)
     plan = getattr(ws, "plan", None)
-    blocks = [b for b in document.blocks if b.kind not in SKIP_KINDS and b.text]
     uses = []
-    for block, matches in zip(blocks, glossary.find_all([b.text for b in blocks])):
+    for block, matches in glossary.matches_in(document):
         chapter = (plan.chapter_of(block.section) if plan and block.section else None) or block.section
         uses += [_Use(block, match, chapter) for match in matches]
     findings = []
