@@ -24,7 +24,8 @@ Steps:
    paragraphs gains a little when both keep the same bold title and loses
    as much when their titles differ; and a new paragraph
    about as close to an unchanged neighbour as to the old paragraph is
-   taken for a copy of that neighbour, so the revised original keeps it.
+   taken for a copy of that neighbour (unless their bold titles differ), so the revised original
+   keeps it; runs of three neighbouring pairs take the arrangement that scores best in total.
    Last, where best-first pairing left a paragraph stranded next to one
    that also reads as a copy of a neighbour or a part split off it (or an
    old paragraph next to one that reads as merged into a neighbour), the
@@ -45,6 +46,7 @@ import re
 from bisect import bisect_left
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from itertools import combinations, permutations
 from operator import itemgetter
 from typing import Optional, Sequence
 
@@ -65,7 +67,8 @@ TWIN_REACH, COPY_PENALTY, COPY_MARGIN = 2, 0.2, 0.05
 NEARNESS_BONUS, NEARNESS_RANGE = 0.06, 12  # credit for standing at the expected place, fading over 12 blocks
 TITLE_WEIGHT = 0.1  # similarity a pair gains when both keep the same bold title, and loses when the titles differ
 EXCHANGE_REACH = 3  # paired paragraphs this close may exchange partners
-ORDER_BONUS = 0.1  # ... and keeping them in their old order is worth this much similarity
+EXCHANGE_WINDOW = 3  # runs of this many neighbouring pairs are rearranged as one
+ORDER_BONUS = 0.1  # ... and keeping two in their old order is worth this much similarity
 ORDER_MARGIN = 0.1  # a pairing in order wins over one out of order scoring up to this much more
 CLOSE_CALL = 0.05  # a deleted paragraph this close to a new one as the paragraph whose id it kept
 GROWTH = 1.2  # a split part or merged paragraph changes the length by at least this factor
@@ -261,22 +264,21 @@ class _Aligner:
         self.prefer_in_order(score, claims, here)
 
     def exchange_neighbours(self, score: dict[tuple[int, int], float], paired_here: set[int]) -> None:
-        """Best-first pairing can hand two neighbouring lookalike paragraphs each other's ids. For
-        nearby pairs made here, exchange partners when that scores higher in total, counting a small
-        bonus for keeping the two in their old order."""
+        """Best-first pairing can hand neighbouring lookalike paragraphs each other's ids. For every run of
+        EXCHANGE_WINDOW nearby pairs made here, give the run the arrangement of its old paragraphs that
+        scores highest in total, counting a small bonus for every two kept in their old order. (Pairwise
+        exchanges are not enough: three lookalikes can need a rotation, and a chain of swaps, each
+        better than the last, can end worse than the rotation.)"""
         placed = sorted(j for j in paired_here if self.result.old_of[j] is not None)
-        for a, j1 in enumerate(placed):
-            for j2 in placed[a + 1:a + 1 + EXCHANGE_REACH]:
-                i1, i2 = self.result.old_of[j1], self.result.old_of[j2]
-                if (i1, j2) not in score or (i2, j1) not in score:
-                    continue
-                now = score[(i1, j1)] + score[(i2, j2)] + (ORDER_BONUS if i1 < i2 else 0.0)
-                swapped = score[(i2, j1)] + score[(i1, j2)] + (ORDER_BONUS if i2 < i1 else 0.0)
-                if swapped > now:
-                    self.unpair(j1)
-                    self.unpair(j2)
-                    self.pair(i2, j1)
-                    self.pair(i1, j2)
+        for a in range(len(placed) - 1):
+            run = placed[a:a + EXCHANGE_WINDOW]
+            now = tuple(self.result.old_of[j] for j in run)
+            best = max(permutations(now), key=lambda olds: (_arrangement_score(score, olds, run), olds == now))
+            if best != now:
+                for j in run:
+                    self.unpair(j)
+                for i, j in zip(best, run):
+                    self.pair(i, j)
 
     def rescue_stranded(self, score: dict[tuple[int, int], float], claims: dict[int, list[int]],
                         paired_here: set[int]) -> None:
@@ -444,11 +446,12 @@ class _Aligner:
     def _neighbour_likeness(self, j: int) -> float:
         """How close new block j is to the old text of a neighbour that kept its words. A new paragraph
         at least as close to its neighbour's text as to an old paragraph it could take the id of is
-        more likely a copy of the neighbour, written next to it, than that paragraph revised."""
+        more likely a copy of the neighbour, written next to it, than that paragraph revised. A copy keeps
+        its model's bold title, so a neighbour with another title does not count."""
         best = 0.0
         for k in range(j - TWIN_REACH, j + TWIN_REACH + 1):
             i = self.result.old_of[k] if k != j and 0 <= k < len(self.new) else None
-            if i is not None and self.content[0][i] == self.content[1][k]:
+            if i is not None and self.content[0][i] == self.content[1][k] and self._titles_agree(i, j) != -1:
                 best = max(best, dice(self.old_bag(i), self.new_bag(j)))
         return best
 
@@ -566,6 +569,13 @@ def _part_share(part: frozenset, wholes: list[frozenset], own: frozenset) -> flo
     more than inside `own` (else 0)."""
     best = max((containment(part, whole) for whole in wholes), default=0.0)
     return best if best >= MIN_CONTAINMENT and best > containment(part, own) else 0.0
+
+
+def _arrangement_score(score: dict[tuple[int, int], float], olds: Sequence[int], news: Sequence[int]) -> float:
+    """Total score of pairing olds with news one to one, plus ORDER_BONUS for every two pairs in their old
+    order; minus infinity when a pair has no score (too unlike to pair)."""
+    total = sum(score.get(pair, float("-inf")) for pair in zip(olds, news))
+    return total + ORDER_BONUS * sum(1 for x, y in combinations(olds, 2) if x < y)
 
 
 def longest_increasing(values: list[int]) -> set[int]:
