@@ -532,17 +532,16 @@ def _kind_of(note) -> str:
     return "question" if note.body.rstrip().endswith(("?", "？")) else "comment"
 
 
-def _version_by_text(versions: Versions, review) -> Optional[int]:
-    """The version whose paragraphs the file's numbered paragraphs read as (ties: the later); None when
-    no version's text is found in the file."""
-    best, best_score = None, 0
+def _versions_by_text(versions: Versions, review) -> list[int]:
+    """The versions whose paragraphs the file's numbered paragraphs read as best (most of them found),
+    oldest first; none when no version's text is found in the file."""
+    scores = {}
     for number in versions.numbers:
         blocks = versions[number].document.by_id()
-        score = sum(1 for para, text in review.paragraphs.items()
-                    if para in blocks and blocks[para].text and blocks[para].text in text)
-        if score and score >= best_score:
-            best, best_score = number, score
-    return best
+        scores[number] = sum(1 for para, text in review.paragraphs.items()
+                             if para in blocks and blocks[para].text and blocks[para].text in text)
+    best = max(scores.values(), default=0)
+    return [number for number, score in scores.items() if best and score == best]
 
 
 def review_version(versions: Versions, review, requested: Optional[Version] = None) -> tuple[Version, str, list[str]]:
@@ -566,15 +565,19 @@ def review_version(versions: Versions, review, requested: Optional[Version] = No
         return versions[stated], review.version_from, []
     if len(numbers) < 2:
         return latest, "", []
-    by_text = _version_by_text(versions, review) if review.paragraphs else None
-    if by_text is None:
+    readings = _versions_by_text(versions, review) if review.paragraphs else []
+    if not readings:
         return latest, "", [f"the file does not say which version it was made from; assumed the latest, "
                             f"{latest.name} (pass --version if it was made from another)"]
-    if by_text != latest.number:
+    # Of versions its paragraphs read the same in, the oldest: the file harvested on a clone before a freeze
+    # that left them as they were, and on another after it, is then stored on one version, under the same ids.
+    by_text = readings[0]
+    if latest.number not in readings:
         return versions[by_text], "text", [
             f"the file does not say which version it was made from; its text reads as v{by_text}, not the "
             f"latest ({latest.name}), so it was harvested against v{by_text} (pass --version to choose another)"]
-    return latest, "text", []
+    alike = ", ".join(f"v{n}" for n in readings[1:])
+    return versions[by_text], f"text, which reads the same in {alike}" if alike else "text", []
 
 
 def harvest_files(ws, paths: list[Path], member: Optional[Member], round_number: int,

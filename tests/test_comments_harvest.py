@@ -197,6 +197,23 @@ def test_harvest_without_version_reads_the_text_when_the_file_does_not_say(ws, c
     assert {r["version"] for r in listed(ws, capsys).values()} == {2}
 
 
+def test_a_file_not_saying_its_version_is_stored_once_either_side_of_a_freeze_that_left_its_text(
+        ws, capsys, tmp_path):
+    """Its paragraphs read the same in v1 and v2, so both clones store its comments on v1, under the same
+    ids: git merges the two harvests as one."""
+    assert run(ws, capsys, "comments", "harvest", str(DATA / "mohrss-returned.docx"))[0] == 0
+    before = {path.name: path.read_bytes() for path in (ws.root / "comments").rglob("*.yaml")}
+    freeze_text(ws, capsys, tmp_path, V1 + "\nA new closing paragraph.\n", "v2")
+    for path in (ws.root / "comments").rglob("*.yaml"):
+        path.unlink()  # as on the clone that had not harvested yet
+    code, out = run(ws, capsys, "comments", "harvest", str(DATA / "mohrss-returned.docx"))
+    assert code == 0, out.err
+    assert "5 new, 0 already stored; made from v1 (text, which reads the same in v2)" in out.out
+    assert "warning" not in out.err
+    assert {path.name: path.read_bytes() for path in (ws.root / "comments").rglob("*.yaml")} == before
+    assert {r["version"] for r in listed(ws, capsys).values()} == {2}
+
+
 def test_harvest_without_version_assumes_the_latest_for_a_foreign_file_and_says_so(ws, capsys, tmp_path):
     freeze_text(ws, capsys, tmp_path, V1 + "\nA new closing paragraph.\n", "v2")
     code, out = run(ws, capsys, "comments", "harvest", str(DATA / "foreign.docx"), "--org", "cshrs")
