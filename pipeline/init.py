@@ -6,8 +6,9 @@ import subprocess
 from pathlib import Path
 from typing import Optional
 
-from .errors import UserError
 from .clock import today
+from .errors import UserError
+from .fileio import atomic_write
 
 PACKAGE_DATA = Path(__file__).parent / "data"
 # The repository is itself the English sample workspace; the Chinese one sits in examples/zh.
@@ -30,6 +31,8 @@ drafts/members.yaml merge=union
 # So are the instruments and sources term entries refer to (one per line; an id or key twice is refused).
 glossary/instruments.yaml merge=union
 glossary/sources.yaml merge=union
+# And the style rules (one per line; a phrase in two rules, or a setting given twice, is refused).
+glossary/style-*.yaml merge=union
 """
 GIT_FILES = {".gitignore": "build/\n*.tmp\n.lock\n", ".gitattributes": GITATTRIBUTES}
 
@@ -103,3 +106,40 @@ def _git_init(target: Path) -> None:
     if shutil.which("git") and not (target / ".git").exists():
         # by absolute path: a relative name beginning with '-' (init -- -plan) was read by git as an option
         subprocess.run(["git", "init", "-q", str(target.resolve())], check=False)
+
+
+def missing_git_lines(root: Path) -> dict[str, list[str]]:
+    """Per git file (.gitignore, .gitattributes), the settings this release writes that the workspace's copy
+    lacks: a workspace made by an older release does not merge the files added to union merging since."""
+    missing = {}
+    for name, text in GIT_FILES.items():
+        path = Path(root) / name
+        have = set(path.read_text(encoding="utf-8").splitlines()) if path.is_file() else set()
+        lines = [line for line in text.splitlines() if line and not line.startswith("#") and line not in have]
+        if lines:
+            missing[name] = lines
+    return missing
+
+
+def update_git_files(root: Path) -> dict[str, list[str]]:
+    """Add to the workspace's git files the settings `missing_git_lines` finds, each with the comment this
+    release writes above it; the lines already there stay as they are. What was added, per file."""
+    missing = missing_git_lines(root)
+    for name, lines in missing.items():
+        path = Path(root) / name
+        text = path.read_text(encoding="utf-8") if path.is_file() else ""
+        atomic_write(path, text + ("\n" if text and not text.endswith("\n") else "")
+                     + "".join(_commented(GIT_FILES[name])[line] for line in lines))
+    return missing
+
+
+def _commented(template: str) -> dict[str, str]:
+    """Each setting line of `template` with the comment lines right above it."""
+    settings, above = {}, []
+    for line in template.splitlines():
+        if line.startswith("#"):
+            above.append(line)
+        elif line:
+            settings[line] = "".join(f"{text}\n" for text in (*above, line))
+            above = []
+    return settings

@@ -5,6 +5,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from .compose import compose_draft
+from .init import missing_git_lines
 from .model import CATEGORIES
 
 
@@ -21,6 +22,7 @@ class Status:
     by_category: dict[str, dict[str, int]] = field(default_factory=dict)
     omitted_sections: list[str] = field(default_factory=list)
     unused: dict[str, list[str]] = field(default_factory=dict)
+    git_settings_missing: dict[str, list[str]] = field(default_factory=dict)  # per git file (init.missing_git_lines)
 
     def as_json(self) -> dict:
         return dict(self.__dict__)
@@ -61,4 +63,6 @@ def workspace_status(ws) -> Status:
     status.omitted_sections = report.omitted_sections
     unused = report.as_json()["unused"]
     status.unused = {kind: [item["id"] for item in items] for kind, items in unused.items()}
+    if (ws.root / ".git").exists():  # a workspace inside another repository (examples/zh) has that one's
+        status.git_settings_missing = missing_git_lines(ws.root)
     return status

@@ -67,6 +67,8 @@ def test_rules_are_read_from_the_workspace_file(tmp_path):
     ("rules:\n- {rule: wordy, suggestion: x}\n", "without `phrase`"),
     ("rules:\n- {rule: wordy, phrase: x, suggestion: y, unless: always}\n", "unless must be 'measure'"),
     ("rules: 3\n", "needs `rules:`"),
+    ("rules:\n- {rule: wordy, phrase: in order to, suggestion: to}\n- {rule: vague, phrases: [etc., In Order To], "
+     "suggestion: x}\n", "'In Order To' is in two style rules (also line 2); keep one"),
 ])
 def test_malformed_style_file_is_refused_at_its_line(tmp_path, text, message):
     folder = tmp_path / "glossary"

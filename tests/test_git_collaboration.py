@@ -250,6 +250,25 @@ def test_instruments_and_sources_added_on_two_clones_merge_and_one_edited_on_bot
     assert code == 2 and "instruments.yaml:" in err and "instrument 'HRBA': duplicate id" in err
 
 
+def test_style_rules_added_on_two_clones_merge_and_one_edited_on_both_is_refused(team):
+    """Panel members add style rules as examination goes: two at once are both kept; a rule reworded on
+    both clones comes out twice, and its phrase is named."""
+    zhang, li = team("zhang", "li")
+    for clone, phrase in ((zhang, "in terms of"), (li, "it should be noted that")):
+        with (clone.path / "glossary/style-en.yaml").open("a", encoding="utf-8") as rules:
+            rules.write(f"- {{rule: wordy, phrase: {phrase}, suggestion: delete}}\n")
+    exchange(zhang, li)
+    rules = (li.path / "glossary/style-en.yaml").read_text(encoding="utf-8")
+    assert "phrase: in terms of," in rules and "phrase: it should be noted that," in rules
+    li.nhrap("check", "style")
+    for clone, suggestion in ((zhang, "now"), (li, "now, or delete")):
+        clone.edit(Path("glossary/style-en.yaml"), "phrase: at the present time, suggestion: now}",
+                   f"phrase: at the present time, suggestion: '{suggestion}'}}")
+    exchange(zhang, li)
+    code, err = li.fails("check", "style")
+    assert code == 2 and "style-en.yaml:" in err and "'at the present time' is in two style rules" in err
+
+
 # -- 2. answering comments at once ---------------------------------------------------------------------
 def test_two_panel_members_answer_different_comments_of_a_round(team):
     zhang, li, wang = team("zhang", "li", "wang")

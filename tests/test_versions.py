@@ -195,6 +195,45 @@ def test_init_writes_the_samples_gitattributes_which_keep_returned_files_binary(
         assert attributes.count(": unset") == 3, attributes
 
 
+def test_a_workspace_made_by_an_older_release_is_told_of_and_given_the_git_settings_it_lacks(tmp_path, capsys):
+    """Its .gitattributes predates union merging of the style rules: `status` says so, and `init --git-files`
+    adds the setting (with its comment), keeping the panel's own lines, which git then applies."""
+    import subprocess
+    root = tmp_path / "old"
+    assert main(["init", str(root)]) == 0
+    attributes = root / ".gitattributes"
+    older = "".join(line for line in attributes.read_text(encoding="utf-8").splitlines(keepends=True)
+                    if "style" not in line) + "*.pdf binary\n"
+    attributes.write_text(older, encoding="utf-8")
+    capsys.readouterr()
+    assert main(["status", "--workspace", str(root)]) == 0
+    assert ".gitattributes lacks settings this release writes" in capsys.readouterr().out
+    assert main(["init", "--git-files", str(root), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == {"added": {".gitattributes": ["glossary/style-*.yaml merge=union"]}}
+    assert attributes.read_text(encoding="utf-8") == older + (
+        "# And the style rules (one per line; a phrase in two rules, or a setting given twice, is refused).\n"
+        "glossary/style-*.yaml merge=union\n")
+    merge = subprocess.run(["git", "-C", str(root), "check-attr", "merge", "--", "glossary/style-en.yaml"],
+                           capture_output=True, text=True, check=True).stdout
+    assert merge.strip().endswith("merge: union")
+    assert main(["status", "--workspace", str(root)]) == 0
+    assert "lacks settings" not in capsys.readouterr().out
+    assert main(["init", "--git-files", str(root)]) == 0
+    assert "already have every setting" in capsys.readouterr().out
+    assert attributes.read_text(encoding="utf-8").count("style-*.yaml") == 1
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--git-files", "{root}"], "not a plan workspace"),
+    (["--git-files", "{ws}", "--sample"], "--sample is for making one"),
+])
+def test_git_files_needs_an_existing_workspace_and_nothing_else(tmp_path, capsys, args, message):
+    assert main(["init", str(tmp_path / "ws")]) == 0
+    capsys.readouterr()
+    assert main(["init", *(a.format(root=tmp_path, ws=tmp_path / "ws") for a in args)]) == 2
+    assert message in capsys.readouterr().err
+
+
 # -- bad input: file:line, exit 2, nothing written --------------------------------------------
 
 def _expect_error(ws, capsys, needle, location):

@@ -63,6 +63,7 @@ def read_style_rules(path: Path, language: str) -> StyleRules:
     if not isinstance(data, dict) or not isinstance(data.get("rules"), list):
         raise UserError("a style file needs `rules:` (a list)", path, 1)
     rules = [_read_rule(item, path) for item in data["rules"]]
+    _refuse_phrases_twice(data["rules"], rules, path)
     limit_key = "max_sentence_words" if language == "en" else "max_sentence_chars"
     limit = data.get(limit_key, 45 if language == "en" else 120)
     if not isinstance(limit, int) or limit < 1:
@@ -87,6 +88,18 @@ def _read_rule(item: Any, path: Path) -> StyleRule:
         raise UserError(f"style rule for '{phrases[0]}': severity must be one of {', '.join(SEVERITIES)}", path, line)
     return StyleRule(str(item["rule"]), [p.strip() for p in phrases], item["suggestion"], str(item.get("message", "")),
                      item.get("unless", ""), item.get("severity", "warning"))
+
+
+def _refuse_phrases_twice(items: list, rules: list[StyleRule], path: Path) -> None:
+    """A phrase in two rules would be reported twice, perhaps with two suggestions: the file is union-merged
+    in git, and a rule changed on two clones comes back as two lines."""
+    seen: dict[str, int] = {}
+    for item, rule in zip(items, rules):
+        line = getattr(item, "line", 0)
+        for phrase in rule.phrases:
+            first = seen.setdefault(phrase.casefold(), line)
+            if first != line:
+                raise UserError(f"'{phrase}' is in two style rules (also line {first}); keep one", path, line)
 
 
 class StyleChecker:

@@ -19,6 +19,9 @@ def register(commands) -> None:
     p.add_argument("--period", type=plan_period, metavar="START-END",
                    help="years of an empty workspace's plan, e.g. 2031-2035 (default: the five-year period "
                         "drafted now: this year's if it starts one, else the next)")
+    p.add_argument("--git-files", action="store_true",
+                   help="in the existing workspace DIR, add to .gitignore and .gitattributes the settings this "
+                        "release writes that they lack (a workspace made by an older release); nothing else is touched")
     add_json(p)
     p.set_defaults(handler=cmd_init)
 
@@ -94,6 +97,8 @@ def folder_name(text: str) -> Path:
 
 def cmd_init(args: argparse.Namespace) -> int:
     from ..init import init_workspace
+    if args.git_files:
+        return _update_git_files(args)
     for option, value in (("--period", args.period), ("--language", args.language)):
         if args.sample and value:  # the sample plan has its own: refuse rather than drop what was asked for
             raise UserError(f"{option} is for an empty workspace; the {args.sample} sample plan has its own")
@@ -103,6 +108,23 @@ def cmd_init(args: argparse.Namespace) -> int:
         return 0
     console().print(f"Created plan workspace [bold]{escape(str(root))}[/]. Next: edit drafts/plan.yaml, then "
                     "`nhrap draft`.")
+    return 0
+
+
+def _update_git_files(args: argparse.Namespace) -> int:
+    from ..init import update_git_files
+    given = [option for option, value in (("--sample", args.sample), ("--language", args.language),
+                                          ("--period", args.period)) if value]
+    if given:
+        raise UserError(f"--git-files changes an existing workspace; {', '.join(given)} is for making one")
+    added = update_git_files(open_workspace(args.dir).root)
+    if args.json:
+        print_json({"added": added})
+    elif added:
+        console().print("Added " + "; ".join(f"to {name}: {', '.join(lines)}" for name, lines in added.items()),
+                        markup=False, soft_wrap=True)
+    else:
+        console().print("The git files already have every setting this release writes.")
     return 0
 
 
@@ -348,3 +370,8 @@ def _print_status(status) -> None:
         out.print(f"[red]Omitted aspects (sections with no text):[/] {', '.join(status.omitted_sections)}")
     else:
         out.print("[green]No major aspect omitted.[/]")
+    if status.git_settings_missing:
+        names = " and ".join(status.git_settings_missing)
+        verb = "lack" if len(status.git_settings_missing) > 1 else "lacks"
+        out.print(f"[yellow]{escape(names)} {verb} settings this release writes[/] (a workspace made by an older "
+                  "release): `nhrap init --git-files .` adds them")
