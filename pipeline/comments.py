@@ -585,7 +585,7 @@ def harvest_files(ws, paths: list[Path], member: Optional[Member], round_number:
                   ) -> Iterator[tuple[Path, Union[Intake, UserError]]]:
     """Each returned file harvested (`harvest_file`), or the error that refused it, one by one as they are
     done. Without `member` each file is named for its organisation. The versions are read once for all the
-    files, and the .odt files among them converted in one LibreOffice run."""
+    files, and the .odt files among them converted a dozen to a LibreOffice run."""
     from .readers.review_odt import converted_at_once
     versions = Versions(ws)
     with converted_at_once(paths) as odt_copies:

@@ -411,3 +411,26 @@ def test_a_document_saved_under_the_other_extension_is_named(ws, capsys, tmp_pat
     path.write_bytes(_zip(parts))
     code, out = run(ws, capsys, "comments", "harvest", str(path))
     assert code == 2 and hint in out.err and stored(ws) == []
+
+
+def test_odt_files_are_converted_a_dozen_to_a_run_and_a_run_that_overruns_loses_only_its_own(
+        tmp_path, monkeypatch):
+    """Thirty returned .odt files: three LibreOffice runs. The first overruns its timeout; the files of the
+    other runs keep their copies, and those of the first are left to be converted one by one."""
+    from pipeline import libreoffice
+    from pipeline.readers import review_odt
+    monkeypatch.setattr(libreoffice, "available", lambda: True)
+    runs = []
+
+    def convert_all(sources, target, folder, timeout=libreoffice.TIMEOUT):
+        runs.append([source.name for source in sources])
+        copies = {source: folder / f"{source.stem}.docx" for source in sources}
+        for copy in copies.values():
+            copy.write_bytes(b"converted")
+        return {source: None if len(runs) == 1 else copy for source, copy in copies.items()}
+
+    monkeypatch.setattr(libreoffice, "convert_all", convert_all)
+    paths = [_odt(tmp_path / f"unit{n:02d}-comments.odt") for n in range(30)]
+    with review_odt.converted_at_once(paths) as copies:
+        assert [len(run) for run in runs] == [12, 12, 6]
+        assert sorted(copies) == paths[12:] and all(copies[p].read_bytes() == b"converted" for p in paths[12:])

@@ -3,7 +3,7 @@
 LibreOffice converts it to .docx, whose Word export keeps the comments, tracked changes and paragraph
 bookmarks, and that .docx is read as any returned Word file, under the .odt's name. The conversion runs
 in a temporary folder (its profile in there too) removed afterwards. A harvest of several .odt files
-converts them in one LibreOffice run (`converted_at_once`): its start costs ~2 s a run.
+converts them a dozen to a LibreOffice run (`converted_at_once`): its start costs ~2 s a run.
 """
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from ..errors import UserError
 from .review_docx import ReviewFile, open_package, read_review_docx
 
 TO_DOCX = "docx:MS Word 2007 XML"
+BATCH = 12  # files a LibreOffice run converts: a dozen consultation drafts take well under its timeout
 
 
 def read_review_odt(path: Path, language: str = "en", copies: Optional[Mapping[Path, Path]] = None) -> ReviewFile:
@@ -36,7 +37,7 @@ def read_review_odt(path: Path, language: str = "en", copies: Optional[Mapping[P
 
 @contextmanager
 def converted_at_once(paths: list[Path]) -> Iterator[dict[Path, Path]]:
-    """.docx copies of the .odt files among `paths`, made in one LibreOffice run, for as long as the block
+    """.docx copies of the .odt files among `paths`, made a dozen to a LibreOffice run, for as long as the block
     runs. A file left out (its name twice, unreadable, not converted) is converted, or refused with its
     reason, on its own when it is read."""
     odts = [path for path in paths if path.suffix.lower() == ".odt"]
@@ -47,8 +48,13 @@ def converted_at_once(paths: list[Path]) -> Iterator[dict[Path, Path]]:
         yield {}
         return
     with tempfile.TemporaryDirectory(prefix="nhrap-odt-") as folder:
-        converted = libreoffice.convert_all(batch, TO_DOCX, Path(folder))
-        yield {path: copy for path, copy in converted.items() if copy is not None}
+        copies: dict[Path, Path] = {}
+        for start in range(0, len(batch), BATCH):  # a run that overruns its timeout loses only its own files
+            run = Path(folder) / str(start)
+            run.mkdir()
+            converted = libreoffice.convert_all(batch[start:start + BATCH], TO_DOCX, run)
+            copies.update({path: copy for path, copy in converted.items() if copy is not None})
+        yield copies
 
 
 def _check_convertible(path: Path) -> None:
