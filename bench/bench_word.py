@@ -62,8 +62,9 @@ def run(results: dict) -> None:
         commands = {"pandoc": ([pandoc, str(source), "-f", "markdown", "-o", str(folder / "pandoc.docx")], folder)}
         nhrap = str(Path(sys.executable).parent / "nhrap")
         for mode in ("consultation", "final"):
-            commands[mode] = ([nhrap, "render", str(source), "--mode", mode, "--toc-pages", "none",
-                               "-o", str(folder / f"{mode}.docx")], folder)
+            toc = ["--toc-pages", "none"] if mode == "final" else []
+            commands[mode] = ([nhrap, "render", str(source), "--mode", mode, *toc, "-o", str(folder / f"{mode}.docx")],
+                              folder)
         best = _measure(commands)
         pandoc_time, pandoc_mem = best["pandoc"]
         for mode in ("consultation", "final"):

@@ -130,6 +130,11 @@ class Plan:
     def organisation(self, org_id: str) -> Optional[Member]:
         return self.members.get(org_id)
 
+    def approved_at(self, stage: str) -> bool:
+        """Has a version at `stage` passed approval (the approval stage or one after it)? A stage the plan
+        does not list (the working draft's, a loose file's) has not."""
+        return stage in self.stages and self.stages.index(stage) >= self.stages.index(self.approval_stage)
+
 
 @dataclass
 class Goal:

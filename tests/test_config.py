@@ -98,6 +98,7 @@ def test_lead_unit_in_capitals_is_named_with_the_registry_id(mini_ws, capsys):
 
 @pytest.mark.parametrize("old, new, needle", [
     ("language: en", "language: cn", "plan.yaml:3: language must be one of en, zh, not 'cn'"),
+    ("language: en", "language: en\nprofile: eng", "plan.yaml:4: profile (of Word output) must be one of en, zh, not 'eng'"),
     ("language: en", "language：zh", "plan.yaml:3: malformed YAML: could not find expected ':' (full-width '：' — use ':')"),
     ("period: {start: 2026, end: 2030}", "period: {start: 2026, end: 二〇三〇}", "plan.yaml:2: period end must be a year"),
     ("  - {id: esc-work, title: Right to work}", "  - {id: esc-work, title: Right to work, goals: yes please}",

@@ -114,16 +114,18 @@ def make_plan(language: str = "en") -> Plan:
     }
     return Plan(title="Test Plan (2026–2030)", title_zh="测试计划（2026—2030年）", period_start=2026,
                 period_end=2030, language=language, profile=language,
-                approval_statement="Agreed by the Joint Meeting.", members=members)
+                approval_statement="Agreed by the Joint Meeting.", members=members,
+                stages=["drafting", "consultation", "examination", "approval", "assessment"])
 
 
-def make_input(source: str = SOURCE, language: str = "en", folder: Path | None = None, **extra) -> RenderInput:
+def make_input(source: str = SOURCE, language: str = "en", folder: Path | None = None, stage: str = "consultation",
+               **extra) -> RenderInput:
     document = read_markdown(source, OUTLINE, path="plan.md")
     for index, block in enumerate(document.blocks, 1):
         block.id = f"p{index:04d}"
     profile = profiles.load_profile(language)
     return RenderInput(document, make_plan(language), profile, profiles.reference_path(profile, None),
-                       VersionInfo("v3", "2026-03-02", "consultation", 3), source_file="plan.md",
+                       VersionInfo("v3", "2026-03-02", stage, 3), source_file="plan.md",
                        image_dir=folder, image_root=folder, **extra)
 
 
@@ -143,7 +145,7 @@ def rendered(tmp_path_factory):
     folder = tmp_path_factory.mktemp("render")
     docs = {
         "consult": render_consultation(make_input()).data,
-        "final": render_final(make_input(), find_pages).data,
+        "final": render_final(make_input(stage="approval"), find_pages).data,
         "zh": render_consultation(make_input(ZH_SOURCE, "zh")).data,
         "findings": render_consultation(make_input(findings=[
             Finding(check="glossary", rule="r", message="On a paragraph.", para="p0003"),
@@ -328,6 +330,38 @@ def test_cli_renders_markdown_file_and_reports_bad_input(tmp_path, capsys):
 def test_styles_command_writes_reference_documents(tmp_path):
     assert main(["styles", "--write", str(tmp_path)]) == 0
     assert (tmp_path / "reference-zh.docx").read_bytes() == (profiles.STYLES_DIR / "reference-zh.docx").read_bytes()
+
+
+@pytest.mark.parametrize("language, label", [("en", "Draft for approval"), ("zh", "送审稿")])
+def test_a_final_document_of_a_version_not_yet_approved_does_not_say_it_was_agreed(language, label):
+    """The document the approving body receives for its decision is laid out as the final one; its cover
+    says it is the draft for approval until a version is frozen at the approval stage."""
+    source = SOURCE if language == "en" else ZH_SOURCE
+    for stage, says in (("examination", label), ("drafting", label), ("approval", "Agreed by the Joint Meeting."),
+                        ("assessment", "Agreed by the Joint Meeting.")):
+        result = render_final(make_input(source, language, stage=stage), None)
+        cover = [p for p in document_xml(result.data).iter(qn("w:p"))
+                 if p.find(f"{qn('w:pPr')}/{qn('w:pStyle')}[@{qn('w:val')}='ApprovalStatement']") is not None]
+        assert ["".join(t.text for t in p.iter(qn("w:t"))) for p in cover] == [says], stage
+        with zipfile.ZipFile(io.BytesIO(result.data)) as archive:
+            core = archive.read("docProps/core.xml").decode("utf-8")
+        assert ("Approved" in core or "审定" in core) == (says != label), stage
+
+
+def test_the_word_profiles_are_the_plan_languages():
+    """plan.yaml's `profile` and `--profile` are checked against the plan languages, one profile each."""
+    from pipeline.readers.config import LANGUAGES
+    assert profiles.available() == sorted(LANGUAGES)
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--mode", "final", "--with-findings"], "--with-findings is for a consultation draft"),
+    (["--toc-pages", "estimate"], "--toc-pages is for --mode final"),
+])
+def test_an_option_of_the_other_mode_is_refused_not_dropped(mini_ws, tmp_path, capsys, args, message):
+    output = tmp_path / "out.docx"
+    assert main(["--workspace", str(mini_ws.root), "render", *args, "-o", str(output)]) == 2
+    assert message in capsys.readouterr().err and not output.exists()
 
 
 def test_final_carries_the_glossary_annex_from_the_workspace(mini_ws, tmp_path):

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Optional
 
 from ..errors import UserError
+from ..readers.config import LANGUAGES
 from .common import add_json, error_console, output_file, print_json
 
 MODES = ("consultation", "final")
@@ -20,11 +21,12 @@ def register(commands) -> None:
     p.add_argument("source", nargs="?", metavar="VERSION|FILE.md", help="default: the working draft")
     p.add_argument("--mode", choices=MODES, default="consultation", help="document kind (default: consultation)")
     p.add_argument("-o", "--output", type=output_file(".docx"), metavar="FILE.docx", help="default: build/<name>-<mode>.docx")
-    p.add_argument("--profile", help="Word profile (en, zh); default: `profile` in plan.yaml")
+    p.add_argument("--profile", choices=LANGUAGES, help="Word profile (default: `profile` in plan.yaml)")
     p.add_argument("--with-findings", action="store_true",
                    help="run the examination checks and attach each finding as a Word comment on its paragraph")
-    p.add_argument("--toc-pages", choices=("libreoffice", "estimate", "none"), default="libreoffice",
-                   help="final mode: how TOC page numbers are found (LibreOffice layout, character-count estimate, or left out)")
+    p.add_argument("--toc-pages", choices=("libreoffice", "estimate", "none"),
+                   help="final mode: how TOC page numbers are found (LibreOffice layout, the default; character-count "
+                        "estimate; or left out)")
     add_json(p)
     p.set_defaults(handler=cmd_render)
 
@@ -35,7 +37,7 @@ def register(commands) -> None:
     p.add_argument("b", nargs="?", default="latest", help="newer version (default: latest)")
     p.add_argument("-o", "--output", type=output_file(".docx"), metavar="FILE.docx", help="default: build/redline-vA-vB.docx")
     p.add_argument("--author", default="nhrap", help="author of the tracked changes (default: nhrap)")
-    p.add_argument("--profile", help="Word profile (en, zh); default: `profile` in plan.yaml")
+    p.add_argument("--profile", choices=LANGUAGES, help="Word profile (default: `profile` in plan.yaml)")
     add_json(p)
     p.set_defaults(handler=cmd_redline)
 
@@ -43,27 +45,39 @@ def register(commands) -> None:
                             description="Write reference-<profile>.docx for each profile into DIR (usually styles/). "
                                         "Restyle them in Word; render uses the workspace's copy when present.")
     p.add_argument("--write", type=Path, metavar="DIR", required=True, help="folder to write into")
-    p.add_argument("--profile", action="append", help="only this profile (repeatable)")
+    p.add_argument("--profile", action="append", choices=LANGUAGES, help="only this profile (repeatable)")
     add_json(p)
     p.set_defaults(handler=cmd_styles)
 
 
 def cmd_render(args: argparse.Namespace) -> int:
     from ..writers import docx_consultation, docx_final, page_numbers
+    _refuse_options_of_the_other_mode(args)
     ws, inp = _render_input(args)
     if args.with_findings:
         inp.findings = _findings(ws, inp.document)
     if args.mode == "final":
         inp.glossary = _glossary(ws, inp.document)
-        finder = {"libreoffice": page_numbers.find_pages, "estimate": _estimate_only, "none": None}[args.toc_pages]
+        toc_pages = args.toc_pages or "libreoffice"
+        finder = {"libreoffice": page_numbers.find_pages, "estimate": _estimate_only, "none": None}[toc_pages]
         waiting = (error_console().status("Laying out pages for the table of contents (LibreOffice)…")
-                   if args.toc_pages == "libreoffice" else contextlib.nullcontext())
+                   if toc_pages == "libreoffice" else contextlib.nullcontext())
         with waiting:
             result = docx_final.render_final(inp, finder)
     else:
         result = docx_consultation.render_consultation(inp)
     output = args.output or _build_dir(ws, inp) / f"{_stem(inp)}-{args.mode}.docx"
     return _write(args, output, result, mode=args.mode)
+
+
+def _refuse_options_of_the_other_mode(args: argparse.Namespace) -> None:
+    """An option the chosen mode does not use would be dropped unseen: the reader of a final document
+    asked for with findings would get a clean one, or the other way round."""
+    if args.mode == "final" and args.with_findings:
+        raise UserError("--with-findings is for a consultation draft (each finding a Word comment); the final "
+                        "document is clean: leave it out, or render --mode consultation")
+    if args.mode != "final" and args.toc_pages:
+        raise UserError("--toc-pages is for --mode final (a consultation draft has no table of contents)")
 
 
 def cmd_redline(args: argparse.Namespace) -> int:

@@ -101,6 +101,10 @@ def read_plan(path: Path) -> Plan:
     if language not in LANGUAGES:
         raise UserError(f"language must be one of {', '.join(LANGUAGES)}, not {language!r}", path,
                         line_of(data, "language"))
+    profile = data.get("profile", language)
+    if profile not in LANGUAGES:  # a Word profile per plan language (writers/profiles.py)
+        raise UserError(f"profile (of Word output) must be one of {', '.join(LANGUAGES)}, not {profile!r}", path,
+                        line_of(data, "profile"))
     stages = _string_list(data.get("stages") or DEFAULT_STAGES, path, line_of(data, "stages"), "stages")
     plan = Plan(
         title=str(_require(data, "title", path, "plan")),
@@ -108,7 +112,7 @@ def read_plan(path: Path) -> Plan:
         period_start=start,
         period_end=end,
         language=language,
-        profile=str(data.get("profile", language)),
+        profile=profile,
         lead_units=_string_list(data.get("lead_units") or [], path, line_of(data, "lead_units"), "lead_units"),
         stages=stages,
         approval_stage=str(data.get("approval_stage", "approval")),

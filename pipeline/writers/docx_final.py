@@ -50,14 +50,16 @@ def _render(inp: RenderInput, pages: dict[str, int]) -> tuple[RenderResult, list
     ooxml.page_numbering(sect_pr, 1)
     annex_children = [child for _, children in annexes for child in children]
     result = finish(docx, inp, body, front + body.children + annex_children, sect_pr, ids,
-                    subject=profile.label("approved"))
+                    subject=profile.label("approved" if inp.plan.approved_at(inp.version.stage) else "for_approval"))
     return result, headings
 
 
 def _cover(inp: RenderInput) -> list[etree._Element]:
     profile, plan = inp.profile, inp.plan
     lines = [paragraph("CoverTitle", [run(cover_title(plan, profile.language))])]
-    if plan.approval_statement:
+    if not plan.approved_at(inp.version.stage):  # the document sent for approval must not say it was agreed
+        lines.append(paragraph("ApprovalStatement", [run(profile.label("for_approval"))]))
+    elif plan.approval_statement:
         lines.append(paragraph("ApprovalStatement", [run(plan.approval_statement)]))
     lines.append(paragraph("CoverLine", [run(profile.date(inp.version.date))]))
     for p in lines:

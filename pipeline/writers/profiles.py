@@ -107,8 +107,7 @@ def available() -> list[str]:
 def load_profile(name: str) -> Profile:
     path = PROFILES_DIR / f"{name}.yaml"
     if not path.is_file():
-        raise UserError(f"unknown Word profile '{name}' (profiles: {', '.join(available())}); "
-                        "set `profile:` in drafts/plan.yaml")
+        raise UserError(f"unknown Word profile '{name}' (profiles: {', '.join(available())})")
     data = load_yaml(path)
     return Profile(name=data["name"], language=data.get("language", "en"), labels=dict(data.get("labels", {})),
                    page_numbers=dict(data.get("page_numbers", {})), line_numbers=dict(data.get("line_numbers", {})),
