@@ -332,6 +332,19 @@ def test_styles_command_writes_reference_documents(tmp_path):
     assert (tmp_path / "reference-zh.docx").read_bytes() == (profiles.STYLES_DIR / "reference-zh.docx").read_bytes()
 
 
+def test_styles_command_keeps_a_restyled_reference_unless_forced_and_makes_no_folder(tmp_path, capsys):
+    restyled = tmp_path / "reference-en.docx"
+    restyled.write_bytes(b"the panel's restyled reference")
+    assert main(["styles", "--write", str(tmp_path)]) == 2
+    assert "reference-en.docx already there, perhaps restyled by the panel; --force replaces them" in \
+        capsys.readouterr().err
+    assert restyled.read_bytes() == b"the panel's restyled reference" and not (tmp_path / "reference-zh.docx").exists()
+    assert main(["styles", "--write", str(tmp_path), "--force"]) == 0
+    assert restyled.read_bytes() == (profiles.STYLES_DIR / "reference-en.docx").read_bytes()
+    assert main(["styles", "--write", str(tmp_path / "stlyes")]) == 2
+    assert "stlyes: no such folder" in capsys.readouterr().err and not (tmp_path / "stlyes").exists()
+
+
 @pytest.mark.parametrize("language, label", [("en", "Draft for approval"), ("zh", "送审稿")])
 def test_a_final_document_of_a_version_not_yet_approved_does_not_say_it_was_agreed(language, label):
     """The document the approving body receives for its decision is laid out as the final one; its cover

@@ -16,8 +16,7 @@ from .common import add_json, console, counted, escape, output_file, print_json,
 def register(commands) -> None:
     p = commands.add_parser("comments", help="consultation comments: harvest, respond, matrix, statistics",
                             description="Comments and amendments from consultation rounds, anchored on paragraphs.")
-    sub = p.add_subparsers(dest="comments_command", metavar="ACTION")
-    p.set_defaults(handler=lambda args: (p.print_help(), 0)[1])
+    sub = p.add_subparsers(dest="comments_command", metavar="ACTION", required=True)  # as `check`, `glossary`
 
     h = sub.add_parser("harvest", help="read reviewers' returned .docx (or .odt) files", description=
                        "Harvest comments, replies and tracked changes from returned consultation drafts. "

@@ -46,6 +46,7 @@ def register(commands) -> None:
                                         "Restyle them in Word; render uses the workspace's copy when present.")
     p.add_argument("--write", type=Path, metavar="DIR", required=True, help="folder to write into")
     p.add_argument("--profile", action="append", choices=LANGUAGES, help="only this profile (repeatable)")
+    p.add_argument("--force", action="store_true", help="replace reference files already there (a restyled one is lost)")
     add_json(p)
     p.set_defaults(handler=cmd_styles)
 
@@ -95,6 +96,12 @@ def cmd_redline(args: argparse.Namespace) -> int:
 def cmd_styles(args: argparse.Namespace) -> int:
     from ..writers import profiles, reference_doc
     names = args.profile or profiles.available()
+    if not args.write.is_dir():  # as every -o: a mistyped folder is not made
+        raise UserError("no such folder", args.write)
+    there = [name for name in names if profiles.reference_file(args.write, name).exists()]
+    if there and not args.force:
+        raise UserError(f"{', '.join(profiles.reference_file(args.write, n).name for n in there)} already "
+                        "there, perhaps restyled by the panel; --force replaces them", args.write)
     written = reference_doc.write_references(args.write, [profiles.load_profile(n) for n in names])
     if args.json:
         print_json({"written": [str(p) for p in written]})

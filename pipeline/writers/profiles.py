@@ -114,9 +114,13 @@ def load_profile(name: str) -> Profile:
                    headings=list(data.get("headings", [])), data=data)
 
 
+def reference_file(folder: Path, profile_name: str) -> Path:
+    """Where a profile's reference document sits in `folder` (styles/, or the packaged styles)."""
+    return Path(folder) / f"reference-{profile_name}.docx"
+
+
 def reference_path(profile: Profile, styles_dir: Optional[Path]) -> Path:
     """The workspace's reference document if it has one (the panel's restyled copy), else the packaged one."""
-    name = f"reference-{profile.name}.docx"
-    if styles_dir is not None and (Path(styles_dir) / name).exists():
-        return Path(styles_dir) / name
-    return STYLES_DIR / name
+    if styles_dir is not None and reference_file(styles_dir, profile.name).exists():
+        return reference_file(styles_dir, profile.name)
+    return reference_file(STYLES_DIR, profile.name)

@@ -14,7 +14,7 @@ from lxml import etree
 
 from . import docx_package, ooxml
 from .ooxml import el, qn, set_child
-from .profiles import Profile
+from .profiles import Profile, reference_file
 
 TWIPS_PER_MM = 1440 / 25.4
 
@@ -49,7 +49,7 @@ def write_references(folder: Path, profiles: list[Profile]) -> list[Path]:
     from ..fileio import atomic_write
     written = []
     for profile in profiles:
-        path = Path(folder) / f"reference-{profile.name}.docx"
+        path = reference_file(folder, profile.name)
         atomic_write(path, build_reference(profile))
         written.append(path)
     return written
