@@ -89,7 +89,7 @@ def open_reference(path: Path) -> WordPackage:
         _ensure_numbering(docx)
     except PackageError as err:
         raise UserError(f"not a usable Word reference document ({err}); "
-                        "restore it or run `nhrap styles --write styles/`", path) from None
+                        "restore it, or replace it with `nhrap styles --write styles/ --force`", path) from None
     return docx
 
 
