@@ -9,6 +9,7 @@ from typing import Optional
 from .clock import today
 from .errors import UserError
 from .fileio import atomic_write
+from .workspace import find_root
 
 PACKAGE_DATA = Path(__file__).parent / "data"
 # The repository is itself the English sample workspace; the Chinese one sits in examples/zh.
@@ -51,6 +52,9 @@ def init_workspace(target: Path, sample: Optional[str] = None, language: str = "
         raise UserError("exists and is not a folder", target)
     if (target / "drafts" / "plan.yaml").exists():
         raise UserError("already a plan workspace; refusing to overwrite it", target)
+    outer = find_root(target.resolve().parent)
+    if outer is not None:  # its files would be taken for the outer workspace's, and git would nest a repository
+        raise UserError(f"inside the plan workspace {outer}; make the new one outside it", target)
     taken = [part for part in ("drafts", "comments") if (target / part).exists()]
     if taken:  # a half-made or hand-made workspace: its files are someone's work
         raise UserError(f"already holds {' and '.join(p + '/' for p in taken)}; refusing to overwrite them", target)

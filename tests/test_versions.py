@@ -195,6 +195,16 @@ def test_init_writes_the_samples_gitattributes_which_keep_returned_files_binary(
         assert attributes.count(": unset") == 3, attributes
 
 
+def test_init_inside_another_workspace_is_refused_and_makes_nothing(tmp_path, capsys):
+    assert main(["init", str(tmp_path / "plan")]) == 0
+    capsys.readouterr()
+    inner = tmp_path / "plan" / "drafts" / "next"
+    assert main(["init", str(inner)]) == 2
+    assert f"inside the plan workspace {(tmp_path / 'plan').resolve()}; make the new one outside it" in \
+        capsys.readouterr().err
+    assert not inner.exists()
+
+
 def test_a_workspace_made_by_an_older_release_is_told_of_and_given_the_git_settings_it_lacks(tmp_path, capsys):
     """Its .gitattributes predates union merging of the style rules: `status` says so, and `init --git-files`
     adds the setting (with its comment), keeping the panel's own lines, which git then applies."""

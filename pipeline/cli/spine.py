@@ -14,7 +14,7 @@ def register(commands) -> None:
     p = commands.add_parser("init", help="create a new plan workspace", description=
                             "Create a new, empty plan workspace in DIR (a git repository), or a copy of the sample plan.")
     p.add_argument("dir", type=folder_name)
-    p.add_argument("--sample", nargs="?", const="en", choices=("en", "zh"), help="copy the sample plan (en or zh)")
+    p.add_argument("--sample", nargs="?", const="en", choices=("en", "zh"), help="copy the sample plan (en or zh) as it stands in the nhrap source repository")
     p.add_argument("--language", choices=("en", "zh"), help="plan language of an empty workspace (default: en)")
     p.add_argument("--period", type=plan_period, metavar="START-END",
                    help="years of an empty workspace's plan, e.g. 2031-2035 (default: the five-year period "
