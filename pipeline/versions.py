@@ -144,8 +144,6 @@ def freeze(ws, stage: Optional[str], note: str, date: Optional[str] = None, sour
     if stage is not None and stage not in plan.stages:
         raise UserError(f"--stage {stage} is not one of the plan's stages: {', '.join(plan.stages)}", ws.plan_path)
     versions, stored, on_parent = _load_comments_first(ws, carried=not dry_run)
-    if stage == plan.approval_stage:
-        _check_consensus(ws, on_parent or stored)
     from .compose import check_headings, compose_draft  # jinja2: `show`, `diff` and `comments` need none of it
     source_path = source_path or ws.draft_path
     if source is None:
@@ -156,6 +154,8 @@ def freeze(ws, stage: Optional[str], note: str, date: Optional[str] = None, sour
         # the versions the comments were read with, unless another freeze has written one since
         parent = (versions if numbers == versions.numbers else Versions(ws))[numbers[-1]] if numbers else None
         stage = stage or (parent.stage if parent else plan.stages[0])
+        if _needs_consensus(plan, stage):
+            _check_consensus(ws, on_parent or stored, plan, stage)
         date = _version_date(date, parent)
         document = read_markdown(source, plan.outline_ids)
         if not document.blocks:
@@ -209,13 +209,27 @@ def _load_comments_first(ws, carried: bool) -> tuple[Versions, list, list]:
     return versions, stored, on_latest(ws, stored, versions) if carried else []
 
 
-def _check_consensus(ws, comments: list) -> None:
+def _needs_consensus(plan, stage: str) -> bool:
+    """Whether freezing at `stage` waits for consensus: at or after the approval stage the text stands agreed,
+    so a later stage (assessment) cannot be a way round the consensus gate."""
+    return stage in plan.stages and not _earlier(plan, stage, plan.approval_stage)
+
+
+def _earlier(plan, stage: str, than: str) -> bool:
+    """Whether `stage` comes before `than` in the plan's stages; a stage read from a version may since
+    have left plan.yaml, and then has no place in the order."""
+    stages = plan.stages
+    return stage in stages and than in stages and stages.index(stage) < stages.index(than)
+
+
+def _check_consensus(ws, comments: list, plan, stage: str) -> None:
     from .comments import unanswered_substantive
     waiting = unanswered_substantive(ws, comments)
     if waiting:
         listed = "\n".join(f"  {c.id} ({c.org}, {c.anchor.para}): {c.body[:60]}" for c in waiting[:50])
+        after = "" if stage == plan.approval_stage else f" ({stage} comes after it)"
         raise UserError(f"{len(waiting)} substantive comment(s) have no response yet; "
-                        f"answer them before approval:\n{listed}")
+                        f"answer them before {plan.approval_stage}{after}:\n{listed}")
 
 
 def _carry_comments(ws, version: Version, parent: Optional[Version], stored: list, on_parent: list) -> dict[str, int]:

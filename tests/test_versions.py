@@ -756,3 +756,34 @@ def test_version_metadata_rewritten_in_another_yaml_form_reads_the_same(mini_ws,
     assert code == 0 and out.out == before
     assert _load_metadata(open_workspace(mini_ws.root), 1)["changes"]["added"][0] == "p0001"
     assert _load_metadata(open_workspace(mini_ws.root), 1)["changes"] == changes
+
+
+def _versions_written(ws) -> list[str]:
+    return sorted(p.name for p in (ws.root / "drafts" / "versions").glob("v*"))
+
+
+def test_no_stage_at_or_after_approval_is_frozen_while_a_substantive_comment_waits(frozen_ws, capsys):
+    """Freezing at assessment, after approval, went round the consensus gate; a dry run too."""
+    source = str(Path(__file__).parent / "data" / "comments" / "v1.md")
+    code, out = run(frozen_ws, "comments", "add", "--para", "p0003", "--org", "mohrss", "--body", "Substantive point.",
+                    "--json", capsys=capsys)
+    ident = json.loads(out.out)["id"]
+    waiting = "1 substantive comment(s) have no response yet; answer them before approval"
+    for stage, dry_run, after in (("assessment", [], " (assessment comes after it):"),
+                                  ("assessment", ["--dry-run"], " (assessment comes after it):"),
+                                  ("approval", ["--dry-run"], ":")):
+        code, out = run(frozen_ws, "freeze", "--stage", stage, "--note", "x", "--from", source, *dry_run, capsys=capsys)
+        assert code == 2 and waiting + after in out.err and ident in out.err, out.err
+    assert run(frozen_ws, "freeze", "--stage", "examination", "--note", "x", "--from", source, capsys=capsys)[0] == 0
+    assert _versions_written(frozen_ws) == ["v001.md", "v001.yaml", "v002.md", "v002.yaml"]
+
+
+def test_a_dry_run_at_the_latest_versions_stage_after_approval_waits_for_responses(frozen_ws, capsys):
+    """Without --stage a dry run takes the latest version's stage, and is held to that stage's gate."""
+    source = str(Path(__file__).parent / "data" / "comments" / "v1.md")
+    assert run(frozen_ws, "freeze", "--stage", "assessment", "--note", "x", "--from", source, capsys=capsys)[0] == 0
+    run(frozen_ws, "comments", "add", "--para", "p0003", "--org", "mohrss", "--body", "Substantive point.",
+        capsys=capsys)
+    code, out = run(frozen_ws, "freeze", "--dry-run", capsys=capsys)
+    assert code == 2 and "answer them before approval (assessment comes after it):" in out.err, out.err
+
