@@ -171,7 +171,8 @@ def freeze(ws, stage: Optional[str], note: str, date: Optional[str] = None, sour
         md_path, meta_path = ws.version_paths(number)
         version = Version(number=number, parent=parent.number if parent else None, date=date,
                           stage=stage, note=note, sha256=digest, next_id=next_id,
-                          document=document, changes=changes, path=str(md_path))
+                          document=document, changes=changes, path=str(md_path),
+                          notes=_stage_notes(plan, parent, stage))
         if dry_run:
             return version
         atomic_write(md_path, text, exclusive=True)
@@ -183,6 +184,14 @@ def freeze(ws, stage: Optional[str], note: str, date: Optional[str] = None, sour
         _cache_blocks(ws, number, version.sha256, document.blocks)
     version.comments_carried = _carry_comments(ws, version, parent, stored, on_parent)
     return version
+
+
+def _stage_notes(plan, parent: Optional[Version], stage: str) -> list[str]:
+    """A stage earlier in the plan than the parent's is allowed (examination back to consultation is
+    another round of consultation), but said, so that a mistyped --stage is seen."""
+    if parent and _earlier(plan, stage, parent.stage):
+        return [f"the stage goes back from {parent.stage} ({parent.name}) to {stage}"]
+    return []
 
 
 def _version_date(date: Optional[str], parent: Optional[Version]) -> str:

@@ -787,3 +787,17 @@ def test_a_dry_run_at_the_latest_versions_stage_after_approval_waits_for_respons
     code, out = run(frozen_ws, "freeze", "--dry-run", capsys=capsys)
     assert code == 2 and "answer them before approval (assessment comes after it):" in out.err, out.err
 
+
+
+def test_a_stage_going_back_is_frozen_and_said(mini_ws, capsys):
+    """Examination back to consultation is another round, not refused; but a slip of --stage must show."""
+    freeze(mini_ws, capsys, stage="examination")
+    chapter(mini_ws).write_text(chapter(mini_ws).read_text().replace("decent work", "decent and safe work"))
+    code, out = run(mini_ws, "freeze", "--stage", "consultation", "--note", "round 2", "--dry-run", capsys=capsys)
+    assert code == 0 and "Note: the stage goes back from examination (v1) to consultation" in out.out, out.out
+    version = freeze(mini_ws, capsys, stage="consultation", note="round 2")
+    assert version["notes"] == ["the stage goes back from examination (v1) to consultation"]
+    assert version["version"] == "v2" and {"path", "changes", "comments", "close_calls"} <= set(version)
+    chapter(mini_ws).write_text(chapter(mini_ws).read_text().replace("decent and safe", "decent, safe"))
+    assert freeze(mini_ws, capsys, stage="examination", note="forward")["notes"] == []
+

@@ -242,13 +242,15 @@ def cmd_freeze(args: argparse.Namespace) -> int:
     counts = {key: len(getattr(c, key)) for key in FREEZE_COUNTS}
     if args.json:
         print_json({"version": version.name, "path": "" if args.dry_run else version.path, "changes": counts,
-                    "comments": version.comments_carried, "close_calls": c.close_calls})
+                    "comments": version.comments_carried, "close_calls": c.close_calls, "notes": version.notes})
         return 0
     console().print(f"{'Would freeze' if args.dry_run else 'Froze'} [bold]{version.name}[/] "
                     f"({escape(version.stage)}, {version.date}) → {escape(version.path)}: "
                     f"{counted(version.document.blocks, 'blocks')}; {counts['added']} new, {counts['edited']} edited, "
                     f"{counts['moved']} moved, {counts['split']} split off, {counts['merged']} merged, "
                     f"{counts['deleted']} deleted")
+    for note in version.notes:
+        console().print(f"[yellow]Note:[/] {escape(note)}")
     from ..anchoring import carried_summary
     if version.comments_carried.get("reanchored"):
         console().print(carried_summary(version.comments_carried, version.number))
@@ -260,7 +262,7 @@ def _report_nothing_to_freeze(since: str, as_json: bool) -> int:
     """A dry run on a draft that reads as the latest version: a finding, not an error."""
     if as_json:
         print_json({"version": None, "path": "", "changes": dict.fromkeys(FREEZE_COUNTS, 0), "comments": {},
-                    "close_calls": {}, "unchanged_since": since})
+                    "close_calls": {}, "notes": [], "unchanged_since": since})
     else:
         console().print(f"Nothing to freeze: the draft reads as {since} (same text, same stage).")
     return 0
