@@ -801,3 +801,28 @@ def test_a_stage_going_back_is_frozen_and_said(mini_ws, capsys):
     chapter(mini_ws).write_text(chapter(mini_ws).read_text().replace("decent and safe", "decent, safe"))
     assert freeze(mini_ws, capsys, stage="examination", note="forward")["notes"] == []
 
+
+
+def test_a_version_date_after_today_is_refused(mini_ws, capsys, monkeypatch):
+    """A mistyped year (2062) was accepted, and then every later version had to be dated 2062 or after. Today
+    is the calendar's, not SOURCE_DATE_EPOCH's (a build sets a day long past)."""
+    import datetime as dt
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")  # 2026-01-01
+    tomorrow = (dt.date.today() + dt.timedelta(days=1)).isoformat()
+    for date in ("2062-01-01", tomorrow):
+        code, out = run(mini_ws, "freeze", "--stage", "drafting", "--note", "a", "--date", date, capsys=capsys)
+        assert code == 2 and f"version date {date} is after today, {dt.date.today().isoformat()}: a version is " \
+            "dated when it is frozen" in out.err, out.err
+    assert _versions_written(mini_ws) == []
+    code, out = run(mini_ws, "freeze", "--stage", "drafting", "--note", "a", "--date", dt.date.today().isoformat(),
+                    capsys=capsys)
+    assert code == 0, out.err
+
+
+@pytest.mark.parametrize("date", ["20260105", "2026-W02-1"])
+def test_a_version_date_in_another_iso_form_is_refused(mini_ws, capsys, date):
+    """Python reads 20260105 as a date too, but dates are kept and compared as YYYY-MM-DD text."""
+    code, out = run(mini_ws, "freeze", "--stage", "drafting", "--note", "a", "--date", date, capsys=capsys)
+    assert code == 2 and f"version date '{date}' is not a date in the form YYYY-MM-DD" in out.err, out.err
+    assert _versions_written(mini_ws) == []
+
