@@ -225,15 +225,14 @@ FREEZE_COUNTS = ("added", "edited", "moved", "split", "merged", "deleted")  # wh
 
 
 def cmd_freeze(args: argparse.Namespace) -> int:
-    from ..fileio import read_text
     from ..versions import NothingChanged, freeze
     ws = open_workspace(args.workspace)
     if not args.dry_run and not (args.stage and args.note):
         raise UserError("freeze needs --stage and --note (only --dry-run does without them)")
-    source = read_text(args.source) if args.source else None
+    source = _read_source(args.source) if args.source else None
     try:
         version = freeze(ws, args.stage, args.note or "", date=args.date, source=source,
-                         source_path=Path(args.source) if args.source else None, dry_run=args.dry_run)
+                         source_path=args.source, dry_run=args.dry_run)
     except NothingChanged as unchanged:
         if not args.dry_run:
             raise
@@ -256,6 +255,16 @@ def cmd_freeze(args: argparse.Namespace) -> int:
         console().print(carried_summary(version.comments_carried, version.number))
     _print_close_calls(version, args.dry_run)
     return 0
+
+
+def _read_source(path: Path) -> str:
+    """The Markdown of --from: a path mistyped or naming a folder is said so, with the option."""
+    from ..fileio import read_text
+    if path.is_dir():
+        raise UserError("a folder, not a Markdown file to freeze (--from)", path)
+    if not path.is_file():
+        raise UserError("no such file to freeze (--from)", path)
+    return read_text(path)
 
 
 def _report_nothing_to_freeze(since: str, as_json: bool) -> int:
