@@ -789,7 +789,6 @@ def test_a_dry_run_at_the_latest_versions_stage_after_approval_waits_for_respons
     assert code == 2 and "answer them before approval (assessment comes after it):" in out.err, out.err
 
 
-
 def test_a_stage_going_back_is_frozen_and_said(mini_ws, capsys):
     """Examination back to consultation is another round, not refused; but a slip of --stage must show."""
     freeze(mini_ws, capsys, stage="examination")
@@ -801,7 +800,6 @@ def test_a_stage_going_back_is_frozen_and_said(mini_ws, capsys):
     assert version["version"] == "v2" and {"path", "changes", "comments", "close_calls"} <= set(version)
     chapter(mini_ws).write_text(chapter(mini_ws).read_text().replace("decent and safe", "decent, safe"))
     assert freeze(mini_ws, capsys, stage="examination", note="forward")["notes"] == []
-
 
 
 def test_a_version_date_after_today_is_refused(mini_ws, capsys, monkeypatch):
@@ -827,3 +825,10 @@ def test_a_version_date_in_another_iso_form_is_refused(mini_ws, capsys, date):
     assert code == 2 and f"version date '{date}' is not a date in the form YYYY-MM-DD" in out.err, out.err
     assert _versions_written(mini_ws) == []
 
+
+def test_freeze_help_says_how_the_date_is_chosen(capsys):
+    with pytest.raises(SystemExit):
+        main(["freeze", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert "not after today, nor before the latest version's date (default: today, or SOURCE_DATE_EPOCH's day " \
+        "when set; the latest version's date if that is later)" in text, text

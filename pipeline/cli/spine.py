@@ -53,7 +53,9 @@ def register(commands) -> None:
     p.add_argument("--stage", help="stage of the plan (from plan.yaml stages); required unless --dry-run, "
                    "which takes the latest version's stage")
     p.add_argument("--note", help="what this version is; required unless --dry-run")
-    p.add_argument("--date", help="version date (default: SOURCE_DATE_EPOCH or today)")
+    p.add_argument("--date", metavar="YYYY-MM-DD",
+                   help="version date: not after today, nor before the latest version's date (default: today, "
+                        "or SOURCE_DATE_EPOCH's day when set; the latest version's date if that is later)")
     p.add_argument("--from", dest="source", type=Path, metavar="FILE.md", help="freeze this Markdown instead of the working draft")
     p.add_argument("--dry-run", action="store_true",
                    help="work out the version and report it (changes, ids the text could not settle) without writing")
