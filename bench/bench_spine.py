@@ -175,7 +175,7 @@ def build_versions(root: Path, seed: int, score: IdScore) -> dict:
     ws = open_workspace(root)
     text, _report = compose_draft(ws)
     freeze_times = []
-    version, seconds = timed(freeze, ws, "drafting", "v1: first draft", date="2026-01-05", source=text)
+    version, seconds = timed(freeze, ws, "drafting", "v1: first draft", date="2025-01-05", source=text)
     freeze_times.append(seconds)
     rng = random.Random(seed)
     issued = {b.id for b in version.document.blocks}
@@ -183,7 +183,7 @@ def build_versions(root: Path, seed: int, score: IdScore) -> dict:
         old_ids = [b.id for b in version.document.blocks]
         revision = revise([b.source for b in version.document.blocks], intensity, rng)
         version, seconds = timed(freeze, ws, "consultation", f"v{step}: {intensity} revision",
-                                 date=f"2026-{step:02d}-01", source=revision.markdown())
+                                 date=f"2025-{step:02d}-01", source=revision.markdown())
         freeze_times.append(seconds)
         new_ids = [b.id for b in version.document.blocks]
         if len(new_ids) != len(revision.blocks):
@@ -209,7 +209,7 @@ def measure(results: dict, seed: int = 0) -> IdScore:
         spare_ws = open_workspace(spare)
         last = spare_ws.load_version("latest")
         next_text = revise([b.source for b in last.document.blocks], "medium", random.Random(seed + 99)).markdown()
-        freeze_peak = peak_mib(freeze, spare_ws, "consultation", "memory run", date="2026-12-01", source=next_text)
+        freeze_peak = peak_mib(freeze, spare_ws, "consultation", "memory run", date="2025-12-01", source=next_text)
 
         first, last_number = 1, ws.version_numbers()[-1]
         _diff, far_seconds = timed(load_and_diff, ws, first, last_number)

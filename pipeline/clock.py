@@ -1,4 +1,5 @@
-"""Today's date as nhrap stamps it: SOURCE_DATE_EPOCH when set (reproducible builds), else the clock."""
+"""Today's date as nhrap stamps it: SOURCE_DATE_EPOCH when set (reproducible builds), else the clock;
+and the calendar's date, which a date the user types is checked against."""
 from __future__ import annotations
 
 import datetime as dt
@@ -18,3 +19,9 @@ def today() -> str:
         return dt.datetime.fromtimestamp(seconds, dt.timezone.utc).date().isoformat()
     except (ValueError, OverflowError, OSError):
         raise UserError(f"SOURCE_DATE_EPOCH must be whole seconds since 1970-01-01, not {epoch!r}") from None
+
+
+def calendar_today() -> str:
+    """The date where nhrap runs, whatever SOURCE_DATE_EPOCH says (a build fixes it to a day long past, which
+    says nothing of which dates are yet to come)."""
+    return dt.date.today().isoformat()

@@ -256,6 +256,8 @@ class Version:
     path: str = ""
     # set by freeze only: comments carried to this version, by outcome (reanchored, changed, orphaned, applied)
     comments_carried: dict[str, int] = field(default_factory=dict)
+    # set by freeze only: what the drafter should see of this step though it is allowed (a stage going back)
+    notes: list[str] = field(default_factory=list)
 
     @property
     def name(self) -> str:

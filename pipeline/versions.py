@@ -18,7 +18,7 @@ import yaml
 
 from .align import align, content
 from .anchoring import Versions
-from .clock import today
+from .clock import calendar_today, today
 from .errors import UserError
 from .fileio import atomic_write, dump_yaml, locked, read_text
 from .model import PARAGRAPH_ID, Block, Changes, Document, Version
@@ -144,8 +144,6 @@ def freeze(ws, stage: Optional[str], note: str, date: Optional[str] = None, sour
     if stage is not None and stage not in plan.stages:
         raise UserError(f"--stage {stage} is not one of the plan's stages: {', '.join(plan.stages)}", ws.plan_path)
     versions, stored, on_parent = _load_comments_first(ws, carried=not dry_run)
-    if stage == plan.approval_stage:
-        _check_consensus(ws, on_parent or stored)
     from .compose import check_headings, compose_draft  # jinja2: `show`, `diff` and `comments` need none of it
     source_path = source_path or ws.draft_path
     if source is None:
@@ -156,6 +154,8 @@ def freeze(ws, stage: Optional[str], note: str, date: Optional[str] = None, sour
         # the versions the comments were read with, unless another freeze has written one since
         parent = (versions if numbers == versions.numbers else Versions(ws))[numbers[-1]] if numbers else None
         stage = stage or (parent.stage if parent else plan.stages[0])
+        if _needs_consensus(plan, stage):
+            _check_consensus(ws, on_parent or stored, plan, stage)
         date = _version_date(date, parent)
         document = read_markdown(source, plan.outline_ids)
         if not document.blocks:
@@ -171,7 +171,8 @@ def freeze(ws, stage: Optional[str], note: str, date: Optional[str] = None, sour
         md_path, meta_path = ws.version_paths(number)
         version = Version(number=number, parent=parent.number if parent else None, date=date,
                           stage=stage, note=note, sha256=digest, next_id=next_id,
-                          document=document, changes=changes, path=str(md_path))
+                          document=document, changes=changes, path=str(md_path),
+                          notes=_stage_notes(plan, parent, stage))
         if dry_run:
             return version
         atomic_write(md_path, text, exclusive=True)
@@ -185,18 +186,36 @@ def freeze(ws, stage: Optional[str], note: str, date: Optional[str] = None, sour
     return version
 
 
+def _stage_notes(plan, parent: Optional[Version], stage: str) -> list[str]:
+    """A stage earlier in the plan than the parent's is allowed (examination back to consultation is
+    another round of consultation), but said, so that a mistyped --stage is seen."""
+    if parent and _earlier(plan, stage, parent.stage):
+        return [f"the stage goes back from {parent.stage} ({parent.name}) to {stage}"]
+    return []
+
+
 def _version_date(date: Optional[str], parent: Optional[Version]) -> str:
     """An ISO date, not before the parent's: version dates are read as the order of events. The default
-    is today (or SOURCE_DATE_EPOCH's day, for reproducible builds), and never before the parent's date."""
+    is today (or SOURCE_DATE_EPOCH's day, for reproducible builds), and never before the parent's date.
+    A date given is not after the calendar's today: every later version would have to be dated after it."""
     if date is None:
         return max(today(), parent.date if parent else "")
-    try:
-        dt.date.fromisoformat(date)
-    except ValueError:
-        raise UserError(f"version date '{date}' is not a date in the form YYYY-MM-DD") from None
+    if not _iso_date(date):
+        raise UserError(f"version date '{date}' is not a date in the form YYYY-MM-DD")
+    if date > calendar_today():
+        raise UserError(f"version date {date} is after today, {calendar_today()}: a version is dated when it is "
+                        "frozen, and no later version could be dated before it")
     if parent and parent.date and date < parent.date:
         raise UserError(f"version date {date} is before {parent.date}, the date of {parent.name}")
     return date
+
+
+def _iso_date(text: str) -> bool:
+    """`2026-03-05` and nothing else: dates are compared as text, and fromisoformat also reads 20260305."""
+    try:
+        return dt.date.fromisoformat(text).isoformat() == text
+    except ValueError:
+        return False
 
 
 def _load_comments_first(ws, carried: bool) -> tuple[Versions, list, list]:
@@ -209,13 +228,27 @@ def _load_comments_first(ws, carried: bool) -> tuple[Versions, list, list]:
     return versions, stored, on_latest(ws, stored, versions) if carried else []
 
 
-def _check_consensus(ws, comments: list) -> None:
+def _needs_consensus(plan, stage: str) -> bool:
+    """Whether freezing at `stage` waits for consensus: at or after the approval stage the text stands agreed,
+    so a later stage (assessment) cannot be a way round the consensus gate."""
+    return stage in plan.stages and not _earlier(plan, stage, plan.approval_stage)
+
+
+def _earlier(plan, stage: str, than: str) -> bool:
+    """Whether `stage` comes before `than` in the plan's stages; a stage read from a version may since
+    have left plan.yaml, and then has no place in the order."""
+    stages = plan.stages
+    return stage in stages and than in stages and stages.index(stage) < stages.index(than)
+
+
+def _check_consensus(ws, comments: list, plan, stage: str) -> None:
     from .comments import unanswered_substantive
     waiting = unanswered_substantive(ws, comments)
     if waiting:
         listed = "\n".join(f"  {c.id} ({c.org}, {c.anchor.para}): {c.body[:60]}" for c in waiting[:50])
+        after = "" if stage == plan.approval_stage else f" ({stage} comes after it)"
         raise UserError(f"{len(waiting)} substantive comment(s) have no response yet; "
-                        f"answer them before approval:\n{listed}")
+                        f"answer them before {plan.approval_stage}{after}:\n{listed}")
 
 
 def _carry_comments(ws, version: Version, parent: Optional[Version], stored: list, on_parent: list) -> dict[str, int]:

@@ -394,7 +394,8 @@ def test_freeze_from_file_checks_outline_and_existence(mini_ws, capsys, tmp_path
     source.write_text(text.replace("{#esc-work}", "{#nosuch}"))
     line = text[:text.index("{#esc-work}")].count("\n") + 1
     for path, message in ((source, f"edited.md:{line}: heading id 'nosuch' is not in the outline"),
-                          (tmp_path / "missing.md", "missing.md: No such file or directory")):
+                          (tmp_path / "missing.md", "missing.md: no such file to freeze (--from)"),
+                          (tmp_path, f"{tmp_path}: a folder, not a Markdown file to freeze (--from)")):
         code, out = run(mini_ws, "freeze", "--stage", "drafting", "--note", "x", "--from", str(path), capsys=capsys)
         assert code == 2 and message in out.err, out.err
     assert not (mini_ws.root / "drafts" / "versions" / "v001.md").exists()
@@ -766,3 +767,78 @@ def test_version_metadata_rewritten_in_another_yaml_form_reads_the_same(mini_ws,
     assert code == 0 and out.out == before
     assert _load_metadata(open_workspace(mini_ws.root), 1)["changes"]["added"][0] == "p0001"
     assert _load_metadata(open_workspace(mini_ws.root), 1)["changes"] == changes
+
+
+def _versions_written(ws) -> list[str]:
+    return sorted(p.name for p in (ws.root / "drafts" / "versions").glob("v*"))
+
+
+def test_no_stage_at_or_after_approval_is_frozen_while_a_substantive_comment_waits(frozen_ws, capsys):
+    """Freezing at assessment, after approval, went round the consensus gate; a dry run too."""
+    source = str(Path(__file__).parent / "data" / "comments" / "v1.md")
+    code, out = run(frozen_ws, "comments", "add", "--para", "p0003", "--org", "mohrss", "--body", "Substantive point.",
+                    "--json", capsys=capsys)
+    ident = json.loads(out.out)["id"]
+    waiting = "1 substantive comment(s) have no response yet; answer them before approval"
+    for stage, dry_run, after in (("assessment", [], " (assessment comes after it):"),
+                                  ("assessment", ["--dry-run"], " (assessment comes after it):"),
+                                  ("approval", ["--dry-run"], ":")):
+        code, out = run(frozen_ws, "freeze", "--stage", stage, "--note", "x", "--from", source, *dry_run, capsys=capsys)
+        assert code == 2 and waiting + after in out.err and ident in out.err, out.err
+    assert run(frozen_ws, "freeze", "--stage", "examination", "--note", "x", "--from", source, capsys=capsys)[0] == 0
+    assert _versions_written(frozen_ws) == ["v001.md", "v001.yaml", "v002.md", "v002.yaml"]
+
+
+def test_a_dry_run_at_the_latest_versions_stage_after_approval_waits_for_responses(frozen_ws, capsys):
+    """Without --stage a dry run takes the latest version's stage, and is held to that stage's gate."""
+    source = str(Path(__file__).parent / "data" / "comments" / "v1.md")
+    assert run(frozen_ws, "freeze", "--stage", "assessment", "--note", "x", "--from", source, capsys=capsys)[0] == 0
+    run(frozen_ws, "comments", "add", "--para", "p0003", "--org", "mohrss", "--body", "Substantive point.",
+        capsys=capsys)
+    code, out = run(frozen_ws, "freeze", "--dry-run", capsys=capsys)
+    assert code == 2 and "answer them before approval (assessment comes after it):" in out.err, out.err
+
+
+def test_a_stage_going_back_is_frozen_and_said(mini_ws, capsys):
+    """Examination back to consultation is another round, not refused; but a slip of --stage must show."""
+    freeze(mini_ws, capsys, stage="examination")
+    chapter(mini_ws).write_text(chapter(mini_ws).read_text().replace("decent work", "decent and safe work"))
+    code, out = run(mini_ws, "freeze", "--stage", "consultation", "--note", "round 2", "--dry-run", capsys=capsys)
+    assert code == 0 and "Note: the stage goes back from examination (v1) to consultation" in out.out, out.out
+    version = freeze(mini_ws, capsys, stage="consultation", note="round 2")
+    assert version["notes"] == ["the stage goes back from examination (v1) to consultation"]
+    assert version["version"] == "v2" and {"path", "changes", "comments", "close_calls"} <= set(version)
+    chapter(mini_ws).write_text(chapter(mini_ws).read_text().replace("decent and safe", "decent, safe"))
+    assert freeze(mini_ws, capsys, stage="examination", note="forward")["notes"] == []
+
+
+def test_a_version_date_after_today_is_refused(mini_ws, capsys, monkeypatch):
+    """A mistyped year (2062) was accepted, and then every later version had to be dated 2062 or after. Today
+    is the calendar's, not SOURCE_DATE_EPOCH's (a build sets a day long past)."""
+    import datetime as dt
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")  # 2026-01-01
+    tomorrow = (dt.date.today() + dt.timedelta(days=1)).isoformat()
+    for date in ("2062-01-01", tomorrow):
+        code, out = run(mini_ws, "freeze", "--stage", "drafting", "--note", "a", "--date", date, capsys=capsys)
+        assert code == 2 and f"version date {date} is after today, {dt.date.today().isoformat()}: a version is " \
+            "dated when it is frozen" in out.err, out.err
+    assert _versions_written(mini_ws) == []
+    code, out = run(mini_ws, "freeze", "--stage", "drafting", "--note", "a", "--date", dt.date.today().isoformat(),
+                    capsys=capsys)
+    assert code == 0, out.err
+
+
+@pytest.mark.parametrize("date", ["20260105", "2026-W02-1"])
+def test_a_version_date_in_another_iso_form_is_refused(mini_ws, capsys, date):
+    """Python reads 20260105 as a date too, but dates are kept and compared as YYYY-MM-DD text."""
+    code, out = run(mini_ws, "freeze", "--stage", "drafting", "--note", "a", "--date", date, capsys=capsys)
+    assert code == 2 and f"version date '{date}' is not a date in the form YYYY-MM-DD" in out.err, out.err
+    assert _versions_written(mini_ws) == []
+
+
+def test_freeze_help_says_how_the_date_is_chosen(capsys):
+    with pytest.raises(SystemExit):
+        main(["freeze", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert "not after today, nor before the latest version's date (default: today, or SOURCE_DATE_EPOCH's day " \
+        "when set; the latest version's date if that is later)" in text, text

@@ -53,7 +53,9 @@ def register(commands) -> None:
     p.add_argument("--stage", help="stage of the plan (from plan.yaml stages); required unless --dry-run, "
                    "which takes the latest version's stage")
     p.add_argument("--note", help="what this version is; required unless --dry-run")
-    p.add_argument("--date", help="version date (default: SOURCE_DATE_EPOCH or today)")
+    p.add_argument("--date", metavar="YYYY-MM-DD",
+                   help="version date: not after today, nor before the latest version's date (default: today, "
+                        "or SOURCE_DATE_EPOCH's day when set; the latest version's date if that is later)")
     p.add_argument("--from", dest="source", type=Path, metavar="FILE.md", help="freeze this Markdown instead of the working draft")
     p.add_argument("--dry-run", action="store_true",
                    help="work out the version and report it (changes, ids the text could not settle) without writing")
@@ -225,15 +227,14 @@ FREEZE_COUNTS = ("added", "edited", "moved", "split", "merged", "deleted")  # wh
 
 
 def cmd_freeze(args: argparse.Namespace) -> int:
-    from ..fileio import read_text
     from ..versions import NothingChanged, freeze
     ws = open_workspace(args.workspace)
     if not args.dry_run and not (args.stage and args.note):
         raise UserError("freeze needs --stage and --note (only --dry-run does without them)")
-    source = read_text(args.source) if args.source else None
+    source = _read_source(args.source) if args.source else None
     try:
         version = freeze(ws, args.stage, args.note or "", date=args.date, source=source,
-                         source_path=Path(args.source) if args.source else None, dry_run=args.dry_run)
+                         source_path=args.source, dry_run=args.dry_run)
     except NothingChanged as unchanged:
         if not args.dry_run:
             raise
@@ -242,13 +243,15 @@ def cmd_freeze(args: argparse.Namespace) -> int:
     counts = {key: len(getattr(c, key)) for key in FREEZE_COUNTS}
     if args.json:
         print_json({"version": version.name, "path": "" if args.dry_run else version.path, "changes": counts,
-                    "comments": version.comments_carried, "close_calls": c.close_calls})
+                    "comments": version.comments_carried, "close_calls": c.close_calls, "notes": version.notes})
         return 0
     console().print(f"{'Would freeze' if args.dry_run else 'Froze'} [bold]{version.name}[/] "
                     f"({escape(version.stage)}, {version.date}) → {escape(version.path)}: "
                     f"{counted(version.document.blocks, 'blocks')}; {counts['added']} new, {counts['edited']} edited, "
                     f"{counts['moved']} moved, {counts['split']} split off, {counts['merged']} merged, "
                     f"{counts['deleted']} deleted")
+    for note in version.notes:
+        console().print(f"[yellow]Note:[/] {escape(note)}")
     from ..anchoring import carried_summary
     if version.comments_carried.get("reanchored"):
         console().print(carried_summary(version.comments_carried, version.number))
@@ -256,11 +259,21 @@ def cmd_freeze(args: argparse.Namespace) -> int:
     return 0
 
 
+def _read_source(path: Path) -> str:
+    """The Markdown of --from: a path mistyped or naming a folder is said so, with the option."""
+    from ..fileio import read_text
+    if path.is_dir():
+        raise UserError("a folder, not a Markdown file to freeze (--from)", path)
+    if not path.is_file():
+        raise UserError("no such file to freeze (--from)", path)
+    return read_text(path)
+
+
 def _report_nothing_to_freeze(since: str, as_json: bool) -> int:
     """A dry run on a draft that reads as the latest version: a finding, not an error."""
     if as_json:
         print_json({"version": None, "path": "", "changes": dict.fromkeys(FREEZE_COUNTS, 0), "comments": {},
-                    "close_calls": {}, "unchanged_since": since})
+                    "close_calls": {}, "notes": [], "unchanged_since": since})
     else:
         console().print(f"Nothing to freeze: the draft reads as {since} (same text, same stage).")
     return 0
