@@ -130,10 +130,15 @@ class Plan:
     def organisation(self, org_id: str) -> Optional[Member]:
         return self.members.get(org_id)
 
+    def stage_before(self, stage: str, than: str) -> bool:
+        """Does `stage` come before `than` in the plan's stages? A stage read from a version may since have
+        left plan.yaml, and then has no place in the order."""
+        return stage in self.stages and than in self.stages and self.stages.index(stage) < self.stages.index(than)
+
     def approved_at(self, stage: str) -> bool:
-        """Has a version at `stage` passed approval (the approval stage or one after it)? A stage the plan
-        does not list (the working draft's, a loose file's) has not."""
-        return stage in self.stages and self.stages.index(stage) >= self.stages.index(self.approval_stage)
+        """Is a version at `stage` approved: at the approval stage or one after it, where the text stands
+        agreed? A stage the plan does not list (the working draft's, a loose file's) is not."""
+        return stage in self.stages and not self.stage_before(stage, self.approval_stage)
 
 
 @dataclass

@@ -154,7 +154,7 @@ def freeze(ws, stage: Optional[str], note: str, date: Optional[str] = None, sour
         # the versions the comments were read with, unless another freeze has written one since
         parent = (versions if numbers == versions.numbers else Versions(ws))[numbers[-1]] if numbers else None
         stage = stage or (parent.stage if parent else plan.stages[0])
-        if _needs_consensus(plan, stage):
+        if plan.approved_at(stage):
             _check_consensus(ws, on_parent or stored, plan, stage)
         date = _version_date(date, parent)
         document = read_markdown(source, plan.outline_ids)
@@ -189,7 +189,7 @@ def freeze(ws, stage: Optional[str], note: str, date: Optional[str] = None, sour
 def _stage_notes(plan, parent: Optional[Version], stage: str) -> list[str]:
     """A stage earlier in the plan than the parent's is allowed (examination back to consultation is
     another round of consultation), but said, so that a mistyped --stage is seen."""
-    if parent and _earlier(plan, stage, parent.stage):
+    if parent and plan.stage_before(stage, parent.stage):
         return [f"the stage goes back from {parent.stage} ({parent.name}) to {stage}"]
     return []
 
@@ -226,19 +226,6 @@ def _load_comments_first(ws, carried: bool) -> tuple[Versions, list, list]:
     versions = Versions(ws)
     stored = load_comments(ws, versions=versions, as_stored=True)
     return versions, stored, on_latest(ws, stored, versions) if carried else []
-
-
-def _needs_consensus(plan, stage: str) -> bool:
-    """Whether freezing at `stage` waits for consensus: at or after the approval stage the text stands agreed,
-    so a later stage (assessment) cannot be a way round the consensus gate."""
-    return stage in plan.stages and not _earlier(plan, stage, plan.approval_stage)
-
-
-def _earlier(plan, stage: str, than: str) -> bool:
-    """Whether `stage` comes before `than` in the plan's stages; a stage read from a version may since
-    have left plan.yaml, and then has no place in the order."""
-    stages = plan.stages
-    return stage in stages and than in stages and stages.index(stage) < stages.index(than)
 
 
 def _check_consensus(ws, comments: list, plan, stage: str) -> None:
