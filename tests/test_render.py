@@ -327,6 +327,14 @@ def test_cli_renders_markdown_file_and_reports_bad_input(tmp_path, capsys):
     assert not bad.exists()  # nothing half-written
 
 
+def test_an_expert_chapter_is_not_rendered_as_if_it_were_plan_text(mini_ws, tmp_path, capsys):
+    chapter = next((mini_ws.root / "drafts" / "chapters").glob("*.md"))
+    output = tmp_path / "chapter.docx"
+    assert main(["--workspace", str(mini_ws.root), "render", str(chapter), "-o", str(output)]) == 2
+    assert f"{chapter}: an expert chapter is a template that `nhrap draft` fills" in capsys.readouterr().err
+    assert not output.exists()
+
+
 def test_styles_command_writes_reference_documents(tmp_path):
     assert main(["styles", "--write", str(tmp_path)]) == 0
     assert (tmp_path / "reference-zh.docx").read_bytes() == (profiles.STYLES_DIR / "reference-zh.docx").read_bytes()

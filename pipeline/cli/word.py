@@ -125,6 +125,10 @@ def _render_input(args):
         return None, _standalone_input(Path(source), args.profile)
     if is_file:
         path = Path(source)
+        if path.resolve().is_relative_to(ws.chapters_dir.resolve()):
+            raise UserError("an expert chapter is a template that `nhrap draft` fills with the submissions "
+                            "(rendered alone, its {{ … }} would print as written): render the working draft "
+                            "(no argument), build/draft.md or a version", path)
         document = ws.load_document(str(path))
         info = _info(path.stem, _default_date(ws))
         return ws, _input_for(ws, document, info, args.profile, str(path), image_dir=path.resolve().parent)
