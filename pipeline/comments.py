@@ -23,6 +23,7 @@ from .carry_cache import anchors_on_latest, remember
 from .errors import UserError, listing
 from .fileio import atomic_write, code_digest, dump_yaml, load_yaml, locked, parsed_each, read_text
 from .model import COMMENT_KINDS, COMMENT_STATUSES, COMMENT_TYPES, Anchor, Comment, Disposition, Member, Version
+from .readers.submission import iso_date
 from .textdiff import nearest
 
 CONTEXT = 32  # characters of prefix and suffix kept with a quote, as web annotation does
@@ -50,6 +51,7 @@ TYPE_ALIASES = {"technical": "substantive", "general": "general", "ge": "general
                 "ed": "editorial", "一般性": "general", "实质性": "substantive", "文字性": "editorial",
                 "编辑性": "editorial", "critical": "substantive", "major": "substantive",
                 "administrative": "editorial"}
+DAY_WITH_TIME = re.compile(r"^(\d{4}-\d{2}-\d{2})[T ]\S.*$")  # 2026-03-05 10:00:00, as a spreadsheet writes a date
 
 
 # -- normalising user words ----------------------------------------------------
@@ -67,6 +69,16 @@ def normal_type(value: str, where: Optional[str] = None, line: Optional[int] = N
     if kind not in COMMENT_TYPES:
         raise UserError(f"unknown comment type '{value}' (use one of: {', '.join(COMMENT_TYPES)})", where, line)
     return kind
+
+
+def comment_date(value: str, what: str, where: Optional[str] = None, line: Optional[int] = None) -> str:
+    """The day `value` names, as YYYY-MM-DD ('2026-03-05', '2026年3月5日', a time after the day dropped); ''
+    for none. 'next week' or 2026-02-30 is refused: stored, it would stop every command reading the store."""
+    text = DAY_WITH_TIME.sub(r"\1", str(value or "").strip())
+    day = iso_date(text) if text else ""
+    if day is None:
+        raise UserError(f"{what} '{value}' is not a date: write YYYY-MM-DD, a day that exists (2026-03-05)", where, line)
+    return day
 
 
 def organisation(plan, org_id: str, where: Optional[str] = None, line: Optional[int] = None) -> Member:
@@ -136,6 +148,7 @@ def to_yaml(comment: Comment) -> str:
 # -- reading a record: every field known and of its type, errors on the line of the key -----------
 ENUMERATED = {("type",): COMMENT_TYPES, ("kind",): COMMENT_KINDS, ("disposition", "status"): COMMENT_STATUSES,
               ("anchor", "state"): ANCHOR_STATES}
+DATED = (("date",), ("disposition", "date"))  # '' or a day, YYYY-MM-DD
 TYPE_WORDS = {str: "text", int: "a whole number"}
 
 
@@ -203,6 +216,11 @@ def from_yaml_data(data: object, path: Path) -> Comment:
         if value not in allowed:
             raise _field_error(f"unknown {keys[-1].replace('state', 'anchor state')} '{value}' "
                                f"(use one of: {', '.join(allowed)})", path, keys)
+    for keys in DATED:
+        value = reduce(getattr, keys, comment)
+        if value and iso_date(value) != value:
+            raise _field_error(f"field '{'.'.join(keys)}' must be a day written YYYY-MM-DD (or ''), not '{value}'",
+                               path, keys)
     return comment
 
 
@@ -698,7 +716,7 @@ def _matrix_comment(ws, row, version: Version, round_number: int, default_org: O
     type_ = normal_type(row.get("type")) if row.get("type") else ("general" if not para else "substantive")
     comment = new_comment(round=round_number, version=version.number, anchor=anchor, member=member, type=type_,
                           kind=kind, body=body, proposed=proposed, author=row.get("author"),
-                          date=row.get("date")[:10], source=source)
+                          date=comment_date(row.get("date"), "date"), source=source)
     if row.get("status") or row.get("response"):
         comment.disposition = Disposition(status=normal_status(row.get("status") or "open"),
                                           response=row.get("response"))

@@ -121,6 +121,19 @@ def test_bad_docx_is_refused_and_nothing_is_stored(ws, capsys, tmp_path, kind):
     assert stored(ws) == []
 
 
+def test_a_note_dated_on_a_day_that_does_not_exist_is_stored_undated(ws, capsys, tmp_path):
+    """Word keeps any w:date; stored, 2026-02-30 would stop every command reading the store."""
+    with zipfile.ZipFile(DATA / "mohrss-returned.docx") as archive:
+        parts = {n: archive.read(n).replace(b"2026-03-05T", b"2026-02-30T") for n in archive.namelist()}
+    path = tmp_path / "mohrss-dated.docx"
+    path.write_bytes(_zip(parts))
+    code, out = run(ws, capsys, "comments", "harvest", str(path))
+    assert code == 0, out.err
+    from pipeline.comments import load_comments
+    comments = load_comments(ws)
+    assert len(comments) == 5 and {c.date for c in comments} == {""}
+
+
 def test_unknown_organisation_lists_known_ids(ws, capsys):
     code, out = run(ws, capsys, "comments", "harvest", str(DATA / "mohrss-returned.docx"), "--org", "nobody")
     assert code == 2 and "unknown organisation 'nobody'" in out.err and "acftu, cshrs, exp-li" in out.err

@@ -75,6 +75,23 @@ def test_bad_add_is_refused(ws, capsys, args, message):
     assert not list((ws.root / "comments").rglob("*.yaml"))
 
 
+@pytest.mark.parametrize("date", ["next week", "2026-02-30", "05/03/2026"])
+def test_add_refuses_a_date_that_is_no_day(ws, capsys, date):
+    code, out = run(ws, capsys, "comments", "add", "--para", "p0003", "--quote", "within", "--org", "mohrss",
+                    "--body", "t", "--date", date)
+    assert code == 2 and f"--date '{date}' is not a date: write YYYY-MM-DD, a day that exists" in out.err
+    assert not list((ws.root / "comments").rglob("*.yaml"))
+
+
+@pytest.mark.parametrize("date", ["2026-03-05", "2026年3月5日"])
+def test_add_stores_the_day_it_is_given(ws, capsys, date):
+    code, out = run(ws, capsys, "comments", "add", "--para", "p0003", "--org", "mohrss", "--body", "t",
+                    "--date", date, "--json")
+    assert code == 0, out.err
+    path = next((ws.root / "comments").rglob(f"{json.loads(out.out)['id']}.yaml"))
+    assert "\ndate: '2026-03-05'\n" in path.read_text()
+
+
 def test_respond_records_disposition_and_version(ws, capsys):
     ident = json.loads(run(ws, capsys, "comments", "add", "--para", "p0003", "--org", "mohrss",
                            "--body", "Tighten the target.", "--json")[1].out)["id"]

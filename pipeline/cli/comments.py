@@ -50,7 +50,7 @@ def register(commands) -> None:
     a.add_argument("--type", default="substantive", help="general | substantive | editorial")
     a.add_argument("--kind", choices=("comment", "amendment", "question"), help="default: from --proposed / a '?'")
     a.add_argument("--author", default="")
-    a.add_argument("--date", default="", help="ISO date (default: the commented version's date)")
+    a.add_argument("--date", default="", help="YYYY-MM-DD (default: the commented version's date)")
     _round_version(a)
     add_json(a)
     a.set_defaults(handler=cmd_add)
@@ -192,6 +192,7 @@ def cmd_add(args: argparse.Namespace) -> int:
     from ..model import Anchor
     ws, version, round_number = _context(args)
     member = store.organisation(ws.plan, args.org)
+    date = store.comment_date(args.date, "--date") or version.date
     if not args.body.strip():
         raise UserError("the comment is empty: say what it is in --body")
     if args.para:
@@ -203,7 +204,7 @@ def cmd_add(args: argparse.Namespace) -> int:
     kind = args.kind or ("amendment" if args.proposed is not None else "question" if args.body.rstrip().endswith(("?", "？")) else "comment")
     comment = store.new_comment(round=round_number, version=version.number, anchor=anchor, member=member,
                                 type=store.normal_type(args.type), kind=kind, body=args.body, proposed=args.proposed,
-                                author=args.author, date=args.date or version.date)
+                                author=args.author, date=date)
     added, present, carried = store.store_comments(ws, [comment], version)
     if args.json:
         print_json(_record((added or present)[0]))

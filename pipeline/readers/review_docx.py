@@ -24,6 +24,7 @@ from typing import Optional
 from ..errors import UserError
 from ..model import PARAGRAPH_ID
 from ..writers.profiles import HEADER_SEPARATOR
+from .submission import iso_date
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 W14 = "{http://schemas.microsoft.com/office/word/2010/wordml}"
@@ -388,10 +389,11 @@ def describe(deleted: str, inserted: str, language: str = "en") -> str:
 
 
 def _day(stamp: Optional[str]) -> str:
-    """The day of a w:date ("2026-03-05T10:00:00Z" → "2026-03-05"); "" for none, and for the
-    "0-00-00T00:00:00Z" LibreOffice writes for a comment that has no date."""
+    """The day of a w:date ("2026-03-05T10:00:00Z" → "2026-03-05"); "" for none, for the
+    "0-00-00T00:00:00Z" LibreOffice writes for a comment that has no date, and for a day that does not
+    exist (2026-02-30: a comment's file refuses it, and the reviewer cannot see or mend it in Word)."""
     match = ISO_DAY.match(stamp or "")
-    return match.group(0) if match else ""
+    return (iso_date(match.group(0)) or "") if match else ""
 
 
 # -- comments and threads ----------------------------------------------------------------------
