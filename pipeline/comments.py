@@ -20,6 +20,7 @@ import yaml
 
 from .anchoring import ANCHOR_STATES, Carried, Versions, carry_to
 from .carry_cache import anchors_on_latest, remember
+from .clock import today
 from .errors import UserError, listing
 from .fileio import atomic_write, code_digest, dump_yaml, load_yaml, locked, parsed_each, read_text
 from .model import COMMENT_KINDS, COMMENT_STATUSES, COMMENT_TYPES, Anchor, Comment, Disposition, Member, Version
@@ -216,6 +217,10 @@ def from_yaml_data(data: object, path: Path) -> Comment:
         if value not in allowed:
             raise _field_error(f"unknown {keys[-1].replace('state', 'anchor state')} '{value}' "
                                f"(use one of: {', '.join(allowed)})", path, keys)
+    resolved = comment.disposition.resolved_in
+    if resolved is not None and resolved < comment.version:
+        raise _field_error(f"field 'disposition.resolved_in': v{resolved} is older than v{comment.version}, the "
+                           f"version the comment was made on", path, ("disposition", "resolved_in"))
     for keys in DATED:
         value = reduce(getattr, keys, comment)
         if value and iso_date(value) != value:
@@ -436,9 +441,10 @@ def rounds_with_comments(ws) -> list[int]:
 # -- dispositions ----------------------------------------------------------------------
 def _disposed(comment: Comment, status: Optional[str], response: Optional[str], resolved_in: Optional[int],
               latest: Optional[int], by: str, date: str) -> Optional[Comment]:
-    """`comment` with a disposition; None when its status, response and version of resolution are already so.
-    No status keeps the current one, no response the current response; without `resolved_in`, a newly
-    decided comment is resolved in the `latest` version and one whose status stays keeps its version."""
+    """`comment` with a disposition changed on `date`; None when its status, response and version of
+    resolution are already so. No status keeps the current one, no response the current response; without
+    `resolved_in`, a newly decided comment is resolved in the `latest` version and one whose status stays
+    keeps its version."""
     old = comment.disposition
     new_status = status or old.status
     if new_status == "open":
@@ -453,7 +459,7 @@ def _disposed(comment: Comment, status: Optional[str], response: Optional[str], 
                           response=old.response if response is None else response)
     if disposition == old:
         return None
-    return replace(comment, disposition=replace(disposition, by=by or old.by, date=date or old.date))
+    return replace(comment, disposition=replace(disposition, by=by or old.by, date=date))
 
 
 def _latest_number(ws) -> Optional[int]:
@@ -462,15 +468,18 @@ def _latest_number(ws) -> Optional[int]:
 
 
 def respond(ws, ident: str, status: Optional[str], response: Optional[str] = None,
-            resolved_in: Optional[int | str] = None, by: str = "", date: str = "") -> tuple[Comment, bool]:
-    """Record the panel's disposition of one comment (read and written under the store's lock); (the
-    comment, whether anything changed). Nothing is written when it is already so (see `_disposed`);
-    `resolved_in` must be a version (3, 'v3')."""
+            resolved_in: Optional[int | str] = None, by: str = "") -> tuple[Comment, bool]:
+    """Record the panel's disposition of one comment (read and written under the store's lock), dated
+    today; (the comment, whether anything changed). Nothing is written when it is already so (see
+    `_disposed`); `resolved_in` must be a version (3, 'v3') no older than the one commented on."""
     status = normal_status(status) if status else None
     resolved_in = ws.resolve_version(resolved_in) if resolved_in is not None else None
-    latest = _latest_number(ws)
+    latest, date = _latest_number(ws), today()
     with locked(_lock_path(ws)):
         comment, _path = find_comment(ws, ident)
+        if resolved_in is not None and resolved_in < comment.version:
+            raise UserError(f"comment {comment.id} was made on v{comment.version}: it cannot be resolved in "
+                            f"v{resolved_in}, an older version (--resolved-in v{comment.version} or later)")
         changed = _disposed(comment, status, response, resolved_in, latest, by, date)
         _write(ws, [changed] if changed else [])
     return changed or comment, changed is not None
@@ -742,8 +751,8 @@ def import_matrix(ws, path: Path, round_number: int, version: Version, default_o
     return intake
 
 
-def respond_from_matrix(ws, path: Path, by: str = "", date: str = "") -> tuple[list[Comment], int]:
-    """Bulk dispositions from a returned matrix: rows with an ID and a status or response.
+def respond_from_matrix(ws, path: Path, by: str = "") -> tuple[list[Comment], int]:
+    """Bulk dispositions from a returned matrix, dated today: rows with an ID and a status or response.
 
     (the comments that changed, how many rows changed nothing). The store is read once and only the
     comments that change are written, all under one lock; an empty status or response cell keeps what
@@ -751,7 +760,7 @@ def respond_from_matrix(ws, path: Path, by: str = "", date: str = "") -> tuple[l
     """
     from .readers.matrix import read_matrix
     rows = [r for r in read_matrix(path, required=("id",)) if r.get("status") or r.get("response")]
-    latest = _latest_number(ws)
+    latest, date = _latest_number(ws), today()
     with locked(_lock_path(ws)):
         stored = _stored_paths(ws.comments_dir)
         updates = _matrix_responses(rows, stored, path)

@@ -254,6 +254,7 @@ def cmd_respond(args: argparse.Namespace) -> int:
     from .. import comments as store
     ws = open_workspace(args.workspace)
     if args.source:
+        _alone_with_from(args)
         updated, unchanged = store.respond_from_matrix(ws, args.source, by=args.by)
     elif args.id and args.status:
         comment, changed = store.respond(ws, args.id, args.status, args.response, args.resolved_in, by=args.by)
@@ -269,6 +270,17 @@ def cmd_respond(args: argparse.Namespace) -> int:
             message += f" ({unchanged} already so)" if updated else f": {unchanged} already so"
         console().print(message, markup=False, soft_wrap=True)
     return 0
+
+
+def _alone_with_from(args: argparse.Namespace) -> None:
+    """`respond --from` takes every status and response from the matrix: an ID, --status, --response or
+    --resolved-in given with it would be ignored, and the panel's decision lost without a word."""
+    options = ("status", "response", "resolved_in")
+    given = ([f"comment ID {args.id}"] if args.id else []) + [
+        f"--{name.replace('_', '-')}" for name in options if getattr(args, name) is not None]
+    if given:
+        raise UserError(f"--from takes each comment's status and response from the matrix's rows; give "
+                        f"{', '.join(given)} without --from (one comment), or --from alone")
 
 
 def _round_comments(ws, round_number) -> tuple[list, Versions]:
