@@ -571,26 +571,60 @@ def _versions_by_text(versions: Versions, review) -> list[int]:
     return [number for number, score in scores.items() if best and score == best]
 
 
+def _difference(version: Version, review) -> str:
+    """The first numbered paragraph of a returned file that is not `version`'s or reads otherwise there
+    (tracked changes aside); '' when there is none."""
+    blocks = version.document.by_id()
+    for para, text in review.paragraphs.items():
+        if para not in blocks:
+            return f"its paragraph {para} is not in {version.name}"
+        if blocks[para].text not in text:
+            return f"its paragraph {para} does not read as in {version.name}"
+    return ""
+
+
+def _working_draft_version(versions: Versions, review) -> Version:
+    """The version a file rendered from the working draft was made from: the oldest whose paragraphs it
+    has, reading the same (the draft was rendered before it changed after a freeze). Else it is refused:
+    a paragraph new in the draft has a provisional number, and text edited since a version would be
+    placed on words its reviewer never read, so no version can take its comments."""
+    same = [number for number in versions.numbers if not _difference(versions[number], review)]
+    if same:
+        return versions[same[0]]
+    latest = versions.latest
+    raise UserError(f"the file was rendered from the working draft ({review.version_from}), not from a frozen "
+                    f"version, so no version has its text ({_difference(latest, review)}; the numbers of "
+                    f"paragraphs new in the draft are provisional). Freeze the draft first (nhrap freeze), then "
+                    f"harvest this file with --version v{latest.number + 1}, the version frozen", review.path)
+
+
 def review_version(versions: Versions, review, requested: Optional[Version] = None) -> tuple[Version, str, list[str]]:
     """The version a returned draft was made from: `requested` (--version), else what the draft says
-    (document properties, page header, cover), else the version its numbered paragraphs read as, else
-    the latest. (version, how it was known, warnings)."""
-    latest = versions.latest  # no version frozen yet: says so
-    numbers = versions.numbers
+    (document properties, page header, cover; a draft rendered from the working draft, the version it
+    read as), else the version its numbered paragraphs read as, else the latest. (version, how it was
+    known, warnings)."""
+    latest, numbers = versions.latest, versions.numbers  # no version frozen yet: says so
     stated = review.version if review.has_bookmarks else None
+    from_draft = review.working_draft and review.has_bookmarks
     if requested is not None:
-        warnings = []
-        if stated is not None and stated != requested.number:
-            warnings.append(f"the file says it was made from v{stated} ({review.version_from}); "
-                            f"harvested against {requested.name} as --version asks")
-        return requested, "--version", warnings
+        said = f"v{stated}" if stated is not None else "the working draft" if from_draft else None
+        return requested, "--version", [
+            f"the file says it was made from {said} ({review.version_from}); harvested against {requested.name} "
+            f"as --version asks"] if said and stated != requested.number else []
+    if from_draft:
+        return _working_draft_version(versions, review), "working draft, which read the same", []
     if stated is not None:
         if stated not in numbers:
             raise UserError(f"the file says it was made from v{stated} ({review.version_from}), which is not a "
                             f"version here (versions: {', '.join(f'v{n}' for n in numbers)}); pass --version",
                             review.path)
         return versions[stated], review.version_from, []
-    if len(numbers) < 2:
+    return _version_by_text(versions, review, latest)
+
+
+def _version_by_text(versions: Versions, review, latest: Version) -> tuple[Version, str, list[str]]:
+    """The version a file not saying which it was made from reads as, else the latest (`review_version`)."""
+    if len(versions.numbers) < 2:
         return latest, "", []
     readings = _versions_by_text(versions, review) if review.paragraphs else []
     if not readings:

@@ -115,6 +115,12 @@ def load_profile(name: str) -> Profile:
                    headings=list(data.get("headings", [])), data=data)
 
 
+def working_draft_labels() -> list[str]:
+    """What each profile calls the working draft where a version's name would stand (cover, page header,
+    document keywords): a returned draft saying so was not made from a version."""
+    return sorted({load_profile(name).label("working_draft") for name in available()})
+
+
 def reference_path(profile: Profile, styles_dir: Optional[Path]) -> Path:
     """The workspace's reference document if it has one (the panel's restyled copy), else the packaged one."""
     name = f"reference-{profile.name}.docx"
