@@ -20,9 +20,11 @@ import yaml
 
 from .anchoring import ANCHOR_STATES, Carried, Versions, carry_to
 from .carry_cache import anchors_on_latest, remember
+from .clock import today
 from .errors import UserError, listing
 from .fileio import atomic_write, code_digest, dump_yaml, load_yaml, locked, parsed_each, read_text
 from .model import COMMENT_KINDS, COMMENT_STATUSES, COMMENT_TYPES, Anchor, Comment, Disposition, Member, Version
+from .readers.submission import iso_date
 from .textdiff import nearest
 
 CONTEXT = 32  # characters of prefix and suffix kept with a quote, as web annotation does
@@ -50,6 +52,7 @@ TYPE_ALIASES = {"technical": "substantive", "general": "general", "ge": "general
                 "ed": "editorial", "一般性": "general", "实质性": "substantive", "文字性": "editorial",
                 "编辑性": "editorial", "critical": "substantive", "major": "substantive",
                 "administrative": "editorial"}
+DAY_WITH_TIME = re.compile(r"^(\d{4}-\d{2}-\d{2})[T ]\S.*$")  # 2026-03-05 10:00:00, as a spreadsheet writes a date
 
 
 # -- normalising user words ----------------------------------------------------
@@ -67,6 +70,16 @@ def normal_type(value: str, where: Optional[str] = None, line: Optional[int] = N
     if kind not in COMMENT_TYPES:
         raise UserError(f"unknown comment type '{value}' (use one of: {', '.join(COMMENT_TYPES)})", where, line)
     return kind
+
+
+def comment_date(value: str, what: str, where: Optional[str] = None, line: Optional[int] = None) -> str:
+    """The day `value` names, as YYYY-MM-DD ('2026-03-05', '2026年3月5日', a time after the day dropped); ''
+    for none. 'next week' or 2026-02-30 is refused: stored, it would stop every command reading the store."""
+    text = DAY_WITH_TIME.sub(r"\1", str(value or "").strip())
+    day = iso_date(text) if text else ""
+    if day is None:
+        raise UserError(f"{what} '{value}' is not a date: write YYYY-MM-DD, a day that exists (2026-03-05)", where, line)
+    return day
 
 
 def organisation(plan, org_id: str, where: Optional[str] = None, line: Optional[int] = None) -> Member:
@@ -136,6 +149,7 @@ def to_yaml(comment: Comment) -> str:
 # -- reading a record: every field known and of its type, errors on the line of the key -----------
 ENUMERATED = {("type",): COMMENT_TYPES, ("kind",): COMMENT_KINDS, ("disposition", "status"): COMMENT_STATUSES,
               ("anchor", "state"): ANCHOR_STATES}
+DATED = (("date",), ("disposition", "date"))  # '' or a day, YYYY-MM-DD
 TYPE_WORDS = {str: "text", int: "a whole number"}
 
 
@@ -203,6 +217,15 @@ def from_yaml_data(data: object, path: Path) -> Comment:
         if value not in allowed:
             raise _field_error(f"unknown {keys[-1].replace('state', 'anchor state')} '{value}' "
                                f"(use one of: {', '.join(allowed)})", path, keys)
+    resolved = comment.disposition.resolved_in
+    if resolved is not None and resolved < comment.version:
+        raise _field_error(f"field 'disposition.resolved_in': v{resolved} is older than v{comment.version}, the "
+                           f"version the comment was made on", path, ("disposition", "resolved_in"))
+    for keys in DATED:
+        value = reduce(getattr, keys, comment)
+        if value and iso_date(value) != value:
+            raise _field_error(f"field '{'.'.join(keys)}' must be a day written YYYY-MM-DD (or ''), not '{value}'",
+                               path, keys)
     return comment
 
 
@@ -418,9 +441,10 @@ def rounds_with_comments(ws) -> list[int]:
 # -- dispositions ----------------------------------------------------------------------
 def _disposed(comment: Comment, status: Optional[str], response: Optional[str], resolved_in: Optional[int],
               latest: Optional[int], by: str, date: str) -> Optional[Comment]:
-    """`comment` with a disposition; None when its status, response and version of resolution are already so.
-    No status keeps the current one, no response the current response; without `resolved_in`, a newly
-    decided comment is resolved in the `latest` version and one whose status stays keeps its version."""
+    """`comment` with a disposition changed on `date`; None when its status, response and version of
+    resolution are already so. No status keeps the current one, no response the current response; without
+    `resolved_in`, a newly decided comment is resolved in the `latest` version and one whose status stays
+    keeps its version."""
     old = comment.disposition
     new_status = status or old.status
     if new_status == "open":
@@ -435,7 +459,7 @@ def _disposed(comment: Comment, status: Optional[str], response: Optional[str], 
                           response=old.response if response is None else response)
     if disposition == old:
         return None
-    return replace(comment, disposition=replace(disposition, by=by or old.by, date=date or old.date))
+    return replace(comment, disposition=replace(disposition, by=by or old.by, date=date))
 
 
 def _latest_number(ws) -> Optional[int]:
@@ -444,15 +468,18 @@ def _latest_number(ws) -> Optional[int]:
 
 
 def respond(ws, ident: str, status: Optional[str], response: Optional[str] = None,
-            resolved_in: Optional[int | str] = None, by: str = "", date: str = "") -> tuple[Comment, bool]:
-    """Record the panel's disposition of one comment (read and written under the store's lock); (the
-    comment, whether anything changed). Nothing is written when it is already so (see `_disposed`);
-    `resolved_in` must be a version (3, 'v3')."""
+            resolved_in: Optional[int | str] = None, by: str = "") -> tuple[Comment, bool]:
+    """Record the panel's disposition of one comment (read and written under the store's lock), dated
+    today; (the comment, whether anything changed). Nothing is written when it is already so (see
+    `_disposed`); `resolved_in` must be a version (3, 'v3') no older than the one commented on."""
     status = normal_status(status) if status else None
     resolved_in = ws.resolve_version(resolved_in) if resolved_in is not None else None
-    latest = _latest_number(ws)
+    latest, date = _latest_number(ws), today()
     with locked(_lock_path(ws)):
         comment, _path = find_comment(ws, ident)
+        if resolved_in is not None and resolved_in < comment.version:
+            raise UserError(f"comment {comment.id} was made on v{comment.version}: it cannot be resolved in "
+                            f"v{resolved_in}, an older version (--resolved-in v{comment.version} or later)")
         changed = _disposed(comment, status, response, resolved_in, latest, by, date)
         _write(ws, [changed] if changed else [])
     return changed or comment, changed is not None
@@ -544,26 +571,60 @@ def _versions_by_text(versions: Versions, review) -> list[int]:
     return [number for number, score in scores.items() if best and score == best]
 
 
+def _difference(version: Version, review) -> str:
+    """The first numbered paragraph of a returned file that is not `version`'s or reads otherwise there
+    (tracked changes aside); '' when there is none."""
+    blocks = version.document.by_id()
+    for para, text in review.paragraphs.items():
+        if para not in blocks:
+            return f"its paragraph {para} is not in {version.name}"
+        if blocks[para].text not in text:
+            return f"its paragraph {para} does not read as in {version.name}"
+    return ""
+
+
+def _working_draft_version(versions: Versions, review) -> Version:
+    """The version a file rendered from the working draft was made from: the oldest whose paragraphs it
+    has, reading the same (the draft was rendered before it changed after a freeze). Else it is refused:
+    a paragraph new in the draft has a provisional number, and text edited since a version would be
+    placed on words its reviewer never read, so no version can take its comments."""
+    same = [number for number in versions.numbers if not _difference(versions[number], review)]
+    if same:
+        return versions[same[0]]
+    latest = versions.latest
+    raise UserError(f"the file was rendered from the working draft ({review.version_from}), not from a frozen "
+                    f"version, so no version has its text ({_difference(latest, review)}; the numbers of "
+                    f"paragraphs new in the draft are provisional). Freeze the draft first (nhrap freeze), then "
+                    f"harvest this file with --version v{latest.number + 1}, the version frozen", review.path)
+
+
 def review_version(versions: Versions, review, requested: Optional[Version] = None) -> tuple[Version, str, list[str]]:
     """The version a returned draft was made from: `requested` (--version), else what the draft says
-    (document properties, page header, cover), else the version its numbered paragraphs read as, else
-    the latest. (version, how it was known, warnings)."""
-    latest = versions.latest  # no version frozen yet: says so
-    numbers = versions.numbers
+    (document properties, page header, cover; a draft rendered from the working draft, the version it
+    read as), else the version its numbered paragraphs read as, else the latest. (version, how it was
+    known, warnings)."""
+    latest, numbers = versions.latest, versions.numbers  # no version frozen yet: says so
     stated = review.version if review.has_bookmarks else None
+    from_draft = review.working_draft and review.has_bookmarks
     if requested is not None:
-        warnings = []
-        if stated is not None and stated != requested.number:
-            warnings.append(f"the file says it was made from v{stated} ({review.version_from}); "
-                            f"harvested against {requested.name} as --version asks")
-        return requested, "--version", warnings
+        said = f"v{stated}" if stated is not None else "the working draft" if from_draft else None
+        return requested, "--version", [
+            f"the file says it was made from {said} ({review.version_from}); harvested against {requested.name} "
+            f"as --version asks"] if said and stated != requested.number else []
+    if from_draft:
+        return _working_draft_version(versions, review), "working draft, which read the same", []
     if stated is not None:
         if stated not in numbers:
             raise UserError(f"the file says it was made from v{stated} ({review.version_from}), which is not a "
                             f"version here (versions: {', '.join(f'v{n}' for n in numbers)}); pass --version",
                             review.path)
         return versions[stated], review.version_from, []
-    if len(numbers) < 2:
+    return _version_by_text(versions, review, latest)
+
+
+def _version_by_text(versions: Versions, review, latest: Version) -> tuple[Version, str, list[str]]:
+    """The version a file not saying which it was made from reads as, else the latest (`review_version`)."""
+    if len(versions.numbers) < 2:
         return latest, "", []
     readings = _versions_by_text(versions, review) if review.paragraphs else []
     if not readings:
@@ -698,7 +759,7 @@ def _matrix_comment(ws, row, version: Version, round_number: int, default_org: O
     type_ = normal_type(row.get("type")) if row.get("type") else ("general" if not para else "substantive")
     comment = new_comment(round=round_number, version=version.number, anchor=anchor, member=member, type=type_,
                           kind=kind, body=body, proposed=proposed, author=row.get("author"),
-                          date=row.get("date")[:10], source=source)
+                          date=comment_date(row.get("date"), "date"), source=source)
     if row.get("status") or row.get("response"):
         comment.disposition = Disposition(status=normal_status(row.get("status") or "open"),
                                           response=row.get("response"))
@@ -724,8 +785,8 @@ def import_matrix(ws, path: Path, round_number: int, version: Version, default_o
     return intake
 
 
-def respond_from_matrix(ws, path: Path, by: str = "", date: str = "") -> tuple[list[Comment], int]:
-    """Bulk dispositions from a returned matrix: rows with an ID and a status or response.
+def respond_from_matrix(ws, path: Path, by: str = "") -> tuple[list[Comment], int]:
+    """Bulk dispositions from a returned matrix, dated today: rows with an ID and a status or response.
 
     (the comments that changed, how many rows changed nothing). The store is read once and only the
     comments that change are written, all under one lock; an empty status or response cell keeps what
@@ -733,7 +794,7 @@ def respond_from_matrix(ws, path: Path, by: str = "", date: str = "") -> tuple[l
     """
     from .readers.matrix import read_matrix
     rows = [r for r in read_matrix(path, required=("id",)) if r.get("status") or r.get("response")]
-    latest = _latest_number(ws)
+    latest, date = _latest_number(ws), today()
     with locked(_lock_path(ws)):
         stored = _stored_paths(ws.comments_dir)
         updates = _matrix_responses(rows, stored, path)

@@ -121,6 +121,19 @@ def test_bad_docx_is_refused_and_nothing_is_stored(ws, capsys, tmp_path, kind):
     assert stored(ws) == []
 
 
+def test_a_note_dated_on_a_day_that_does_not_exist_is_stored_undated(ws, capsys, tmp_path):
+    """Word keeps any w:date; stored, 2026-02-30 would stop every command reading the store."""
+    with zipfile.ZipFile(DATA / "mohrss-returned.docx") as archive:
+        parts = {n: archive.read(n).replace(b"2026-03-05T", b"2026-02-30T") for n in archive.namelist()}
+    path = tmp_path / "mohrss-dated.docx"
+    path.write_bytes(_zip(parts))
+    code, out = run(ws, capsys, "comments", "harvest", str(path))
+    assert code == 0, out.err
+    from pipeline.comments import load_comments
+    comments = load_comments(ws)
+    assert len(comments) == 5 and {c.date for c in comments} == {""}
+
+
 def test_unknown_organisation_lists_known_ids(ws, capsys):
     code, out = run(ws, capsys, "comments", "harvest", str(DATA / "mohrss-returned.docx"), "--org", "nobody")
     assert code == 2 and "unknown organisation 'nobody'" in out.err and "acftu, cshrs, exp-li" in out.err
@@ -281,6 +294,75 @@ def test_a_file_made_from_another_version_than_asked_says_so(ws, capsys, tmp_pat
     freeze_text(ws, capsys, tmp_path, V1 + "\nA new closing paragraph.\n", "v2")
     code, out = run(ws, capsys, "comments", "harvest", str(path), "--version", "2")
     assert code == 0 and "the file says it was made from v1 (document properties); harvested against v2" in out.err
+
+
+def _rendered_working_draft(ws, capsys, tmp_path, name: str) -> Path:
+    """The working draft rendered (no version asked for) and returned with a tracked deletion in p0007, a
+    paragraph the draft has and v1 has not: its number is provisional."""
+    rendered = tmp_path / "draft.docx"
+    code, out = run(ws, capsys, "render", "--mode", "consultation", "-o", str(rendered))
+    assert code == 0, out.err
+    with zipfile.ZipFile(rendered) as archive:
+        parts = {n: archive.read(n) for n in archive.namelist()}
+    _track_deletion(parts, "p0007", "decent ")
+    path = tmp_path / name
+    path.write_bytes(_zip(parts))
+    return path
+
+
+def test_a_returned_working_draft_is_refused_until_the_draft_is_frozen(ws, capsys, tmp_path):
+    path = _rendered_working_draft(ws, capsys, tmp_path, "mohrss-draft.docx")
+    code, out = run(ws, capsys, "comments", "harvest", str(path))
+    assert code == 2
+    assert ("mohrss-draft.docx: the file was rendered from the working draft (document properties), not from a "
+            "frozen version, so no version has its text (its paragraph p0001 does not read as in v1; the numbers "
+            "of paragraphs new in the draft are provisional). Freeze the draft first (nhrap freeze), then harvest "
+            "this file with --version v2, the version frozen (nothing stored from this file)") in out.err
+    assert stored(ws) == []
+    assert run(ws, capsys, "freeze", "--stage", "consultation", "--note", "v2", "--date", "2026-04-01")[0] == 0
+    code, out = run(ws, capsys, "comments", "harvest", str(path), "--version", "2")
+    assert code == 0, out.err
+    assert "the file says it was made from the working draft (document properties); harvested against v2" in out.err
+    [row] = listed(ws, capsys).values()
+    assert (row["para"], row["quote"], row["version"]) == ("p0007", "decent ", 2)
+
+
+@pytest.mark.parametrize("strip", [(), ("keywords",), ("keywords", "header")])
+def test_a_working_draft_rendered_as_it_read_in_a_version_is_harvested_on_that_version(ws, capsys, tmp_path,
+                                                                                        strip):
+    assert run(ws, capsys, "freeze", "--stage", "consultation", "--note", "v2", "--date", "2026-04-01")[0] == 0
+    path = _rendered_working_draft(ws, capsys, tmp_path, "mohrss-draft.docx")
+    with zipfile.ZipFile(path) as archive:
+        parts = {n: archive.read(n) for n in archive.namelist()}
+    if "keywords" in strip:
+        parts["docProps/core.xml"] = parts["docProps/core.xml"].replace(b">working draft<", b"><")
+    if "header" in strip:
+        for name in [n for n in parts if n.startswith("word/header")]:
+            parts[name] = parts[name].replace("· working draft ·".encode(), "·".encode())
+    path.write_bytes(_zip(parts))
+    from pipeline.readers.review_docx import read_review_docx
+    said_by = {(): "document properties", ("keywords",): "page header", ("keywords", "header"): "cover"}[strip]
+    review = read_review_docx(path)
+    assert (review.version, review.working_draft, review.version_from) == (None, True, said_by)
+    code, out = run(ws, capsys, "comments", "harvest", str(path))
+    assert code == 0, out.err
+    assert "made from v2 (working draft, which read the same)" in out.out and "warning" not in out.err
+    [row] = listed(ws, capsys).values()
+    assert (row["para"], row["quote"], row["version"]) == ("p0007", "decent ", 2)
+
+
+def test_a_chinese_working_draft_says_so_in_its_words(zh_ws, capsys, tmp_path):
+    path = tmp_path / "scio-draft.docx"
+    assert run(zh_ws, capsys, "render", "--mode", "consultation", "-o", str(path))[0] == 0
+    from pipeline.readers.review_docx import read_review_docx
+    review = read_review_docx(path, "zh")
+    assert (review.version, review.working_draft, review.version_from) == (None, True, "document properties")
+    chapter = next((zh_ws.root / "drafts" / "chapters").glob("*.md"))
+    chapter.write_text(chapter.read_text(encoding="utf-8") + "\n新增的一段。\n", encoding="utf-8")
+    assert run(zh_ws, capsys, "render", "--mode", "consultation", "-o", str(path))[0] == 0
+    code, out = run(zh_ws, capsys, "comments", "harvest", str(path))
+    assert code == 2 and "scio-draft.docx: the file was rendered from the working draft" in out.err
+    assert "is not in v3" in out.err and "--version v4" in out.err
 
 
 def test_missing_file_is_reported_as_missing_not_as_an_unknown_organisation(ws, capsys, tmp_path):

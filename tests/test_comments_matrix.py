@@ -62,6 +62,22 @@ def test_csv_matrix_row_errors_name_rows_and_store_nothing(ws, capsys, tmp_path)
     assert not list((ws.root / "comments").rglob("*.yaml"))
 
 
+def test_import_refuses_a_date_that_is_no_day_and_keeps_the_day_of_a_date_cell(ws, capsys, tmp_path):
+    import datetime as dt
+    rows = [HEADER + ["Date"], [1, "p0003", "acftu", "substantive", "Fine.", "", dt.datetime(2026, 3, 5, 10, 30)],
+            [2, "p0004", "acftu", "substantive", "Soon.", "", "next week"],
+            [3, "p0004", "acftu", "substantive", "Leap.", "", "2026-02-30"]]
+    code, out = run(ws, capsys, "comments", "import", str(write_xlsx(tmp_path / "matrix.xlsx", rows)))
+    assert code == 2
+    assert "matrix.xlsx:3: 2 row(s) with errors; nothing imported" in out.err
+    assert "row 3: date 'next week' is not a date: write YYYY-MM-DD" in out.err
+    assert "row 4: date '2026-02-30' is not a date" in out.err
+    assert not list((ws.root / "comments").rglob("*.yaml"))
+    code, out = run(ws, capsys, "comments", "import", str(write_xlsx(tmp_path / "matrix.xlsx", rows[:2])))
+    assert code == 0, out.err
+    assert "\ndate: '2026-03-05'\n" in next((ws.root / "comments").rglob("*.yaml")).read_text()
+
+
 def _harvested(ws, capsys):
     code, out = run(ws, capsys, "comments", "harvest", str(DATA / "mohrss-returned.docx"), "--json")
     assert code == 0, out.err

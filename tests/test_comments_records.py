@@ -24,7 +24,9 @@ def stored(frozen_ws, capsys):
 
 
 def _line_of(text: str, key: str) -> int:
-    return next(n for n, line in enumerate(text.splitlines(), 1) if line.lstrip().startswith(key + ":"))
+    """The line of the first `key:`, at any indent; of `  key:` indented so when `key` starts with spaces."""
+    return next(n for n, line in enumerate(text.splitlines(), 1)
+                if (line if key.startswith(" ") else line.lstrip()).startswith(key + ":"))
 
 
 @pytest.mark.parametrize("find, put, key, message", [
@@ -44,6 +46,11 @@ def _line_of(text: str, key: str) -> int:
      "p0003 of v1 (it stands at start 57, end 76). Edited by hand? Restore start and end."),
     (r"org: mohrss", "org: nosuch", "org", "unknown organisation 'nosuch'; known ids: acftu"),
     (r"  resolved_in: null", "  resolved_in: 999", "resolved_in", "field 'disposition.resolved_in': v999 does not exist"),
+    (r"\ndate: '[0-9-]+'", "\ndate: next week", "date", "field 'date' must be a day written YYYY-MM-DD (or ''), "
+     "not 'next week'"),
+    (r"\ndate: '[0-9-]+'", "\ndate: '2026-02-30'", "date", "field 'date' must be a day written YYYY-MM-DD"),
+    (r"  date: ''", "  date: '2026-13-01'", "  date",
+     "field 'disposition.date' must be a day written YYYY-MM-DD (or ''), not '2026-13-01'"),
 ])
 def test_a_bad_field_is_refused_on_its_line(stored, capsys, find, put, key, message):
     ws, path = stored

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import run
+from helpers import freeze_text, run
 
 DATA = Path(__file__).parent / "data" / "comments"
 
@@ -73,6 +73,23 @@ def test_bad_add_is_refused(ws, capsys, args, message):
     code, out = run(ws, capsys, "comments", "add", *flat, *args, "--body", "b")
     assert code == 2 and message in out.err
     assert not list((ws.root / "comments").rglob("*.yaml"))
+
+
+@pytest.mark.parametrize("date", ["next week", "2026-02-30", "05/03/2026"])
+def test_add_refuses_a_date_that_is_no_day(ws, capsys, date):
+    code, out = run(ws, capsys, "comments", "add", "--para", "p0003", "--quote", "within", "--org", "mohrss",
+                    "--body", "t", "--date", date)
+    assert code == 2 and f"--date '{date}' is not a date: write YYYY-MM-DD, a day that exists" in out.err
+    assert not list((ws.root / "comments").rglob("*.yaml"))
+
+
+@pytest.mark.parametrize("date", ["2026-03-05", "2026年3月5日"])
+def test_add_stores_the_day_it_is_given(ws, capsys, date):
+    code, out = run(ws, capsys, "comments", "add", "--para", "p0003", "--org", "mohrss", "--body", "t",
+                    "--date", date, "--json")
+    assert code == 0, out.err
+    path = next((ws.root / "comments").rglob(f"{json.loads(out.out)['id']}.yaml"))
+    assert "\ndate: '2026-03-05'\n" in path.read_text()
 
 
 def test_respond_records_disposition_and_version(ws, capsys):
@@ -143,6 +160,64 @@ def test_respond_refuses_a_version_that_does_not_exist(ws, capsys):
     assert path.read_text() == before
     code, out = run(ws, capsys, "comments", "respond", ident, "--status", "accepted", "--resolved-in", "v1", "--json")
     assert code == 0 and json.loads(out.out)[0]["resolved_in"] == 1
+
+
+def test_respond_refuses_a_version_older_than_the_one_commented_on(ws, capsys, tmp_path):
+    freeze_text(ws, capsys, tmp_path, (DATA / "v1.md").read_text() + "\nA closing paragraph.\n", "v2")
+    ident = json.loads(run(ws, capsys, "comments", "add", "--para", "p0003", "--org", "mohrss",
+                           "--body", "Tighten the target.", "--json")[1].out)["id"]
+    path = next((ws.root / "comments").rglob(f"{ident}.yaml"))
+    before = path.read_text()
+    code, out = run(ws, capsys, "comments", "respond", ident, "--status", "accepted", "--resolved-in", "1")
+    assert code == 2
+    assert f"comment {ident} was made on v2: it cannot be resolved in v1, an older version" in out.err
+    assert path.read_text() == before
+
+
+def test_a_stored_comment_resolved_before_it_was_made_is_refused_at_its_line(ws, capsys, tmp_path):
+    freeze_text(ws, capsys, tmp_path, (DATA / "v1.md").read_text() + "\nA closing paragraph.\n", "v2")
+    ident = json.loads(run(ws, capsys, "comments", "add", "--para", "p0003", "--org", "mohrss",
+                           "--body", "Tighten the target.", "--json")[1].out)["id"]
+    path = next((ws.root / "comments").rglob(f"{ident}.yaml"))
+    text = path.read_text().replace("resolved_in: null", "resolved_in: 1")
+    path.write_text(text)
+    line = next(n for n, row in enumerate(text.splitlines(), 1) if "resolved_in:" in row)
+    code, out = run(ws, capsys, "comments", "list")
+    assert code == 2
+    assert f"{path.name}:{line}: field 'disposition.resolved_in': v1 is older than v2, the version the comment " \
+           f"was made on" in out.err
+
+
+@pytest.mark.parametrize("extra, named", [
+    (["IDENT", "--status", "accepted"], "give comment ID IDENT, --status without --from"),
+    (["--response", "Agreed."], "give --response without --from"),
+    (["--resolved-in", "1"], "give --resolved-in without --from"),
+])
+def test_respond_from_a_matrix_refuses_what_it_would_ignore(ws, capsys, tmp_path, extra, named):
+    ident = json.loads(run(ws, capsys, "comments", "add", "--para", "p0003", "--org", "mohrss",
+                           "--body", "Tighten the target.", "--json")[1].out)["id"]
+    assert run(ws, capsys, "comments", "matrix", "-o", str(tmp_path / "m.xlsx"))[0] == 0
+    path = next((ws.root / "comments").rglob(f"{ident}.yaml"))
+    before = path.read_text()
+    extra = [ident if word == "IDENT" else word for word in extra]
+    code, out = run(ws, capsys, "comments", "respond", "--from", str(tmp_path / "m.xlsx"), *extra)
+    assert code == 2 and named.replace("IDENT", ident) in out.err
+    assert "--from takes each comment's status and response from the matrix's rows" in out.err
+    assert path.read_text() == before
+
+
+def test_a_disposition_is_dated_the_day_it_is_recorded(ws, capsys, monkeypatch):
+    ident = json.loads(run(ws, capsys, "comments", "add", "--para", "p0003", "--org", "mohrss",
+                           "--body", "Tighten the target.", "--json")[1].out)["id"]
+    path = next((ws.root / "comments").rglob(f"{ident}.yaml"))
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1775001600")  # 2026-04-01
+    assert run(ws, capsys, "comments", "respond", ident, "--status", "accepted", "--by", "Li")[0] == 0
+    assert "  by: Li\n  date: '2026-04-01'\n" in path.read_text()
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1775088000")  # 2026-04-02: nothing changes, nothing is dated again
+    assert run(ws, capsys, "comments", "respond", ident, "--status", "accepted")[0] == 0
+    assert "  date: '2026-04-01'\n" in path.read_text()
+    assert run(ws, capsys, "comments", "respond", ident, "--status", "accepted", "--response", "Done.")[0] == 0
+    assert "  date: '2026-04-02'\n" in path.read_text()
 
 
 def test_list_shows_the_whole_id_and_what_the_reviewer_said_on_an_80_column_terminal(ws, capsys, monkeypatch):

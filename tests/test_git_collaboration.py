@@ -293,7 +293,8 @@ def test_a_response_and_a_freeze_at_once_merge(team):
     zhang, li = team("zhang", "li")
     ident = next(c["id"] for c in li.json("comments", "list", "--status", "open") if c["para"])
     li.nhrap("comments", "respond", ident, "--status", "accepted", "--response", "Done.", "--by", "Li")
-    assert {line.split(":")[0] for line in changed_lines(li)} == {"  status", "  response", "  resolved_in", "  by"}
+    assert {line.split(":")[0] for line in changed_lines(li)} == {"  status", "  response", "  resolved_in", "  by",
+                                                                  "  date"}  # disposition.date: the day of the response
     zhang.edit(CHAPTER, "75 million person-times", "80 million person-times")
     zhang.nhrap("freeze", "--stage", "consultation", "--note", "second draft")
     assert "comments/" not in zhang.changed()

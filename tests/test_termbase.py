@@ -13,6 +13,8 @@ from pipeline.readers.termbase import DATA_DIR, annex_rows, read_termbase
 from pipeline.writers.glossary_table import glossary_docx, glossary_markdown
 from pipeline.writers.tbx import write_tbx
 
+from helpers import run
+
 REPO = Path(__file__).resolve().parent.parent
 ENTRY = """\
 id: test-term
@@ -67,6 +69,37 @@ def test_malformed_entry_names_entry_file_and_line(glossary_dir, change, message
         read_termbase(glossary_dir)
     assert message in err.value.message and "entry 'test-term'" in err.value.message
     assert err.value.file == str(path) and err.value.line >= 1
+
+
+@pytest.mark.parametrize("change, line, message", [
+    (("- {term: right to test, status: preferred}\n", "- {term: right to test, status: preferred}\n"
+      "- term: right to examine\n  staus: deprecated\n"), 8,
+     "unknown key 'staus' in English rendering 'right to examine'; did you mean 'status'?"),
+    (("{term: 测试权, status: preferred}", "{term: 测试权, statsu: preferred}"), 4,
+     "unknown key 'statsu' in Chinese term '测试权'; did you mean 'status'?"),
+    (("article: art. 19,", "artcle: art. 19,"), 8,
+     "unknown key 'artcle' in the intl mapping to ICCPR; did you mean 'article'?"),
+    (("  miss:", "  mis:"), 12, "unknown key 'mis' in examples; did you mean 'miss'?"),
+    (("rules:", "# a comment line\nnotes: fine\nrules:"), 10,
+     "unknown key 'notes' in the term entry; did you mean 'note'?"),
+])
+def test_a_misspelt_key_is_refused_at_its_own_line(glossary_dir, change, line, message):
+    path = add_entry(glossary_dir, ENTRY.replace(*change))
+    with pytest.raises(UserError) as err:
+        read_termbase(glossary_dir)
+    assert (err.value.file, err.value.line, err.value.message) == (str(path), line, f"entry 'test-term': {message}")
+
+
+def test_glossary_validate_refuses_a_misspelt_status_at_its_line(mini_ws, capsys):
+    shutil.copytree(DATA_DIR, mini_ws.root / "glossary")
+    path = mini_ws.root / "glossary" / "terms" / "right-to-know.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("- term: right to be informed\n  status: admitted",
+                                 "- term: right to be informed\n  staus: deprecated"), encoding="utf-8")
+    code, out = run(mini_ws, capsys, "glossary", "validate")
+    line = text.splitlines().index("- term: right to be informed") + 2
+    assert code == 2 and f"right-to-know.yaml:{line}: entry 'right-to-know': unknown key 'staus' in English " \
+                          f"rendering 'right to be informed'; did you mean 'status'?" in out.err
 
 
 def test_duplicate_id_is_refused(glossary_dir):

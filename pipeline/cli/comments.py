@@ -49,7 +49,7 @@ def register(commands) -> None:
     a.add_argument("--type", default="substantive", help="general | substantive | editorial")
     a.add_argument("--kind", choices=("comment", "amendment", "question"), help="default: from --proposed / a '?'")
     a.add_argument("--author", default="")
-    a.add_argument("--date", default="", help="ISO date (default: the commented version's date)")
+    a.add_argument("--date", default="", help="YYYY-MM-DD (default: the commented version's date)")
     _round_version(a)
     add_json(a)
     a.set_defaults(handler=cmd_add)
@@ -191,6 +191,7 @@ def cmd_add(args: argparse.Namespace) -> int:
     from ..model import Anchor
     ws, version, round_number = _context(args)
     member = store.organisation(ws.plan, args.org)
+    date = store.comment_date(args.date, "--date") or version.date
     if not args.body.strip():
         raise UserError("the comment is empty: say what it is in --body")
     if args.para:
@@ -202,7 +203,7 @@ def cmd_add(args: argparse.Namespace) -> int:
     kind = args.kind or ("amendment" if args.proposed is not None else "question" if args.body.rstrip().endswith(("?", "？")) else "comment")
     comment = store.new_comment(round=round_number, version=version.number, anchor=anchor, member=member,
                                 type=store.normal_type(args.type), kind=kind, body=args.body, proposed=args.proposed,
-                                author=args.author, date=args.date or version.date)
+                                author=args.author, date=date)
     added, present, carried = store.store_comments(ws, [comment], version)
     if args.json:
         print_json(_record((added or present)[0]))
@@ -252,6 +253,7 @@ def cmd_respond(args: argparse.Namespace) -> int:
     from .. import comments as store
     ws = open_workspace(args.workspace)
     if args.source:
+        _alone_with_from(args)
         updated, unchanged = store.respond_from_matrix(ws, args.source, by=args.by)
     elif args.id and args.status:
         comment, changed = store.respond(ws, args.id, args.status, args.response, args.resolved_in, by=args.by)
@@ -267,6 +269,17 @@ def cmd_respond(args: argparse.Namespace) -> int:
             message += f" ({unchanged} already so)" if updated else f": {unchanged} already so"
         console().print(message, markup=False, soft_wrap=True)
     return 0
+
+
+def _alone_with_from(args: argparse.Namespace) -> None:
+    """`respond --from` takes every status and response from the matrix: an ID, --status, --response or
+    --resolved-in given with it would be ignored, and the panel's decision lost without a word."""
+    options = ("status", "response", "resolved_in")
+    given = ([f"comment ID {args.id}"] if args.id else []) + [
+        f"--{name.replace('_', '-')}" for name in options if getattr(args, name) is not None]
+    if given:
+        raise UserError(f"--from takes each comment's status and response from the matrix's rows; give "
+                        f"{', '.join(given)} without --from (one comment), or --from alone")
 
 
 def _round_comments(ws, round_number) -> tuple[list, Versions]:

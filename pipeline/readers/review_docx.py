@@ -7,7 +7,8 @@ document carries, Word comments (`w:commentRangeStart/End`,
 word/commentsExtended.xml) and tracked changes (`w:ins`, `w:del`). It also
 reads which version the draft was made from, as the consultation writer
 records it: the document keywords (`v7`), the page header ("… · v7 · …") or
-the cover line ("Version: v7", "版本: v7").
+the cover line ("Version: v7", "版本: v7"), or that it was made from the working
+draft ("working draft", "工作稿" in the same places).
 
 A returned file is untrusted input: the zip is checked for oversized parts
 and bomb-like compression before anything is inflated, and the XML is parsed
@@ -18,12 +19,14 @@ from __future__ import annotations
 import re
 import zipfile
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Optional
 
 from ..errors import UserError
 from ..model import PARAGRAPH_ID
-from ..writers.profiles import HEADER_SEPARATOR
+from ..writers.profiles import HEADER_SEPARATOR, working_draft_labels
+from .submission import iso_date
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 W14 = "{http://schemas.microsoft.com/office/word/2010/wordml}"
@@ -35,10 +38,8 @@ MAX_TOTAL = 256 * 2**20
 MAX_RATIO = 200  # deflate rarely exceeds 20:1 on WordprocessingML; bombs reach 1000:1
 WORD_CHAR = re.compile(r"[A-Za-z0-9_'’\-]")
 CP = "{http://schemas.openxmlformats.org/package/2006/metadata/core-properties}"
-KEYWORD_VERSION = re.compile(r"^\s*v(\d+)\s*$")  # exactly the version name: "v3-edited.md" is no version
 _SEPARATOR = re.escape(HEADER_SEPARATOR.strip())
-HEADER_VERSION = re.compile(rf"{_SEPARATOR}\s*v(\d+)\s*(?:{_SEPARATOR}|$)")
-COVER_VERSION = re.compile(r"^\s*[^:：\d]{1,24}[:：]\s*v(\d+)\s*$")
+VERSION_NAME = re.compile(r"^v(\d+)$")
 ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}")
 
 
@@ -66,6 +67,7 @@ class ReviewFile:
     has_bookmarks: bool = False
     warnings: list[str] = field(default_factory=list)
     version: Optional[int] = None  # the version the draft says it was made from, if it says
+    working_draft: bool = False  # it says it was made from the working draft, not a version
     version_from: str = ""  # where it says so: document properties | page header | cover
     paragraphs: dict[str, str] = field(default_factory=dict)  # bookmark → the paragraph's original text
 
@@ -388,10 +390,11 @@ def describe(deleted: str, inserted: str, language: str = "en") -> str:
 
 
 def _day(stamp: Optional[str]) -> str:
-    """The day of a w:date ("2026-03-05T10:00:00Z" → "2026-03-05"); "" for none, and for the
-    "0-00-00T00:00:00Z" LibreOffice writes for a comment that has no date."""
+    """The day of a w:date ("2026-03-05T10:00:00Z" → "2026-03-05"); "" for none, for the
+    "0-00-00T00:00:00Z" LibreOffice writes for a comment that has no date, and for a day that does not
+    exist (2026-02-30: a comment's file refuses it, and the reviewer cannot see or mend it in Word)."""
     match = ISO_DAY.match(stamp or "")
-    return match.group(0) if match else ""
+    return (iso_date(match.group(0)) or "") if match else ""
 
 
 # -- comments and threads ----------------------------------------------------------------------
@@ -440,44 +443,55 @@ def _comment_notes(archive: zipfile.ZipFile, walker: _Walker, path: Path) -> tup
 
 
 # -- the version the draft was made from ------------------------------------------------------
-def _single(numbers: list[str]) -> Optional[int]:
-    found = set(map(int, numbers))
+@cache
+def _name_patterns() -> tuple[re.Pattern, re.Pattern, re.Pattern]:
+    """Where the consultation writer puts the name of what it rendered (a version, `v7`, or the working
+    draft, in any profile's words): document keywords, page header, cover line. Exactly the name: a
+    keyword "v3-edited.md" names nothing."""
+    names = "|".join([r"v\d+", *map(re.escape, working_draft_labels())])
+    return (re.compile(rf"^\s*({names})\s*$"), re.compile(rf"{_SEPARATOR}\s*({names})\s*(?:{_SEPARATOR}|$)"),
+            re.compile(rf"^\s*[^:：\d]{{1,24}}[:：]\s*({names})\s*$"))
+
+
+def _single(names: list[str]) -> Optional[str]:
+    found = set(names)
     return found.pop() if len(found) == 1 else None
 
 
-def _keyword_version(archive: zipfile.ZipFile, path: Path) -> Optional[int]:
+def _keyword_name(archive: zipfile.ZipFile, path: Path) -> Optional[str]:
     data = _read_part(archive, "docProps/core.xml", path)
     if data is None:
         return None
     node = parse_xml(data, "docProps/core.xml", path).find(CP + "keywords")
-    match = KEYWORD_VERSION.match(node.text or "") if node is not None else None
-    return int(match.group(1)) if match else None
+    match = _name_patterns()[0].match(node.text or "") if node is not None else None
+    return match.group(1) if match else None
 
 
-def _header_version(archive: zipfile.ZipFile, path: Path) -> Optional[int]:
-    numbers: list[str] = []
-    for name in sorted(n for n in archive.namelist() if re.fullmatch(r"word/header\d*\.xml", n)):
-        text = " ".join(t.text or "" for t in parse_xml(_read_part(archive, name, path), name, path).iter(W + "t"))
-        numbers += HEADER_VERSION.findall(text)
-    return _single(numbers)
+def _header_name(archive: zipfile.ZipFile, path: Path) -> Optional[str]:
+    names: list[str] = []
+    for part in sorted(n for n in archive.namelist() if re.fullmatch(r"word/header\d*\.xml", n)):
+        text = " ".join(t.text or "" for t in parse_xml(_read_part(archive, part, path), part, path).iter(W + "t"))
+        names += _name_patterns()[1].findall(text)
+    return _single(names)
 
 
-def _cover_version(walker: _Walker) -> Optional[int]:
-    numbers: list[str] = []
+def _cover_name(walker: _Walker) -> Optional[str]:
+    names: list[str] = []
     for paragraph in walker.paragraphs:
         if paragraph.para:
             break  # the cover is what comes before the first numbered paragraph
-        match = COVER_VERSION.match(paragraph.original)
+        match = _name_patterns()[2].match(paragraph.original)
         if match:
-            numbers.append(match.group(1))
-    return _single(numbers)
+            names.append(match.group(1))
+    return _single(names)
 
 
-def _stated_version(archive: zipfile.ZipFile, walker: _Walker, path: Path) -> tuple[Optional[int], str]:
-    for where, number in (("document properties", lambda: _keyword_version(archive, path)),
-                          ("page header", lambda: _header_version(archive, path)),
-                          ("cover", lambda: _cover_version(walker))):
-        found = number()
+def _stated_name(archive: zipfile.ZipFile, walker: _Walker, path: Path) -> tuple[Optional[str], str]:
+    """(what the draft says it was rendered from, `v7` or the working draft's label; where it says so)."""
+    for where, name in (("document properties", lambda: _keyword_name(archive, path)),
+                        ("page header", lambda: _header_name(archive, path)),
+                        ("cover", lambda: _cover_name(walker))):
+        found = name()
         if found is not None:
             return found, where
     return None, ""
@@ -497,11 +511,13 @@ def read_review_docx(path: Path, language: str = "en") -> ReviewFile:
         walker = _Walker()
         walker.walk(body)
         notes, warnings = _comment_notes(archive, walker, path)
-        version, version_from = _stated_version(archive, walker, path)
+        name, version_from = _stated_name(archive, walker, path)
     for paragraph in walker.paragraphs:
         for note in _amendments(paragraph, language):
             note.date = _day(note.date)
             notes.append(note)
+    number = VERSION_NAME.match(name or "")
     return ReviewFile(path=path, notes=notes, has_bookmarks=walker.has_bookmarks, warnings=warnings,
-                      version=version, version_from=version_from,
+                      version=int(number.group(1)) if number else None, working_draft=bool(name and not number),
+                      version_from=version_from,
                       paragraphs={p.para: p.original for p in walker.paragraphs if p.para})

@@ -21,11 +21,15 @@ from typing import Any, Union
 from ..errors import UserError
 from ..fileio import load_yaml, read_text
 from ..model import Concept, TermForm
-from .config import ID_PATTERN
+from .config import ID_PATTERN, check_keys
 
 KINDS = ("cc", "shared", "false_friend")
 STATUSES = ("preferred", "admitted", "deprecated")
 RULES = ("explain-on-first-use", "prefer", "avoid", "consistency", "false-friend")
+ENTRY_KEYS = ("id", "kind", "zh", "en", "intl", "rules", "note", "sources", "examples")
+FORM_KEYS = ("term", "status", "variants", "sources", "note")
+INTL_KEYS = ("instrument", "article", "term")
+EXAMPLE_KEYS = ("hit", "miss")
 INTL_SEPARATOR = " — "  # "ICCPR art. 19(2) — freedom to seek, receive and impart information"
 DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "glossary"
 
@@ -123,9 +127,7 @@ def read_concept(path: Path, sources: dict[str, str], instruments: dict[str, Ins
     if concept_id != path.stem:
         raise UserError(f"entry '{concept_id}': file must be named {concept_id}.yaml", path, data.line)
     entry.name = concept_id
-    unknown = set(data) - {"id", "kind", "zh", "en", "intl", "rules", "note", "sources", "examples"}
-    if unknown:
-        entry.fail(f"unknown field(s): {', '.join(sorted(unknown))}", data)
+    entry.known_keys(data, ENTRY_KEYS, "the term entry")
     concept = Concept(
         id=concept_id,
         kind=entry.choice("kind", KINDS),
@@ -153,6 +155,14 @@ class _Entry:
     def fail(self, message: str, node: Any = None) -> None:
         line = getattr(node, "line", 0) or self.data.line
         raise UserError(f"entry '{self.name}': {message}", self.path, line)
+
+    def known_keys(self, node: dict, allowed: tuple[str, ...], what: str) -> None:
+        """A misspelt key is refused at its own line, with the key meant: ignored, `staus: deprecated` would
+        leave a deprecated rendering unflagged."""
+        try:
+            check_keys(node, allowed, self.path, what)
+        except UserError as error:
+            raise UserError(f"entry '{self.name}': {error.message}", error.file, error.line) from None
 
     def text(self, key: str) -> str:
         value = self.data.get(key)
@@ -183,6 +193,7 @@ class _Entry:
         term = item.get("term") if isinstance(item, dict) else None
         if not isinstance(term, str) or not term.strip():
             self.fail(f"{what} without `term`", item)
+        self.known_keys(item, FORM_KEYS, f"{what} '{term}'")
         status = item.get("status", "admitted")
         if status not in STATUSES:
             self.fail(f"status of '{term}' must be one of {', '.join(STATUSES)}, not {status!r}", item)
@@ -210,6 +221,7 @@ class _Entry:
         for item in items:
             if not isinstance(item, dict) or not item.get("instrument"):
                 self.fail("an intl mapping needs `instrument` (and usually article and term)", item)
+            self.known_keys(item, INTL_KEYS, f"the intl mapping to {item['instrument']}")
             if item["instrument"] not in instruments:
                 self.fail(f"unknown instrument '{item['instrument']}' (add it to glossary/instruments.yaml)", item)
             result.append(format_intl(str(item["instrument"]), str(item.get("article", "") or ""),
@@ -227,10 +239,11 @@ class _Entry:
 
     def examples(self) -> dict[str, list[str]]:
         data = self.data.get("examples", {}) or {}
-        if not isinstance(data, dict) or set(data) - {"hit", "miss"}:
+        if not isinstance(data, dict):
             self.fail("examples must be {hit: [sentences], miss: [sentences]}", data)
+        self.known_keys(data, EXAMPLE_KEYS, "examples")
         result = {}
-        for key in ("hit", "miss"):
+        for key in EXAMPLE_KEYS:
             items = data.get(key, []) or []
             if not isinstance(items, list) or not all(isinstance(s, str) for s in items):
                 self.fail(f"examples.{key} must be a list of sentences", data)

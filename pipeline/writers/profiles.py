@@ -119,6 +119,12 @@ def reference_file(folder: Path, profile_name: str) -> Path:
     return Path(folder) / f"reference-{profile_name}.docx"
 
 
+def working_draft_labels() -> list[str]:
+    """What each profile calls the working draft where a version's name would stand (cover, page header,
+    document keywords): a returned draft saying so was not made from a version."""
+    return sorted({load_profile(name).label("working_draft") for name in available()})
+
+
 def reference_path(profile: Profile, styles_dir: Optional[Path]) -> Path:
     """The workspace's reference document if it has one (the panel's restyled copy), else the packaged one."""
     if styles_dir is not None and reference_file(styles_dir, profile.name).exists():
