@@ -90,6 +90,22 @@ def test_a_misspelt_key_is_refused_at_its_own_line(glossary_dir, change, line, m
     assert (err.value.file, err.value.line, err.value.message) == (str(path), line, f"entry 'test-term': {message}")
 
 
+def test_an_instrument_name_cut_short_by_an_unquoted_comma_is_refused_at_its_line(glossary_dir):
+    """In a flow mapping the comma ends the name: "International Covenant on Economic" was read, and the rest
+    became a key of its own. The starter files had three such names."""
+    path = glossary_dir / "instruments.yaml"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    number, line = next((n, text) for n, text in enumerate(lines, 1) if text.startswith("- {id: ICESCR,"))
+    lines[number - 1] = line.replace('"International Covenant on Economic, Social and Cultural Rights"',
+                                     "International Covenant on Economic, Social and Cultural Rights")
+    path.write_text("".join(lines), encoding="utf-8")
+    with pytest.raises(UserError) as err:
+        read_termbase(glossary_dir)
+    assert (err.value.file, err.value.line) == (str(path), number)
+    assert err.value.message == ("unknown key 'Social and Cultural Rights' in instrument 'ICESCR' "
+                                 "(a comma in an unquoted name? quote it)")
+
+
 def test_glossary_validate_refuses_a_misspelt_status_at_its_line(mini_ws, capsys):
     shutil.copytree(DATA_DIR, mini_ws.root / "glossary")
     path = mini_ws.root / "glossary" / "terms" / "right-to-know.yaml"

@@ -94,6 +94,9 @@ def _read_sources(path: Path, digest: Any) -> dict[str, str]:
     return {str(k): str(v) for k, v in data.items()}
 
 
+INSTRUMENT_KEYS = ("id", "name_en", "name_zh", "aliases")
+
+
 def _read_instruments(path: Path, digest: Any) -> dict[str, Instrument]:
     if not path.is_file():
         raise UserError("missing instruments.yaml (the instruments term entries map to)", path)
@@ -108,6 +111,7 @@ def _read_instruments(path: Path, digest: Any) -> dict[str, Instrument]:
             raise UserError("an instrument needs id and name_en", path, line)
         if item["id"] in result:
             raise UserError(f"instrument '{item['id']}': duplicate id", path, line)
+        check_keys(item, INSTRUMENT_KEYS, path, f"instrument '{item['id']}'", "name")
         result[item["id"]] = Instrument(str(item["id"]), str(item["name_en"]), str(item.get("name_zh", "")),
                                         [str(a) for a in item.get("aliases", [])])
     return result
