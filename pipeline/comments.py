@@ -21,7 +21,7 @@ import yaml
 from .anchoring import ANCHOR_STATES, Carried, Versions, carry_to
 from .carry_cache import anchors_on_latest, remember
 from .clock import today
-from .errors import UserError, listing
+from .errors import UserError, did_you_mean, listing
 from .fileio import atomic_write, code_digest, dump_yaml, load_yaml, locked, parsed_each, read_text
 from .model import COMMENT_KINDS, COMMENT_STATUSES, COMMENT_TYPES, Anchor, Comment, Disposition, Member, Version
 from .readers.submission import iso_date
@@ -86,7 +86,8 @@ def organisation(plan, org_id: str, where: Optional[str] = None, line: Optional[
     """The member unit, consulted organisation or expert; the error lists the known ids."""
     member = plan.organisation(str(org_id).strip())
     if member is None:
-        raise UserError(f"unknown organisation '{org_id}'; known ids: {listing(plan.members)}", where, line)
+        known = did_you_mean(str(org_id).strip(), plan.members) or f"; known ids: {listing(plan.members)}"
+        raise UserError(f"unknown organisation '{org_id}'{known}", where, line)
     return member
 
 

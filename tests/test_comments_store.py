@@ -136,6 +136,7 @@ def test_an_empty_comment_is_refused(ws, capsys):
 @pytest.mark.parametrize("option, message", [
     (["--status", "bogus"], "unknown status 'bogus' (use one of: open, accepted, accepted-with-modification"),
     (["--org", "nosuch"], "unknown organisation 'nosuch'; known ids: acftu"),
+    (["--org", "MOHRS"], "unknown organisation 'MOHRS'; did you mean 'mohrss'?"),
 ])
 def test_list_refuses_a_filter_that_matches_nothing_by_definition(ws, capsys, option, message):
     code, out = run(ws, capsys, "comments", "list", *option)
