@@ -107,7 +107,7 @@ def parse_yaml(text: str, path: Path | str, line_offset: int = 0) -> Any:
     except UserError as err:
         raise UserError(err.message, path, (err.line or 0) + line_offset) from None
     except yaml.MarkedYAMLError as err:
-        line, message = _error_line(err, text)
+        line, message = _error_line(err, text, line_offset)
         raise UserError(f"malformed YAML: {message}", path, line + line_offset if line else 0) from None
     if line_offset:
         _shift_lines(data, line_offset)
@@ -179,12 +179,13 @@ def _ascii_mends(lines: list[str], number: int) -> bool:
 _FOUND_LATE = ("could not find expected ':'", "found unexpected end of stream")
 
 
-def _error_line(err: yaml.MarkedYAMLError, text: str) -> tuple[int, str]:
-    """(1-based line, message) for a YAML syntax error, pointing at the line the mistake is on.
+def _error_line(err: yaml.MarkedYAMLError, text: str, line_offset: int = 0) -> tuple[int, str]:
+    """(1-based line in `text`, message) for a YAML syntax error, pointing at the line the mistake is on.
 
     A key without ':' or an unclosed quote is noticed a line or more late; for those the line is where the
     construct began, otherwise where the parser stopped. A full-width sign near there is named when
-    writing it in ASCII makes the document parse.
+    writing it in ASCII makes the document parse. A line the message names is a line of the file, `text`
+    starting after its first `line_offset` lines (a YAML block in a submission).
     """
     problem, context = err.problem_mark, err.context_mark
     message = err.problem or err.context or "syntax error"
@@ -194,7 +195,7 @@ def _error_line(err: yaml.MarkedYAMLError, text: str) -> tuple[int, str]:
         return 0, message
     line = mark.line + 1
     if (err.context or "").startswith("while parsing a flow") and context.line + 1 != line:  # an unclosed [ or {
-        message = f"{message} ({err.context} from line {context.line + 1})"
+        message = f"{message} ({err.context} from line {context.line + 1 + line_offset})"
     last = max(line, problem.line + 1 if problem is not None else line)
     lines = text.split("\n")
     for number in range(min(last, len(lines)), max(1, min(line, last - 2)) - 1, -1):  # nearest the stop first

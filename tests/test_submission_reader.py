@@ -73,6 +73,8 @@ def test_a_deadline_that_is_not_a_year_or_date_stops_every_command(mini_ws, caps
     ("cooperating: [acftu]", "cooperating: [acftu, cshrs]", "indicator i-mohrss-01: 'cshrs' is a consulted "
      "organisation, not a member unit"),
     ("lead: mohrss", "lead: exp-lii", "indicator i-mohrss-01: unknown unit 'exp-lii'; member units: acftu, mohrss, mos, scio"),
+    ("cooperating: [acftu]}", "cooperating: [acftu]",  # both lines are lines of the file, not of the YAML block
+     "mohrss-r1.md:18: malformed YAML: did not find expected ',' or '}' (while parsing a flow mapping from line 17)"),
     ("## esc-work", "## 工作权利 ｛#esc-work｝",
      "unknown outline section '工作权利 ｛#esc-work｝' (full-width signs in '｛#esc-work｝' — write the id as '{#esc-work}')"),
 ])
