@@ -84,6 +84,21 @@ def test_front_matter_and_indicator_mistakes(mini_ws, capsys, old, new, needle):
     assert code == 2 and needle in out.err, out.err
 
 
+@pytest.mark.parametrize("name", ["acftu.md", "mohrss.md", "mohrss_r1.md", "mohrss-2026.md", "mohrss-r1-final.md"])
+def test_a_submission_is_kept_under_its_own_unit_and_round(mini_ws, capsys, name):
+    (mini_ws.submissions_dir / "mohrss-r1.md").rename(mini_ws.submissions_dir / name)
+    code, out = run(mini_ws, capsys, "draft")
+    assert code == 2, out.err
+    assert (f"{name}:2: a submission's file is named <member>-r<round>.md: the file for this front matter "
+            f"(mohrss round 1) is mohrss-r1.md, not {name}") in out.err
+    assert not mini_ws.draft_path.exists()
+
+
+def test_a_round_may_be_written_with_a_leading_zero_in_the_file_name(mini_ws, capsys):
+    (mini_ws.submissions_dir / "mohrss-r1.md").rename(mini_ws.submissions_dir / "mohrss-r01.md")
+    assert run(mini_ws, capsys, "draft")[0] == 0
+
+
 @pytest.mark.parametrize("command", [("draft",), ("check", "plan"), ("status",)])
 def test_a_goal_reference_is_checked_by_every_command(mini_ws, capsys, command):
     edit_submission(mini_ws, "goal: g-mohrss-01", "goal: g-nosuch")

@@ -159,13 +159,19 @@ def parse_submission(text: str, path: Path, plan: Plan) -> Submission:
 
 
 def _check_file_name(path: Path, member: str, round_no: int, meta: dict) -> None:
-    """A file named for one unit or round holding another would silently replace that one's submission."""
-    match = FILE_NAME.match(Path(path).name)
-    if match and (match["member"], int(match["round"])) != (member, round_no):
+    """A submission is kept in <member>-r<round>.md: a file named for one unit or round holding another would
+    silently replace that one's submission, and one named otherwise (scio.md, mfa_r1.md) would be taken
+    for a unit's file, or a round, that it is not."""
+    name, expected = Path(path).name, f"{member}-r{round_no}.md"
+    match = FILE_NAME.match(name)
+    if not match:
+        raise UserError(f"a submission's file is named <member>-r<round>.md: the file for this front matter "
+                        f"({member} round {round_no}) is {expected}, not {name}", path, line_of(meta, "member"))
+    if (match["member"], int(match["round"])) != (member, round_no):
         wrong = "member" if match["member"] != member else "round"
         raise UserError(f"the file name says {match['member']} round {int(match['round'])}, the front matter "
                         f"{member} round {round_no}: correct one of them (the file for this front matter is "
-                        f"{member}-r{round_no}.md)", path, line_of(meta, wrong))
+                        f"{expected})", path, line_of(meta, wrong))
 
 
 def _read_body(submission: Submission, body: str, offset: int, path: Path, plan: Plan) -> None:
