@@ -75,6 +75,13 @@ def test_a_deadline_that_is_not_a_year_or_date_stops_every_command(mini_ws, caps
     ("lead: mohrss", "lead: exp-lii", "indicator i-mohrss-01: unknown unit 'exp-lii'; member units: acftu, mohrss, mos, scio"),
     ("cooperating: [acftu]}", "cooperating: [acftu]",  # both lines are lines of the file, not of the YAML block
      "mohrss-r1.md:18: malformed YAML: did not find expected ',' or '}' (while parsing a flow mapping from line 17)"),
+    ("## esc-work", "## Right to Work", "mohrss-r1.md:7: unknown outline section 'Right to Work'; did you mean "
+     "'esc-work' (Right to work)? A heading names its section by id: '## esc-work' or '## Right to work {#esc-work}'"),
+    ("lead: mohrss", "lead: ministry of human resources and social security",
+     "mohrss-r1.md:17: indicator i-mohrss-01: unknown unit 'ministry of human resources and social security'; did you "
+     "mean 'mohrss' (ministry of human resources and social security)? A unit is written by its registry id"),
+    ("member: mohrss", "member: 人力资源和社会保障部", "mohrss-r1.md:2: unknown member unit '人力资源和社会保障部' in "
+     "front matter; did you mean 'mohrss' (人力资源和社会保障部)? A unit is written by its registry id"),
     ("## esc-work", "## 工作权利 ｛#esc-work｝",
      "unknown outline section '工作权利 ｛#esc-work｝' (full-width signs in '｛#esc-work｝' — write the id as '{#esc-work}')"),
 ])
@@ -162,3 +169,17 @@ def test_a_chapter_heading_id_in_full_width_braces_is_an_error(mini_ws, capsys):
     assert code == 2
     assert "heading 'Right to work ｛#esc-work｝': full-width signs in '｛#esc-work｝' — write the id as '{#esc-work}'" \
         in out.err
+
+
+def test_a_chinese_section_title_and_unit_name_are_answered_with_their_ids(zh_ws, capsys):
+    path = zh_ws.submissions_dir / "spc-r1.md"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("## cpr-person", "## 人身权利", 1), encoding="utf-8")
+    code, out = run(zh_ws, capsys, "draft")
+    assert code == 2 and ("spc-r1.md:7: unknown outline section '人身权利'; did you mean 'cpr-person' (人身权利)? "
+                          "A heading names its section by id: '## cpr-person' or '## 人身权利 {#cpr-person}'") in out.err
+    path.write_text(text.replace("lead: spc, cooperating: [moj]", "lead: 最高人民法院, cooperating: [moj]"),
+                    encoding="utf-8")
+    code, out = run(zh_ws, capsys, "draft")
+    assert code == 2 and ("spc-r1.md:16: indicator i-spc-01: unknown unit '最高人民法院'; did you mean 'spc' (最高人民法院)? "
+                          "A unit is written by its registry id") in out.err

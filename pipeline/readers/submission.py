@@ -141,8 +141,8 @@ def parse_submission(text: str, path: Path, plan: Plan) -> Submission:
     check_types(meta, FRONT_MATTER_TYPES, path, "front matter")
     member = meta.get("member")
     if member not in plan.members:
-        raise UserError(f"unknown member unit {member!r} in front matter; known ids: {listing(plan.members, 12)}", path,
-                        line_of(meta, "member"))
+        hint = _name_hint(member or "", plan.members, plan) or f"; known ids: {listing(plan.members, 12)}"
+        raise UserError(f"unknown member unit {member!r} in front matter{hint}", path, line_of(meta, "member"))
     round_no = round_number(meta.get("round", 1))
     if round_no is None:
         raise UserError(f"round must be a number (1, 2, …), not {meta.get('round')!r}", path, line_of(meta, "round"))
@@ -184,9 +184,8 @@ def _read_body(submission: Submission, body: str, offset: int, path: Path, plan:
             if token.tag == "h2":
                 section = anchor or title
                 if section not in plan.sections:
-                    typo = heading_id_typo(title)
-                    hint = f" ({typo})" if typo else did_you_mean(section, plan.sections)
-                    raise UserError(f"unknown outline section '{section}'{hint}", path, line)
+                    raise UserError(f"unknown outline section '{section}'{_section_hint(title, section, plan)}",
+                                    path, line)
                 submission.sections.append(section)
                 part = ""
             elif token.tag == "h3":
@@ -197,6 +196,19 @@ def _read_body(submission: Submission, body: str, offset: int, path: Path, plan:
             _read_item(submission, tokens[index + 2], section, part, line, path)
         elif token.type == "fence" and part == "indicators":
             _read_indicators(submission, token.content, section, line + 1, path, plan)
+
+
+def _section_hint(title: str, written: str, plan: Plan) -> str:
+    """Why a level-2 heading names no section: an id in full-width braces, a section's title (Word intake
+    takes titles; Markdown names a section by its id), or a near miss of an id."""
+    typo = heading_id_typo(title)
+    if typo:
+        return f" ({typo})"
+    section = plan.section_titled(title)
+    if section:
+        return (f"; did you mean '{section.id}' ({section.title})? A heading names its section by id: "
+                f"'## {section.id}' or '## {section.title} {{#{section.id}}}'")
+    return did_you_mean(written, plan.sections)
 
 
 def _read_item(submission: Submission, inline: Any, section: str, part: str, line: int, path: Path) -> None:
@@ -261,8 +273,7 @@ def indicator_from_record(record: dict, section: str, member: str, plan: Plan, l
         if unit in plan.members:  # an expert or a consulted organisation
             raise Invalid(f"indicator {ident}: '{unit}' is {ROLE_NAMES[plan.members[unit].role]}, not a member "
                           "unit of the joint meeting: only member units take on indicators")
-        hint = did_you_mean(unit, units) or f"; member units: {listing(list(units), 12)}"
-        raise Invalid(f"indicator {ident}: unknown unit '{unit}'{hint}")
+        raise Invalid(f"indicator {ident}: unknown unit '{unit}'{_unit_hint(unit, units, plan)}")
     due = None
     if record.get("deadline") not in (None, ""):
         due = deadline(record["deadline"])
@@ -283,6 +294,20 @@ def indicator_from_record(record: dict, section: str, member: str, plan: Plan, l
         baseline=record.get("baseline"), base_year=base_year, deadline=due,
         cooperating=cooperating, goal=goal or None, line=line,
     )
+
+
+def _unit_hint(unit: str, units: dict, plan: Plan) -> str:
+    """The id of a member unit written by its name, else a near miss of an id, else the member units."""
+    return _name_hint(unit, units, plan) or did_you_mean(unit, units) or f"; member units: {listing(list(units), 12)}"
+
+
+def _name_hint(written: str, units: dict, plan: Plan) -> str:
+    """"; did you mean 'spc' (最高人民法院)? …" when `written` is the registry name of one of `units` (Word
+    intake takes names; Markdown writes ids), else ''."""
+    named = plan.member_named(written)
+    if not named or named.id not in units:
+        return ""
+    return f"; did you mean '{named.id}' ({written})? A unit is written by its registry id"
 
 
 def current_submissions(submissions: list[Submission]) -> list[Submission]:
