@@ -75,6 +75,12 @@ def test_a_deadline_that_is_not_a_year_or_date_stops_every_command(mini_ws, caps
     ("lead: mohrss", "lead: exp-lii", "indicator i-mohrss-01: unknown unit 'exp-lii'; member units: acftu, mohrss, mos, scio"),
     ("cooperating: [acftu]}", "cooperating: [acftu]",  # both lines are lines of the file, not of the YAML block
      "mohrss-r1.md:18: malformed YAML: did not find expected ',' or '}' (while parsing a flow mapping from line 17)"),
+    ("- [g-mohrss-01]", "- [G-MOHRSS-01]", "mohrss-r1.md:11: goal id 'G-MOHRSS-01' must be lowercase letters, "
+     "digits and hyphens, e.g. '[g-mohrss-01]'"),
+    ("- [g-mohrss-01]", "- g-mohrss-01", "mohrss-r1.md:11: each goal starts with its id in brackets, e.g. "
+     "'- [g-unit-01] …'"),
+    ("id: i-mohrss-01", "id: I-MOHRSS-01", "mohrss-r1.md:17: indicator needs an id like 'i-mohrss-01' (lowercase "
+     "letters, digits and hyphens), not 'I-MOHRSS-01'"),
     ("## esc-work", "## Right to Work", "mohrss-r1.md:7: unknown outline section 'Right to Work'; did you mean "
      "'esc-work' (Right to work)? A heading names its section by id: '## esc-work' or '## Right to work {#esc-work}'"),
     ("lead: mohrss", "lead: ministry of human resources and social security",

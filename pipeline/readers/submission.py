@@ -216,8 +216,11 @@ def _read_item(submission: Submission, inline: Any, section: str, part: str, lin
         raise UserError(f"{part} listed before any '## section-id' heading", path, line)
     text = inline.content.strip()
     match = ITEM_ID.match(text)
-    if not match or not ID_PATTERN.match(match.group(1)):
-        raise UserError(f"each {part[:-1]} starts with its id in brackets, e.g. '- [g-unit-01] …'", path, line)
+    if not match:
+        raise UserError(f"each {part[:-1]} starts with its id in brackets, e.g. '- [{part[0]}-unit-01] …'", path, line)
+    if not ID_PATTERN.match(match.group(1)):
+        raise UserError(f"{part[:-1]} id '{match.group(1)}' must be lowercase letters, digits and hyphens, e.g. "
+                        f"'[{part[0]}-{submission.member}-01]'", path, line)
     cls = Goal if part == "goals" else Measure
     getattr(submission, part).append(cls(id=match.group(1), text=" ".join(match.group(2).split()),
                                          section=section, member=submission.member, line=line))
@@ -249,7 +252,8 @@ def indicator_from_record(record: dict, section: str, member: str, plan: Plan, l
     """
     ident = record.get("id")
     if not isinstance(ident, str) or not ID_PATTERN.match(ident):
-        raise Invalid(f"indicator needs an id like 'i-{member}-01', not {ident!r}")
+        rule = " (lowercase letters, digits and hyphens)" if isinstance(ident, str) and ident else ""
+        raise Invalid(f"indicator needs an id like 'i-{member}-01'{rule}, not {ident!r}")
     mistyped = wrong_type(record, INDICATOR_TYPES)
     if mistyped:
         raise Invalid(f"indicator {ident}: {mistyped[1]}")
