@@ -16,6 +16,7 @@ import tempfile
 import time
 from pathlib import Path
 from typing import Any, Callable, Iterator, Optional
+from urllib.parse import unquote
 
 import yaml
 
@@ -203,6 +204,25 @@ def _error_line(err: yaml.MarkedYAMLError, text: str, line_offset: int = 0) -> t
         if hint and _ascii_mends(lines, number):
             return number, f"{message} ({hint})"
     return line, message
+
+
+URL = re.compile(r"^[a-z][a-z0-9+.-]*:", re.I)
+
+
+def local_image(src: str, base: Path, root: Path) -> Path:
+    """The file a Markdown image `src` names: relative to `base` and inside `root` (the workspace). `src` is
+    as the Markdown parser gives it, percent-encoded (图表.png as %E5%9B%BE%E8%A1%A8.png). A URL, a file
+    outside `root` or a missing one raises a UserError without a place: the caller knows where `src` is."""
+    written = unquote(src)
+    if URL.match(written):
+        raise UserError(f"image '{written}' is not a local file: copy it into the workspace")
+    path = (Path(base) / written).resolve()
+    root = Path(root).resolve()
+    if root not in path.parents:
+        raise UserError(f"image '{written}' is outside the workspace ({root})")
+    if not path.is_file():
+        raise UserError(f"image '{written}' not found (looked for {path})")
+    return path
 
 
 def load_yaml(path: Path) -> Any:
