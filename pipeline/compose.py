@@ -202,8 +202,10 @@ def _chapter_loader(chapters_dir: Path) -> FunctionLoader:
 
     def load(name: str):
         path = (root / name).resolve()
-        if root not in path.parents or not path.is_file():
+        if root not in path.parents:
             raise TemplateNotFound(f"{name}: a chapter may include only other files of drafts/chapters/")
+        if not path.is_file():
+            raise TemplateNotFound(f"{name}: no such file in drafts/chapters/ (names are relative to that folder)")
         return read_text(path), str(path), lambda: True
     return FunctionLoader(load)
 
