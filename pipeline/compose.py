@@ -17,15 +17,16 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
+from urllib.parse import unquote
 
 from jinja2 import FunctionLoader, StrictUndefined, TemplateError, TemplateNotFound, TemplateSyntaxError
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
 
 from .errors import UserError, did_you_mean, excerpt
-from .fileio import read_text
+from .fileio import local_image, read_text
 from .model import Block, Document, Goal, Indicator, Measure, Plan, Submission
-from .readers.markdown import HEADING_ID, assign_sections, parse_blocks
+from .readers.markdown import HEADING_ID, assign_sections, parse, parse_blocks
 
 COMPARISON_WORDS = {
     "en": {"at-least": "at least {v}", "at-most": "at most {v}", "reach": "{v}", "reduce-by": "down {v}",
@@ -202,7 +203,7 @@ class _ChapterSandbox(SandboxedEnvironment):
         return super().call_binop(context, operator, left, right)
 
 
-def _chapter_loader(chapters_dir: Path) -> FunctionLoader:
+def _chapter_loader(chapters_dir: Path, workspace: Path) -> FunctionLoader:
     """Chapters may include other files of the chapters folder, and nothing else: submissions are data,
     never templates, and files elsewhere on the machine are none of a chapter's business. Each file is
     checked as written when it is loaded, so that a slip is reported at its own line."""
@@ -215,18 +216,20 @@ def _chapter_loader(chapters_dir: Path) -> FunctionLoader:
         if not path.is_file():
             raise TemplateNotFound(f"{name}: no such file in drafts/chapters/ (names are relative to that folder)")
         source = read_text(path)
-        _check_as_written(source, path)
+        _check_as_written(source, path, workspace)
         return source, str(path), lambda: True
     return FunctionLoader(load)
 
 
-def _check_as_written(source: str, path: Path) -> None:
+def _check_as_written(source: str, path: Path, workspace: Path) -> None:
     """Refuse, at its line in the chapter file, what would otherwise pass into the draft unnoticed: text
-    `{#…}` that is neither a heading's id nor a paragraph's mark."""
+    `{#…}` that is neither a heading's id nor a paragraph's mark, and an image that render would not find."""
     text = JINJA_COMMENT.sub(lambda comment: "\n" * comment.group(0).count("\n"), source)  # lines kept
     if not all(_ends_a_heading(text, mark) for mark in STRAY_MARK.finditer(text)):
         for block in parse_blocks(text, path=str(path)).blocks:  # only then is the chapter parsed a second time
             _check_marks(block, path)
+    if "![" in text:
+        _check_images(text, path, workspace)
 
 
 def _ends_a_heading(text: str, mark: re.Match) -> bool:
@@ -260,8 +263,30 @@ def _stray_mark_message(mark: str) -> str:
     return f"'{excerpt(mark, 40)}' would be printed in the plan as text: {fix}"
 
 
-def _environment(helpers: _Helpers, chapters_dir: Path) -> SandboxedEnvironment:
-    environment = _ChapterSandbox(loader=_chapter_loader(chapters_dir), undefined=StrictUndefined,
+def _check_images(text: str, path: Path, workspace: Path) -> None:
+    """Images resolve against the workspace folder, as render finds them in the draft and its versions."""
+    lines = text.split("\n")
+    for token in parse(text):
+        if token.type != "inline" or not token.map:
+            continue
+        for child in token.children or []:
+            if child.type == "image":
+                _check_image(child.attrs.get("src", ""), lines, token.map, path, workspace)
+
+
+def _check_image(src: str, lines: list[str], rows: list[int], path: Path, workspace: Path) -> None:
+    written = unquote(src)
+    if "{{" in written or "{%" in written:  # made by the template: known only once rendered
+        return
+    try:
+        local_image(src, workspace, workspace)
+    except UserError as err:
+        line = next((row + 1 for row in range(*rows) if written in lines[row]), rows[0] + 1)
+        raise UserError(err.message, path, line) from None
+
+
+def _environment(helpers: _Helpers, chapters_dir: Path, workspace: Path) -> SandboxedEnvironment:
+    environment = _ChapterSandbox(loader=_chapter_loader(chapters_dir, workspace), undefined=StrictUndefined,
                                   autoescape=False, keep_trailing_newline=True, comment_start_string=COMMENT_START,
                                   comment_end_string=COMMENT_END)
     environment.globals.update(helpers.as_globals())
@@ -359,7 +384,7 @@ def compose_draft(ws) -> tuple[str, ComposeReport]:
     """The consolidated Markdown of the working draft, and what it leaves out."""
     plan = ws.plan
     helpers = _Helpers(plan, ws.submissions())
-    environment = _environment(helpers, ws.chapters_dir)
+    environment = _environment(helpers, ws.chapters_dir, ws.root)
     parts: list[str] = []
     blocks: list[Block] = []  # each chapter is parsed once, for its headings and for the report
     headings: dict[str, str] = {}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.helpers import run
+from tests.test_render import png
 
 
 def add_to_chapter(ws, text, name="01-esc.md"):
@@ -59,6 +60,28 @@ def test_comments_code_and_heading_ids_are_not_refused(mini_ws, capsys):
     assert code == 0, out.err
     draft = mini_ws.draft_path.read_text(encoding="utf-8")
     assert "an old note" not in draft and "{# code is literal #}" in draft
+
+
+@pytest.mark.parametrize("src, message", [
+    ("images/chart.png", "image 'images/chart.png' not found (looked for {root}/images/chart.png)"),
+    ("../outside.png", "image '../outside.png' is outside the workspace ({root})"),
+    ("https://example.org/chart.png", "image 'https://example.org/chart.png' is not a local file"),
+])
+def test_an_image_render_would_not_find_is_refused_at_its_chapter_line(mini_ws, capsys, src, message):
+    line = add_to_chapter(mini_ws, f"Figure 1 shows the trend.\nSee ![Employment]({src}) for the figures.")
+    refused(mini_ws, capsys, f"01-esc.md:{line + 1}: " + message.format(root=mini_ws.root))
+    code, out = run(mini_ws, capsys, "freeze", "--stage", "drafting", "--note", "x", "--date", "2026-01-05")
+    assert code == 2 and f"01-esc.md:{line + 1}: image '{src}'" in out.err and not list(mini_ws.versions_dir.glob("v*"))
+
+
+def test_an_image_is_found_where_render_finds_it(mini_ws, capsys):
+    (mini_ws.root / "images").mkdir()
+    (mini_ws.root / "images" / "就业图表.png").write_bytes(png())
+    (mini_ws.root / "images" / "chart 2.png").write_bytes(png())
+    add_to_chapter(mini_ws, "![就业](images/就业图表.png) and ![Jobs](<images/chart 2.png>)")
+    assert run(mini_ws, capsys, "draft")[0] == 0
+    code, out = run(mini_ws, capsys, "render", "-o", str(mini_ws.root / "build" / "draft.docx"))
+    assert code == 0, out.err
 
 
 def test_including_a_missing_file_says_so(mini_ws, capsys):
