@@ -7,6 +7,7 @@ as data: a `{{ … }}` written by a member unit appears literally.
 """
 from __future__ import annotations
 
+import re
 import signal
 import sys
 import threading
@@ -16,15 +17,16 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
+from urllib.parse import unquote
 
 from jinja2 import FunctionLoader, StrictUndefined, TemplateError, TemplateNotFound, TemplateSyntaxError
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
 
-from .errors import UserError, did_you_mean
-from .fileio import read_text
+from .errors import UserError, did_you_mean, excerpt
+from .fileio import local_image, read_text
 from .model import Block, Document, Goal, Indicator, Measure, Plan, Submission
-from .readers.markdown import assign_sections, parse_blocks
+from .readers.markdown import HEADING_ID, assign_sections, parse, parse_blocks
 
 COMPARISON_WORDS = {
     "en": {"at-least": "at least {v}", "at-most": "at most {v}", "reach": "{v}", "reduce-by": "down {v}",
@@ -39,6 +41,12 @@ TABLE_HEAD = {
 MAX_VALUE_SIZE = 10_000_000  # characters, items or bits a chapter expression may build
 CHAPTER_TIME_LIMIT = 20.0  # seconds; the sample's chapters render in well under 0.1 s each
 KIND_WORDS = {"en": {"binding": "binding", "expected": "expected"}, "zh": {"binding": "约束性", "expected": "预期性"}}
+# `{#id}` marks heading ids, so Jinja's `{# … #}` comments are spelt `{%# … #%}` instead.
+COMMENT_START, COMMENT_END = "{%#", "#%}"
+JINJA_COMMENT = re.compile(re.escape(COMMENT_START) + ".*?" + re.escape(COMMENT_END), re.S)
+STRAY_MARK = re.compile(r"\{#[^{}]*\}")  # `{# … #}`, `{#P0031}`: what is left once ids and marks are taken out
+PIN_LIKE = re.compile(r"^p\d+$", re.I)
+ATX_HEADING = re.compile(r" {0,3}#{1,6}[ \t]")
 
 
 @dataclass
@@ -195,24 +203,92 @@ class _ChapterSandbox(SandboxedEnvironment):
         return super().call_binop(context, operator, left, right)
 
 
-def _chapter_loader(chapters_dir: Path) -> FunctionLoader:
+def _chapter_loader(chapters_dir: Path, workspace: Path) -> FunctionLoader:
     """Chapters may include other files of the chapters folder, and nothing else: submissions are data,
-    never templates, and files elsewhere on the machine are none of a chapter's business."""
+    never templates, and files elsewhere on the machine are none of a chapter's business. Each file is
+    checked as written when it is loaded, so that a slip is reported at its own line."""
     root = chapters_dir.resolve()
 
     def load(name: str):
         path = (root / name).resolve()
-        if root not in path.parents or not path.is_file():
+        if root not in path.parents:
             raise TemplateNotFound(f"{name}: a chapter may include only other files of drafts/chapters/")
-        return read_text(path), str(path), lambda: True
+        if not path.is_file():
+            raise TemplateNotFound(f"{name}: no such file in drafts/chapters/ (names are relative to that folder)")
+        source = read_text(path)
+        _check_as_written(source, path, workspace)
+        return source, str(path), lambda: True
     return FunctionLoader(load)
 
 
-def _environment(helpers: _Helpers, chapters_dir: Path) -> SandboxedEnvironment:
-    # `{#id}` marks heading ids, so Jinja's `{# … #}` comments are spelt `{%# … #%}` instead.
-    environment = _ChapterSandbox(loader=_chapter_loader(chapters_dir), undefined=StrictUndefined,
-                                  autoescape=False, keep_trailing_newline=True, comment_start_string="{%#",
-                                  comment_end_string="#%}")
+def _check_as_written(source: str, path: Path, workspace: Path) -> None:
+    """Refuse, at its line in the chapter file, what would otherwise pass into the draft unnoticed: text
+    `{#…}` that is neither a heading's id nor a paragraph's mark, and an image that render would not find."""
+    text = JINJA_COMMENT.sub(lambda comment: "\n" * comment.group(0).count("\n"), source)  # lines kept
+    if not all(_ends_a_heading(text, mark) for mark in STRAY_MARK.finditer(text)):
+        for block in parse_blocks(text, path=str(path)).blocks:  # only then is the chapter parsed a second time
+            _check_marks(block, path)
+    if "![" in text:
+        _check_images(text, path, workspace)
+
+
+def _ends_a_heading(text: str, mark: re.Match) -> bool:
+    """Whether `mark` is the `{#id}` at the end of a heading line, as nearly every mark of a chapter is."""
+    start, end = text.rfind("\n", 0, mark.start()) + 1, text.find("\n", mark.end())
+    line_end = text[mark.start(): end if end >= 0 else len(text)]
+    return bool(ATX_HEADING.match(text, start, mark.start()) and HEADING_ID.fullmatch(line_end))
+
+
+def _check_marks(block: Block, path: Path) -> None:
+    """A heading keeps its `{#id}` and a paragraph its `{#p0123}` out of the text (code is literal): any other
+    `{#…}` in the block would be printed in the plan."""
+    if block.kind == "code":
+        return
+    written = block.text if block.kind == "heading" else block.source
+    match = STRAY_MARK.search(written)
+    if match:
+        line = block.line + (0 if block.kind == "heading" else written.count("\n", 0, match.start()))
+        raise UserError(_stray_mark_message(match.group(0)), path, line)
+
+
+def _stray_mark_message(mark: str) -> str:
+    inner = mark[2:-1].strip()
+    if PIN_LIKE.match(inner):
+        fix = (f"a paragraph's mark is written '{{#{inner.lower()}}}'" if inner != inner.lower() else
+               "a paragraph's mark stands at the end of its paragraph or list item")
+    elif HEADING_ID.match(mark):
+        fix = "an id '{#…}' stands at the end of a heading, a paragraph's mark '{#p0123}' at the end of its paragraph"
+    else:
+        fix = f"a comment is written '{COMMENT_START} … {COMMENT_END}'"
+    return f"'{excerpt(mark, 40)}' would be printed in the plan as text: {fix}"
+
+
+def _check_images(text: str, path: Path, workspace: Path) -> None:
+    """Images resolve against the workspace folder, as render finds them in the draft and its versions."""
+    lines = text.split("\n")
+    for token in parse(text):
+        if token.type != "inline" or not token.map:
+            continue
+        for child in token.children or []:
+            if child.type == "image":
+                _check_image(child.attrs.get("src", ""), lines, token.map, path, workspace)
+
+
+def _check_image(src: str, lines: list[str], rows: list[int], path: Path, workspace: Path) -> None:
+    written = unquote(src)
+    if "{{" in written or "{%" in written:  # made by the template: known only once rendered
+        return
+    try:
+        local_image(src, workspace, workspace)
+    except UserError as err:
+        line = next((row + 1 for row in range(*rows) if written in lines[row]), rows[0] + 1)
+        raise UserError(err.message, path, line) from None
+
+
+def _environment(helpers: _Helpers, chapters_dir: Path, workspace: Path) -> SandboxedEnvironment:
+    environment = _ChapterSandbox(loader=_chapter_loader(chapters_dir, workspace), undefined=StrictUndefined,
+                                  autoescape=False, keep_trailing_newline=True, comment_start_string=COMMENT_START,
+                                  comment_end_string=COMMENT_END)
     environment.globals.update(helpers.as_globals())
     return environment
 
@@ -308,7 +384,7 @@ def compose_draft(ws) -> tuple[str, ComposeReport]:
     """The consolidated Markdown of the working draft, and what it leaves out."""
     plan = ws.plan
     helpers = _Helpers(plan, ws.submissions())
-    environment = _environment(helpers, ws.chapters_dir)
+    environment = _environment(helpers, ws.chapters_dir, ws.root)
     parts: list[str] = []
     blocks: list[Block] = []  # each chapter is parsed once, for its headings and for the report
     headings: dict[str, str] = {}

@@ -16,6 +16,7 @@ import tempfile
 import time
 from pathlib import Path
 from typing import Any, Callable, Iterator, Optional
+from urllib.parse import unquote
 
 import yaml
 
@@ -107,7 +108,7 @@ def parse_yaml(text: str, path: Path | str, line_offset: int = 0) -> Any:
     except UserError as err:
         raise UserError(err.message, path, (err.line or 0) + line_offset) from None
     except yaml.MarkedYAMLError as err:
-        line, message = _error_line(err, text)
+        line, message = _error_line(err, text, line_offset)
         raise UserError(f"malformed YAML: {message}", path, line + line_offset if line else 0) from None
     if line_offset:
         _shift_lines(data, line_offset)
@@ -179,12 +180,13 @@ def _ascii_mends(lines: list[str], number: int) -> bool:
 _FOUND_LATE = ("could not find expected ':'", "found unexpected end of stream")
 
 
-def _error_line(err: yaml.MarkedYAMLError, text: str) -> tuple[int, str]:
-    """(1-based line, message) for a YAML syntax error, pointing at the line the mistake is on.
+def _error_line(err: yaml.MarkedYAMLError, text: str, line_offset: int = 0) -> tuple[int, str]:
+    """(1-based line in `text`, message) for a YAML syntax error, pointing at the line the mistake is on.
 
     A key without ':' or an unclosed quote is noticed a line or more late; for those the line is where the
     construct began, otherwise where the parser stopped. A full-width sign near there is named when
-    writing it in ASCII makes the document parse.
+    writing it in ASCII makes the document parse. A line the message names is a line of the file, `text`
+    starting after its first `line_offset` lines (a YAML block in a submission).
     """
     problem, context = err.problem_mark, err.context_mark
     message = err.problem or err.context or "syntax error"
@@ -194,7 +196,7 @@ def _error_line(err: yaml.MarkedYAMLError, text: str) -> tuple[int, str]:
         return 0, message
     line = mark.line + 1
     if (err.context or "").startswith("while parsing a flow") and context.line + 1 != line:  # an unclosed [ or {
-        message = f"{message} ({err.context} from line {context.line + 1})"
+        message = f"{message} ({err.context} from line {context.line + 1 + line_offset})"
     last = max(line, problem.line + 1 if problem is not None else line)
     lines = text.split("\n")
     for number in range(min(last, len(lines)), max(1, min(line, last - 2)) - 1, -1):  # nearest the stop first
@@ -202,6 +204,25 @@ def _error_line(err: yaml.MarkedYAMLError, text: str) -> tuple[int, str]:
         if hint and _ascii_mends(lines, number):
             return number, f"{message} ({hint})"
     return line, message
+
+
+URL = re.compile(r"^[a-z][a-z0-9+.-]*:", re.I)
+
+
+def local_image(src: str, base: Path, root: Path) -> Path:
+    """The file a Markdown image `src` names: relative to `base` and inside `root` (the workspace). `src` is
+    as the Markdown parser gives it, percent-encoded (图表.png as %E5%9B%BE%E8%A1%A8.png). A URL, a file
+    outside `root` or a missing one raises a UserError without a place: the caller knows where `src` is."""
+    written = unquote(src)
+    if URL.match(written):
+        raise UserError(f"image '{written}' is not a local file: copy it into the workspace")
+    path = (Path(base) / written).resolve()
+    root = Path(root).resolve()
+    if root not in path.parents:
+        raise UserError(f"image '{written}' is outside the workspace ({root})")
+    if not path.is_file():
+        raise UserError(f"image '{written}' not found (looked for {path})")
+    return path
 
 
 def load_yaml(path: Path) -> Any:

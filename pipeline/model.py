@@ -140,6 +140,18 @@ class Plan:
         agreed? A stage the plan does not list (the working draft's, a loose file's) is not."""
         return stage in self.stages and not self.stage_before(stage, self.approval_stage)
 
+    def section_titled(self, title: str) -> Optional[Section]:
+        """The outline section with this title (letter case aside): a Word submission may name one so."""
+        wanted = " ".join(title.split()).lower()
+        return next((section for section in self.sections.values()
+                     if " ".join(section.title.split()).lower() == wanted), None)
+
+    def member_named(self, name: str) -> Optional[Member]:
+        """The unit with this registry name, English (letter case aside) or Chinese."""
+        wanted = " ".join(name.split())
+        return next((member for member in self.members.values()
+                     if wanted == member.name_zh or wanted.lower() == member.name_en.lower()), None)
+
 
 @dataclass
 class Goal:

@@ -134,6 +134,12 @@ BLOCK_MEMBER = "- id: moc\n  name_en: Ministry of Culture\n  category: administr
      "members.yaml:12: 'moc' merged into unknown unit 'nosuch'"),
     ("experts:", BLOCK_MEMBER + "  - removed\nexperts:",
      "members.yaml:11: 'moc': history entries need cycle and event (added, removed, merged, renamed), not 'removed'"),
+    ("event: removed}", "event: joined}",  # what was written, not a Python dict of it
+     "members.yaml:5: 'mos': history event 'joined' is not one of added, removed, merged, renamed"),
+    ("{cycle: 2016-2020, event: removed}", "{cycle: 2016-2020}",
+     "members.yaml:5: 'mos': history entry needs an event, one of added, removed, merged, renamed"),
+    ("{cycle: 2016-2020, event: removed}", "{event: removed}",
+     "members.yaml:5: 'mos': the removed event needs a cycle (a plan period such as 2031–2035)"),
     ("event: removed}", "event: merged}", "members.yaml:5: 'mos': the merged event of 2016-2020 needs 'into'"),
     ("event: removed}", "event: renamed}", "members.yaml:5: 'mos': the renamed event of 2016-2020 needs 'from'"),
     ("event: removed}", "event: removed, into: scio}",

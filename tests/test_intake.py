@@ -150,13 +150,13 @@ def test_an_id_used_twice_in_the_document_names_both_places(mini_ws, tmp_path, c
 
 
 def test_the_same_round_in_another_file_is_refused(mini_ws, tmp_path, capsys):
-    other = mini_ws.root / "drafts/submissions/acftu-second.md"
+    other = mini_ws.root / "drafts/submissions/acftu-r02.md"
     other.write_text("---\nmember: acftu\nround: 2\ndate: 2026-01-01\n---\n\n## esc-work\n\n### Goals\n\n"
                      "- [g-acftu-09] Another goal.\n", encoding="utf-8")
     source = filled_template(tmp_path / "acftu.docx", [GOOD_ROW])
     assert intake(mini_ws, source) == 2
     err = capsys.readouterr().err
-    assert "acftu.docx: round 2 of 'acftu' is already in" in err and "acftu-second.md" in err
+    assert "acftu.docx: round 2 of 'acftu' is already in" in err and "acftu-r02.md" in err
 
 
 def test_former_member_and_superseded_round_are_warned(mini_ws, tmp_path, capsys):

@@ -303,6 +303,12 @@ def test_images_render_and_bad_images_are_user_errors(tmp_path):
         render_consultation(make_input("![x](../../etc/passwd.png)\n", folder=tmp_path))
 
 
+def test_an_image_named_in_chinese_or_with_spaces_renders(tmp_path):
+    (tmp_path / "就业 图表.png").write_bytes(png())  # the Markdown parser gives its name percent-encoded
+    ok = render_consultation(make_input("![就业](<就业 图表.png>)\n", folder=tmp_path))
+    assert document_xml(ok.data).find(f".//{qn('w:drawing')}") is not None
+
+
 def test_unknown_profile_and_broken_reference_are_clear_errors(tmp_path):
     with pytest.raises(UserError, match="unknown Word profile 'fr'"):
         profiles.load_profile("fr")

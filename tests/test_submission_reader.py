@@ -73,6 +73,21 @@ def test_a_deadline_that_is_not_a_year_or_date_stops_every_command(mini_ws, caps
     ("cooperating: [acftu]", "cooperating: [acftu, cshrs]", "indicator i-mohrss-01: 'cshrs' is a consulted "
      "organisation, not a member unit"),
     ("lead: mohrss", "lead: exp-lii", "indicator i-mohrss-01: unknown unit 'exp-lii'; member units: acftu, mohrss, mos, scio"),
+    ("cooperating: [acftu]}", "cooperating: [acftu]",  # both lines are lines of the file, not of the YAML block
+     "mohrss-r1.md:18: malformed YAML: did not find expected ',' or '}' (while parsing a flow mapping from line 17)"),
+    ("- [g-mohrss-01]", "- [G-MOHRSS-01]", "mohrss-r1.md:11: goal id 'G-MOHRSS-01' must be lowercase letters, "
+     "digits and hyphens, e.g. '[g-mohrss-01]'"),
+    ("- [g-mohrss-01]", "- g-mohrss-01", "mohrss-r1.md:11: each goal starts with its id in brackets, e.g. "
+     "'- [g-unit-01] …'"),
+    ("id: i-mohrss-01", "id: I-MOHRSS-01", "mohrss-r1.md:17: indicator needs an id like 'i-mohrss-01' (lowercase "
+     "letters, digits and hyphens), not 'I-MOHRSS-01'"),
+    ("## esc-work", "## Right to Work", "mohrss-r1.md:7: unknown outline section 'Right to Work'; did you mean "
+     "'esc-work' (Right to work)? A heading names its section by id: '## esc-work' or '## Right to work {#esc-work}'"),
+    ("lead: mohrss", "lead: ministry of human resources and social security",
+     "mohrss-r1.md:17: indicator i-mohrss-01: unknown unit 'ministry of human resources and social security'; did you "
+     "mean 'mohrss' (ministry of human resources and social security)? A unit is written by its registry id"),
+    ("member: mohrss", "member: 人力资源和社会保障部", "mohrss-r1.md:2: unknown member unit '人力资源和社会保障部' in "
+     "front matter; did you mean 'mohrss' (人力资源和社会保障部)? A unit is written by its registry id"),
     ("## esc-work", "## 工作权利 ｛#esc-work｝",
      "unknown outline section '工作权利 ｛#esc-work｝' (full-width signs in '｛#esc-work｝' — write the id as '{#esc-work}')"),
 ])
@@ -80,6 +95,21 @@ def test_front_matter_and_indicator_mistakes(mini_ws, capsys, old, new, needle):
     edit_submission(mini_ws, old, new)
     code, out = run(mini_ws, capsys, "draft")
     assert code == 2 and needle in out.err, out.err
+
+
+@pytest.mark.parametrize("name", ["acftu.md", "mohrss.md", "mohrss_r1.md", "mohrss-2026.md", "mohrss-r1-final.md"])
+def test_a_submission_is_kept_under_its_own_unit_and_round(mini_ws, capsys, name):
+    (mini_ws.submissions_dir / "mohrss-r1.md").rename(mini_ws.submissions_dir / name)
+    code, out = run(mini_ws, capsys, "draft")
+    assert code == 2, out.err
+    assert (f"{name}:2: a submission's file is named <member>-r<round>.md: the file for this front matter "
+            f"(mohrss round 1) is mohrss-r1.md, not {name}") in out.err
+    assert not mini_ws.draft_path.exists()
+
+
+def test_a_round_may_be_written_with_a_leading_zero_in_the_file_name(mini_ws, capsys):
+    (mini_ws.submissions_dir / "mohrss-r1.md").rename(mini_ws.submissions_dir / "mohrss-r01.md")
+    assert run(mini_ws, capsys, "draft")[0] == 0
 
 
 @pytest.mark.parametrize("command", [("draft",), ("check", "plan"), ("status",)])
@@ -145,3 +175,17 @@ def test_a_chapter_heading_id_in_full_width_braces_is_an_error(mini_ws, capsys):
     assert code == 2
     assert "heading 'Right to work ｛#esc-work｝': full-width signs in '｛#esc-work｝' — write the id as '{#esc-work}'" \
         in out.err
+
+
+def test_a_chinese_section_title_and_unit_name_are_answered_with_their_ids(zh_ws, capsys):
+    path = zh_ws.submissions_dir / "spc-r1.md"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("## cpr-person", "## 人身权利", 1), encoding="utf-8")
+    code, out = run(zh_ws, capsys, "draft")
+    assert code == 2 and ("spc-r1.md:7: unknown outline section '人身权利'; did you mean 'cpr-person' (人身权利)? "
+                          "A heading names its section by id: '## cpr-person' or '## 人身权利 {#cpr-person}'") in out.err
+    path.write_text(text.replace("lead: spc, cooperating: [moj]", "lead: 最高人民法院, cooperating: [moj]"),
+                    encoding="utf-8")
+    code, out = run(zh_ws, capsys, "draft")
+    assert code == 2 and ("spc-r1.md:16: indicator i-spc-01: unknown unit '最高人民法院'; did you mean 'spc' (最高人民法院)? "
+                          "A unit is written by its registry id") in out.err

@@ -26,7 +26,7 @@ TEXT = ((str, int, float), "plain text")
 NUMBER_OR_TEXT = ((int, float, str), "a number or text")
 PLAN_TYPES = {key: TEXT for key in ("title", "title_zh", "language", "profile", "approval_stage", "approval_statement")}
 MEMBER_TYPES = {"name_en": TEXT, "name_zh": TEXT, "affiliation": TEXT, "lead": ((bool,), "true or false")}
-EVENT_TYPES = {"cycle": NUMBER_OR_TEXT, "into": TEXT, "from": TEXT}
+EVENT_TYPES = {"cycle": NUMBER_OR_TEXT, "event": TEXT, "into": TEXT, "from": TEXT}
 OUTLINE_TYPES = {"title": TEXT}
 # The key each history event needs; no other event may have it.
 EVENT_DETAIL = {"merged": "into", "renamed": "from"}
@@ -256,12 +256,18 @@ def _read_member(record: Any, path: Path, default_role: str, lead_units: list[st
 
 
 def _read_event(event: Any, member_id: str, path: Path, line: int) -> MembershipEvent:
-    if isinstance(event, dict):
-        check_keys(event, EVENT_KEYS, path, f"a history entry of {member_id}", "name")
-        check_types(event, EVENT_TYPES, path, f"'{member_id}': history")
-    if not isinstance(event, dict) or event.get("event") not in HISTORY_EVENTS or not event.get("cycle"):
-        raise UserError(f"'{member_id}': history entries need cycle and event ({', '.join(HISTORY_EVENTS)}), "
-                        f"not {event!r}", path, line)
+    events = ", ".join(HISTORY_EVENTS)
+    if not isinstance(event, dict):
+        raise UserError(f"'{member_id}': history entries need cycle and event ({events}), not {event!r}", path, line)
+    check_keys(event, EVENT_KEYS, path, f"a history entry of {member_id}", "name")
+    check_types(event, EVENT_TYPES, path, f"'{member_id}': history")
+    if event.get("event") not in HISTORY_EVENTS:
+        written = event.get("event")
+        what = f"event '{written}' is not one of" if written not in (None, "") else "entry needs an event, one of"
+        raise UserError(f"'{member_id}': history {what} {events}", path, line_of(event, "event") or line)
+    if not event.get("cycle"):
+        raise UserError(f"'{member_id}': the {event['event']} event needs a cycle (a plan period such as 2031–2035)",
+                        path, line)
     for kind, detail in EVENT_DETAIL.items():
         if (event["event"] == kind) != bool(event.get(detail)):
             need = f"needs '{detail}'" if event["event"] == kind else f"has '{detail}', which only a {kind} event has"

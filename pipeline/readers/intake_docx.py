@@ -138,9 +138,9 @@ class _Intake:
             self.sections[self.section].append(_Item(self.part, where, text=text))
 
     def _section_by_title(self, title: str) -> str:
-        for section in self.plan.sections.values():
-            if section.title.lower() == title.lower():
-                return section.id
+        section = self.plan.section_titled(title)
+        if section:
+            return section.id
         typo = heading_id_typo(title)
         raise self.error(f"heading '{title}' is neither an outline section id nor a section title"
                          + (f" ({typo})" if typo else ""))
@@ -201,10 +201,8 @@ class _Intake:
         text = " ".join(str(written).split())
         if not text or text in self.plan.members:
             return text or None
-        for member in self.plan.members.values():
-            if text == member.name_zh or text.lower() == member.name_en.lower():
-                return member.id
-        return None
+        member = self.plan.member_named(text)
+        return member.id if member else None
 
     # -- Markdown ---------------------------------------------------------------
     def assign_ids(self, member: str) -> dict[str, _Item]:

@@ -141,8 +141,8 @@ def parse_submission(text: str, path: Path, plan: Plan) -> Submission:
     check_types(meta, FRONT_MATTER_TYPES, path, "front matter")
     member = meta.get("member")
     if member not in plan.members:
-        raise UserError(f"unknown member unit {member!r} in front matter; known ids: {listing(plan.members, 12)}", path,
-                        line_of(meta, "member"))
+        hint = _name_hint(member or "", plan.members, plan) or f"; known ids: {listing(plan.members, 12)}"
+        raise UserError(f"unknown member unit {member!r} in front matter{hint}", path, line_of(meta, "member"))
     round_no = round_number(meta.get("round", 1))
     if round_no is None:
         raise UserError(f"round must be a number (1, 2, …), not {meta.get('round')!r}", path, line_of(meta, "round"))
@@ -159,13 +159,19 @@ def parse_submission(text: str, path: Path, plan: Plan) -> Submission:
 
 
 def _check_file_name(path: Path, member: str, round_no: int, meta: dict) -> None:
-    """A file named for one unit or round holding another would silently replace that one's submission."""
-    match = FILE_NAME.match(Path(path).name)
-    if match and (match["member"], int(match["round"])) != (member, round_no):
+    """A submission is kept in <member>-r<round>.md: a file named for one unit or round holding another would
+    silently replace that one's submission, and one named otherwise (scio.md, mfa_r1.md) would be taken
+    for a unit's file, or a round, that it is not."""
+    name, expected = Path(path).name, f"{member}-r{round_no}.md"
+    match = FILE_NAME.match(name)
+    if not match:
+        raise UserError(f"a submission's file is named <member>-r<round>.md: the file for this front matter "
+                        f"({member} round {round_no}) is {expected}, not {name}", path, line_of(meta, "member"))
+    if (match["member"], int(match["round"])) != (member, round_no):
         wrong = "member" if match["member"] != member else "round"
         raise UserError(f"the file name says {match['member']} round {int(match['round'])}, the front matter "
                         f"{member} round {round_no}: correct one of them (the file for this front matter is "
-                        f"{member}-r{round_no}.md)", path, line_of(meta, wrong))
+                        f"{expected})", path, line_of(meta, wrong))
 
 
 def _read_body(submission: Submission, body: str, offset: int, path: Path, plan: Plan) -> None:
@@ -178,9 +184,8 @@ def _read_body(submission: Submission, body: str, offset: int, path: Path, plan:
             if token.tag == "h2":
                 section = anchor or title
                 if section not in plan.sections:
-                    typo = heading_id_typo(title)
-                    hint = f" ({typo})" if typo else did_you_mean(section, plan.sections)
-                    raise UserError(f"unknown outline section '{section}'{hint}", path, line)
+                    raise UserError(f"unknown outline section '{section}'{_section_hint(title, section, plan)}",
+                                    path, line)
                 submission.sections.append(section)
                 part = ""
             elif token.tag == "h3":
@@ -193,13 +198,29 @@ def _read_body(submission: Submission, body: str, offset: int, path: Path, plan:
             _read_indicators(submission, token.content, section, line + 1, path, plan)
 
 
+def _section_hint(title: str, written: str, plan: Plan) -> str:
+    """Why a level-2 heading names no section: an id in full-width braces, a section's title (Word intake
+    takes titles; Markdown names a section by its id), or a near miss of an id."""
+    typo = heading_id_typo(title)
+    if typo:
+        return f" ({typo})"
+    section = plan.section_titled(title)
+    if section:
+        return (f"; did you mean '{section.id}' ({section.title})? A heading names its section by id: "
+                f"'## {section.id}' or '## {section.title} {{#{section.id}}}'")
+    return did_you_mean(written, plan.sections)
+
+
 def _read_item(submission: Submission, inline: Any, section: str, part: str, line: int, path: Path) -> None:
     if not section:
         raise UserError(f"{part} listed before any '## section-id' heading", path, line)
     text = inline.content.strip()
     match = ITEM_ID.match(text)
-    if not match or not ID_PATTERN.match(match.group(1)):
-        raise UserError(f"each {part[:-1]} starts with its id in brackets, e.g. '- [g-unit-01] …'", path, line)
+    if not match:
+        raise UserError(f"each {part[:-1]} starts with its id in brackets, e.g. '- [{part[0]}-unit-01] …'", path, line)
+    if not ID_PATTERN.match(match.group(1)):
+        raise UserError(f"{part[:-1]} id '{match.group(1)}' must be lowercase letters, digits and hyphens, e.g. "
+                        f"'[{part[0]}-{submission.member}-01]'", path, line)
     cls = Goal if part == "goals" else Measure
     getattr(submission, part).append(cls(id=match.group(1), text=" ".join(match.group(2).split()),
                                          section=section, member=submission.member, line=line))
@@ -231,7 +252,8 @@ def indicator_from_record(record: dict, section: str, member: str, plan: Plan, l
     """
     ident = record.get("id")
     if not isinstance(ident, str) or not ID_PATTERN.match(ident):
-        raise Invalid(f"indicator needs an id like 'i-{member}-01', not {ident!r}")
+        rule = " (lowercase letters, digits and hyphens)" if isinstance(ident, str) and ident else ""
+        raise Invalid(f"indicator needs an id like 'i-{member}-01'{rule}, not {ident!r}")
     mistyped = wrong_type(record, INDICATOR_TYPES)
     if mistyped:
         raise Invalid(f"indicator {ident}: {mistyped[1]}")
@@ -255,8 +277,7 @@ def indicator_from_record(record: dict, section: str, member: str, plan: Plan, l
         if unit in plan.members:  # an expert or a consulted organisation
             raise Invalid(f"indicator {ident}: '{unit}' is {ROLE_NAMES[plan.members[unit].role]}, not a member "
                           "unit of the joint meeting: only member units take on indicators")
-        hint = did_you_mean(unit, units) or f"; member units: {listing(list(units), 12)}"
-        raise Invalid(f"indicator {ident}: unknown unit '{unit}'{hint}")
+        raise Invalid(f"indicator {ident}: unknown unit '{unit}'{_unit_hint(unit, units, plan)}")
     due = None
     if record.get("deadline") not in (None, ""):
         due = deadline(record["deadline"])
@@ -277,6 +298,20 @@ def indicator_from_record(record: dict, section: str, member: str, plan: Plan, l
         baseline=record.get("baseline"), base_year=base_year, deadline=due,
         cooperating=cooperating, goal=goal or None, line=line,
     )
+
+
+def _unit_hint(unit: str, units: dict, plan: Plan) -> str:
+    """The id of a member unit written by its name, else a near miss of an id, else the member units."""
+    return _name_hint(unit, units, plan) or did_you_mean(unit, units) or f"; member units: {listing(list(units), 12)}"
+
+
+def _name_hint(written: str, units: dict, plan: Plan) -> str:
+    """"; did you mean 'spc' (最高人民法院)? …" when `written` is the registry name of one of `units` (Word
+    intake takes names; Markdown writes ids), else ''."""
+    named = plan.member_named(written)
+    if not named or named.id not in units:
+        return ""
+    return f"; did you mean '{named.id}' ({written})? A unit is written by its registry id"
 
 
 def current_submissions(submissions: list[Submission]) -> list[Submission]:

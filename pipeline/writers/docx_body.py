@@ -21,6 +21,7 @@ from typing import Any, Optional
 from lxml import etree
 
 from ..errors import UserError
+from ..fileio import local_image
 from ..model import Block
 from ..readers.markdown import HEADING_ID, parse, parser
 from ..textdiff import DELETE, EQUAL, INSERT, word_diff
@@ -406,16 +407,11 @@ class BodyWriter:
         return docx_package.inline_picture(self.ids.next(), rel_id, path.name, (width, height), alt)
 
     def _image_path(self, src: str) -> Path:
-        if re.match(r"^[a-z][a-z0-9+.-]*:", src, re.I):
-            raise UserError(f"image '{src}' is not a local file: copy it into the workspace", *self._where())
         base = self.options.image_dir or Path.cwd()
-        path = (base / src).resolve()
-        root = (self.options.image_root or base).resolve()
-        if root not in path.parents:
-            raise UserError(f"image '{src}' is outside the workspace ({root})", *self._where())
-        if not path.is_file():
-            raise UserError(f"image '{src}' not found (looked for {path})", *self._where())
-        return path
+        try:
+            return local_image(src, base, self.options.image_root or base)
+        except UserError as err:
+            raise UserError(err.message, *self._where()) from None
 
     def _where(self) -> tuple[str, int]:
         index = self._entry_index()
