@@ -221,18 +221,19 @@ def test_harvest_without_version_assumes_the_latest_for_a_foreign_file_and_says_
     assert "does not say which version it was made from; assumed the latest, v2" in out.err
 
 
-def _rendered_v1(ws, capsys, tmp_path) -> dict[str, bytes]:
-    path = tmp_path / "v1.docx"
-    code, out = run(ws, capsys, "render", "1", "--mode", "consultation", "-o", str(path))
+def _rendered(ws, capsys, tmp_path, version: str = "1", *options: str) -> dict[str, bytes]:
+    """The parts of the consultation draft of `version`."""
+    path = tmp_path / f"{version}.docx"
+    code, out = run(ws, capsys, "render", version, "--mode", "consultation", "-o", str(path), *options)
     assert code == 0, out.err
     with zipfile.ZipFile(path) as archive:
         return {n: archive.read(n) for n in archive.namelist()}
 
 
-def _track_deletion(parts: dict[str, bytes], para: str, words: str) -> None:
-    """Delete `words` in paragraph `para` as a tracked change."""
+def _track_deletion(parts: dict[str, bytes], para: str, words: str, part: str = "word/document.xml") -> None:
+    """Delete `words` in paragraph `para` (in the body, or in the footnotes `part`) as a tracked change."""
     from lxml import etree
-    root = etree.fromstring(parts["word/document.xml"])
+    root = etree.fromstring(parts[part])
     start = next(b for b in root.iter(W + "bookmarkStart") if b.get(W + "name") == para)
     paragraph = next(a for a in start.iterancestors() if a.tag == W + "p")
     node = next(t for t in paragraph.iter(W + "t") if words in (t.text or ""))
@@ -248,13 +249,13 @@ def _track_deletion(parts: dict[str, bytes], para: str, words: str) -> None:
     text.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
     run_.addnext(deletion)
     deletion.addnext(tail)
-    parts["word/document.xml"] = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    parts[part] = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
 @pytest.mark.parametrize("strip, said_by", [((), "document properties"), (("keywords",), "page header"),
                                             (("keywords", "header"), "cover")])
 def test_harvest_without_version_takes_the_version_the_draft_states(ws, capsys, tmp_path, strip, said_by):
-    parts = _rendered_v1(ws, capsys, tmp_path)
+    parts = _rendered(ws, capsys, tmp_path)
     _track_deletion(parts, "p0004", "occupational ")
     if "keywords" in strip:
         parts["docProps/core.xml"] = parts["docProps/core.xml"].replace(b"<cp:keywords>v1<", b"<cp:keywords><")
@@ -275,12 +276,28 @@ def test_harvest_without_version_takes_the_version_the_draft_states(ws, capsys, 
 
 
 def test_a_file_made_from_another_version_than_asked_says_so(ws, capsys, tmp_path):
-    parts = _rendered_v1(ws, capsys, tmp_path)
+    parts = _rendered(ws, capsys, tmp_path)
     path = tmp_path / "mohrss-v1.docx"
     path.write_bytes(_zip(parts))
     freeze_text(ws, capsys, tmp_path, V1 + "\nA new closing paragraph.\n", "v2")
     code, out = run(ws, capsys, "comments", "harvest", str(path), "--version", "2")
     assert code == 0 and "the file says it was made from v1 (document properties); harvested against v2" in out.err
+
+
+def test_a_tracked_change_in_a_footnote_is_an_amendment_on_the_footnotes_paragraph(sample_ws, capsys, tmp_path):
+    """Footnotes carry paragraph ids of their own: a deletion in one was dropped without a word."""
+    parts = _rendered(sample_ws, capsys, tmp_path, "latest")
+    _track_deletion(parts, "p0123", " They are internal migrants;", part="word/footnotes.xml")
+    _track_deletion(parts, "p0035", "lifelong ")
+    path = tmp_path / "mohrss-returned.docx"
+    path.write_bytes(_zip(parts))
+    code, out = run(sample_ws, capsys, "comments", "harvest", str(path))
+    assert code == 0 and "warning" not in out.err, out.err
+    assert "0 comments, 0 questions, 2 amendments, 0 replies — 2 new" in out.out
+    from pipeline.comments import load_comments
+    assert {(c.anchor.para, c.anchor.quote, c.proposed, c.anchor.state) for c in load_comments(sample_ws)
+            if c.source == path.name} == {("p0123", " They are internal migrants;", "", "anchored"),
+                                          ("p0035", "lifelong ", "", "anchored")}
 
 
 def test_missing_file_is_reported_as_missing_not_as_an_unknown_organisation(ws, capsys, tmp_path):

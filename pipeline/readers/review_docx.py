@@ -4,7 +4,9 @@ Works on files saved by Word and by LibreOffice (which rewrites the whole
 file): both keep the per-paragraph bookmarks (`p0012`) the consultation
 document carries, Word comments (`w:commentRangeStart/End`,
 `w:commentReference`, word/comments.xml, reply threads in
-word/commentsExtended.xml) and tracked changes (`w:ins`, `w:del`). It also
+word/commentsExtended.xml) and tracked changes (`w:ins`, `w:del`), in the
+body and in the footnotes (word/footnotes.xml, each footnote with its own
+paragraph bookmark) alike. It also
 reads which version the draft was made from, as the consultation writer
 records it: the document keywords (`v7`), the page header ("… · v7 · …") or
 the cover line ("Version: v7", "版本: v7").
@@ -28,7 +30,8 @@ from ..writers.profiles import HEADER_SEPARATOR
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 W14 = "{http://schemas.microsoft.com/office/word/2010/wordml}"
 W15 = "{http://schemas.microsoft.com/office/word/2012/wordml}"
-RENAMED_BOOKMARK = re.compile(r"^(p\d+)[ _]Copy[ _]\d+$")  # how LibreOffice renames a bookmark: see _paragraph_ids
+RENAMED_BOOKMARK = re.compile(r"^(p\d+)(?:[ _]Copy[ _]\d+)+$")  # how LibreOffice renames a bookmark: see _paragraph_ids
+NOTE_PARTS = (("word/footnotes.xml", "footnote"), ("word/endnotes.xml", "endnote"))
 MAX_FILE = 100 * 2**20  # a returned consultation draft is a few MB at most
 MAX_PART = 64 * 2**20
 MAX_TOTAL = 256 * 2**20
@@ -191,12 +194,15 @@ class _Walker:
         self.last_p = None  # the w:p read last
         self.break_inserted: Optional[_Span] = None  # its paragraph mark, when tracked as inserted
 
-    def walk(self, body) -> None:
-        self.ids = _paragraph_ids(body)
-        for element in body.iter(W + "p", W + "bookmarkStart", W + "bookmarkEnd", W + "commentRangeStart",
-                                 W + "commentRangeEnd", W + "commentReference", W + "t", W + "delText", W + "tab",
-                                 W + "br"):
-            self.visit(element)
+    def walk(self, parts: list) -> None:
+        """Walk the body, then each footnote: a paragraph never runs on from one of them into the next."""
+        self.ids = _paragraph_ids(parts)
+        for part in parts:
+            self.open_mark, self.last_p, self.break_inserted = "", None, None
+            for element in part.iter(W + "p", W + "bookmarkStart", W + "bookmarkEnd", W + "commentRangeStart",
+                                     W + "commentRangeEnd", W + "commentReference", W + "t", W + "delText",
+                                     W + "tab", W + "br"):
+                self.visit(element)
 
     def current(self) -> _Paragraph:
         if not self.paragraphs:
@@ -271,17 +277,30 @@ class _Walker:
         span[2] = paragraph.offset() if same else len(self.paragraphs[span[0]].original)
 
 
-def _paragraph_ids(body) -> dict[str, str]:
+def _paragraph_ids(parts: list) -> dict[str, str]:
     """Bookmark name → the paragraph id it marks: `p0012`, and `p0012_Copy_1` when no bookmark is named
     p0012. LibreOffice renames a bookmark whose name it has already met while loading a file: it does so
-    to the bookmark in a paragraph deleted with Track Changes on, once the file has been through .odt."""
-    names = {b.get(W + "name", "") for b in body.iter(W + "bookmarkStart")}
+    to the bookmark in a paragraph deleted with Track Changes on, once the file has been through .odt, and
+    to the bookmark of every footnote but the first on each loading (`p0123_Copy_1`, saved again
+    `p0123_Copy_1_Copy_1`)."""
+    names = {b.get(W + "name", "") for part in parts for b in part.iter(W + "bookmarkStart")}
     ids = {name: name for name in names if PARAGRAPH_ID.match(name)}
     for name in names:
         renamed = RENAMED_BOOKMARK.match(name)
         if renamed and renamed.group(1) not in names:
             ids[name] = renamed.group(1)
     return ids
+
+
+def _notes_of(archive: zipfile.ZipFile, path: Path) -> list:
+    """The footnotes and endnotes of the file, each walked as a part of its own (not the separators)."""
+    notes = []
+    for name, tag in NOTE_PARTS:
+        data = _read_part(archive, name, path)
+        if data is not None:
+            notes += [note for note in parse_xml(data, name, path).iter(W + tag)
+                      if note.get(W + "type", "normal") == "normal"]
+    return notes
 
 
 def _inserted_break(p) -> Optional[_Span]:
@@ -495,7 +514,7 @@ def read_review_docx(path: Path, language: str = "en") -> ReviewFile:
         if body is None:
             raise UserError("not a Word document (no body in word/document.xml)", path)
         walker = _Walker()
-        walker.walk(body)
+        walker.walk([body] + _notes_of(archive, path))
         notes, warnings = _comment_notes(archive, walker, path)
         version, version_from = _stated_version(archive, walker, path)
     for paragraph in walker.paragraphs:
