@@ -230,8 +230,9 @@ def _rendered(ws, capsys, tmp_path, version: str = "1", *options: str) -> dict[s
         return {n: archive.read(n) for n in archive.namelist()}
 
 
-def _track_deletion(parts: dict[str, bytes], para: str, words: str, part: str = "word/document.xml") -> None:
-    """Delete `words` in paragraph `para` (in the body, or in the footnotes `part`) as a tracked change."""
+def _track(parts: dict[str, bytes], para: str, words: str, inserted: str = "", part: str = "word/document.xml") -> None:
+    """Delete `words` in paragraph `para` (in the body, or in the footnotes `part`) as a tracked change, or
+    insert `inserted` after them."""
     from lxml import etree
     root = etree.fromstring(parts[part])
     start = next(b for b in root.iter(W + "bookmarkStart") if b.get(W + "name") == para)
@@ -239,16 +240,17 @@ def _track_deletion(parts: dict[str, bytes], para: str, words: str, part: str = 
     node = next(t for t in paragraph.iter(W + "t") if words in (t.text or ""))
     run_ = node.getparent()
     before, after = node.text.split(words, 1)
-    node.text = before
+    node.text = before + words if inserted else before
     node.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
-    deletion = etree.Element(W + "del", {W + "id": "900", W + "author": "Li Wei", W + "date": "2026-04-02T00:00:00Z"})
-    etree.SubElement(etree.SubElement(deletion, W + "r"), W + "delText").text = words
+    kind, tag = ("ins", "t") if inserted else ("del", "delText")
+    change = etree.Element(W + kind, {W + "id": "900", W + "author": "Li Wei", W + "date": "2026-04-02T00:00:00Z"})
+    etree.SubElement(etree.SubElement(change, W + "r"), W + tag).text = inserted or words
     tail = etree.Element(W + "r")
     text = etree.SubElement(tail, W + "t")
     text.text = after
     text.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
-    run_.addnext(deletion)
-    deletion.addnext(tail)
+    run_.addnext(change)
+    change.addnext(tail)
     parts[part] = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
@@ -256,7 +258,7 @@ def _track_deletion(parts: dict[str, bytes], para: str, words: str, part: str = 
                                             (("keywords", "header"), "cover")])
 def test_harvest_without_version_takes_the_version_the_draft_states(ws, capsys, tmp_path, strip, said_by):
     parts = _rendered(ws, capsys, tmp_path)
-    _track_deletion(parts, "p0004", "occupational ")
+    _track(parts, "p0004", "occupational ")
     if "keywords" in strip:
         parts["docProps/core.xml"] = parts["docProps/core.xml"].replace(b"<cp:keywords>v1<", b"<cp:keywords><")
     if "header" in strip:
@@ -287,8 +289,8 @@ def test_a_file_made_from_another_version_than_asked_says_so(ws, capsys, tmp_pat
 def test_a_tracked_change_in_a_footnote_is_an_amendment_on_the_footnotes_paragraph(sample_ws, capsys, tmp_path):
     """Footnotes carry paragraph ids of their own: a deletion in one was dropped without a word."""
     parts = _rendered(sample_ws, capsys, tmp_path, "latest")
-    _track_deletion(parts, "p0123", " They are internal migrants;", part="word/footnotes.xml")
-    _track_deletion(parts, "p0035", "lifelong ")
+    _track(parts, "p0123", " They are internal migrants;", part="word/footnotes.xml")
+    _track(parts, "p0035", "lifelong ")
     path = tmp_path / "mohrss-returned.docx"
     path.write_bytes(_zip(parts))
     code, out = run(sample_ws, capsys, "comments", "harvest", str(path))
@@ -330,9 +332,19 @@ def test_chinese_wording_of_deletions_insertions_and_replacements():
     notes = _amendments(paragraph, "zh")
     assert [(n.quote, n.proposed, n.body) for n in notes] == [
         ("进一步加强", "加强", "将“进一步加强”改为“加强”。"),
-        ("，", "，立即", "增加“立即”。"),
+        ("协调配合，", "协调配合，立即", "增加“立即”。"),  # back to the previous punctuation mark
         ("进行", "", "删除“进行”。")]
     assert notes[0].english_body == "Replace “进一步加强” with “加强”."
+
+
+def test_a_chinese_insertion_quotes_the_characters_before_it():
+    """A quote of one character (“度”) could stand in many places: up to four characters are taken, back to the
+    previous punctuation mark."""
+    from pipeline.readers.review_docx import _amendments, _Paragraph, _Span
+    paragraph = _Paragraph(para="p0008", spans=[_Span("落实带薪年休假制度"), _Span("和监督检查", "ins"),
+                                                _Span("，帮扶高校毕业生、农民工"), _Span("等", "ins"), _Span("。")])
+    assert [(n.quote, n.proposed) for n in _amendments(paragraph, "zh")] == [
+        ("休假制度", "休假制度和监督检查"), ("农民工", "农民工等")]
 
 
 def test_amendments_harvested_in_english_are_not_stored_again_in_chinese(ws, capsys):
@@ -369,6 +381,35 @@ def test_amendment_ids_do_not_depend_on_their_wording_and_earlier_ids_are_recogn
     code, out = run(ws, capsys, "comments", "harvest", str(DATA / "mohrss-returned.docx"))
     assert code == 0 and "0 new, 5 already stored" in out.out
     assert "2 comments, 1 question, 2 amendments, 0 replies —" in out.out, out.out
+    assert stored(ws) == before
+
+
+@pytest.mark.parametrize("worded", [False, True])
+def test_an_insertion_an_earlier_release_stored_quoting_the_full_stop_alone_is_not_stored_again(
+        ws, capsys, tmp_path, worded):
+    """Earlier releases quoted a sentence added after “hazards.” as “.”; the releases before them hashed the
+    wording too, with a second full stop. Harvested again, the file adds nothing."""
+    parts = _rendered(ws, capsys, tmp_path)
+    _track(parts, "p0004", "hazards.", inserted=" Employers pay for them.")
+    path = tmp_path / "mohrss-returned.docx"
+    path.write_bytes(_zip(parts))
+    code, out = run(ws, capsys, "comments", "harvest", str(path), "--json")
+    [record] = json.loads(out.out)
+    assert (record["para"], record["quote"], record["proposed"], record["body"]) == \
+        ("p0004", "hazards.", "hazards. Employers pay for them.", "Insert “Employers pay for them.”")
+    from dataclasses import replace
+    from pipeline.comments import comment_id, make_anchor, read_comment, to_yaml
+    [stored_path] = stored(ws)
+    c = read_comment(stored_path)
+    body = "Insert “Employers pay for them.”." if worded else ""
+    old = comment_id(c.org, "p0004", ".", body, ". Employers pay for them.", c.author, None, c.version)
+    stored_path.unlink()
+    earlier = replace(c, id=old, proposed=". Employers pay for them.", body=body or c.body,
+                      anchor=make_anchor(P4, "p0004", ".", len(P4) - 1, c.version))
+    (stored_path.parent / f"{old}.yaml").write_text(to_yaml(earlier))
+    before = stored(ws)
+    code, out = run(ws, capsys, "comments", "harvest", str(path))
+    assert code == 0 and "0 new, 1 already stored" in out.out, out.out
     assert stored(ws) == before
 
 

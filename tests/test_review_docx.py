@@ -30,7 +30,7 @@ def comment_on(ident: str, inner: str) -> str:
            f'<w:r><w:commentReference w:id="{ident}"/></w:r>'
 
 
-def docx(tmp_path, body: str, comments: dict[str, tuple[str, str]] = None, footnotes: str = ""):
+def docx(tmp_path, body: str, comments: dict[str, tuple[str, str]] = None, footnotes: str = "", language: str = "zh"):
     """A returned file holding `body` (and `footnotes`, the w:footnote elements); comments: w:id → (w:date, text)."""
     parts = {"word/document.xml": f'<w:document {NS}><w:body>{body}</w:body></w:document>'}
     if footnotes:
@@ -45,7 +45,7 @@ def docx(tmp_path, body: str, comments: dict[str, tuple[str, str]] = None, footn
             archive.writestr(name, data)
     path = tmp_path / "mohrss-returned.docx"
     path.write_bytes(buffer.getvalue())
-    return read_review_docx(path, language="zh")
+    return read_review_docx(path, language)
 
 
 def cell(inner: str) -> str:
@@ -105,7 +105,7 @@ def test_deleting_a_whole_paragraph_deletes_its_text_not_its_number(tmp_path):
         paragraph("p0011", text("每年开展专项行动。"))
     [note] = docx(tmp_path, body).notes
     assert (note.para, note.quote, note.proposed, note.body) == ("p0010", "对重点群体实施分类帮扶。", "",
-                                                                 "删除“对重点群体实施分类帮扶。”。")
+                                                                 "删除“对重点群体实施分类帮扶。”")  # no second 。
 
 
 def test_a_bookmark_libreoffice_renamed_still_names_its_paragraph_unless_the_paragraph_is_there(tmp_path):
@@ -126,9 +126,11 @@ def test_a_paragraph_the_reviewer_inserted_amends_the_paragraph_before_it(tmp_pa
     body = paragraph("p0004", text("Examinations cover all workers."), f'<w:rPr><w:ins w:id="4" {STAMP}/></w:rPr>') + \
         f'<w:p><w:ins w:id="5" {STAMP}><w:r><w:t>Employers report the results.</w:t></w:r></w:ins></w:p>' + \
         paragraph("p0005", text("Right to health"))
-    review = docx(tmp_path, body)
+    review = docx(tmp_path, body, language="en")
     [note] = review.notes
-    assert (note.para, note.quote, note.proposed) == ("p0004", ".", ".\nEmployers report the results.")
+    # the quote is the last word with its full stop, not the full stop alone
+    assert (note.para, note.quote, note.proposed) == ("p0004", "workers.", "workers.\nEmployers report the results.")
+    assert note.body == "Insert “Employers report the results.”"  # no second full stop after the quote
     assert note.author == "Li Hua" and review.paragraphs["p0005"] == "Right to health"
 
 

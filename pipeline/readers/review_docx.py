@@ -18,6 +18,7 @@ with no DTD, no entities and no network.
 from __future__ import annotations
 
 import re
+import unicodedata
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,6 +38,7 @@ MAX_PART = 64 * 2**20
 MAX_TOTAL = 256 * 2**20
 MAX_RATIO = 200  # deflate rarely exceeds 20:1 on WordprocessingML; bombs reach 1000:1
 WORD_CHAR = re.compile(r"[A-Za-z0-9_'’\-]")
+QUOTE_CJK = 4  # Chinese characters before a pure insertion that its quote takes, at most
 CP = "{http://schemas.openxmlformats.org/package/2006/metadata/core-properties}"
 KEYWORD_VERSION = re.compile(r"^\s*v(\d+)\s*$")  # exactly the version name: "v3-edited.md" is no version
 _SEPARATOR = re.escape(HEADER_SEPARATOR.strip())
@@ -60,6 +62,10 @@ class Note:
     word_id: str = ""  # w:id of the Word comment
     parent: str = ""  # w:id of the comment this one replies to
     english_body: str = ""  # the English wording when `body` is in another language: earlier releases hashed it into the id
+    # an amendment as earlier releases stored it: their other wordings of it (a full stop after a quote ending in
+    # one), hashed into the id too; their (quote, proposed), when they read it otherwise
+    earlier_bodies: tuple[str, ...] = ()
+    earlier_readings: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass
@@ -334,8 +340,18 @@ def _is_word(char: str) -> bool:
     return bool(WORD_CHAR.match(char))
 
 
+def _is_cjk(char: str) -> bool:
+    """A Chinese (or other) character written without spaces between words."""
+    return unicodedata.category(char) == "Lo"
+
+
+def _is_mark(char: str) -> bool:
+    return not (_is_word(char) or _is_cjk(char) or char.isspace())
+
+
 def _word_bounds(text: str, start: int, end: int) -> tuple[int, int]:
-    """Widen [start, end) to whole words; a pure insertion between words takes the word before it."""
+    """Widen [start, end) to whole words; a pure insertion takes what comes before it (`_insertion_start`),
+    or at the start of its paragraph the word after it."""
     inside = 0 < start < len(text) and _is_word(text[start - 1]) and _is_word(text[start])
     if start < end or inside:
         while start > 0 and _is_word(text[start - 1]) and _is_word(text[start]):
@@ -343,24 +359,52 @@ def _word_bounds(text: str, start: int, end: int) -> tuple[int, int]:
         while end < len(text) and _is_word(text[end]) and _is_word(text[end - 1]):
             end += 1
         return start, end
-    left = start
-    while left > 0 and text[left - 1].isspace():
-        left -= 1
-    if left > 0:
-        if _is_word(text[left - 1]):
-            while left > 0 and _is_word(text[left - 1]):
-                left -= 1
-        else:
-            left -= 1  # a punctuation mark or a CJK character
+    left = _insertion_start(text, start)
+    if left < start:
         return left, end
     while end < len(text) and _is_word(text[end]):
         end += 1
     return start, max(end, min(1, len(text)))
 
 
+def _after_spaces(text: str, at: int) -> int:
+    while at > 0 and text[at - 1].isspace():
+        at -= 1
+    return at
+
+
+def _insertion_start(text: str, at: int) -> int:
+    """Where the quote of a pure insertion at `at` starts: the word before it, with the punctuation between
+    them (a sentence added after “training.” quotes “training.”), or in Chinese the characters before it
+    back to the previous punctuation mark, at most QUOTE_CJK of them (“保障监察，”). `at` when only
+    spaces come before it."""
+    left = _after_spaces(text, at)
+    if left == 0:
+        return at
+    while left > 0 and _is_mark(text[left - 1]):
+        left -= 1
+    if left > 0 and _is_word(text[left - 1]):
+        while left > 0 and _is_word(text[left - 1]):
+            left -= 1
+        return left
+    stop = max(left - QUOTE_CJK, 0)
+    while left > stop and _is_cjk(text[left - 1]):
+        left -= 1
+    return left
+
+
+def _earlier_readings(text: str, start: int, end: int, left: int, inserted: str) -> tuple[tuple[str, str], ...]:
+    """(quote, proposed) as earlier releases read a pure insertion after a punctuation mark or a Chinese
+    character: that one character (“.”, “度”); none when that is how it is read now."""
+    before = _after_spaces(text, start)
+    if start != end or before == 0 or _is_word(text[before - 1]) or before - 1 == left:
+        return ()
+    quote = text[before - 1:start]
+    return ((quote, quote + inserted),)
+
+
 def _amendments(paragraph: _Paragraph, language: str = "en") -> list[Note]:
     """Each run of adjacent insertions and deletions becomes one amendment: quote → proposed."""
-    original = paragraph.original
     notes: list[Note] = []
     at, index, spans = 0, 0, paragraph.spans
     while index < len(spans):
@@ -369,34 +413,49 @@ def _amendments(paragraph: _Paragraph, language: str = "en") -> list[Note]:
             at += len(span.text)
             index += 1
             continue
-        start, inserted, author, date = at, "", span.author, span.date
+        start, inserted = at, ""
         while index < len(spans) and spans[index].change:
             if spans[index].change == "del":
                 at += len(spans[index].text)
             else:
                 inserted += spans[index].text
             index += 1
-        left, right = _word_bounds(original, start, at)
-        quote = original[left:right]
-        proposed = original[left:start] + inserted + original[at:right]
-        if quote == proposed:
-            continue
-        body = describe(original[start:at], inserted, language)
-        english = describe(original[start:at], inserted, "en")
-        notes.append(Note(kind="amendment", para=paragraph.para, para_text=original, quote=quote, start=left,
-                          author=author, date=date, body=body, proposed=proposed,
-                          english_body=english if english != body else ""))
+        note = _amendment(paragraph, start, at, inserted, language)
+        if note.quote != note.proposed:
+            note.author, note.date = span.author, span.date
+            notes.append(note)
     return notes
+
+
+def _amendment(paragraph: _Paragraph, start: int, end: int, inserted: str, language: str) -> Note:
+    """The amendment replacing [start, end) of the paragraph's text with `inserted`."""
+    original = paragraph.original
+    left, right = _word_bounds(original, start, end)
+    deleted = original[start:end]
+    body, english = describe(deleted, inserted, language), describe(deleted, inserted, "en")
+    worded = {_wording(deleted, inserted, language), _wording(deleted, inserted, "en")} - {body, english}
+    return Note(kind="amendment", para=paragraph.para, para_text=original, quote=original[left:right],
+                start=left, body=body, proposed=original[left:start] + inserted + original[end:right],
+                english_body=english if english != body else "", earlier_bodies=tuple(sorted(worded)),
+                earlier_readings=_earlier_readings(original, start, end, left, inserted))
 
 
 AMENDMENT_WORDING = {
     "en": ("Replace “{deleted}” with “{inserted}”.", "Delete “{deleted}”.", "Insert “{inserted}”."),
     "zh": ("将“{deleted}”改为“{inserted}”。", "删除“{deleted}”。", "增加“{inserted}”。"),
 }
+SENTENCE_END = (".", "!", "?", "。", "！", "？", "…")
 
 
 def describe(deleted: str, inserted: str, language: str = "en") -> str:
-    """An amendment in words, in the plan language (en or zh)."""
+    """An amendment in words, in the plan language (en or zh): after a quote ending a sentence, no second
+    full stop (“Insert “Extend training.””, not “… training.”.”)."""
+    wording = _wording(deleted, inserted, language)
+    last = (inserted or deleted).strip()
+    return wording[:-1] if last.endswith(SENTENCE_END) and wording.endswith(("”.", "”。")) else wording
+
+
+def _wording(deleted: str, inserted: str, language: str) -> str:
     replace_, delete, insert = AMENDMENT_WORDING.get(language, AMENDMENT_WORDING["en"])
     deleted, inserted = deleted.strip(), inserted.strip()
     if deleted and inserted:
