@@ -487,6 +487,7 @@ class Intake:
     version: int = 0  # the version the comments were made on
     version_from: str = ""  # how that version was known: --version, document properties, page header, cover, text
     carried: Optional[Carried] = None  # the carrying onto the latest version, when `version` is older
+    skipped_findings: int = 0  # comments that were nhrap's own findings (render --with-findings), not stored
 
     @property
     def comments(self) -> list[Comment]:
@@ -622,7 +623,7 @@ def harvest_file(ws, path: Path, member: Member, round_number: int, version: Opt
     review = read_review(path, ws.plan.language, odt_copies)
     version, known_from, notes = review_version(versions, review, version)
     intake = Intake(source=Path(path).name, org=member.id, warnings=list(review.warnings) + notes,
-                    version=version.number, version_from=known_from)
+                    version=version.number, version_from=known_from, skipped_findings=review.skipped_findings)
     if not review.has_bookmarks and review.notes:
         intake.warnings.append("no paragraph bookmarks: not a consultation draft of ours; placing notes by their quotes")
     by_word_id: dict[str, Comment] = {}

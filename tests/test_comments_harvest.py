@@ -302,6 +302,48 @@ def test_a_tracked_change_in_a_footnote_is_an_amendment_on_the_footnotes_paragra
                                           ("p0035", "lifelong ", "", "anchored")}
 
 
+W14 = "http://schemas.microsoft.com/office/word/2010/wordml"
+
+
+def _reply_to_first_comment(parts: dict[str, bytes], author: str, text: str) -> tuple[str, str]:
+    """Reply to the first comment of the file as Word does (commentsExtended.xml); (its first line, its paragraph)."""
+    from lxml import etree
+    comments = etree.fromstring(parts["word/comments.xml"])
+    first = comments.find(W + "comment")
+    first.findall(W + "p")[-1].set(f"{{{W14}}}paraId", "0000AAAA")
+    reply = etree.SubElement(comments, W + "comment", {W + "id": "9000", W + "author": author,
+                                                        W + "date": "2026-04-02T00:00:00Z"})
+    paragraph = etree.SubElement(reply, W + "p", {f"{{{W14}}}paraId": "0000BBBB"})
+    etree.SubElement(etree.SubElement(paragraph, W + "r"), W + "t").text = text
+    parts["word/comments.xml"] = etree.tostring(comments)
+    parts["word/commentsExtended.xml"] = (
+        '<w15:commentsEx xmlns:w15="http://schemas.microsoft.com/office/word/2012/wordml">'
+        '<w15:commentEx w15:paraId="0000AAAA" w15:done="0"/>'
+        '<w15:commentEx w15:paraId="0000BBBB" w15:paraIdParent="0000AAAA" w15:done="0"/></w15:commentsEx>').encode()
+    document = etree.fromstring(parts["word/document.xml"])
+    marked = next(r for r in document.iter(W + "commentRangeStart") if r.get(W + "id") == first.get(W + "id"))
+    para = next(b.get(W + "name") for b in marked.getparent().iter(W + "bookmarkStart"))
+    return "".join(t.text for t in first.find(W + "p").iter(W + "t")), para
+
+
+def test_nhraps_own_findings_are_not_harvested_as_comments_but_a_reply_to_one_is(sample_ws, capsys, tmp_path):
+    """A draft rendered --with-findings carries each finding as a comment by "nhrap check": returned, they are
+    not the reviewer's comments. A reply to one is kept, on its paragraph, quoting the finding it answers."""
+    parts = _rendered(sample_ws, capsys, tmp_path, "latest", "--with-findings")
+    findings = parts["word/comments.xml"].count(b'w:author="nhrap check"')
+    finding, para = _reply_to_first_comment(parts, "Li Wei", "Agreed; we will add it.")
+    path = tmp_path / "mohrss-returned.docx"
+    path.write_bytes(_zip(parts))
+    code, out = run(sample_ws, capsys, "comments", "harvest", str(path))
+    assert code == 0 and "warning" not in out.err, out.err
+    assert f"1 comment, 0 questions, 0 amendments, 0 replies ({findings} findings of nhrap check skipped) — 1 new" \
+        in out.out
+    from pipeline.comments import load_comments
+    [reply] = [c for c in load_comments(sample_ws) if c.source == path.name]
+    assert (reply.anchor.para, reply.author, reply.reply_to) == (para, "Li Wei", None)
+    assert reply.body == f"nhrap check: “{finding}”\nAgreed; we will add it."
+
+
 def test_missing_file_is_reported_as_missing_not_as_an_unknown_organisation(ws, capsys, tmp_path):
     code, out = run(ws, capsys, "comments", "harvest", str(tmp_path / "nope.docx"),
                     str(DATA / "mohrss-returned.docx"))

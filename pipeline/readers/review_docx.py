@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Optional
 
 from ..errors import UserError
-from ..model import PARAGRAPH_ID
+from ..model import FINDINGS_AUTHOR, PARAGRAPH_ID
 from ..writers.profiles import HEADER_SEPARATOR
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -77,6 +77,7 @@ class ReviewFile:
     version: Optional[int] = None  # the version the draft says it was made from, if it says
     version_from: str = ""  # where it says so: document properties | page header | cover
     paragraphs: dict[str, str] = field(default_factory=dict)  # bookmark → the paragraph's original text
+    skipped_findings: int = 0  # nhrap's own findings, attached as comments by `render --with-findings`
 
 
 # -- safe reading ---------------------------------------------------------------------
@@ -491,30 +492,43 @@ def _threads(archive: zipfile.ZipFile, comments_root, path: Path) -> dict[str, s
     return parents
 
 
-def _comment_notes(archive: zipfile.ZipFile, walker: _Walker, path: Path) -> tuple[list[Note], list[str]]:
+def _comment_notes(archive: zipfile.ZipFile, walker: _Walker, path: Path) -> tuple[list[Note], list[str], int]:
+    """The reviewers' comments, warnings, and how many of nhrap's own findings (`render --with-findings`) were
+    left out. A reply to a finding is a comment of its own on the finding's paragraph, quoting the finding."""
     data = _read_part(archive, "word/comments.xml", path)
     if data is None:
-        return [], []
+        return [], [], 0
     root = parse_xml(data, "word/comments.xml", path)
     parents = _threads(archive, root, path)
+    findings = {c.get(W + "id", ""): _text_of(c).split("\n")[0] for c in root.iter(W + "comment")
+                if c.get(W + "author") == FINDINGS_AUTHOR}
     notes, warnings = [], []
     for comment in root.iter(W + "comment"):
         ident = comment.get(W + "id", "")
         parent = parents.get(ident, "")
         span = walker.ranges.get(ident) or walker.ranges.get(parent)
+        if ident in findings:
+            continue
         if span is None:
             warnings.append(f"comment {ident} by {comment.get(W + 'author', '?')} is not marked in the text; skipped")
             continue
-        paragraph = walker.paragraphs[span[0]]
-        original = paragraph.original
-        end = span[2] if span[2] >= 0 else len(original)
-        quote = original[span[1]:end]
-        stripped = quote.strip()
-        start = span[1] + (quote.find(stripped) if stripped else 0)
-        notes.append(Note(kind="comment", para=paragraph.para, para_text=original, quote=stripped, start=start,
-                          author=comment.get(W + "author", ""), date=_day(comment.get(W + "date", "")),
-                          body=_text_of(comment), word_id=ident, parent=parent))
-    return notes, warnings
+        note = _comment_note(comment, walker.paragraphs[span[0]], span, parent)
+        if parent in findings:
+            note.parent, note.body = "", f"{FINDINGS_AUTHOR}: “{findings[parent]}”\n{note.body}"
+        notes.append(note)
+    return notes, warnings, len(findings)
+
+
+def _comment_note(comment, paragraph: _Paragraph, span: list[int], parent: str) -> Note:
+    """A comment on [start, end) of the paragraph (to its end when the range runs on)."""
+    original = paragraph.original
+    end = span[2] if span[2] >= 0 else len(original)
+    quote = original[span[1]:end]
+    stripped = quote.strip()
+    start = span[1] + (quote.find(stripped) if stripped else 0)
+    return Note(kind="comment", para=paragraph.para, para_text=original, quote=stripped, start=start,
+                author=comment.get(W + "author", ""), date=_day(comment.get(W + "date", "")),
+                body=_text_of(comment), word_id=comment.get(W + "id", ""), parent=parent)
 
 
 # -- the version the draft was made from ------------------------------------------------------
@@ -574,12 +588,12 @@ def read_review_docx(path: Path, language: str = "en") -> ReviewFile:
             raise UserError("not a Word document (no body in word/document.xml)", path)
         walker = _Walker()
         walker.walk([body] + _notes_of(archive, path))
-        notes, warnings = _comment_notes(archive, walker, path)
+        notes, warnings, findings = _comment_notes(archive, walker, path)
         version, version_from = _stated_version(archive, walker, path)
     for paragraph in walker.paragraphs:
         for note in _amendments(paragraph, language):
             note.date = _day(note.date)
             notes.append(note)
     return ReviewFile(path=path, notes=notes, has_bookmarks=walker.has_bookmarks, warnings=warnings,
-                      version=version, version_from=version_from,
+                      version=version, version_from=version_from, skipped_findings=findings,
                       paragraphs={p.para: p.original for p in walker.paragraphs if p.para})
