@@ -477,6 +477,30 @@ def test_odt_without_libreoffice_is_refused_with_a_clear_message_and_the_other_f
     assert {c.org for c in load_comments(ws)} == {"mohrss"}
 
 
+ODT_NS = 'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" ' \
+    'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"'
+
+
+def test_comments_in_footnotes_of_an_odt_which_libreoffice_cannot_convert_are_warned_of(ws, capsys, tmp_path,
+                                                                                         monkeypatch):
+    """LibreOffice keeps a comment made in a footnote in its .odt, but leaves it out of the .docx it converts
+    the file to: it would be lost without a word."""
+    from pipeline import libreoffice
+    monkeypatch.setattr(libreoffice, "available", lambda: True)
+    monkeypatch.setattr(libreoffice, "convert", lambda source, target, folder, timeout=None:
+                        Path(shutil.copy(DATA / "mohrss-returned.docx", folder / "converted.docx")))
+    content = f'<office:document-content {ODT_NS}><office:body><office:text><text:p>Migrant workers' \
+              '<text:note text:note-class="footnote"><text:note-citation>1</text:note-citation><text:note-body>' \
+              '<text:p>Internal migrants<office:annotation><text:p>Which law?</text:p></office:annotation>' \
+              '</text:p></text:note-body></text:note> are protected.<office:annotation><text:p>Good.</text:p>' \
+              '</office:annotation></text:p></office:text></office:body></office:document-content>'
+    path = tmp_path / "mohrss-returned.odt"
+    path.write_bytes(_zip({"mimetype": b"application/vnd.oasis.opendocument.text", "content.xml": content.encode()}))
+    code, out = run(ws, capsys, "comments", "harvest", str(path))
+    assert code == 0 and "mohrss-returned.odt: warning: 1 comment(s) in footnotes could not be read" in out.err
+    assert "5 new" in out.out  # the rest of the file is harvested
+
+
 def test_corrupt_odt_is_refused_before_libreoffice_opens_it(ws, capsys, tmp_path, monkeypatch):
     from pipeline import libreoffice
     monkeypatch.setattr(libreoffice, "available", lambda: True)

@@ -3,7 +3,7 @@
 tests/lo_review.py (run by the system Python, which has the Python–UNO bridge) opens our consultation
 drafts, English and Chinese, in one headless LibreOffice for the whole module; comments on them and
 edits them with Track Changes on, as a reviewer does (in body text, a list item, a table cell, a whole
-paragraph); and saves each as .docx and as .odt. `nhrap comments harvest` must bring every note back
+paragraph, a footnote); and saves each as .docx and as .odt. `nhrap comments harvest` must bring every note back
 on its paragraph id, with its author, quote and proposed text, and nothing else.
 """
 from __future__ import annotations
@@ -93,6 +93,8 @@ ZH = case(
     change({"do": "replace", "on": "2028", "with": "2027"}, "p0013", "2028", "2027"),  # a table cell
     change({"do": "delete_paragraph", "on": "对高校毕业生、农民工"}, "p0010",
            "对高校毕业生、农民工、退役军人、残疾人等重点群体实施分类帮扶。", ""),  # a whole list item
+    # a footnote, not the first: LibreOffice renames its bookmark p0058_Copy_1
+    change({"do": "delete", "on": "在社会工作者和志愿者协助下"}, "p0058", "在社会工作者和志愿者协助下", ""),
 )
 CASES = {"en": EN, "zh": ZH}
 
