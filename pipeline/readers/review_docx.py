@@ -452,7 +452,7 @@ def describe(deleted: str, inserted: str, language: str = "en") -> str:
     """An amendment in words, in the plan language (en or zh): after a quote ending a sentence, no second
     full stop (“Insert “Extend training.””, not “… training.”.”)."""
     wording = _wording(deleted, inserted, language)
-    last = (inserted or deleted).strip()
+    last = inserted.strip() or deleted.strip()
     return wording[:-1] if last.endswith(SENTENCE_END) and wording.endswith(("”.", "”。")) else wording
 
 
