@@ -377,34 +377,42 @@ def _stored_paths(comments_dir: Path) -> dict[str, Path]:
     return {path.stem: path for folder in _round_folders(comments_dir).values() for path in folder.glob("c*.yaml")}
 
 
-def _stored_as(comment: Comment, stored: dict[str, Path], bodies: Iterable[str] = ()) -> Optional[Path]:
-    """The file already holding `comment`: under its id, or (an amendment stored by a release whose ids
-    hashed an amendment's wording) under the id its body, or one of `bodies`, gave it then."""
-    if comment.id in stored:
-        return stored[comment.id]
+def _stored_as(comment: Comment, stored: dict[str, Path], earlier: Iterable[str] = ()) -> Optional[Path]:
+    """The file already holding `comment`: under its id, or under one of the `earlier` ids an earlier release
+    gave it (`earlier_ids`)."""
+    return next((stored[ident] for ident in (comment.id, *earlier) if ident in stored), None)
+
+
+def earlier_ids(comment: Comment, bodies: Iterable[str] = (),
+                readings: Iterable[tuple[str, str]] = ()) -> tuple[str, ...]:
+    """The ids earlier releases gave a harvested amendment: some hashed its wording (its body, or one of
+    `bodies`), and some read its quote and proposed text otherwise (`readings`: a pure insertion after a
+    full stop quoted the full stop alone)."""
     if comment.kind != "amendment" or comment.proposed is None:
-        return None
-    earlier = (comment_id(comment.org, comment.anchor.para, comment.anchor.quote, body, comment.proposed,
-                          comment.author, comment.reply_to, comment.version) for body in (comment.body, *bodies))
-    return next((stored[ident] for ident in earlier if ident in stored), None)
+        return ()
+    said = ("", comment.body, *bodies)
+    return tuple(ident for quote, proposed in ((comment.anchor.quote, comment.proposed), *readings)
+                 for body in said
+                 if (ident := comment_id(comment.org, comment.anchor.para, quote, body, proposed, comment.author,
+                                         comment.reply_to, comment.version)) != comment.id)
 
 
 def store_comments(ws, comments: list[Comment], version: Version, versions: Optional[Versions] = None,
-                   earlier_bodies: Optional[dict[str, tuple[str, ...]]] = None) \
+                   earlier: Optional[dict[str, tuple[str, ...]]] = None) \
         -> tuple[list[Comment], list[Comment], Optional[Carried]]:
     """Store comments made on `version` as made: a file keeps the anchor on the version the reviewer read,
     and commands read it carried onto the latest.
 
     (added, already present, each as carried onto the latest; what carrying did to the added ones, or None
-    when `version` is the latest). A comment is created once, never replaced here. `earlier_bodies`:
-    comment id → other wordings an amendment may have been stored under (see `_stored_as`).
+    when `version` is the latest). A comment is created once, never replaced here. `earlier`: comment id →
+    the ids earlier releases stored it under (`earlier_ids`).
     """
     comments = list({c.id: c for c in comments}.values())  # the same comment twice in one file is one
     versions = versions or Versions(ws, version)
-    earlier_bodies = earlier_bodies or {}
+    earlier = earlier or {}
     with locked(_lock_path(ws)):
         stored = _stored_paths(ws.comments_dir)
-        paths = {c.id: _stored_as(c, stored, earlier_bodies.get(c.id, ())) for c in comments}
+        paths = {c.id: _stored_as(c, stored, earlier.get(c.id, ())) for c in comments}
         present = [read_comment(paths[c.id]) for c in comments if paths[c.id]]
         fresh = [c for c in comments if not paths[c.id]]
         for comment in fresh:
@@ -507,6 +515,7 @@ class Intake:
     version: int = 0  # the version the comments were made on
     version_from: str = ""  # how that version was known: --version, document properties, page header, cover, text
     carried: Optional[Carried] = None  # the carrying onto the latest version, when `version` is older
+    skipped_findings: int = 0  # comments that were nhrap's own findings (render --with-findings), not stored
 
     @property
     def comments(self) -> list[Comment]:
@@ -676,12 +685,12 @@ def harvest_file(ws, path: Path, member: Member, round_number: int, version: Opt
     review = read_review(path, ws.plan.language, odt_copies)
     version, known_from, notes = review_version(versions, review, version)
     intake = Intake(source=Path(path).name, org=member.id, warnings=list(review.warnings) + notes,
-                    version=version.number, version_from=known_from)
+                    version=version.number, version_from=known_from, skipped_findings=review.skipped_findings)
     if not review.has_bookmarks and review.notes:
         intake.warnings.append("no paragraph bookmarks: not a consultation draft of ours; placing notes by their quotes")
     by_word_id: dict[str, Comment] = {}
     records: list[Comment] = []
-    english: dict[str, tuple[str, ...]] = {}  # amendments as an earlier release worded (and so identified) them
+    earlier: dict[str, tuple[str, ...]] = {}  # amendments as earlier releases identified them
     for note in sorted(review.notes, key=lambda n: bool(n.parent)):
         anchor, warning = _place_note(note, version, path, review.version if review.has_bookmarks else None)
         if anchor is None:
@@ -693,12 +702,11 @@ def harvest_file(ws, path: Path, member: Member, round_number: int, version: Opt
                               type=comment_type, kind=_kind_of(note), body=note.body, proposed=note.proposed,
                               author=note.author, date=note.date, reply_to=parent.id if parent else None,
                               source=Path(path).name)
-        if note.english_body:
-            english[comment.id] = (note.english_body,)
+        earlier[comment.id] = earlier_ids(comment, (note.english_body, *note.earlier_bodies), note.earlier_readings)
         if note.word_id:
             by_word_id[note.word_id] = comment
         records.append(comment)
-    intake.added, intake.present, intake.carried = store_comments(ws, records, version, versions, english)
+    intake.added, intake.present, intake.carried = store_comments(ws, records, version, versions, earlier)
     return intake
 
 

@@ -363,6 +363,9 @@ class Concept:
     line: int = 0
 
 
+FINDINGS_AUTHOR = "nhrap check"  # author of the Word comments `render --with-findings` attaches; harvest skips them
+
+
 @dataclass
 class Finding:
     """One result of an examination check, tied to a paragraph."""

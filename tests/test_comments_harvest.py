@@ -234,41 +234,44 @@ def test_harvest_without_version_assumes_the_latest_for_a_foreign_file_and_says_
     assert "does not say which version it was made from; assumed the latest, v2" in out.err
 
 
-def _rendered_v1(ws, capsys, tmp_path) -> dict[str, bytes]:
-    path = tmp_path / "v1.docx"
-    code, out = run(ws, capsys, "render", "1", "--mode", "consultation", "-o", str(path))
+def _rendered(ws, capsys, tmp_path, version: str = "1", *options: str) -> dict[str, bytes]:
+    """The parts of the consultation draft of `version`."""
+    path = tmp_path / f"{version}.docx"
+    code, out = run(ws, capsys, "render", version, "--mode", "consultation", "-o", str(path), *options)
     assert code == 0, out.err
     with zipfile.ZipFile(path) as archive:
         return {n: archive.read(n) for n in archive.namelist()}
 
 
-def _track_deletion(parts: dict[str, bytes], para: str, words: str) -> None:
-    """Delete `words` in paragraph `para` as a tracked change."""
+def _track(parts: dict[str, bytes], para: str, words: str, inserted: str = "", part: str = "word/document.xml") -> None:
+    """Delete `words` in paragraph `para` (in the body, or in the footnotes `part`) as a tracked change, or
+    insert `inserted` after them."""
     from lxml import etree
-    root = etree.fromstring(parts["word/document.xml"])
+    root = etree.fromstring(parts[part])
     start = next(b for b in root.iter(W + "bookmarkStart") if b.get(W + "name") == para)
     paragraph = next(a for a in start.iterancestors() if a.tag == W + "p")
     node = next(t for t in paragraph.iter(W + "t") if words in (t.text or ""))
     run_ = node.getparent()
     before, after = node.text.split(words, 1)
-    node.text = before
+    node.text = before + words if inserted else before
     node.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
-    deletion = etree.Element(W + "del", {W + "id": "900", W + "author": "Li Wei", W + "date": "2026-04-02T00:00:00Z"})
-    etree.SubElement(etree.SubElement(deletion, W + "r"), W + "delText").text = words
+    kind, tag = ("ins", "t") if inserted else ("del", "delText")
+    change = etree.Element(W + kind, {W + "id": "900", W + "author": "Li Wei", W + "date": "2026-04-02T00:00:00Z"})
+    etree.SubElement(etree.SubElement(change, W + "r"), W + tag).text = inserted or words
     tail = etree.Element(W + "r")
     text = etree.SubElement(tail, W + "t")
     text.text = after
     text.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
-    run_.addnext(deletion)
-    deletion.addnext(tail)
-    parts["word/document.xml"] = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    run_.addnext(change)
+    change.addnext(tail)
+    parts[part] = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
 @pytest.mark.parametrize("strip, said_by", [((), "document properties"), (("keywords",), "page header"),
                                             (("keywords", "header"), "cover")])
 def test_harvest_without_version_takes_the_version_the_draft_states(ws, capsys, tmp_path, strip, said_by):
-    parts = _rendered_v1(ws, capsys, tmp_path)
-    _track_deletion(parts, "p0004", "occupational ")
+    parts = _rendered(ws, capsys, tmp_path)
+    _track(parts, "p0004", "occupational ")
     if "keywords" in strip:
         parts["docProps/core.xml"] = parts["docProps/core.xml"].replace(b"<cp:keywords>v1<", b"<cp:keywords><")
     if "header" in strip:
@@ -288,7 +291,7 @@ def test_harvest_without_version_takes_the_version_the_draft_states(ws, capsys, 
 
 
 def test_a_file_made_from_another_version_than_asked_says_so(ws, capsys, tmp_path):
-    parts = _rendered_v1(ws, capsys, tmp_path)
+    parts = _rendered(ws, capsys, tmp_path)
     path = tmp_path / "mohrss-v1.docx"
     path.write_bytes(_zip(parts))
     freeze_text(ws, capsys, tmp_path, V1 + "\nA new closing paragraph.\n", "v2")
@@ -304,7 +307,7 @@ def _rendered_working_draft(ws, capsys, tmp_path, name: str) -> Path:
     assert code == 0, out.err
     with zipfile.ZipFile(rendered) as archive:
         parts = {n: archive.read(n) for n in archive.namelist()}
-    _track_deletion(parts, "p0007", "decent ")
+    _track(parts, "p0007", "decent ")
     path = tmp_path / name
     path.write_bytes(_zip(parts))
     return path
@@ -365,6 +368,64 @@ def test_a_chinese_working_draft_says_so_in_its_words(zh_ws, capsys, tmp_path):
     assert "is not in v3" in out.err and "--version v4" in out.err
 
 
+def test_a_tracked_change_in_a_footnote_is_an_amendment_on_the_footnotes_paragraph(sample_ws, capsys, tmp_path):
+    """Footnotes carry paragraph ids of their own: a deletion in one was dropped without a word."""
+    parts = _rendered(sample_ws, capsys, tmp_path, "latest")
+    _track(parts, "p0123", " They are internal migrants;", part="word/footnotes.xml")
+    _track(parts, "p0035", "lifelong ")
+    path = tmp_path / "mohrss-returned.docx"
+    path.write_bytes(_zip(parts))
+    code, out = run(sample_ws, capsys, "comments", "harvest", str(path))
+    assert code == 0 and "warning" not in out.err, out.err
+    assert "0 comments, 0 questions, 2 amendments, 0 replies — 2 new" in out.out
+    from pipeline.comments import load_comments
+    assert {(c.anchor.para, c.anchor.quote, c.proposed, c.anchor.state) for c in load_comments(sample_ws)
+            if c.source == path.name} == {("p0123", " They are internal migrants;", "", "anchored"),
+                                          ("p0035", "lifelong ", "", "anchored")}
+
+
+W14 = "http://schemas.microsoft.com/office/word/2010/wordml"
+
+
+def _reply_to_first_comment(parts: dict[str, bytes], author: str, text: str) -> tuple[str, str]:
+    """Reply to the first comment of the file as Word does (commentsExtended.xml); (its first line, its paragraph)."""
+    from lxml import etree
+    comments = etree.fromstring(parts["word/comments.xml"])
+    first = comments.find(W + "comment")
+    first.findall(W + "p")[-1].set(f"{{{W14}}}paraId", "0000AAAA")
+    reply = etree.SubElement(comments, W + "comment", {W + "id": "9000", W + "author": author,
+                                                        W + "date": "2026-04-02T00:00:00Z"})
+    paragraph = etree.SubElement(reply, W + "p", {f"{{{W14}}}paraId": "0000BBBB"})
+    etree.SubElement(etree.SubElement(paragraph, W + "r"), W + "t").text = text
+    parts["word/comments.xml"] = etree.tostring(comments)
+    parts["word/commentsExtended.xml"] = (
+        '<w15:commentsEx xmlns:w15="http://schemas.microsoft.com/office/word/2012/wordml">'
+        '<w15:commentEx w15:paraId="0000AAAA" w15:done="0"/>'
+        '<w15:commentEx w15:paraId="0000BBBB" w15:paraIdParent="0000AAAA" w15:done="0"/></w15:commentsEx>').encode()
+    document = etree.fromstring(parts["word/document.xml"])
+    marked = next(r for r in document.iter(W + "commentRangeStart") if r.get(W + "id") == first.get(W + "id"))
+    para = next(b.get(W + "name") for b in marked.getparent().iter(W + "bookmarkStart"))
+    return "".join(t.text for t in first.find(W + "p").iter(W + "t")), para
+
+
+def test_nhraps_own_findings_are_not_harvested_as_comments_but_a_reply_to_one_is(sample_ws, capsys, tmp_path):
+    """A draft rendered --with-findings carries each finding as a comment by "nhrap check": returned, they are
+    not the reviewer's comments. A reply to one is kept, on its paragraph, quoting the finding it answers."""
+    parts = _rendered(sample_ws, capsys, tmp_path, "latest", "--with-findings")
+    findings = parts["word/comments.xml"].count(b'w:author="nhrap check"')
+    finding, para = _reply_to_first_comment(parts, "Li Wei", "Agreed; we will add it.")
+    path = tmp_path / "mohrss-returned.docx"
+    path.write_bytes(_zip(parts))
+    code, out = run(sample_ws, capsys, "comments", "harvest", str(path))
+    assert code == 0 and "warning" not in out.err, out.err
+    assert f"1 comment, 0 questions, 0 amendments, 0 replies ({findings} findings of nhrap check skipped) — 1 new" \
+        in out.out
+    from pipeline.comments import load_comments
+    [reply] = [c for c in load_comments(sample_ws) if c.source == path.name]
+    assert (reply.anchor.para, reply.author, reply.reply_to) == (para, "Li Wei", None)
+    assert reply.body == f"nhrap check: “{finding}”\nAgreed; we will add it."
+
+
 def test_missing_file_is_reported_as_missing_not_as_an_unknown_organisation(ws, capsys, tmp_path):
     code, out = run(ws, capsys, "comments", "harvest", str(tmp_path / "nope.docx"),
                     str(DATA / "mohrss-returned.docx"))
@@ -395,9 +456,19 @@ def test_chinese_wording_of_deletions_insertions_and_replacements():
     notes = _amendments(paragraph, "zh")
     assert [(n.quote, n.proposed, n.body) for n in notes] == [
         ("进一步加强", "加强", "将“进一步加强”改为“加强”。"),
-        ("，", "，立即", "增加“立即”。"),
+        ("协调配合，", "协调配合，立即", "增加“立即”。"),  # back to the previous punctuation mark
         ("进行", "", "删除“进行”。")]
     assert notes[0].english_body == "Replace “进一步加强” with “加强”."
+
+
+def test_a_chinese_insertion_quotes_the_characters_before_it():
+    """A quote of one character (“度”) could stand in many places: up to four characters are taken, back to the
+    previous punctuation mark."""
+    from pipeline.readers.review_docx import _amendments, _Paragraph, _Span
+    paragraph = _Paragraph(para="p0008", spans=[_Span("落实带薪年休假制度"), _Span("和监督检查", "ins"),
+                                                _Span("，帮扶高校毕业生、农民工"), _Span("等", "ins"), _Span("。")])
+    assert [(n.quote, n.proposed) for n in _amendments(paragraph, "zh")] == [
+        ("休假制度", "休假制度和监督检查"), ("农民工", "农民工等")]
 
 
 def test_amendments_harvested_in_english_are_not_stored_again_in_chinese(ws, capsys):
@@ -437,6 +508,35 @@ def test_amendment_ids_do_not_depend_on_their_wording_and_earlier_ids_are_recogn
     assert stored(ws) == before
 
 
+@pytest.mark.parametrize("worded", [False, True])
+def test_an_insertion_an_earlier_release_stored_quoting_the_full_stop_alone_is_not_stored_again(
+        ws, capsys, tmp_path, worded):
+    """Earlier releases quoted a sentence added after “hazards.” as “.”; the releases before them hashed the
+    wording too, with a second full stop. Harvested again, the file adds nothing."""
+    parts = _rendered(ws, capsys, tmp_path)
+    _track(parts, "p0004", "hazards.", inserted=" Employers pay for them.")
+    path = tmp_path / "mohrss-returned.docx"
+    path.write_bytes(_zip(parts))
+    code, out = run(ws, capsys, "comments", "harvest", str(path), "--json")
+    [record] = json.loads(out.out)
+    assert (record["para"], record["quote"], record["proposed"], record["body"]) == \
+        ("p0004", "hazards.", "hazards. Employers pay for them.", "Insert “Employers pay for them.”")
+    from dataclasses import replace
+    from pipeline.comments import comment_id, make_anchor, read_comment, to_yaml
+    [stored_path] = stored(ws)
+    c = read_comment(stored_path)
+    body = "Insert “Employers pay for them.”." if worded else ""
+    old = comment_id(c.org, "p0004", ".", body, ". Employers pay for them.", c.author, None, c.version)
+    stored_path.unlink()
+    earlier = replace(c, id=old, proposed=". Employers pay for them.", body=body or c.body,
+                      anchor=make_anchor(P4, "p0004", ".", len(P4) - 1, c.version))
+    (stored_path.parent / f"{old}.yaml").write_text(to_yaml(earlier))
+    before = stored(ws)
+    code, out = run(ws, capsys, "comments", "harvest", str(path))
+    assert code == 0 and "0 new, 1 already stored" in out.out, out.out
+    assert stored(ws) == before
+
+
 # -- .odt: LibreOffice's own format, converted by LibreOffice (tests/test_libreoffice_reviewer.py converts real ones)
 def _odt(path: Path) -> Path:
     path.write_bytes(_zip({"mimetype": b"application/vnd.oasis.opendocument.text", "content.xml": b"<office/>"}))
@@ -457,6 +557,30 @@ def test_odt_without_libreoffice_is_refused_with_a_clear_message_and_the_other_f
     assert "mohrss-returned.docx (mohrss)" in out.out
     from pipeline.comments import load_comments
     assert {c.org for c in load_comments(ws)} == {"mohrss"}
+
+
+ODT_NS = 'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" ' \
+    'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"'
+
+
+def test_comments_in_footnotes_of_an_odt_which_libreoffice_cannot_convert_are_warned_of(ws, capsys, tmp_path,
+                                                                                         monkeypatch):
+    """LibreOffice keeps a comment made in a footnote in its .odt, but leaves it out of the .docx it converts
+    the file to: it would be lost without a word."""
+    from pipeline import libreoffice
+    monkeypatch.setattr(libreoffice, "available", lambda: True)
+    monkeypatch.setattr(libreoffice, "convert", lambda source, target, folder, timeout=None:
+                        Path(shutil.copy(DATA / "mohrss-returned.docx", folder / "converted.docx")))
+    content = f'<office:document-content {ODT_NS}><office:body><office:text><text:p>Migrant workers' \
+              '<text:note text:note-class="footnote"><text:note-citation>1</text:note-citation><text:note-body>' \
+              '<text:p>Internal migrants<office:annotation><text:p>Which law?</text:p></office:annotation>' \
+              '</text:p></text:note-body></text:note> are protected.<office:annotation><text:p>Good.</text:p>' \
+              '</office:annotation></text:p></office:text></office:body></office:document-content>'
+    path = tmp_path / "mohrss-returned.odt"
+    path.write_bytes(_zip({"mimetype": b"application/vnd.oasis.opendocument.text", "content.xml": content.encode()}))
+    code, out = run(ws, capsys, "comments", "harvest", str(path))
+    assert code == 0 and "mohrss-returned.odt: warning: 1 comment(s) in footnotes could not be read" in out.err
+    assert "5 new" in out.out  # the rest of the file is harvested
 
 
 def test_corrupt_odt_is_refused_before_libreoffice_opens_it(ws, capsys, tmp_path, monkeypatch):

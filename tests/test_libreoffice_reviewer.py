@@ -3,7 +3,7 @@
 tests/lo_review.py (run by the system Python, which has the Python–UNO bridge) opens our consultation
 drafts, English and Chinese, in one headless LibreOffice for the whole module; comments on them and
 edits them with Track Changes on, as a reviewer does (in body text, a list item, a table cell, a whole
-paragraph); and saves each as .docx and as .odt. `nhrap comments harvest` must bring every note back
+paragraph, a footnote); and saves each as .docx and as .odt. `nhrap comments harvest` must bring every note back
 on its paragraph id, with its author, quote and proposed text, and nothing else.
 """
 from __future__ import annotations
@@ -77,9 +77,9 @@ EN = case(
     change({"do": "delete", "on": " and basic public health services will be improved"}, "p0006",
            " and basic public health services will be improved", ""),
     change({"do": "insert", "after": "rural migrant workers.", "text": " Training is free of charge."}, "p0003",
-           ".", ". Training is free of charge."),
+           "workers.", "workers. Training is free of charge."),  # the word before, with its full stop
     change({"do": "insert_paragraph", "after": "occupational hazards.", "text": "Employers pay for the examinations."},
-           "p0004", ".", ".\nEmployers pay for the examinations."),
+           "p0004", "hazards.", "hazards.\nEmployers pay for the examinations."),
 )
 ZH = case(
     "acwf", "李华",
@@ -89,10 +89,12 @@ ZH = case(
     change({"do": "replace", "on": "控制在5.5%以内", "with": "控制在5%以内"}, "p0005", "控制在5.5%以内", "控制在5%以内"),
     change({"do": "delete", "on": "，政府投资项目率先实现零拖欠"}, "p0007", "，政府投资项目率先实现零拖欠", ""),
     change({"do": "insert", "after": "加强劳动保障监察，", "text": "完善劳动争议调解仲裁，"}, "p0004",
-           "，", "，完善劳动争议调解仲裁，"),
+           "保障监察，", "保障监察，完善劳动争议调解仲裁，"),  # four characters before, and the comma
     change({"do": "replace", "on": "2028", "with": "2027"}, "p0013", "2028", "2027"),  # a table cell
     change({"do": "delete_paragraph", "on": "对高校毕业生、农民工"}, "p0010",
            "对高校毕业生、农民工、退役军人、残疾人等重点群体实施分类帮扶。", ""),  # a whole list item
+    # a footnote, not the first: LibreOffice renames its bookmark p0058_Copy_1
+    change({"do": "delete", "on": "在社会工作者和志愿者协助下"}, "p0058", "在社会工作者和志愿者协助下", ""),
 )
 CASES = {"en": EN, "zh": ZH}
 

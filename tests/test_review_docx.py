@@ -30,9 +30,11 @@ def comment_on(ident: str, inner: str) -> str:
            f'<w:r><w:commentReference w:id="{ident}"/></w:r>'
 
 
-def docx(tmp_path, body: str, comments: dict[str, tuple[str, str]] = None):
-    """A returned file holding `body`; comments: w:id → (w:date, text)."""
+def docx(tmp_path, body: str, comments: dict[str, tuple[str, str]] = None, footnotes: str = "", language: str = "zh"):
+    """A returned file holding `body` (and `footnotes`, the w:footnote elements); comments: w:id → (w:date, text)."""
     parts = {"word/document.xml": f'<w:document {NS}><w:body>{body}</w:body></w:document>'}
+    if footnotes:
+        parts["word/footnotes.xml"] = f'<w:footnotes {NS}>{footnotes}</w:footnotes>'
     if comments:
         parts["word/comments.xml"] = f'<w:comments {NS}>' + "".join(
             f'<w:comment w:id="{i}" w:author="Li Hua" w:date="{date}"><w:p>{text(words)}</w:p></w:comment>'
@@ -43,7 +45,7 @@ def docx(tmp_path, body: str, comments: dict[str, tuple[str, str]] = None):
             archive.writestr(name, data)
     path = tmp_path / "mohrss-returned.docx"
     path.write_bytes(buffer.getvalue())
-    return read_review_docx(path, language="zh")
+    return read_review_docx(path, language)
 
 
 def cell(inner: str) -> str:
@@ -103,7 +105,7 @@ def test_deleting_a_whole_paragraph_deletes_its_text_not_its_number(tmp_path):
         paragraph("p0011", text("每年开展专项行动。"))
     [note] = docx(tmp_path, body).notes
     assert (note.para, note.quote, note.proposed, note.body) == ("p0010", "对重点群体实施分类帮扶。", "",
-                                                                 "删除“对重点群体实施分类帮扶。”。")
+                                                                 "删除“对重点群体实施分类帮扶。”")  # no second 。
 
 
 def test_a_bookmark_libreoffice_renamed_still_names_its_paragraph_unless_the_paragraph_is_there(tmp_path):
@@ -124,9 +126,11 @@ def test_a_paragraph_the_reviewer_inserted_amends_the_paragraph_before_it(tmp_pa
     body = paragraph("p0004", text("Examinations cover all workers."), f'<w:rPr><w:ins w:id="4" {STAMP}/></w:rPr>') + \
         f'<w:p><w:ins w:id="5" {STAMP}><w:r><w:t>Employers report the results.</w:t></w:r></w:ins></w:p>' + \
         paragraph("p0005", text("Right to health"))
-    review = docx(tmp_path, body)
+    review = docx(tmp_path, body, language="en")
     [note] = review.notes
-    assert (note.para, note.quote, note.proposed) == ("p0004", ".", ".\nEmployers report the results.")
+    # the quote is the last word with its full stop, not the full stop alone
+    assert (note.para, note.quote, note.proposed) == ("p0004", "workers.", "workers.\nEmployers report the results.")
+    assert note.body == "Insert “Employers report the results.”"  # no second full stop after the quote
     assert note.author == "Li Hua" and review.paragraphs["p0005"] == "Right to health"
 
 
@@ -142,3 +146,32 @@ def test_a_comment_libreoffice_saved_without_a_date_has_no_date(tmp_path):
     body = paragraph("p0001", comment_on("0", text("decent work")) + comment_on("1", text(" for all")))
     review = docx(tmp_path, body, {"0": ("0-00-00T00:00:00Z", "No date."), "1": ("2026-03-10T09:00:00Z", "Dated.")})
     assert {n.body: n.date for n in review.notes} == {"No date.": "", "Dated.": "2026-03-10"}
+
+
+def footnote(number: int, para: str, inner: str, name: str = "") -> str:
+    """A footnote as the consultation draft has it: its number, then its own label and paragraph bookmark."""
+    return f'<w:footnote w:id="{number}"><w:p><w:r><w:footnoteRef/></w:r>{text(" ")}{LABEL.format(para)}' \
+           f'<w:bookmarkStart w:id="5{number}" w:name="{name or para}"/>{inner}<w:bookmarkEnd w:id="5{number}"/>' \
+           '</w:p></w:footnote>'
+
+
+def test_tracked_changes_and_comments_in_footnotes_are_on_the_footnotes_paragraph(tmp_path):
+    # as Word writes them in word/footnotes.xml; LibreOffice renames the bookmark of every footnote but the
+    # first each time it loads the file (p0024_Copy_1, then p0024_Copy_1_Copy_1)
+    separator = '<w:footnote w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p></w:footnote>'
+    notes = separator + footnote(1, "p0023", text("Xiaokang refers to a ") + comment_on("3", text("goal met in 2020")) +
+                                 f'<w:del w:id="7" {STAMP}><w:r><w:delText> long ago</w:delText></w:r></w:del>'
+                                 + text(".")) + \
+        footnote(2, "p0024", text("Common prosperity") + f'<w:ins w:id="8" {STAMP}><w:r><w:t> for all</w:t></w:r></w:ins>'
+                 + text(" means shared benefits."), name="p0024_Copy_1_Copy_1")
+    body = paragraph("p0022", text("A moderately prosperous society") +
+                     '<w:r><w:footnoteReference w:id="1"/></w:r>' + text(" is built."))
+    review = docx(tmp_path, body, {"3": ("2026-03-10T09:00:00Z", "Say which goal.")}, footnotes=notes)
+    assert review.warnings == []
+    assert review.paragraphs == {"p0022": "A moderately prosperous society is built.",
+                                 "p0023": "Xiaokang refers to a goal met in 2020 long ago.",
+                                 "p0024": "Common prosperity means shared benefits."}
+    found = {(n.kind, n.para, n.quote, n.proposed) for n in review.notes}
+    assert found == {("comment", "p0023", "goal met in 2020", None),
+                     ("amendment", "p0023", " long ago", ""),
+                     ("amendment", "p0024", "prosperity", "prosperity for all")}

@@ -8,7 +8,7 @@ from typing import Optional
 
 from ..anchoring import ANCHOR_STATES, Versions
 from ..errors import UserError
-from ..model import Version
+from ..model import FINDINGS_AUTHOR, Version
 from ..workspace import open_workspace
 from .common import add_json, console, counted, escape, output_file, print_json, progress
 
@@ -161,6 +161,8 @@ def _report_file(out, path, intake) -> None:
     known_from = intake.version_from if intake.version_from not in ("", "--version") else ""
     made_from = f"v{intake.version}" + (f" ({known_from})" if known_from else "")
     counts = ", ".join(counted(n, f"{kind}s") for kind, n in kinds.items()) + ", " + counted(replies, "replies")
+    if intake.skipped_findings:
+        counts += f" ({counted(intake.skipped_findings, 'findings')} of {FINDINGS_AUTHOR} skipped)"
     out.print(f"{path.name} ({intake.org}): {counts} — {len(intake.added)} new, "
               f"{len(intake.present)} already stored; made from {made_from}", markup=False, soft_wrap=True)
     _report_carried(out, intake)

@@ -4,7 +4,9 @@ Works on files saved by Word and by LibreOffice (which rewrites the whole
 file): both keep the per-paragraph bookmarks (`p0012`) the consultation
 document carries, Word comments (`w:commentRangeStart/End`,
 `w:commentReference`, word/comments.xml, reply threads in
-word/commentsExtended.xml) and tracked changes (`w:ins`, `w:del`). It also
+word/commentsExtended.xml) and tracked changes (`w:ins`, `w:del`), in the
+body and in the footnotes (word/footnotes.xml, each footnote with its own
+paragraph bookmark) alike. It also
 reads which version the draft was made from, as the consultation writer
 records it: the document keywords (`v7`), the page header ("… · v7 · …") or
 the cover line ("Version: v7", "版本: v7"), or that it was made from the working
@@ -17,6 +19,7 @@ with no DTD, no entities and no network.
 from __future__ import annotations
 
 import re
+import unicodedata
 import zipfile
 from dataclasses import dataclass, field
 from functools import cache
@@ -24,19 +27,21 @@ from pathlib import Path
 from typing import Optional
 
 from ..errors import UserError
-from ..model import PARAGRAPH_ID
+from ..model import FINDINGS_AUTHOR, PARAGRAPH_ID
 from ..writers.profiles import HEADER_SEPARATOR, working_draft_labels
 from .submission import iso_date
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 W14 = "{http://schemas.microsoft.com/office/word/2010/wordml}"
 W15 = "{http://schemas.microsoft.com/office/word/2012/wordml}"
-RENAMED_BOOKMARK = re.compile(r"^(p\d+)[ _]Copy[ _]\d+$")  # how LibreOffice renames a bookmark: see _paragraph_ids
+RENAMED_BOOKMARK = re.compile(r"^(p\d+)(?:[ _]Copy[ _]\d+)+$")  # how LibreOffice renames a bookmark: see _paragraph_ids
+NOTE_PARTS = (("word/footnotes.xml", "footnote"), ("word/endnotes.xml", "endnote"))
 MAX_FILE = 100 * 2**20  # a returned consultation draft is a few MB at most
 MAX_PART = 64 * 2**20
 MAX_TOTAL = 256 * 2**20
 MAX_RATIO = 200  # deflate rarely exceeds 20:1 on WordprocessingML; bombs reach 1000:1
 WORD_CHAR = re.compile(r"[A-Za-z0-9_'’\-]")
+QUOTE_CJK = 4  # Chinese characters before a pure insertion that its quote takes, at most
 CP = "{http://schemas.openxmlformats.org/package/2006/metadata/core-properties}"
 _SEPARATOR = re.escape(HEADER_SEPARATOR.strip())
 VERSION_NAME = re.compile(r"^v(\d+)$")
@@ -58,6 +63,10 @@ class Note:
     word_id: str = ""  # w:id of the Word comment
     parent: str = ""  # w:id of the comment this one replies to
     english_body: str = ""  # the English wording when `body` is in another language: earlier releases hashed it into the id
+    # an amendment as earlier releases stored it: their other wordings of it (a full stop after a quote ending in
+    # one), hashed into the id too; their (quote, proposed), when they read it otherwise
+    earlier_bodies: tuple[str, ...] = ()
+    earlier_readings: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass
@@ -70,6 +79,7 @@ class ReviewFile:
     working_draft: bool = False  # it says it was made from the working draft, not a version
     version_from: str = ""  # where it says so: document properties | page header | cover
     paragraphs: dict[str, str] = field(default_factory=dict)  # bookmark → the paragraph's original text
+    skipped_findings: int = 0  # nhrap's own findings, attached as comments by `render --with-findings`
 
 
 # -- safe reading ---------------------------------------------------------------------
@@ -193,12 +203,15 @@ class _Walker:
         self.last_p = None  # the w:p read last
         self.break_inserted: Optional[_Span] = None  # its paragraph mark, when tracked as inserted
 
-    def walk(self, body) -> None:
-        self.ids = _paragraph_ids(body)
-        for element in body.iter(W + "p", W + "bookmarkStart", W + "bookmarkEnd", W + "commentRangeStart",
-                                 W + "commentRangeEnd", W + "commentReference", W + "t", W + "delText", W + "tab",
-                                 W + "br"):
-            self.visit(element)
+    def walk(self, parts: list) -> None:
+        """Walk the body, then each footnote: a paragraph never runs on from one of them into the next."""
+        self.ids = _paragraph_ids(parts)
+        for part in parts:
+            self.open_mark, self.last_p, self.break_inserted = "", None, None
+            for element in part.iter(W + "p", W + "bookmarkStart", W + "bookmarkEnd", W + "commentRangeStart",
+                                     W + "commentRangeEnd", W + "commentReference", W + "t", W + "delText",
+                                     W + "tab", W + "br"):
+                self.visit(element)
 
     def current(self) -> _Paragraph:
         if not self.paragraphs:
@@ -273,17 +286,30 @@ class _Walker:
         span[2] = paragraph.offset() if same else len(self.paragraphs[span[0]].original)
 
 
-def _paragraph_ids(body) -> dict[str, str]:
+def _paragraph_ids(parts: list) -> dict[str, str]:
     """Bookmark name → the paragraph id it marks: `p0012`, and `p0012_Copy_1` when no bookmark is named
     p0012. LibreOffice renames a bookmark whose name it has already met while loading a file: it does so
-    to the bookmark in a paragraph deleted with Track Changes on, once the file has been through .odt."""
-    names = {b.get(W + "name", "") for b in body.iter(W + "bookmarkStart")}
+    to the bookmark in a paragraph deleted with Track Changes on, once the file has been through .odt, and
+    to the bookmark of every footnote but the first on each loading (`p0123_Copy_1`, saved again
+    `p0123_Copy_1_Copy_1`)."""
+    names = {b.get(W + "name", "") for part in parts for b in part.iter(W + "bookmarkStart")}
     ids = {name: name for name in names if PARAGRAPH_ID.match(name)}
     for name in names:
         renamed = RENAMED_BOOKMARK.match(name)
         if renamed and renamed.group(1) not in names:
             ids[name] = renamed.group(1)
     return ids
+
+
+def _notes_of(archive: zipfile.ZipFile, path: Path) -> list:
+    """The footnotes and endnotes of the file, each walked as a part of its own (not the separators)."""
+    notes = []
+    for name, tag in NOTE_PARTS:
+        data = _read_part(archive, name, path)
+        if data is not None:
+            notes += [note for note in parse_xml(data, name, path).iter(W + tag)
+                      if note.get(W + "type", "normal") == "normal"]
+    return notes
 
 
 def _inserted_break(p) -> Optional[_Span]:
@@ -317,8 +343,18 @@ def _is_word(char: str) -> bool:
     return bool(WORD_CHAR.match(char))
 
 
+def _is_cjk(char: str) -> bool:
+    """A Chinese (or other) character written without spaces between words."""
+    return unicodedata.category(char) == "Lo"
+
+
+def _is_mark(char: str) -> bool:
+    return not (_is_word(char) or _is_cjk(char) or char.isspace())
+
+
 def _word_bounds(text: str, start: int, end: int) -> tuple[int, int]:
-    """Widen [start, end) to whole words; a pure insertion between words takes the word before it."""
+    """Widen [start, end) to whole words; a pure insertion takes what comes before it (`_insertion_start`),
+    or at the start of its paragraph the word after it."""
     inside = 0 < start < len(text) and _is_word(text[start - 1]) and _is_word(text[start])
     if start < end or inside:
         while start > 0 and _is_word(text[start - 1]) and _is_word(text[start]):
@@ -326,24 +362,52 @@ def _word_bounds(text: str, start: int, end: int) -> tuple[int, int]:
         while end < len(text) and _is_word(text[end]) and _is_word(text[end - 1]):
             end += 1
         return start, end
-    left = start
-    while left > 0 and text[left - 1].isspace():
-        left -= 1
-    if left > 0:
-        if _is_word(text[left - 1]):
-            while left > 0 and _is_word(text[left - 1]):
-                left -= 1
-        else:
-            left -= 1  # a punctuation mark or a CJK character
+    left = _insertion_start(text, start)
+    if left < start:
         return left, end
     while end < len(text) and _is_word(text[end]):
         end += 1
     return start, max(end, min(1, len(text)))
 
 
+def _after_spaces(text: str, at: int) -> int:
+    while at > 0 and text[at - 1].isspace():
+        at -= 1
+    return at
+
+
+def _insertion_start(text: str, at: int) -> int:
+    """Where the quote of a pure insertion at `at` starts: the word before it, with the punctuation between
+    them (a sentence added after “training.” quotes “training.”), or in Chinese the characters before it
+    back to the previous punctuation mark, at most QUOTE_CJK of them (“保障监察，”). `at` when only
+    spaces come before it."""
+    left = _after_spaces(text, at)
+    if left == 0:
+        return at
+    while left > 0 and _is_mark(text[left - 1]):
+        left -= 1
+    if left > 0 and _is_word(text[left - 1]):
+        while left > 0 and _is_word(text[left - 1]):
+            left -= 1
+        return left
+    stop = max(left - QUOTE_CJK, 0)
+    while left > stop and _is_cjk(text[left - 1]):
+        left -= 1
+    return left
+
+
+def _earlier_readings(text: str, start: int, end: int, left: int, inserted: str) -> tuple[tuple[str, str], ...]:
+    """(quote, proposed) as earlier releases read a pure insertion after a punctuation mark or a Chinese
+    character: that one character (“.”, “度”); none when that is how it is read now."""
+    before = _after_spaces(text, start)
+    if start != end or before == 0 or _is_word(text[before - 1]) or before - 1 == left:
+        return ()
+    quote = text[before - 1:start]
+    return ((quote, quote + inserted),)
+
+
 def _amendments(paragraph: _Paragraph, language: str = "en") -> list[Note]:
     """Each run of adjacent insertions and deletions becomes one amendment: quote → proposed."""
-    original = paragraph.original
     notes: list[Note] = []
     at, index, spans = 0, 0, paragraph.spans
     while index < len(spans):
@@ -352,34 +416,49 @@ def _amendments(paragraph: _Paragraph, language: str = "en") -> list[Note]:
             at += len(span.text)
             index += 1
             continue
-        start, inserted, author, date = at, "", span.author, span.date
+        start, inserted = at, ""
         while index < len(spans) and spans[index].change:
             if spans[index].change == "del":
                 at += len(spans[index].text)
             else:
                 inserted += spans[index].text
             index += 1
-        left, right = _word_bounds(original, start, at)
-        quote = original[left:right]
-        proposed = original[left:start] + inserted + original[at:right]
-        if quote == proposed:
-            continue
-        body = describe(original[start:at], inserted, language)
-        english = describe(original[start:at], inserted, "en")
-        notes.append(Note(kind="amendment", para=paragraph.para, para_text=original, quote=quote, start=left,
-                          author=author, date=date, body=body, proposed=proposed,
-                          english_body=english if english != body else ""))
+        note = _amendment(paragraph, start, at, inserted, language)
+        if note.quote != note.proposed:
+            note.author, note.date = span.author, span.date
+            notes.append(note)
     return notes
+
+
+def _amendment(paragraph: _Paragraph, start: int, end: int, inserted: str, language: str) -> Note:
+    """The amendment replacing [start, end) of the paragraph's text with `inserted`."""
+    original = paragraph.original
+    left, right = _word_bounds(original, start, end)
+    deleted = original[start:end]
+    body, english = describe(deleted, inserted, language), describe(deleted, inserted, "en")
+    worded = {_wording(deleted, inserted, language), _wording(deleted, inserted, "en")} - {body, english}
+    return Note(kind="amendment", para=paragraph.para, para_text=original, quote=original[left:right],
+                start=left, body=body, proposed=original[left:start] + inserted + original[end:right],
+                english_body=english if english != body else "", earlier_bodies=tuple(sorted(worded)),
+                earlier_readings=_earlier_readings(original, start, end, left, inserted))
 
 
 AMENDMENT_WORDING = {
     "en": ("Replace “{deleted}” with “{inserted}”.", "Delete “{deleted}”.", "Insert “{inserted}”."),
     "zh": ("将“{deleted}”改为“{inserted}”。", "删除“{deleted}”。", "增加“{inserted}”。"),
 }
+SENTENCE_END = (".", "!", "?", "。", "！", "？", "…")
 
 
 def describe(deleted: str, inserted: str, language: str = "en") -> str:
-    """An amendment in words, in the plan language (en or zh)."""
+    """An amendment in words, in the plan language (en or zh): after a quote ending a sentence, no second
+    full stop (“Insert “Extend training.””, not “… training.”.”)."""
+    wording = _wording(deleted, inserted, language)
+    last = inserted.strip() or deleted.strip()
+    return wording[:-1] if last.endswith(SENTENCE_END) and wording.endswith(("”.", "”。")) else wording
+
+
+def _wording(deleted: str, inserted: str, language: str) -> str:
     replace_, delete, insert = AMENDMENT_WORDING.get(language, AMENDMENT_WORDING["en"])
     deleted, inserted = deleted.strip(), inserted.strip()
     if deleted and inserted:
@@ -416,30 +495,43 @@ def _threads(archive: zipfile.ZipFile, comments_root, path: Path) -> dict[str, s
     return parents
 
 
-def _comment_notes(archive: zipfile.ZipFile, walker: _Walker, path: Path) -> tuple[list[Note], list[str]]:
+def _comment_notes(archive: zipfile.ZipFile, walker: _Walker, path: Path) -> tuple[list[Note], list[str], int]:
+    """The reviewers' comments, warnings, and how many of nhrap's own findings (`render --with-findings`) were
+    left out. A reply to a finding is a comment of its own on the finding's paragraph, quoting the finding."""
     data = _read_part(archive, "word/comments.xml", path)
     if data is None:
-        return [], []
+        return [], [], 0
     root = parse_xml(data, "word/comments.xml", path)
     parents = _threads(archive, root, path)
+    findings = {c.get(W + "id", ""): _text_of(c).split("\n")[0] for c in root.iter(W + "comment")
+                if c.get(W + "author") == FINDINGS_AUTHOR}
     notes, warnings = [], []
     for comment in root.iter(W + "comment"):
         ident = comment.get(W + "id", "")
         parent = parents.get(ident, "")
         span = walker.ranges.get(ident) or walker.ranges.get(parent)
+        if ident in findings:
+            continue
         if span is None:
             warnings.append(f"comment {ident} by {comment.get(W + 'author', '?')} is not marked in the text; skipped")
             continue
-        paragraph = walker.paragraphs[span[0]]
-        original = paragraph.original
-        end = span[2] if span[2] >= 0 else len(original)
-        quote = original[span[1]:end]
-        stripped = quote.strip()
-        start = span[1] + (quote.find(stripped) if stripped else 0)
-        notes.append(Note(kind="comment", para=paragraph.para, para_text=original, quote=stripped, start=start,
-                          author=comment.get(W + "author", ""), date=_day(comment.get(W + "date", "")),
-                          body=_text_of(comment), word_id=ident, parent=parent))
-    return notes, warnings
+        note = _comment_note(comment, walker.paragraphs[span[0]], span, parent)
+        if parent in findings:
+            note.parent, note.body = "", f"{FINDINGS_AUTHOR}: “{findings[parent]}”\n{note.body}"
+        notes.append(note)
+    return notes, warnings, len(findings)
+
+
+def _comment_note(comment, paragraph: _Paragraph, span: list[int], parent: str) -> Note:
+    """A comment on [start, end) of the paragraph (to its end when the range runs on)."""
+    original = paragraph.original
+    end = span[2] if span[2] >= 0 else len(original)
+    quote = original[span[1]:end]
+    stripped = quote.strip()
+    start = span[1] + (quote.find(stripped) if stripped else 0)
+    return Note(kind="comment", para=paragraph.para, para_text=original, quote=stripped, start=start,
+                author=comment.get(W + "author", ""), date=_day(comment.get(W + "date", "")),
+                body=_text_of(comment), word_id=comment.get(W + "id", ""), parent=parent)
 
 
 # -- the version the draft was made from ------------------------------------------------------
@@ -509,8 +601,8 @@ def read_review_docx(path: Path, language: str = "en") -> ReviewFile:
         if body is None:
             raise UserError("not a Word document (no body in word/document.xml)", path)
         walker = _Walker()
-        walker.walk(body)
-        notes, warnings = _comment_notes(archive, walker, path)
+        walker.walk([body] + _notes_of(archive, path))
+        notes, warnings, findings = _comment_notes(archive, walker, path)
         name, version_from = _stated_name(archive, walker, path)
     for paragraph in walker.paragraphs:
         for note in _amendments(paragraph, language):
@@ -519,5 +611,5 @@ def read_review_docx(path: Path, language: str = "en") -> ReviewFile:
     number = VERSION_NAME.match(name or "")
     return ReviewFile(path=path, notes=notes, has_bookmarks=walker.has_bookmarks, warnings=warnings,
                       version=int(number.group(1)) if number else None, working_draft=bool(name and not number),
-                      version_from=version_from,
+                      version_from=version_from, skipped_findings=findings,
                       paragraphs={p.para: p.original for p in walker.paragraphs if p.para})

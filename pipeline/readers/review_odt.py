@@ -14,9 +14,11 @@ from typing import Iterator, Mapping, Optional
 
 from .. import libreoffice
 from ..errors import UserError
-from .review_docx import ReviewFile, open_package, read_review_docx
+from .review_docx import ReviewFile, _read_part, open_package, parse_xml, read_review_docx
 
 TO_DOCX = "docx:MS Word 2007 XML"
+OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
+TEXT = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}"
 BATCH = 12  # files a LibreOffice run converts: a dozen consultation drafts take well under its timeout
 
 
@@ -79,4 +81,16 @@ def _read_copy(converted: Path, path: Path, language: str) -> ReviewFile:
     except UserError as error:
         raise UserError(error.message, path, error.line) from None
     review.path = path
+    lost = _footnote_comments(path)
+    if lost:
+        review.warnings.append(f"{lost} comment(s) in footnotes could not be read: LibreOffice leaves comments in "
+                               "footnotes out of Word files; ask the reviewer to put them on the paragraph that "
+                               "refers to the footnote, or in the text")
     return review
+
+
+def _footnote_comments(path: Path) -> int:
+    """How many comments the .odt has inside footnotes and endnotes, which its conversion to .docx loses."""
+    with open_package(path, "content.xml", "an OpenDocument .odt") as archive:
+        content = parse_xml(_read_part(archive, "content.xml", path), "content.xml", path)
+    return sum(1 for note in content.iter(TEXT + "note") for _ in note.iter(OFFICE + "annotation"))

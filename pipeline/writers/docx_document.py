@@ -15,7 +15,7 @@ from typing import Optional
 from lxml import etree
 
 from ..gcpause import gc_paused
-from ..model import Block, Document, Finding, Plan
+from ..model import FINDINGS_AUTHOR, Block, Document, Finding, Plan
 from . import docx_package, ooxml
 from .docx_body import Body, BodyOptions, BodyWriter, Entry
 from .ooxml import qn
@@ -23,7 +23,6 @@ from .profiles import Profile
 
 FIELD = re.compile(r"\{([A-Z]+)\}")
 _PERIOD_DASH = re.compile(r"(?<=\d)([–—-])(?=\d)")  # 2031–2035, 2036—2040
-FINDINGS_AUTHOR = "nhrap check"
 
 
 @dataclass
