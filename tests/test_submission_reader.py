@@ -59,6 +59,8 @@ def test_a_deadline_that_is_not_a_year_or_date_stops_every_command(mini_ws, caps
     ("text: Surveyed urban unemployment rate", "text: [a, b]",
      "mohrss-r1.md:17: indicator i-mohrss-01: text must be plain text, not ['a', 'b']"),
     ('unit: "%"', "unit: no", "mohrss-r1.md:17: indicator i-mohrss-01: unit must be plain text, not False"),
+    ('unit: "%"', "unit: “%”", "mohrss-r1.md:17: indicator i-mohrss-01: unit “%” keeps its quotes (“ ” are not YAML "
+     "quotes): write unit: '%'"),
     ("goal: g-mohrss-01", "goal: g-nosuch", "mohrss-r1.md:17: indicator i-mohrss-01: goal 'g-nosuch' is not a goal of "
      "this or any other current submission (goals here: g-mohrss-01, g-mohrss-02)"),
     ("round: 1", "round: 3", "mohrss-r1.md:3: the file name says mohrss round 1, the front matter mohrss round 3: "

@@ -395,7 +395,10 @@ def test_freeze_from_file_checks_outline_and_existence(mini_ws, capsys, tmp_path
     line = text[:text.index("{#esc-work}")].count("\n") + 1
     for path, message in ((source, f"edited.md:{line}: heading id 'nosuch' is not in the outline"),
                           (tmp_path / "missing.md", "missing.md: no such file to freeze (--from)"),
-                          (tmp_path, f"{tmp_path}: a folder, not a Markdown file to freeze (--from)")):
+                          (tmp_path, f"{tmp_path}: a folder, not a Markdown file to freeze (--from)"),
+                          (tmp_path / "draft.docx", "draft.docx: a Word file: freeze takes the Markdown of a draft")):
+        if path.suffix == ".docx":
+            path.write_bytes(b"PK\x03\x04")
         code, out = run(mini_ws, "freeze", "--stage", "drafting", "--note", "x", "--from", str(path), capsys=capsys)
         assert code == 2 and message in out.err, out.err
     assert not (mini_ws.root / "drafts" / "versions" / "v001.md").exists()

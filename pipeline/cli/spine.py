@@ -266,6 +266,9 @@ def _read_source(path: Path) -> str:
         raise UserError("a folder, not a Markdown file to freeze (--from)", path)
     if not path.is_file():
         raise UserError("no such file to freeze (--from)", path)
+    if path.suffix.lower() in (".docx", ".doc", ".odt"):  # read as text, it would fail as 'not UTF-8'
+        raise UserError("a Word file: freeze takes the Markdown of a draft (--from FILE.md); a member unit's Word "
+                        "submission is converted with `nhrap intake`", path)
     return read_text(path)
 
 

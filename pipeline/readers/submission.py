@@ -38,6 +38,8 @@ INDICATOR_TYPES = {"goal": ((str,), "a goal id"), "text": TEXT, "target": NUMBER
 FILE_NAME = re.compile(r"^(?P<member>.+)-r(?P<round>\d+)\.md$")
 INDICATOR_KEYS = ("id", "goal", "text", "target", "unit", "comparison", "baseline", "base_year", "deadline", "kind",
                   "lead", "cooperating")
+# A value in curly or full-width quotes (“%”, 「%」) keeps them: YAML quotes only with ' and "
+FULL_WIDTH_QUOTED = re.compile(r"^([“‘「『＂＇]).*[”’」』＂＇]$")
 # Words a unit may write for a comparison or a kind; the model keeps the English codes.
 COMPARISON_WORDS = {
     "不低于": "at-least", "不少于": "at-least", "高于": "at-least", "不高于": "at-most", "不超过": "at-most",
@@ -289,12 +291,16 @@ def indicator_from_record(record: dict, section: str, member: str, plan: Plan, l
         base_year = year(record["base_year"])
         if base_year is None:
             raise Invalid(f"indicator {ident}: base_year '{record['base_year']}' is not a year (YYYY)")
+    unit = str(record.get("unit") or "")
+    if FULL_WIDTH_QUOTED.match(unit):
+        raise Invalid(f"indicator {ident}: unit {unit} keeps its quotes ({unit[0]} {unit[-1]} are not YAML quotes): "
+                      f"write unit: '{unit[1:-1]}'")
     goal = record.get("goal")
     if goal not in (None, "") and not ID_PATTERN.match(goal):
         raise Invalid(f"indicator {ident}: goal must be a goal id like 'g-{member}-01', not {goal!r}")
     return Indicator(
         id=ident, text=str(record["text"]), target=record["target"], kind=kind_code, lead=str(record["lead"]),
-        section=section, member=member, unit=str(record.get("unit") or ""), comparison=compared,
+        section=section, member=member, unit=unit, comparison=compared,
         baseline=record.get("baseline"), base_year=base_year, deadline=due,
         cooperating=cooperating, goal=goal or None, line=line,
     )
