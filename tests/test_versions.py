@@ -746,6 +746,14 @@ def test_a_stage_not_in_the_plan_is_named_as_the_option_given(mini_ws, capsys):
     assert code == 2 and "plan.yaml: --stage consultaton is not one of the plan's stages: " in out.err, out.err
 
 
+def test_a_stage_named_as_the_plans_documents_name_it_is_that_stage(zh_ws, capsys):
+    """A Chinese panel reads 审查 on its drafts' covers; as --stage it is the stage examination."""
+    code, out = run(zh_ws, "freeze", "--stage", "审查", "--note", "x", "--dry-run", capsys=capsys)
+    assert code == 0 and "(examination, " in out.out, out.err
+    code, out = run(zh_ws, "freeze", "--stage", "征求", "--note", "x", "--dry-run", capsys=capsys)
+    assert code == 2 and "--stage 征求 is not one of the plan's stages" in out.err
+
+
 def test_version_metadata_rewritten_in_another_yaml_form_reads_the_same(mini_ws, capsys):
     """The `changes:` lines are read by pattern, as freeze writes them; YAML of another form still reads."""
     from pipeline.versions import _load_metadata

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import Optional
 
 from ..errors import UserError
 from ..fileio import atomic_write
@@ -50,8 +51,8 @@ def register(commands) -> None:
     p.set_defaults(handler=cmd_draft)
 
     p = commands.add_parser("freeze", help="freeze the working draft as the next immutable version")
-    p.add_argument("--stage", help="stage of the plan (from plan.yaml stages); required unless --dry-run, "
-                   "which takes the latest version's stage")
+    p.add_argument("--stage", help="stage of the plan (from plan.yaml stages, or its name in the plan's Word "
+                   "profile, e.g. 征求意见); required unless --dry-run, which takes the latest version's stage")
     p.add_argument("--note", help="what this version is; required unless --dry-run")
     p.add_argument("--date", metavar="YYYY-MM-DD",
                    help="version date: not after today, nor before the latest version's date (default: today, "
@@ -233,7 +234,7 @@ def cmd_freeze(args: argparse.Namespace) -> int:
         raise UserError("freeze needs --stage and --note (only --dry-run does without them)")
     source = _read_source(args.source) if args.source else None
     try:
-        version = freeze(ws, args.stage, args.note or "", date=args.date, source=source,
+        version = freeze(ws, _stage_id(ws, args.stage), args.note or "", date=args.date, source=source,
                          source_path=args.source, dry_run=args.dry_run)
     except NothingChanged as unchanged:
         if not args.dry_run:
@@ -257,6 +258,16 @@ def cmd_freeze(args: argparse.Namespace) -> int:
         console().print(carried_summary(version.comments_carried, version.number))
     _print_close_calls(version, args.dry_run)
     return 0
+
+
+def _stage_id(ws, stage: Optional[str]) -> Optional[str]:
+    """The plan's stage a --stage names: its id, or its name in the plan's Word profile (征求意见 for
+    consultation), as documents show it."""
+    if not stage or stage in ws.plan.stages:
+        return stage
+    from ..writers.profiles import load_profile
+    named = {name: ident for ident, name in load_profile(ws.plan.profile).data.get("stages", {}).items()}
+    return named.get(stage, stage)
 
 
 def _read_source(path: Path) -> str:
