@@ -284,6 +284,16 @@ def test_findings_become_word_comments(tmp_path, rendered):
     assert '( "author" , "nhrap check" )' in placed and 'Str "\'decent"' in placed  # the comment, as pandoc reads it
 
 
+def test_a_single_finding_left_unattached_is_counted_in_the_singular(mini_ws, tmp_path, capsys, monkeypatch):
+    import pipeline.checks
+    monkeypatch.setattr(pipeline.checks, "run_all", lambda ws, document: [
+        Finding(check="style", rule="x", message="nowhere", para="p9999")])
+    assert main(["--workspace", str(mini_ws.root), "render", "--with-findings", "-o", str(tmp_path / "c.docx")]) == 0
+    out = capsys.readouterr()
+    assert "1 finding not attached (naming no paragraph of this text)" in " ".join(out.err.split())
+    assert "1 findings" not in out.err and "1 footnotes" not in out.out
+
+
 def png(width: int = 2, height: int = 2) -> bytes:
     def chunk(kind: bytes, data: bytes) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
