@@ -105,6 +105,17 @@ MATRIX_ZH = SimpleNamespace(
     rows=[["1", "p0013", "人力资源和社会保障部", "实质性", "“控制在5.5%以内”：建议保留5.5%的上限，另设青年失业率目标。",
            "增加青年就业目标。", "部分采纳。", "部分采纳"]] * 3)
 
+# rows of two and three lines: without w:cantSplit one of them breaks at the foot of a page
+LONG_TABLE = "# Tables {#esc}\n\nOpening paragraph.\n\n| Indicator | Target | Note |\n|---|---|---|\n" + "".join(
+    f"| Row {i} starts the indicator on the share of households whose income and living conditions improved over "
+    f"the period, measured each year by the statistics bureau, row {i} ends | at least {i} per cent | Note {i} |\n"
+    for i in range(1, 41))
+# a comment longer than a page: its row may break (kept whole, Word would cut it off at the foot of the page)
+MATRIX_LONG = SimpleNamespace(headers=MATRIX.headers, rows=MATRIX.rows[:2] + [
+    ["3", "p0020", "Ministry of Justice", "substantive",
+     "Long comment starts. " + "The paragraph should say more about legal aid in rural areas. " * 120
+     + "Long comment ends.", "", "", "open"]] + MATRIX.rows[:1])
+
 
 def make_plan(language: str = "en") -> Plan:
     members = {
@@ -157,6 +168,9 @@ def rendered(tmp_path_factory):
                                           language="en")
     docs["matrix_zh"] = write_docx_matrix(MATRIX_ZH, None, title="测试计划（2026—2030年）",
                                           subtitle="意见汇总表（第2轮，针对v3）", date="2026-03-02", language="zh")
+    docs["matrix_long"] = write_docx_matrix(MATRIX_LONG, None, title="Test Plan (2026–2030)", date="2026-03-02",
+                                            language="en")
+    docs["long_table"] = render_consultation(make_input(LONG_TABLE)).data
     docs["clash_final"] = render_final(make_input(CLASH), find_pages).data
     long_title = replace(make_plan(), title="National Human Rights Action Plan (2031–2035)")
     docs["long_title"] = render_final(replace(make_input(), plan=long_title), find_pages).data
@@ -586,6 +600,31 @@ def test_column_widths_are_deterministic_and_fill_the_table():
     assert widths[0] == max(widths)
     assert min(column_widths(rows, 1000, 10.5)) >= 0  # too narrow a table still adds up
     assert sum(column_widths(rows, 1000, 10.5)) == 1000
+
+
+def _kept_whole(data: bytes) -> list[list[bool]]:
+    """For each table, whether each row carries w:cantSplit (is not broken across pages)."""
+    return [[tr.find(f"{qn('w:trPr')}/{qn('w:cantSplit')}") is not None for tr in tbl.iter(qn("w:tr"))]
+            for tbl in document_xml(data).iter(qn("w:tbl"))]
+
+
+def test_table_rows_are_not_broken_across_pages(rendered):
+    """A row breaking at the foot of a page left its last line alone under the repeated header row."""
+    pages = [" ".join(page.split()) for page in rendered["pdf"]["long_table"].split("\f")]
+    assert len(pages) > 3
+    for i in range(1, 41):
+        assert any(f"Row {i} starts" in page and f"row {i} ends" in page for page in pages), i
+    for name in ("long_table", "consult", "zh", "zh_sample_final", "matrix_en", "matrix_zh"):
+        assert all(all(rows) for rows in _kept_whole(rendered["data"][name])), name
+    glossary = _kept_whole(rendered["data"]["zh_sample_final"])[-1]  # the annex: a row per term
+    assert len(glossary) > 20
+
+
+def test_a_matrix_row_taller_than_half_a_page_may_break(rendered):
+    """Kept whole it would leave most of a page empty, and Word cuts off a row taller than the page."""
+    assert _kept_whole(rendered["data"]["matrix_long"]) == [[True, True, True, False, True]]
+    text = rendered["pdf"]["matrix_long"]
+    assert len(text.split("\f")) > 2 and text.count("rural") == 120  # on several pages, none of it cut off
 
 
 # -- comment matrix ---------------------------------------------------------------

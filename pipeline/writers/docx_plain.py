@@ -83,7 +83,8 @@ class PlainDocument:
         cells = [[[self._cell_paragraph(line, size) for line in lines] for lines in row] for row in texts]
         if self.children and self.children[-1].tag == qn("w:tbl"):
             self.children.append(paragraph())
-        self.children.append(ooxml.table(cells, widths, header_rows=1, align=align))
+        whole = docx_columns.whole_rows(texts, widths, self.table_points, docx_package.text_height(self.sect_pr))
+        self.children.append(ooxml.table(cells, widths, header_rows=1, align=align, whole=whole))
 
     def _cell_paragraph(self, text: str, size: int) -> etree._Element:
         rpr = el("w:rPr", None, el("w:sz", {"val": size}), el("w:szCs", {"val": size}))
