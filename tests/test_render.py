@@ -562,6 +562,27 @@ def test_reference_documents_default_to_single_lines_on_the_grid_and_chinese_for
             == (packaged / "reference-zh.docx").read_bytes())
 
 
+def _words_on_pages(pdf: Path) -> list[list[tuple[float, float, float, str]]]:
+    """Each page's words as (xMin, xMax, vertical centre, text), from pdftotext -bbox."""
+    boxes = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], check=True, capture_output=True, text=True).stdout
+    word = re.compile(r'xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]+)</word>')
+    return [[(float(x0), float(x1), (float(y0) + float(y1)) / 2, text) for x0, y0, x1, y1, text in word.findall(page)]
+            for page in boxes.split("<page ")[1:]]
+
+
+@pytest.mark.parametrize("name, note", [("consult", "Employment"), ("zh", "注释内容。")])
+def test_footnote_lines_are_not_line_numbered(rendered, name, note):
+    """Word never numbers footnote lines; LibreOffice did (1, 2 … again below the body's numbers), so a
+    cited "line 1" named two lines of the page."""
+    margin = int(document_xml(rendered["data"][name]).find(f".//{qn('w:pgMar')}").get(qn("w:left"))) / 20
+    page = next(words for words in _words_on_pages(rendered["folder"] / f"{name}.pdf")
+                if any(text == note for *_, text in words))
+    numbers = [centre for _, x_max, centre, text in page if text.isdigit() and x_max < margin - 4]
+    assert numbers  # the body's lines are numbered
+    footnote = next(centre for *_, centre, text in page if text == note)
+    assert all(abs(centre - footnote) > 4 for centre in numbers)
+
+
 def test_chinese_table_cells_share_one_baseline(rendered):
     """A cell holding only digits is set in the Latin font; with line heights from the fonts it sat
     higher than the Chinese cells beside it."""

@@ -136,6 +136,8 @@ def _paragraph_props(ppr: etree._Element, spec: dict[str, Any], text_width: int)
         set_child(ppr, el("w:keepNext"))
     if spec.get("page_break"):
         set_child(ppr, el("w:pageBreakBefore"))
+    if spec.get("line_numbers") is False:  # e.g. footnotes: LibreOffice numbers their lines, Word does not
+        set_child(ppr, el("w:suppressLineNumbers"))
     if spec.get("shading"):
         set_child(ppr, el("w:shd", {"val": "clear", "color": "auto", "fill": spec["shading"]}))
     if spec.get("tab_right"):
