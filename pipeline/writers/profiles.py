@@ -114,6 +114,12 @@ def load_profile(name: str) -> Profile:
                    headings=list(data.get("headings", [])), data=data)
 
 
+def language_profile(language: str) -> Profile:
+    """The packaged profile of a plan language: its punctuation and wording for text in that language,
+    whatever profile gives the look (there is one profile per plan language)."""
+    return load_profile("zh" if language == "zh" else "en")
+
+
 def reference_path(profile: Profile, styles_dir: Optional[Path]) -> Path:
     """The workspace's reference document if it has one (the panel's restyled copy), else the packaged one."""
     name = f"reference-{profile.name}.docx"
