@@ -462,8 +462,9 @@ def _contents_and_pages(pages: list[list[str]], printed: list[int | None]) -> li
     out = []
     for match in filter(None, (re.match(r"^(.*?)\.{3,}\s*(\d+)$", line) for line in toc)):
         text = match.group(1).replace(" ", "")
-        where = [printed[i] for i, page in enumerate(pages)
-                 if printed[i] is not None and any(line.replace(" ", "") == text for line in page)]
+        where = [printed[i] for i, page in enumerate(pages)  # a line, or an annex's label and title lines
+                 if printed[i] is not None and any("".join(page[k:k + 2]).replace(" ", "") == text
+                                                   or line.replace(" ", "") == text for k, line in enumerate(page))]
         out.append((text, int(match.group(2)), where))
     return out
 
@@ -515,6 +516,13 @@ def test_heading_lookup_by_text_needs_the_whole_heading_line():
     printed = printed_numbers(texts, footer_pattern("{PAGE}"))
     assert page_for_heading_line(texts, printed, wrapped, 0) == 2
     assert printed_numbers(["a\n1", "no footer read", "c\n3"], footer_pattern("{PAGE}")) == [1, 2, 3]
+    # an annex: its label on a line of its own, the title below it; not the label alone, nor the title
+    annex = Heading(1, "国家人权行动计划联席会议成员单位", "_Annex1", "附件1  ")
+    texts = ["目 录\n附件1 国家人权行动计划联席会议成员单位......12", "见附件1\n— 11 —",
+             "附件1\n\n国家人权行动计划联席会议成员单位\n党的机关（1）\n— 12 —"]
+    printed = printed_numbers(texts, footer_pattern("— {PAGE} —"))
+    assert page_for_heading_line(texts, printed, annex, 0) == 2
+    assert page_for_heading_line(["x", "附件1\n见正文\n— 1 —"], [None, 1], annex, 0) is None
 
 
 @pytest.mark.parametrize("name", ["zh_sample_final", "clash_final", "final"])
@@ -581,6 +589,25 @@ def test_footnote_lines_are_not_line_numbered(rendered, name, note):
     assert numbers  # the body's lines are numbered
     footnote = next(centre for *_, centre, text in page if text == note)
     assert all(abs(centre - footnote) > 4 for centre in numbers)
+
+
+def test_a_chinese_annex_has_its_label_top_left_and_its_title_centred_in_the_title_size(rendered):
+    """GB/T 9704: "附件1" at the top left of the text block, the annex title centred below it in the
+    title's size (22 pt), more prominent than the bold category lines under it (16 pt)."""
+    title = "国家人权行动计划联席会议成员单位"
+    page = next(words for words in _words_on_pages(rendered["folder"] / "zh_sample_final.pdf")
+                if any(text == title for *_, text in words))
+    label = next(word for word in page if word[3] == "附件")
+    heading = next(word for word in page if word[3] == title)
+    below = next(word for word in page if word[3].startswith("党的机关"))
+    root = document_xml(rendered["data"]["zh_sample_final"])
+    size, margins = root.find(f".//{qn('w:pgSz')}"), root.find(f".//{qn('w:pgMar')}")
+    left = int(margins.get(qn("w:left"))) / 20
+    right = (int(size.get(qn("w:w"))) - int(margins.get(qn("w:right")))) / 20
+    assert abs(label[0] - left) < 1 and label[2] < heading[2] < below[2]
+    assert abs((heading[0] + heading[1]) / 2 - (left + right) / 2) < 2
+    assert abs((heading[1] - heading[0]) / len(title) - 22) < 0.5
+    assert (heading[1] - heading[0]) / len(title) > 1.3 * (below[1] - below[0]) / len(below[3])
 
 
 def test_chinese_table_cells_share_one_baseline(rendered):

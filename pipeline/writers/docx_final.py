@@ -93,16 +93,18 @@ def _contents(headings: list[Heading], pages: dict[str, int], profile: Profile) 
 
 
 def _annexes(inp: RenderInput, ids: ooxml.Ids, docx) -> list[tuple[Heading, list[etree._Element]]]:
+    """Each annex on a new page: its label ("Annex 1", "附件1": Annex Heading, where the contents point),
+    its title (Annex Title), its content; the contents entry gives label and title on one line."""
     annexes = [_members_annex(inp.plan, inp.profile)]
     if inp.glossary:
         annexes.append(_glossary_annex(inp.glossary, inp.profile, docx))
     out = []
     for number, (title, children) in enumerate(annexes, 1):
         name = f"_Annex{number}"
-        text = f"{inp.profile.label('annex')} {number}  {title}"
+        label = inp.profile.label("annex").format(n=number)
         mark = ids.next()
-        head = paragraph("AnnexHeading", [ooxml.bookmark_start(mark, name), run(text), ooxml.bookmark_end(mark)])
-        out.append((Heading(1, text, name, ""), [head, *children]))
+        head = paragraph("AnnexHeading", [ooxml.bookmark_start(mark, name), run(label), ooxml.bookmark_end(mark)])
+        out.append((Heading(1, title, name, f"{label}  "), [head, paragraph("AnnexTitle", [run(title)]), *children]))
     return out
 
 
