@@ -610,6 +610,29 @@ def test_a_chinese_annex_has_its_label_top_left_and_its_title_centred_in_the_tit
     assert (heading[1] - heading[0]) / len(title) > 1.3 * (below[1] - below[0]) / len(below[3])
 
 
+def test_documents_declare_their_fonts_with_hints_for_a_substitute(rendered):
+    """python-docx's template declared Cambria and ＭＳ 明朝 and none of the Chinese fonts: on a machine
+    without the GB fonts Word had no hint what to put in their place."""
+    from pipeline.writers.reference_doc import style_fonts
+
+    def parts(data: bytes) -> tuple[etree._Element, dict[str, etree._Element]]:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            fonts = etree.fromstring(archive.read("word/fontTable.xml"))
+            return etree.fromstring(archive.read("word/styles.xml")), {
+                f.get(qn("w:name")): f for f in fonts.iter(qn("w:font"))}
+
+    def hint(font: etree._Element, tag: str) -> str:
+        return font.find(qn(f"w:{tag}")).get(qn("w:val"))
+    for name in ("consult", "zh", "matrix_zh"):
+        styles, declared = parts(rendered["data"][name])
+        assert list(declared) == style_fonts(styles) and "Cambria" not in declared, name
+    _, declared = parts(rendered["data"]["zh"])
+    for font, alt, family in (("仿宋_GB2312", "仿宋", "roman"), ("楷体_GB2312", "楷体", "roman"),
+                              ("黑体", "SimHei", "swiss"), ("方正小标宋简体", "宋体", "roman")):
+        assert (hint(declared[font], "altName"), hint(declared[font], "family")) == (alt, family), font
+        assert hint(declared[font], "charset") == "86" and hint(declared[font], "panose1").startswith("0201")
+
+
 def test_chinese_table_cells_share_one_baseline(rendered):
     """A cell holding only digits is set in the Latin font; with line heights from the fonts it sat
     higher than the Chinese cells beside it."""

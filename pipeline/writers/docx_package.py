@@ -28,6 +28,7 @@ RT_DOCUMENT = _OFFICE + "officeDocument"
 RT_STYLES = _OFFICE + "styles"
 RT_SETTINGS = _OFFICE + "settings"
 RT_NUMBERING = _OFFICE + "numbering"
+RT_FONT_TABLE = _OFFICE + "fontTable"
 RT_FOOTNOTES = _OFFICE + "footnotes"
 RT_COMMENTS = _OFFICE + "comments"
 RT_HEADER = _OFFICE + "header"
@@ -165,6 +166,10 @@ def numbering_root(docx: WordPackage) -> etree._Element:
 
 def styles_root(docx: WordPackage) -> etree._Element:
     return docx.part(RT_STYLES)
+
+
+def font_table_root(docx: WordPackage) -> etree._Element:
+    return docx.part(RT_FONT_TABLE)
 
 
 def add_header_footer(docx: WordPackage, sect_pr: etree._Element, kind: str, which: str,
