@@ -871,9 +871,21 @@ def _verdict(state: str, language: str, label) -> str:
     return f"（{label(state)}）" if language == "zh" else f" ({label(state)})"
 
 
+def quoted_body(comment: Comment, colon: str) -> str:
+    """The comment after the words it is on, joined by the plan language's colon: '“quote”: body',
+    '“引文”：意见'. The words as the reviewer read them, though the text changed under them since (the
+    verdict beside the paragraph says so)."""
+    quote = comment.anchor.original_quote or comment.anchor.quote
+    if not quote:
+        return comment.body
+    return f"“{quote}”{colon}{comment.body}" if comment.body else f"“{quote}”"
+
+
 def matrix_table(ws, comments: list[Comment], latest: Optional[Version]) -> MatrixTable:
     """Top-level comments in the latest version's paragraph order, replies folded into their comment's cell."""
+    from .writers.profiles import language_profile
     language = ws.plan.language if ws.plan.language in MATRIX_HEADERS else "en"
+    colon = language_profile(language).label("colon")
     label = (lambda v: LABELS_ZH.get(v, v)) if language == "zh" else (lambda v: v.replace("-", " "))
     order = _paragraph_order(latest)
     replies: dict[str, list[Comment]] = {}
@@ -885,13 +897,9 @@ def matrix_table(ws, comments: list[Comment], latest: Optional[Version]) -> Matr
     rows, ids = [], []
     for number, comment in enumerate(top, start=1):
         member = ws.plan.organisation(comment.org)
-        body = comment.body
-        # the words the reviewer commented on, though the text changed under them since (the verdict says so)
-        quote = comment.anchor.original_quote or comment.anchor.quote
-        if quote:
-            body = f"“{quote}”: {body}" if body else f"“{quote}”"
+        body = quoted_body(comment, colon)
         for reply in replies.get(comment.id, []):
-            body += f"\n— {reply.author or reply.org}: {reply.body}"
+            body += f"\n— {reply.author or reply.org}{colon}{reply.body}"
         para = comment.anchor.para + _verdict(comment.anchor.state, language, label)
         rows.append([str(number), para, member.name(language) if member else comment.org, label(comment.type),
                      body, _proposal(comment, language), comment.disposition.response,

@@ -261,6 +261,9 @@ def test_zh_matrix_names_the_anchor_verdict_in_chinese(zh_ws, capsys, tmp_path):
     import docx
     title = docx.Document(str(tmp_path / "m.docx")).core_properties.title
     assert load_workbook(tmp_path / "m.xlsx").properties.title == title and "意见汇总表" in title
+    # the quote and the comment joined by the Chinese colon, in the workbook and the Word matrix alike
+    said = "“以人民为中心”：建议补充妇女发展的内容。"
+    assert said in cells and said in [cell.text for cell in docx.Document(str(tmp_path / "m.docx")).tables[0]._cells]
 
 
 @pytest.mark.parametrize("command, name", [("matrix", "comment-matrix.xlsx"), ("report", "round-report.docx")])

@@ -105,6 +105,17 @@ MATRIX_ZH = SimpleNamespace(
     rows=[["1", "p0013", "人力资源和社会保障部", "实质性", "“控制在5.5%以内”：建议保留5.5%的上限，另设青年失业率目标。",
            "增加青年就业目标。", "部分采纳。", "部分采纳"]] * 3)
 
+# rows of two and three lines: without w:cantSplit one of them breaks at the foot of a page
+LONG_TABLE = "# Tables {#esc}\n\nOpening paragraph.\n\n| Indicator | Target | Note |\n|---|---|---|\n" + "".join(
+    f"| Row {i} starts the indicator on the share of households whose income and living conditions improved over "
+    f"the period, measured each year by the statistics bureau, row {i} ends | at least {i} per cent | Note {i} |\n"
+    for i in range(1, 41))
+# a comment longer than a page: its row may break (kept whole, Word would cut it off at the foot of the page)
+MATRIX_LONG = SimpleNamespace(headers=MATRIX.headers, rows=MATRIX.rows[:2] + [
+    ["3", "p0020", "Ministry of Justice", "substantive",
+     "Long comment starts. " + "The paragraph should say more about legal aid in rural areas. " * 120
+     + "Long comment ends.", "", "", "open"]] + MATRIX.rows[:1])
+
 
 def make_plan(language: str = "en") -> Plan:
     members = {
@@ -157,6 +168,9 @@ def rendered(tmp_path_factory):
                                           language="en")
     docs["matrix_zh"] = write_docx_matrix(MATRIX_ZH, None, title="测试计划（2026—2030年）",
                                           subtitle="意见汇总表（第2轮，针对v3）", date="2026-03-02", language="zh")
+    docs["matrix_long"] = write_docx_matrix(MATRIX_LONG, None, title="Test Plan (2026–2030)", date="2026-03-02",
+                                            language="en")
+    docs["long_table"] = render_consultation(make_input(LONG_TABLE)).data
     docs["clash_final"] = render_final(make_input(CLASH), find_pages).data
     long_title = replace(make_plan(), title="National Human Rights Action Plan (2031–2035)")
     docs["long_title"] = render_final(replace(make_input(), plan=long_title), find_pages).data
@@ -282,6 +296,16 @@ def test_findings_become_word_comments(tmp_path, rendered):
     placed = subprocess.run(["pandoc", "--track-changes=all", "-t", "native", str(path)],
                             capture_output=True, text=True, check=True).stdout
     assert '( "author" , "nhrap check" )' in placed and 'Str "\'decent"' in placed  # the comment, as pandoc reads it
+
+
+def test_a_single_finding_left_unattached_is_counted_in_the_singular(mini_ws, tmp_path, capsys, monkeypatch):
+    import pipeline.checks
+    monkeypatch.setattr(pipeline.checks, "run_all", lambda ws, document: [
+        Finding(check="style", rule="x", message="nowhere", para="p9999")])
+    assert main(["--workspace", str(mini_ws.root), "render", "--with-findings", "-o", str(tmp_path / "c.docx")]) == 0
+    out = capsys.readouterr()
+    assert "1 finding not attached (naming no paragraph of this text)" in " ".join(out.err.split())
+    assert "1 findings" not in out.err and "1 footnotes" not in out.out
 
 
 def png(width: int = 2, height: int = 2) -> bytes:
@@ -465,8 +489,9 @@ def _contents_and_pages(pages: list[list[str]], printed: list[int | None]) -> li
     out = []
     for match in filter(None, (re.match(r"^(.*?)\.{3,}\s*(\d+)$", line) for line in toc)):
         text = match.group(1).replace(" ", "")
-        where = [printed[i] for i, page in enumerate(pages)
-                 if printed[i] is not None and any(line.replace(" ", "") == text for line in page)]
+        where = [printed[i] for i, page in enumerate(pages)  # a line, or an annex's label and title lines
+                 if printed[i] is not None and any("".join(page[k:k + 2]).replace(" ", "") == text
+                                                   or line.replace(" ", "") == text for k, line in enumerate(page))]
         out.append((text, int(match.group(2)), where))
     return out
 
@@ -518,6 +543,13 @@ def test_heading_lookup_by_text_needs_the_whole_heading_line():
     printed = printed_numbers(texts, footer_pattern("{PAGE}"))
     assert page_for_heading_line(texts, printed, wrapped, 0) == 2
     assert printed_numbers(["a\n1", "no footer read", "c\n3"], footer_pattern("{PAGE}")) == [1, 2, 3]
+    # an annex: its label on a line of its own, the title below it; not the label alone, nor the title
+    annex = Heading(1, "国家人权行动计划联席会议成员单位", "_Annex1", "附件1  ")
+    texts = ["目 录\n附件1 国家人权行动计划联席会议成员单位......12", "见附件1\n— 11 —",
+             "附件1\n\n国家人权行动计划联席会议成员单位\n党的机关（1）\n— 12 —"]
+    printed = printed_numbers(texts, footer_pattern("— {PAGE} —"))
+    assert page_for_heading_line(texts, printed, annex, 0) == 2
+    assert page_for_heading_line(["x", "附件1\n见正文\n— 1 —"], [None, 1], annex, 0) is None
 
 
 @pytest.mark.parametrize("name", ["zh_sample_final", "clash_final", "final"])
@@ -565,6 +597,69 @@ def test_reference_documents_default_to_single_lines_on_the_grid_and_chinese_for
             == (packaged / "reference-zh.docx").read_bytes())
 
 
+def _words_on_pages(pdf: Path) -> list[list[tuple[float, float, float, str]]]:
+    """Each page's words as (xMin, xMax, vertical centre, text), from pdftotext -bbox."""
+    boxes = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], check=True, capture_output=True, text=True).stdout
+    word = re.compile(r'xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]+)</word>')
+    return [[(float(x0), float(x1), (float(y0) + float(y1)) / 2, text) for x0, y0, x1, y1, text in word.findall(page)]
+            for page in boxes.split("<page ")[1:]]
+
+
+@pytest.mark.parametrize("name, note", [("consult", "Employment"), ("zh", "注释内容。")])
+def test_footnote_lines_are_not_line_numbered(rendered, name, note):
+    """Word never numbers footnote lines; LibreOffice did (1, 2 … again below the body's numbers), so a
+    cited "line 1" named two lines of the page."""
+    margin = int(document_xml(rendered["data"][name]).find(f".//{qn('w:pgMar')}").get(qn("w:left"))) / 20
+    page = next(words for words in _words_on_pages(rendered["folder"] / f"{name}.pdf")
+                if any(text == note for *_, text in words))
+    numbers = [centre for _, x_max, centre, text in page if text.isdigit() and x_max < margin - 4]
+    assert numbers  # the body's lines are numbered
+    footnote = next(centre for *_, centre, text in page if text == note)
+    assert all(abs(centre - footnote) > 4 for centre in numbers)
+
+
+def test_a_chinese_annex_has_its_label_top_left_and_its_title_centred_in_the_title_size(rendered):
+    """GB/T 9704: "附件1" at the top left of the text block, the annex title centred below it in the
+    title's size (22 pt), more prominent than the bold category lines under it (16 pt)."""
+    title = "国家人权行动计划联席会议成员单位"
+    page = next(words for words in _words_on_pages(rendered["folder"] / "zh_sample_final.pdf")
+                if any(text == title for *_, text in words))
+    label = next(word for word in page if word[3] == "附件")
+    heading = next(word for word in page if word[3] == title)
+    below = next(word for word in page if word[3].startswith("党的机关"))
+    root = document_xml(rendered["data"]["zh_sample_final"])
+    size, margins = root.find(f".//{qn('w:pgSz')}"), root.find(f".//{qn('w:pgMar')}")
+    left = int(margins.get(qn("w:left"))) / 20
+    right = (int(size.get(qn("w:w"))) - int(margins.get(qn("w:right")))) / 20
+    assert abs(label[0] - left) < 1 and label[2] < heading[2] < below[2]
+    assert abs((heading[0] + heading[1]) / 2 - (left + right) / 2) < 2
+    assert abs((heading[1] - heading[0]) / len(title) - 22) < 0.5
+    assert (heading[1] - heading[0]) / len(title) > 1.3 * (below[1] - below[0]) / len(below[3])
+
+
+def test_documents_declare_their_fonts_with_hints_for_a_substitute(rendered):
+    """python-docx's template declared Cambria and ＭＳ 明朝 and none of the Chinese fonts: on a machine
+    without the GB fonts Word had no hint what to put in their place."""
+    from pipeline.writers.reference_doc import style_fonts
+
+    def parts(data: bytes) -> tuple[etree._Element, dict[str, etree._Element]]:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            fonts = etree.fromstring(archive.read("word/fontTable.xml"))
+            return etree.fromstring(archive.read("word/styles.xml")), {
+                f.get(qn("w:name")): f for f in fonts.iter(qn("w:font"))}
+
+    def hint(font: etree._Element, tag: str) -> str:
+        return font.find(qn(f"w:{tag}")).get(qn("w:val"))
+    for name in ("consult", "zh", "matrix_zh"):
+        styles, declared = parts(rendered["data"][name])
+        assert list(declared) == style_fonts(styles) and "Cambria" not in declared, name
+    _, declared = parts(rendered["data"]["zh"])
+    for font, alt, family in (("仿宋_GB2312", "仿宋", "roman"), ("楷体_GB2312", "楷体", "roman"),
+                              ("黑体", "SimHei", "swiss"), ("方正小标宋简体", "宋体", "roman")):
+        assert (hint(declared[font], "altName"), hint(declared[font], "family")) == (alt, family), font
+        assert hint(declared[font], "charset") == "86" and hint(declared[font], "panose1").startswith("0201")
+
+
 def test_chinese_table_cells_share_one_baseline(rendered):
     """A cell holding only digits is set in the Latin font; with line heights from the fonts it sat
     higher than the Chinese cells beside it."""
@@ -603,6 +698,31 @@ def test_column_widths_are_deterministic_and_fill_the_table():
     assert widths[0] == max(widths)
     assert min(column_widths(rows, 1000, 10.5)) >= 0  # too narrow a table still adds up
     assert sum(column_widths(rows, 1000, 10.5)) == 1000
+
+
+def _kept_whole(data: bytes) -> list[list[bool]]:
+    """For each table, whether each row carries w:cantSplit (is not broken across pages)."""
+    return [[tr.find(f"{qn('w:trPr')}/{qn('w:cantSplit')}") is not None for tr in tbl.iter(qn("w:tr"))]
+            for tbl in document_xml(data).iter(qn("w:tbl"))]
+
+
+def test_table_rows_are_not_broken_across_pages(rendered):
+    """A row breaking at the foot of a page left its last line alone under the repeated header row."""
+    pages = [" ".join(page.split()) for page in rendered["pdf"]["long_table"].split("\f")]
+    assert len(pages) > 3
+    for i in range(1, 41):
+        assert any(f"Row {i} starts" in page and f"row {i} ends" in page for page in pages), i
+    for name in ("long_table", "consult", "zh", "zh_sample_final", "matrix_en", "matrix_zh"):
+        assert all(all(rows) for rows in _kept_whole(rendered["data"][name])), name
+    glossary = _kept_whole(rendered["data"]["zh_sample_final"])[-1]  # the annex: a row per term
+    assert len(glossary) > 20
+
+
+def test_a_matrix_row_taller_than_half_a_page_may_break(rendered):
+    """Kept whole it would leave most of a page empty, and Word cuts off a row taller than the page."""
+    assert _kept_whole(rendered["data"]["matrix_long"]) == [[True, True, True, False, True]]
+    text = rendered["pdf"]["matrix_long"]
+    assert len(text.split("\f")) > 2 and text.count("rural") == 120  # on several pages, none of it cut off
 
 
 # -- comment matrix ---------------------------------------------------------------

@@ -28,18 +28,19 @@ def _cli(*args: str) -> str:
 
 @pytest.fixture(scope="module")
 def reports(tmp_path_factory):
-    """PDF text of: the English sample's report (`nhrap comments report`), the Chinese sample's (no
-    comments yet), and the English sample's figures with the Chinese plan's wording and look."""
+    """PDF text of: the English sample's report (`nhrap comments report`), the Chinese sample's report
+    and matrix (no comments yet), and the English sample's figures with the Chinese plan's wording and look."""
     folder = tmp_path_factory.mktemp("report")
     en, zh = copy_sample(folder / "en", "en"), copy_sample(folder / "zh", "zh")
     for name, ws in (("en", en), ("zh", zh)):
         _cli("--workspace", str(ws), "comments", "report", "-o", str(folder / f"{name}.docx"))
+    _cli("--workspace", str(zh), "comments", "matrix", "-o", str(folder / "zh_matrix.docx"))
     stats = json.loads(_cli("--workspace", str(en), "comments", "stats", "--json"))
     zh_plan = Workspace(zh).plan
     title, subtitle = report_title(zh_plan, [3], [4])
     write_round_report(stats, [], folder / "zh_figures.docx", title=title, subtitle=subtitle, date="2026-03-02",
                        language="zh", labels=labels_for(zh_plan), style=default_style("zh"))
-    names = ("en", "zh", "zh_figures")
+    names = ("en", "zh", "zh_figures", "zh_matrix")
     subprocess.run(["soffice", f"-env:UserInstallation=file://{folder / f'lo-{uuid.uuid4().hex}'}", "--headless",
                     "--convert-to", "pdf", "--outdir", str(folder), *(str(folder / f"{n}.docx") for n in names)],
                    check=True, capture_output=True, timeout=240)
@@ -83,15 +84,34 @@ def test_english_report_states_the_figures_subtitle_and_headers(reports):
 
 def test_chinese_reports_use_chinese_wording_and_punctuation(reports):
     empty = _squashed(reports["text"]["zh"])
-    assert "征求意见情况报告" in empty and "收到意见：0。" in empty and "尚未答复的实质性意见无。" in empty
+    assert "征求意见情况报告" in empty and "收到意见：0。" in empty
     headers = "类别意见数采纳不采纳备注待处理采纳率"
-    assert empty.count(headers) == 3  # one table for each grouping, even with nothing in it
     stats, text = reports["stats"], _squashed(reports["text"]["zh_figures"])
+    assert "二、按章节" in text and "按章节" in TEXT["zh"]["chart"]
     statuses = "，".join(f"{TEXT['zh'][k]}：{v}" for k, v in stats["by_status"].items())
     assert f"收到意见：{stats['total']}。{statuses}。" in text
     assert "征求意见情况报告（第3轮，针对v4）" in text
     assert text.count(headers) >= 3  # and again atop a table that goes on to the next page
     assert ": " not in reports["text"]["zh_figures"] and ", " not in reports["text"]["zh_figures"]
+
+
+def test_with_no_comments_yet_the_report_and_matrix_say_so(reports):
+    """Not a subtitle naming no round over tables of headers alone: the reader is told there are none."""
+    report, matrix = _squashed(reports["text"]["zh"]), _squashed(reports["text"]["zh_matrix"])
+    assert "征求意见情况报告（尚无意见）" in report and "收到意见：0。" in report
+    assert "类别意见数" not in report and "尚未答复的实质性意见" not in report
+    assert "意见汇总表（尚无意见）" in matrix and "尚未收到意见。" in matrix and "序号" not in matrix
+
+
+def test_an_unanswered_comment_is_listed_with_chinese_punctuation(reports):
+    from types import SimpleNamespace
+    comment = SimpleNamespace(id="c1", org="spc", anchor=SimpleNamespace(para="p0005"), body="同意。")
+    stats = dict(reports["stats"])
+    data = write_round_report(stats, [comment], None, title="计划", date="2026-03-02", language="zh",
+                              labels=labels_for(reports["zh_plan"]), style=default_style("zh"))
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        body = archive.read("word/document.xml").decode()
+    assert "c1 — spc，p0005：同意。" in body
 
 
 def test_a_chinese_plan_on_the_english_profile_keeps_one_language(reports):
@@ -111,6 +131,27 @@ def test_a_round_without_comments_has_no_empty_chart(tmp_path):
     _cli("--workspace", str(ws), "comments", "report", "-o", str(tmp_path / "r.docx"))
     with zipfile.ZipFile(tmp_path / "r.docx") as archive:
         assert not [name for name in archive.namelist() if name.startswith("word/media/")]
+
+
+def _charted(monkeypatch, stats: dict) -> list:
+    """The matplotlib figures chart_png draws for `stats`."""
+    from matplotlib.figure import Figure
+    from pipeline.writers.docx_report import chart_png
+    figures, savefig = [], Figure.savefig
+    monkeypatch.setattr(Figure, "savefig", lambda self, *a, **k: (figures.append(self), savefig(self, *a, **k)))
+    chart_png(stats, {"received": "Comments", "accepted": "Accepted", "by_category": "c", "by_chapter": "ch"})
+    return figures
+
+
+def test_a_single_group_is_charted_with_bars_as_wide_as_among_several(monkeypatch):
+    """One category drew one bar across half the chart, as if something had gone wrong."""
+    def bar_share(names: list[str]) -> float:
+        group = {n: {"total": 3, "accepted": 1, "accepted-with-modification": 1} for n in names}
+        axes = _charted(monkeypatch, {"by_category": group, "by_chapter": group})[-1].axes[0]
+        low, high = axes.get_xlim()
+        return axes.patches[0].get_width() / (high - low)
+    one, six = bar_share(["people"]), bar_share([f"g{i}" for i in range(6)])
+    assert abs(one - six) < 1e-9 and one < 0.1
 
 
 def test_chart_counts_comments_in_whole_numbers(monkeypatch):

@@ -8,7 +8,7 @@ from typing import Optional
 
 from ..errors import UserError
 from ..readers.config import LANGUAGES
-from .common import add_json, error_console, output_file, print_json
+from .common import add_json, counted, error_console, output_file, print_json
 
 MODES = ("consultation", "final")
 
@@ -225,12 +225,13 @@ def _write(args, output: Path, result, mode: str) -> int:
     if args.json:
         print_json(report)
         return 0
-    print(f"wrote {output} ({mode}, {result.paragraphs} paragraphs, {result.footnotes} footnotes"
-          + (f", {result.comments} comments" if result.comments else "") + ")")
+    counts = [counted(result.paragraphs, "paragraphs"), counted(result.footnotes, "footnotes")]
+    counts += [counted(result.comments, "comments")] if result.comments else []
+    print(f"wrote {output} ({mode}, {', '.join(counts)})")
     if result.page_numbers == "estimate" and args.toc_pages != "estimate":  # a fallback, not what was asked for
         error_console().print("[yellow]contents page numbers are estimates (LibreOffice not available); "
                               "update the field in Word[/]")
     if result.unplaced_findings:
-        error_console().print(f"[yellow]{len(result.unplaced_findings)} findings name no paragraph of this text "
-                              "and were not attached[/]")
+        error_console().print(f"[yellow]{counted(result.unplaced_findings, 'findings')} not attached "
+                              "(naming no paragraph of this text)[/]")
     return 0

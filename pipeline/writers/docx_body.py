@@ -100,8 +100,9 @@ def bookmark_name(anchor: str) -> str:
 class BodyWriter:
     """Renders entries into a Body; `docx` is the docx_package.WordPackage (for relationships, images)."""
 
-    def __init__(self, docx, ids: ooxml.Ids, options: BodyOptions, text_width: int):
-        self.docx, self.ids, self.options, self.text_width = docx, ids, options, text_width
+    def __init__(self, docx, ids: ooxml.Ids, options: BodyOptions, text_width: int, text_height: int):
+        self.docx, self.ids, self.options = docx, ids, options
+        self.text_width, self.text_height = text_width, text_height
         self.body = Body()
         self.numbering = docx_package.numbering_root(docx)
         self._bullet_num: Optional[int] = None
@@ -493,8 +494,11 @@ class BodyWriter:
 
     def _table_close(self, token) -> None:
         table = self.table
-        widths = self._column_widths(table["rows"], table["header"])
-        tbl = ooxml.table(table["rows"], widths, header_rows=table["header"], align=table["align"])
+        texts = [[docx_columns.cell_lines(cell) for cell in row] for row in table["rows"]]
+        size = self._table_points()
+        widths = docx_columns.column_widths(texts, self.text_width, size, header_rows=table["header"])
+        tbl = ooxml.table(table["rows"], widths, header_rows=table["header"], align=table["align"],
+                          whole=docx_columns.whole_rows(texts, widths, size, self.text_height))
         tracking, status = self.options.tracking, self.entries[self.current].status
         if tracking and status in ("inserted", "deleted"):
             for tr in tbl.iter(qn("w:tr")):
@@ -505,12 +509,11 @@ class BodyWriter:
         self.body.children.append(tbl)
         self.table = None
 
-    def _column_widths(self, rows: list[list[list[etree._Element]]], header_rows: int) -> list[int]:
-        """Widths that hold each column's words and short cells on one line (docx_columns)."""
+    def _table_points(self) -> float:
+        """The Table Text style's size: column widths hold each column's words at it (docx_columns)."""
         if self._table_size is None:
             self._table_size = docx_columns.style_size(docx_package.styles_root(self.docx), "TableText")
-        texts = [[docx_columns.cell_lines(cell) for cell in row] for row in rows]
-        return docx_columns.column_widths(texts, self.text_width, self._table_size, header_rows=header_rows)
+        return self._table_size
 
     def _footnote_open(self, token) -> None:
         self.footnote = []

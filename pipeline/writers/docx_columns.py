@@ -28,6 +28,7 @@ _BOLD = 1.08          # bold Times is a little wider
 CELL_MARGINS = 160 + 60  # Plan Table cell margins (80 twips each side) and a little air
 NARROWEST = 400       # twips: an empty column still shows
 SHORT_EMS = 6         # a cell no wider than 6 ems (and 1/6 of the table) stays on one line
+ROW_LINE = 1.35       # height of a table line in ems: single spacing, or the Chinese Table Text's 16 pt at 12 pt
 
 
 def char_ems(char: str) -> float:
@@ -97,6 +98,26 @@ def column_widths(rows: Sequence[Sequence[Sequence[str]]], total: int, size: flo
             widths = _share(widths, spare, natural)
     widths[-1] += total - sum(widths)
     return widths
+
+
+def row_lines(row: Sequence[Sequence[str]], widths: Sequence[int], size: float) -> int:
+    """Lines the tallest cell of a row takes at `size` points in columns `widths` twips wide (an estimate:
+    a tenth more than the text's length, for the room lost at line ends)."""
+    most = 1
+    for lines, width in zip(row, widths):
+        room = max(width - CELL_MARGINS, NARROWEST)
+        most = max(most, sum(max(1, -(-text_twips(" ".join(line.split()), size) * 11 // (10 * room)))
+                             for line in lines or [""]))
+    return most
+
+
+def whole_rows(rows: Sequence[Sequence[Sequence[str]]], widths: Sequence[int], size: float,
+               text_height: int) -> list[bool]:
+    """The rows to keep on one page (w:cantSplit): every row no taller than half the page's text block.
+    A taller row (a long comment in a matrix) may break: moved whole to the next page it would leave
+    more than half a page empty, and Word cuts off a row taller than the page."""
+    line = size * 20 * ROW_LINE
+    return [row_lines(row, widths, size) * line <= text_height / 2 for row in rows]
 
 
 def _fill(start: list[int], cap: list[int], amount: int, weights: list[float]) -> list[int]:

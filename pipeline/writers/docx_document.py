@@ -86,9 +86,10 @@ def build_body(docx, inp: RenderInput, ids: ooxml.Ids, entries: list[Entry], *, 
     options = BodyOptions(paragraph_ids=paragraph_ids, source_file=inp.source_file, image_dir=inp.image_dir,
                           image_root=inp.image_root, tracking=tracking, heading_label=inp.profile.heading_label,
                           language=inp.profile.language)
-    width = docx_package.text_width(docx_package.final_sect_pr(docx))
+    sect_pr = docx_package.final_sect_pr(docx)
+    width, height = docx_package.text_width(sect_pr), docx_package.text_height(sect_pr)
     with gc_paused():
-        return BodyWriter(docx, ids, options, width).render(entries, _original(inp.document, entries))
+        return BodyWriter(docx, ids, options, width, height).render(entries, _original(inp.document, entries))
 
 
 def _original(document: Document, entries: list[Entry]) -> Optional[tuple[str, list[int]]]:

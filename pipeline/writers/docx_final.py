@@ -12,7 +12,7 @@ from typing import Callable, Optional
 from lxml import etree
 
 from ..model import CATEGORIES, CATEGORY_NAMES, CATEGORY_NAMES_ZH, Plan
-from . import docx_package, ooxml
+from . import docx_columns, docx_package, ooxml
 from .docx_body import Entry, Heading
 from .docx_document import (RenderInput, RenderResult, build_body, cover_title, end_section, finish,
                             numbered_blocks, page_footers, section_template)
@@ -40,7 +40,7 @@ def _render(inp: RenderInput, pages: dict[str, int]) -> tuple[RenderResult, list
     entries = [Entry(block) for block in numbered_blocks(inp.document)]
     body = build_body(docx, inp, ids, entries, paragraph_ids=False)
     profile = inp.profile
-    annexes = _annexes(inp, ids, docx_package.text_width(docx_package.final_sect_pr(docx)))
+    annexes = _annexes(inp, ids, docx)
     headings = body.headings + [h for h, _ in annexes]
     front = _cover(inp) + _contents(headings, pages, profile)
     end_section(front[-1], section_template(docx))
@@ -92,17 +92,19 @@ def _contents(headings: list[Heading], pages: dict[str, int], profile: Profile) 
     return out
 
 
-def _annexes(inp: RenderInput, ids: ooxml.Ids, width: int) -> list[tuple[Heading, list[etree._Element]]]:
+def _annexes(inp: RenderInput, ids: ooxml.Ids, docx) -> list[tuple[Heading, list[etree._Element]]]:
+    """Each annex on a new page: its label ("Annex 1", "附件1": Annex Heading, where the contents point),
+    its title (Annex Title), its content; the contents entry gives label and title on one line."""
     annexes = [_members_annex(inp.plan, inp.profile)]
     if inp.glossary:
-        annexes.append(_glossary_annex(inp.glossary, inp.profile, width))
+        annexes.append(_glossary_annex(inp.glossary, inp.profile, docx))
     out = []
     for number, (title, children) in enumerate(annexes, 1):
         name = f"_Annex{number}"
-        text = f"{inp.profile.label('annex')} {number}  {title}"
+        label = inp.profile.label("annex").format(n=number)
         mark = ids.next()
-        head = paragraph("AnnexHeading", [ooxml.bookmark_start(mark, name), run(text), ooxml.bookmark_end(mark)])
-        out.append((Heading(1, text, name, ""), [head, *children]))
+        head = paragraph("AnnexHeading", [ooxml.bookmark_start(mark, name), run(label), ooxml.bookmark_end(mark)])
+        out.append((Heading(1, title, name, f"{label}  "), [head, paragraph("AnnexTitle", [run(title)]), *children]))
     return out
 
 
@@ -123,11 +125,16 @@ def _members_annex(plan: Plan, profile: Profile) -> tuple[str, list[etree._Eleme
     return profile.label("members_annex"), children
 
 
-def _glossary_annex(entries: list[dict], profile: Profile, width: int) -> tuple[str, list[etree._Element]]:
-    """Chinese term, English rendering and international equivalent of each concept, as a table."""
-    def cell(text: str) -> list[etree._Element]:
-        return [paragraph("TableText", [run(text)])]
-    header = [cell(profile.label(key)) for key in ("glossary_zh", "glossary_term", "glossary_intl")]
-    rows = [header] + [[cell(e["zh"]), cell(e["en"]), cell(e["intl"])] for e in entries]
+def _glossary_annex(entries: list[dict], profile: Profile, docx) -> tuple[str, list[etree._Element]]:
+    """Chinese term, English rendering and international equivalent of each concept, as a table whose
+    rows do not break across pages."""
+    texts = [[profile.label(key) for key in ("glossary_zh", "glossary_term", "glossary_intl")]]
+    texts += [[e["zh"], e["en"], e["intl"]] for e in entries]
+    rows = [[[paragraph("TableText", [run(text)])] for text in row] for row in texts]
+    sect_pr = docx_package.final_sect_pr(docx)
+    width = docx_package.text_width(sect_pr)
     widths = [width * 25 // 100, width * 35 // 100, width - width * 25 // 100 - width * 35 // 100]
-    return profile.label("glossary_annex"), [ooxml.table(rows, widths, header_rows=1)]
+    size = docx_columns.style_size(docx_package.styles_root(docx), "TableText")
+    whole = docx_columns.whole_rows([[[text] for text in row] for row in texts], widths, size,
+                                    docx_package.text_height(sect_pr))
+    return profile.label("glossary_annex"), [ooxml.table(rows, widths, header_rows=1, whole=whole)]

@@ -15,6 +15,7 @@ from .docx_plain import PlainDocument, PlanStyle, default_style, full_title, tit
 # proposed change, response, status
 WEIGHTS = (1, 2, 8, 2, 30, 18, 20, 3)
 SUBJECT = {"en": "Comment matrix", "zh": "意见汇总表"}
+NONE = {"en": "No comments have been received yet.", "zh": "尚未收到意见。"}
 
 
 def matrix_title(plan, rounds: Sequence[int] = (), versions: Sequence[int] = ()) -> tuple[str, str]:
@@ -30,6 +31,9 @@ def write_docx_matrix(table, path: Optional[Path], *, title: str, date: str, lan
     document.add("Title", title)
     if subtitle:
         document.add("Subtitle", subtitle)
-    document.table(table.headers, table.rows, weights=WEIGHTS if len(table.headers) == len(WEIGHTS) else None)
+    if table.rows:
+        document.table(table.headers, table.rows, weights=WEIGHTS if len(table.headers) == len(WEIGHTS) else None)
+    else:  # a table of headers alone would leave the reader to work out that nothing came in
+        document.add("BodyText", NONE.get(language, NONE["en"]))
     return document.save(path, title=full_title(title, subtitle, language),
                          subject=SUBJECT.get(language, SUBJECT["en"]), date=date)

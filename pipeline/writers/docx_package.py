@@ -28,6 +28,7 @@ RT_DOCUMENT = _OFFICE + "officeDocument"
 RT_STYLES = _OFFICE + "styles"
 RT_SETTINGS = _OFFICE + "settings"
 RT_NUMBERING = _OFFICE + "numbering"
+RT_FONT_TABLE = _OFFICE + "fontTable"
 RT_FOOTNOTES = _OFFICE + "footnotes"
 RT_COMMENTS = _OFFICE + "comments"
 RT_HEADER = _OFFICE + "header"
@@ -130,6 +131,15 @@ def text_width(sect_pr: etree._Element) -> int:
     return width - int(margins.get(qn("w:left"), 1440)) - int(margins.get(qn("w:right"), 1440))
 
 
+def text_height(sect_pr: etree._Element) -> int:
+    """Height of the text block in twips (page height minus top and bottom margins)."""
+    size, margins = sect_pr.find(qn("w:pgSz")), sect_pr.find(qn("w:pgMar"))
+    height = int(size.get(qn("w:h"), 16838)) if size is not None else 16838
+    if margins is None:
+        return height - 2880
+    return height - abs(int(margins.get(qn("w:top"), 1440))) - abs(int(margins.get(qn("w:bottom"), 1440)))
+
+
 def replace_body(docx: WordPackage, children: Iterable[etree._Element], sect_pr: etree._Element) -> None:
     body = body_of(docx)
     for child in list(body):
@@ -156,6 +166,10 @@ def numbering_root(docx: WordPackage) -> etree._Element:
 
 def styles_root(docx: WordPackage) -> etree._Element:
     return docx.part(RT_STYLES)
+
+
+def font_table_root(docx: WordPackage) -> etree._Element:
+    return docx.part(RT_FONT_TABLE)
 
 
 def add_header_footer(docx: WordPackage, sect_pr: etree._Element, kind: str, which: str,

@@ -16,7 +16,7 @@ from lxml import etree
 from . import docx_columns, docx_package, ooxml
 from .docx_document import page_footers, plan_title, section_template
 from .ooxml import el, paragraph, qn, run, set_child
-from .profiles import Profile, load_profile, reference_path
+from .profiles import Profile, language_profile, load_profile, reference_path
 from .reference_doc import mm
 
 TABLE_POINTS = 10.5  # table text in these documents is no larger than 五号 (10.5 pt)
@@ -37,7 +37,7 @@ def plan_style(ws) -> PlanStyle:
 
 def default_style(language: str) -> PlanStyle:
     """The packaged profile for a language, when no workspace is at hand."""
-    profile = load_profile("zh" if language == "zh" else "en")
+    profile = language_profile(language)
     return PlanStyle(profile, reference_path(profile, None))
 
 
@@ -83,7 +83,8 @@ class PlainDocument:
         cells = [[[self._cell_paragraph(line, size) for line in lines] for lines in row] for row in texts]
         if self.children and self.children[-1].tag == qn("w:tbl"):
             self.children.append(paragraph())
-        self.children.append(ooxml.table(cells, widths, header_rows=1, align=align))
+        whole = docx_columns.whole_rows(texts, widths, self.table_points, docx_package.text_height(self.sect_pr))
+        self.children.append(ooxml.table(cells, widths, header_rows=1, align=align, whole=whole))
 
     def _cell_paragraph(self, text: str, size: int) -> etree._Element:
         rpr = el("w:rPr", None, el("w:sz", {"val": size}), el("w:szCs", {"val": size}))
@@ -127,9 +128,15 @@ def _section(docx, landscape: bool, margins_mm: Optional[float]) -> etree._Eleme
     return sect_pr
 
 
+NO_COMMENTS_YET = {"en": "no comments yet", "zh": "尚无意见"}
+
+
 def round_words(rounds: Sequence[int], versions: Sequence[int], language: str) -> str:
-    """"round 3, comments on v3" / "第3轮，针对v3"; empty when neither is known."""
+    """"round 3, comments on v3" / "第3轮，针对v3"; "no comments yet" / "尚无意见" when neither is known
+    (there are no comments: a round asked for is one that has some)."""
     rounds, versions = sorted(set(rounds)), sorted(set(v for v in versions if v))
+    if not rounds and not versions:
+        return NO_COMMENTS_YET.get(language, NO_COMMENTS_YET["en"])
     names = ", ".join(f"v{v}" for v in versions)
     if language == "zh":
         parts = []

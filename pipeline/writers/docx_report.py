@@ -10,9 +10,11 @@ from pathlib import Path
 from typing import Optional, Sequence
 
 from .docx_plain import PlainDocument, PlanStyle, default_style, full_title, titles
+from .profiles import language_profile
 
 CJK_FONTS = ["Noto Sans CJK SC", "Noto Serif CJK SC", "AR PL UKai CN", "DejaVu Sans"]
 SUBJECT = {"en": "Consultation round report", "zh": "征求意见情况报告"}
+SLOTS = 6  # the x axis has room for at least six groups: a group's bars are as wide for one group as for six
 
 
 def chart_png(stats: dict, labels: dict[str, str]) -> bytes:
@@ -35,6 +37,8 @@ def chart_png(stats: dict, labels: dict[str, str]) -> bytes:
         positions = range(len(names))
         axes.bar([p - 0.2 for p in positions], totals, width=0.4, label=labels["received"], color="#4472c4")
         axes.bar([p + 0.2 for p in positions], accepted, width=0.4, label=labels["accepted"], color="#70ad47")
+        span = max(len(names), SLOTS)
+        axes.set_xlim((len(names) - 1 - span) / 2, (len(names) - 1 + span) / 2)  # the groups in the middle
         axes.set_xticks(list(positions))
         axes.set_xticklabels([labels.get(n, n) for n in names], rotation=20, ha="right", fontsize=8)
         axes.yaxis.set_major_locator(MaxNLocator(integer=True))  # comments are counted: no 2.5 on the axis
@@ -67,8 +71,7 @@ def write_round_report(stats: dict, unanswered: list, path: Optional[Path], *, t
     `language` is the plan's, the language of `labels` and titles: it sets the punctuation and the
     subject even when `style` is another language's profile."""
     style = style or default_style(language)
-    zh = language == "zh"
-    colon, comma, stop = ("：", "，", "。") if zh else (": ", ", ", ". ")
+    colon, comma, stop = (language_profile(language).label(key) for key in ("colon", "comma", "stop"))
     document = PlainDocument(style)
     document.add("Title", title)
     if subtitle:
@@ -76,8 +79,16 @@ def write_round_report(stats: dict, unanswered: list, path: Optional[Path], *, t
     statuses = comma.join(f"{labels.get(k, k)}{colon}{v}" for k, v in stats["by_status"].items())
     summary = f"{labels['total']}{colon}{stats['total']}{stop}" + (f"{statuses}{stop}" if statuses else "")
     document.add("BodyText", summary.strip())
-    if stats["total"]:  # a round with no comments yet: empty axes would only say what the summary says
-        document.picture(chart_png(stats, labels), 160, labels.get("chart", ""))
+    if stats["total"]:  # no comments yet: the summary says so; empty axes and header-only tables would not
+        _figures(document, stats, unanswered, labels, colon, comma)
+    return document.save(path, title=full_title(title, subtitle, language),
+                         subject=SUBJECT.get(language, SUBJECT["en"]), date=date)
+
+
+def _figures(document: PlainDocument, stats: dict, unanswered: list, labels: dict[str, str], colon: str,
+             comma: str) -> None:
+    """The chart, a table for each grouping, and the substantive comments still awaiting a response."""
+    document.picture(chart_png(stats, labels), 160, labels.get("chart", ""))
     headers = [labels["group"], labels["received"], labels["accepted"], labels["not-accepted"], labels["noted"],
                labels["open"], labels["share"]]
     for key in ("by_category", "by_chapter", "by_type"):
@@ -87,9 +98,7 @@ def write_round_report(stats: dict, unanswered: list, path: Optional[Path], *, t
     if not unanswered:
         document.add("BodyText", labels["none"])
     for comment in unanswered:
-        document.bullet(f"{comment.id} — {comment.org}, {comment.anchor.para or '—'}{colon}{comment.body}")
-    return document.save(path, title=full_title(title, subtitle, language),
-                         subject=SUBJECT["zh" if zh else "en"], date=date)
+        document.bullet(f"{comment.id} — {comment.org}{comma}{comment.anchor.para or '—'}{colon}{comment.body}")
 
 
 TEXT = {
@@ -99,12 +108,12 @@ TEXT = {
            "unanswered": "Substantive comments awaiting a response", "none": "None.",
            "accepted-with-modification": "Accepted with modification", "withdrawn": "Withdrawn",
            "(general)": "Whole draft", "chart": "Comments received and accepted, by category and by chapter"},
-    "zh": {"received": "意见数", "accepted": "采纳", "by_category": "按单位类别", "by_chapter": "按章",
+    "zh": {"received": "意见数", "accepted": "采纳", "by_category": "按单位类别", "by_chapter": "按章节",
            "by_type": "按意见类型", "total": "收到意见", "group": "类别", "not-accepted": "不采纳", "noted": "备注",
            "open": "待处理", "share": "采纳率", "unanswered": "尚未答复的实质性意见", "none": "无。",
            "accepted-with-modification": "部分采纳", "withdrawn": "撤回", "(general)": "全文",
            "general": "一般性", "substantive": "实质性", "editorial": "文字性",
-           "chart": "按单位类别和按章统计的意见数与采纳数"},
+           "chart": "按单位类别和按章节统计的意见数与采纳数"},
 }
 
 

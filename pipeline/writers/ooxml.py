@@ -487,8 +487,9 @@ def num_pr(num_id: int, ilvl: int) -> etree._Element:
 # -- tables --------------------------------------------------------------
 def table(rows: Sequence[Sequence[Sequence[etree._Element]]], widths: Sequence[int], *,
           header_rows: int = 1, style: str = "PlanTable",
-          align: Optional[Sequence[str]] = None) -> etree._Element:
-    """A table: rows of cells of paragraphs; `widths` in twips; header rows repeat on each page."""
+          align: Optional[Sequence[str]] = None, whole: Optional[Sequence[bool]] = None) -> etree._Element:
+    """A table: rows of cells of paragraphs; `widths` in twips; header rows repeat on each page. The rows
+    `whole` marks (docx_columns.whole_rows) do not break across pages (w:cantSplit)."""
     tbl = etree.Element(qn("w:tbl"))
     tblpr = sub(tbl, "w:tblPr")
     sub(tblpr, "w:tblStyle", {"val": style})
@@ -500,8 +501,13 @@ def table(rows: Sequence[Sequence[Sequence[etree._Element]]], widths: Sequence[i
         sub(grid, "w:gridCol", {"w": width})
     for row_index, cells in enumerate(rows):
         tr = sub(tbl, "w:tr")
-        if row_index < header_rows:
-            sub(sub(tr, "w:trPr"), "w:tblHeader")
+        keep = whole is not None and row_index < len(whole) and whole[row_index]
+        if keep or row_index < header_rows:
+            trpr = sub(tr, "w:trPr")
+            if keep:
+                sub(trpr, "w:cantSplit")
+            if row_index < header_rows:
+                sub(trpr, "w:tblHeader")
         for col, paragraphs in enumerate(cells):
             tc = sub(tr, "w:tc")
             sub(sub(tc, "w:tcPr"), "w:tcW", {"w": widths[col] if col < len(widths) else 0, "type": "dxa"})

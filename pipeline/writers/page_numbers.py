@@ -149,19 +149,29 @@ def printed_numbers(texts: list[str], footer: re.Pattern) -> list[Optional[int]]
 
 def page_for_heading_line(texts: list[str], printed: list[Optional[int]], heading: Heading,
                           start: int) -> Optional[int]:
-    """The first numbered page from `start` with a line that is the heading: its number and text, or the
-    opening of them when the heading wraps (at least half of it)."""
+    """The first numbered page from `start` with lines that are the heading: a line opening with its
+    number, and it and the lines after it reading as the heading, or at least its first half (a heading
+    that wraps; an annex's label, "附件1", with its title on the lines below)."""
     whole = _squash(heading.number + heading.text)
     if not whole:
         return None
     for index in range(start, len(texts)):
         if index >= len(printed) or printed[index] is None:
             continue  # the cover and the contents (whose entries open with the same words)
-        for line in texts[index].splitlines():
-            line = _squash(line)
-            if line == whole or (line and whole.startswith(line) and 2 * len(line) >= len(whole)):
-                return index
+        lines = [line for line in map(_squash, texts[index].splitlines()) if line]
+        if any(2 * len(_heading_read(lines[at:], whole)) >= len(whole) for at in range(len(lines))):
+            return index
     return None
+
+
+def _heading_read(lines: list[str], whole: str) -> str:
+    """As much of the heading `whole` as the lines read from their first, whole lines only."""
+    read = ""
+    for line in lines:
+        if not whole.startswith(read + line):
+            break
+        read += line
+    return read
 
 
 def footer_pattern(pattern: str) -> re.Pattern:

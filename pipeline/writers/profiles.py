@@ -125,6 +125,12 @@ def working_draft_labels() -> list[str]:
     return sorted({load_profile(name).label("working_draft") for name in available()})
 
 
+def language_profile(language: str) -> Profile:
+    """The packaged profile of a plan language: its punctuation and wording for text in that language,
+    whatever profile gives the look (there is one profile per plan language)."""
+    return load_profile("zh" if language == "zh" else "en")
+
+
 def reference_path(profile: Profile, styles_dir: Optional[Path]) -> Path:
     """The workspace's reference document if it has one (the panel's restyled copy), else the packaged one."""
     if styles_dir is not None and reference_file(styles_dir, profile.name).exists():

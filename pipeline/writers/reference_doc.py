@@ -40,6 +40,7 @@ def build_reference(profile: Profile) -> bytes:
     for name, spec in profile.data.get("styles", {}).items():
         _apply_style(styles_root, name, dict(spec), width)
     _heading_numbering(document, profile.headings)
+    _font_table(docx_package.font_table_root(document), styles_root, profile.data.get("fonts") or {})
     docx_package.set_core_properties(document, title=f"nhrap reference document ({profile.name})", subject="",
                                      date="2025-01-01", author="nhrap", language=profile.language)
     return docx_package.to_bytes(document)
@@ -136,6 +137,8 @@ def _paragraph_props(ppr: etree._Element, spec: dict[str, Any], text_width: int)
         set_child(ppr, el("w:keepNext"))
     if spec.get("page_break"):
         set_child(ppr, el("w:pageBreakBefore"))
+    if spec.get("line_numbers") is False:  # e.g. footnotes: LibreOffice numbers their lines, Word does not
+        set_child(ppr, el("w:suppressLineNumbers"))
     if spec.get("shading"):
         set_child(ppr, el("w:shd", {"val": "clear", "color": "auto", "fill": spec["shading"]}))
     if spec.get("tab_right"):
@@ -218,6 +221,36 @@ def _table_props(style: etree._Element, spec: dict[str, Any]) -> None:
     header.append(el("w:tcPr", None, el("w:shd", {"val": "clear", "color": "auto",
                                                     "fill": spec.get("header_fill", "D9D9D9")})))
     set_child(style, header)
+
+
+def _font_table(root: etree._Element, styles_root: etree._Element, hints: dict[str, Any]) -> None:
+    """word/fontTable.xml declaring the fonts the styles name, each with the profile's hints (`fonts`:
+    altName, panose, charset, family, pitch) by which Word picks a fitting font when it is not installed —
+    仿宋 for 仿宋_GB2312, a sans for 黑体 — instead of python-docx's Cambria and ＭＳ 明朝."""
+    for child in list(root):
+        root.remove(child)
+    for name in style_fonts(styles_root):
+        root.append(_font(name, dict(hints.get(name) or {})))
+
+
+def style_fonts(styles_root: etree._Element) -> list[str]:
+    """The fonts styles.xml names (rFonts), in the order they first appear."""
+    names = [font.get(qn(f"w:{key}")) for font in styles_root.iter(qn("w:rFonts"))
+             for key in ("ascii", "hAnsi", "eastAsia", "cs")]
+    return list(dict.fromkeys(name for name in names if name))
+
+
+def _font(name: str, hint: dict[str, Any]) -> etree._Element:
+    font = el("w:font", {"name": name})
+    if hint.get("alt"):
+        font.append(el("w:altName", {"val": hint["alt"]}))
+    if hint.get("panose"):
+        font.append(el("w:panose1", {"val": hint["panose"]}))
+    if hint.get("charset"):
+        font.append(el("w:charset", {"val": hint["charset"]}))
+    font.append(el("w:family", {"val": hint.get("family", "auto")}))
+    font.append(el("w:pitch", {"val": hint.get("pitch", "variable")}))
+    return font
 
 
 def _heading_numbering(document, levels: list[dict[str, Any]]) -> None:
