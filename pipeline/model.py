@@ -147,8 +147,11 @@ class Plan:
                      if " ".join(section.title.split()).lower() == wanted), None)
 
     def member_named(self, name: str) -> Optional[Member]:
-        """The unit with this registry name, English (letter case aside) or Chinese."""
+        """The unit with this registry name, English (letter case aside) or Chinese; None for no name (a
+        unit may have no Chinese name)."""
         wanted = " ".join(name.split())
+        if not wanted:
+            return None
         return next((member for member in self.members.values()
                      if wanted == member.name_zh or wanted.lower() == member.name_en.lower()), None)
 

@@ -51,6 +51,8 @@ def test_a_deadline_that_is_not_a_year_or_date_stops_every_command(mini_ws, caps
     ("text: Surveyed urban unemployment rate", "text: Surveyed urban unemployment rate, by sex",
      "mohrss-r1.md:17: unknown key 'by sex' in indicator i-mohrss-01 (a comma in an unquoted text? quote it)"),
     ("member: mohrss", "member: [mohrss]", "mohrss-r1.md:2: front matter: member must be a member id, not ['mohrss']"),
+    ("member: mohrss\n", "", "mohrss-r1.md:2: the front matter needs member: (the unit's id)"),
+    ("member: mohrss", "member:", "mohrss-r1.md:2: the front matter needs member: (the unit's id)"),
     ("round: 1", "round: -3", "mohrss-r1.md:3: round must be a number (1, 2, …), not -3"),
     ("round: 1", "round: 第一轮", "mohrss-r1.md:3: round must be a number (1, 2, …), not '第一轮'"),
     ("round: 1", "round: 1.5", "mohrss-r1.md:3: front matter: round must be a number (1, 2, …), not 1.5"),

@@ -142,6 +142,8 @@ def parse_submission(text: str, path: Path, plan: Plan) -> Submission:
     check_keys(meta, FRONT_MATTER_KEYS, path, "the front matter")
     check_types(meta, FRONT_MATTER_TYPES, path, "front matter")
     member = meta.get("member")
+    if member in (None, ""):
+        raise UserError("the front matter needs member: (the unit's id)", path, line_of(meta, "member") or 1)
     if member not in plan.members:
         hint = _name_hint(member or "", plan.members, plan) or f"; known ids: {listing(plan.members, 12)}"
         raise UserError(f"unknown member unit {member!r} in front matter{hint}", path, line_of(meta, "member"))
