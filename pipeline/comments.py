@@ -20,11 +20,10 @@ import yaml
 
 from .anchoring import ANCHOR_STATES, Carried, Versions, carry_to
 from .carry_cache import anchors_on_latest, remember
-from .clock import today
+from .clock import day as parse_day, today
 from .errors import UserError, did_you_mean, listing
 from .fileio import atomic_write, code_digest, dump_yaml, load_yaml, locked, parsed_each, read_text
 from .model import COMMENT_KINDS, COMMENT_STATUSES, COMMENT_TYPES, Anchor, Comment, Disposition, Member, Version
-from .readers.submission import iso_date
 from .textdiff import nearest
 
 CONTEXT = 32  # characters of prefix and suffix kept with a quote, as web annotation does
@@ -76,7 +75,7 @@ def comment_date(value: str, what: str, where: Optional[str] = None, line: Optio
     """The day `value` names, as YYYY-MM-DD ('2026-03-05', '2026年3月5日', a time after the day dropped); ''
     for none. 'next week' or 2026-02-30 is refused: stored, it would stop every command reading the store."""
     text = DAY_WITH_TIME.sub(r"\1", str(value or "").strip())
-    day = iso_date(text) if text else ""
+    day = parse_day(text) if text else ""
     if day is None:
         raise UserError(f"{what} '{value}' is not a date: write YYYY-MM-DD, a day that exists (2026-03-05)", where, line)
     return day
@@ -224,7 +223,7 @@ def from_yaml_data(data: object, path: Path) -> Comment:
                            f"version the comment was made on", path, ("disposition", "resolved_in"))
     for keys in DATED:
         value = reduce(getattr, keys, comment)
-        if value and iso_date(value) != value:
+        if value and parse_day(value) != value:
             raise _field_error(f"field '{'.'.join(keys)}' must be a day written YYYY-MM-DD (or ''), not '{value}'",
                                path, keys)
     return comment

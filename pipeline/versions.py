@@ -7,7 +7,6 @@ paragraphs get fresh ids that were never used before.
 """
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import json
 import re
@@ -18,7 +17,7 @@ import yaml
 
 from .align import align, content
 from .anchoring import Versions
-from .clock import calendar_today, today
+from .clock import calendar_today, day, today
 from .errors import UserError
 from .fileio import atomic_write, dump_yaml, locked, read_text
 from .model import PARAGRAPH_ID, Block, Changes, Document, Version
@@ -200,22 +199,15 @@ def _version_date(date: Optional[str], parent: Optional[Version]) -> str:
     A date given is not after the calendar's today: every later version would have to be dated after it."""
     if date is None:
         return max(today(), parent.date if parent else "")
-    if not _iso_date(date):
-        raise UserError(f"version date '{date}' is not a date in the form YYYY-MM-DD")
+    written, date = date, day(date)
+    if date is None:
+        raise UserError(f"version date '{written}' is not a date in the form YYYY-MM-DD (or 2026年3月5日)")
     if date > calendar_today():
         raise UserError(f"version date {date} is after today, {calendar_today()}: a version is dated when it is "
                         "frozen, and no later version could be dated before it")
     if parent and parent.date and date < parent.date:
         raise UserError(f"version date {date} is before {parent.date}, the date of {parent.name}")
     return date
-
-
-def _iso_date(text: str) -> bool:
-    """`2026-03-05` and nothing else: dates are compared as text, and fromisoformat also reads 20260305."""
-    try:
-        return dt.date.fromisoformat(text).isoformat() == text
-    except ValueError:
-        return False
 
 
 def _load_comments_first(ws, carried: bool) -> tuple[Versions, list, list]:

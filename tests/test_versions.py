@@ -843,8 +843,16 @@ def test_a_version_date_after_today_is_refused(mini_ws, capsys, monkeypatch):
 def test_a_version_date_in_another_iso_form_is_refused(mini_ws, capsys, date):
     """Python reads 20260105 as a date too, but dates are kept and compared as YYYY-MM-DD text."""
     code, out = run(mini_ws, "freeze", "--stage", "drafting", "--note", "a", "--date", date, capsys=capsys)
-    assert code == 2 and f"version date '{date}' is not a date in the form YYYY-MM-DD" in out.err, out.err
+    assert code == 2 and f"version date '{date}' is not a date in the form YYYY-MM-DD (or 2026年3月5日)" in out.err, out.err
     assert _versions_written(mini_ws) == []
+
+
+def test_a_version_date_written_in_chinese_is_that_day(mini_ws, capsys):
+    """As a comment's or a submission's date may be: one reading of dates everywhere."""
+    code, out = run(mini_ws, "freeze", "--stage", "drafting", "--note", "a", "--date", "2026年3月5日", "--json",
+                    capsys=capsys)
+    assert code == 0, out.err
+    assert "date: '2026-03-05'\n" in (mini_ws.root / "drafts" / "versions" / "v001.yaml").read_text(encoding="utf-8")
 
 
 def test_freeze_help_says_how_the_date_is_chosen(capsys):

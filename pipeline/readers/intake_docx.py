@@ -21,6 +21,7 @@ import zipfile
 from pathlib import Path
 from typing import Any, Iterator, Optional
 
+from ..clock import day
 from ..errors import UserError, excerpt
 from ..fileio import atomic_write
 from ..model import Plan, Submission
@@ -28,7 +29,7 @@ from ..writers.submission_template import TEMPLATE_EXAMPLE_IDS
 from .config import ID_PATTERN
 from .markdown import heading_anchor, heading_id_typo
 from .submission import (INDICATOR_KEYS, ITEM_ID, PART_HEADINGS, PART_HINT, PARTS, Invalid, current_submissions,
-                         indicator_from_record, iso_date, parse_submission, round_number, unit_list)
+                         indicator_from_record, parse_submission, round_number, unit_list)
 
 HEADER_FIELDS = {"member unit id": "member", "member unit": "member", "成员单位": "member", "成员单位编号": "member",
                  "round": "round", "轮次": "round", "date": "date", "日期": "date"}
@@ -191,7 +192,7 @@ class _Intake:
         written = self.header.get("date") or ""
         if not written or written.upper() == "YYYY-MM-DD":
             return ""
-        date = iso_date(written)
+        date = day(written)
         if date is None:
             raise self.error(f"date {written!r} is not a date (YYYY-MM-DD or 2025年10月8日)", "header table, date")
         return date

@@ -26,10 +26,10 @@ from functools import cache
 from pathlib import Path
 from typing import Optional
 
+from ..clock import day
 from ..errors import UserError
 from ..model import FINDINGS_AUTHOR, PARAGRAPH_ID
 from ..writers.profiles import HEADER_SEPARATOR, working_draft_labels
-from .submission import iso_date
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 W14 = "{http://schemas.microsoft.com/office/word/2010/wordml}"
@@ -473,7 +473,7 @@ def _day(stamp: Optional[str]) -> str:
     "0-00-00T00:00:00Z" LibreOffice writes for a comment that has no date, and for a day that does not
     exist (2026-02-30: a comment's file refuses it, and the reviewer cannot see or mend it in Word)."""
     match = ISO_DAY.match(stamp or "")
-    return (iso_date(match.group(0)) or "") if match else ""
+    return (day(match.group(0)) or "") if match else ""
 
 
 # -- comments and threads ----------------------------------------------------------------------

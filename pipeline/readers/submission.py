@@ -7,13 +7,13 @@ Everything is data: nothing in a submission is ever run as a template.
 """
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections import Counter
 import unicodedata
 from pathlib import Path
 from typing import Any, Optional
 
+from ..clock import day
 from ..errors import UserError, did_you_mean, listing
 from ..fileio import full_width_hint, line_of, parse_yaml, read_text
 from ..model import COMPARISONS, INDICATOR_KINDS, Goal, Indicator, Measure, Plan, Submission
@@ -46,26 +46,12 @@ COMPARISON_WORDS = {
     "低于": "at-most", "达到": "reach", "下降": "reduce-by", "增长": "increase-by", "保持": "maintain",
 }
 KIND_WORDS = {"约束性": "binding", "预期性": "expected"}
-ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
-CHINESE_DATE = re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日$")
 YEAR = re.compile(r"^(\d{4})\s*年?$")
 ROUND = re.compile(r"^(?:第\s*)?(\d+)\s*(?:轮)?$")
 
 
 class Invalid(ValueError):
     """A value a submission may not hold; the reader says where it is (a line, or a Word table row)."""
-
-
-def iso_date(value: Any) -> Optional[str]:
-    """`2025-10-08` or `2025年10月8日` → '2025-10-08'; None when `value` is not a real date."""
-    text = unicodedata.normalize("NFKC", str(value)).strip()
-    match = ISO_DATE.match(text) or CHINESE_DATE.match(text)
-    if not match:
-        return None
-    try:
-        return dt.date(*(int(part) for part in match.groups())).isoformat()
-    except ValueError:  # 2025-02-30
-        return None
 
 
 def year(value: Any) -> Optional[int]:
@@ -86,7 +72,7 @@ def round_number(value: Any) -> Optional[int]:
 def deadline(value: Any) -> Optional[str]:
     """A deadline as written in the model: 'YYYY' or 'YYYY-MM-DD' (Chinese forms normalised)."""
     found = year(value)
-    return str(found) if found is not None else iso_date(value)
+    return str(found) if found is not None else day(value)
 
 
 def comparison(value: Any) -> str:
@@ -152,7 +138,7 @@ def parse_submission(text: str, path: Path, plan: Plan) -> Submission:
         raise UserError(f"round must be a number (1, 2, …), not {meta.get('round')!r}", path, line_of(meta, "round"))
     date = meta.get("date")
     if date not in (None, ""):
-        date = iso_date(date)
+        date = day(date)
         if date is None:
             raise UserError(f"date {str(meta['date'])!r} is not a date (YYYY-MM-DD)", path, line_of(meta, "date"))
     _check_file_name(path, member, round_no, meta)
