@@ -118,7 +118,8 @@ def missing_git_lines(root: Path) -> dict[str, list[str]]:
     missing = {}
     for name, text in GIT_FILES.items():
         path = Path(root) / name
-        have = set(path.read_text(encoding="utf-8").splitlines()) if path.is_file() else set()
+        # as git reads them: a trailing space or CRLF line end changes no setting
+        have = {line.strip() for line in path.read_text(encoding="utf-8").splitlines()} if path.is_file() else set()
         lines = [line for line in text.splitlines() if line and not line.startswith("#") and line not in have]
         if lines:
             missing[name] = lines

@@ -93,13 +93,13 @@ def _read_rule(item: Any, path: Path) -> StyleRule:
 def _refuse_phrases_twice(items: list, rules: list[StyleRule], path: Path) -> None:
     """A phrase in two rules would be reported twice, perhaps with two suggestions: the file is union-merged
     in git, and a rule changed on two clones comes back as two lines."""
-    seen: dict[str, int] = {}
-    for item, rule in zip(items, rules):
-        line = getattr(item, "line", 0)
+    seen: dict[str, int] = {}  # phrase -> index of the rule holding it
+    for index, (item, rule) in enumerate(zip(items, rules)):
         for phrase in rule.phrases:
-            first = seen.setdefault(phrase.casefold(), line)
-            if first != line:
-                raise UserError(f"'{phrase}' is in two style rules (also line {first}); keep one", path, line)
+            first = seen.setdefault(phrase.casefold(), index)
+            if first != index:
+                raise UserError(f"'{phrase}' is in two style rules (also line {getattr(items[first], 'line', 0)}); "
+                                "keep one", path, getattr(item, "line", 0))
 
 
 class StyleChecker:

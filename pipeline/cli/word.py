@@ -128,7 +128,7 @@ def _render_input(args):
         if path.resolve().is_relative_to(ws.chapters_dir.resolve()):
             raise UserError("an expert chapter is a template that `nhrap draft` fills with the submissions "
                             "(rendered alone, its {{ … }} would print as written): render the working draft "
-                            "(no argument), build/draft.md or a version", path)
+                            "(no argument) or a version", path)
         document = ws.load_document(str(path))
         info = _info(path.stem, _default_date(ws))
         return ws, _input_for(ws, document, info, args.profile, str(path), image_dir=path.resolve().parent)
@@ -136,10 +136,10 @@ def _render_input(args):
         version = ws.load_version(source)
         info = _info(version.name, version.date, version.stage, version.number)
         return ws, _input_for(ws, version.document, info, args.profile, version.path)
-    from ..writers.profiles import load_profile
     document = ws.load_document(None)
-    label = load_profile(args.profile or ws.plan.profile).label("working_draft")
-    return ws, _input_for(ws, document, _info(label, _default_date(ws), "drafting"), args.profile, document.path)
+    inp = _input_for(ws, document, _info("", _default_date(ws), "drafting"), args.profile, document.path)
+    inp.version.name = inp.profile.label("working_draft")  # where a version's name stands
+    return ws, inp
 
 
 def _input_for(ws, document, info, profile_name: Optional[str], source_file: str, image_dir: Optional[Path] = None):
