@@ -357,6 +357,35 @@ def test_cli_renders_markdown_file_and_reports_bad_input(tmp_path, capsys):
     assert not bad.exists()  # nothing half-written
 
 
+def test_a_workspace_reference_made_before_a_style_existed_gets_it_and_keeps_its_own_look(mini_ws, tmp_path):
+    """styles/reference-en.docx restyled by the panel before Annex Title existed: the annex title takes the
+    shipped style, not Normal, and the panel's Normal stays as the panel made it."""
+    shipped = profiles.reference_file(profiles.STYLES_DIR, "en")
+    with zipfile.ZipFile(shipped) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    styles = etree.fromstring(parts["word/styles.xml"])
+    styles.remove(styles.find(f"{qn('w:style')}[@{qn('w:styleId')}='AnnexTitle']"))
+    normal = styles.find(f"{qn('w:style')}[@{qn('w:styleId')}='Normal']")
+    normal.find(f".//{qn('w:sz')}").set(qn("w:val"), "30")  # the panel's larger body text
+    parts["word/styles.xml"] = etree.tostring(styles, xml_declaration=True, encoding="UTF-8", standalone=True)
+    (mini_ws.root / "styles").mkdir(exist_ok=True)
+    with zipfile.ZipFile(mini_ws.root / "styles" / "reference-en.docx", "w") as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    output = tmp_path / "final.docx"
+    assert main(["--workspace", str(mini_ws.root), "render", "--mode", "final", "--toc-pages", "none",
+                 "-o", str(output)]) == 0
+    with zipfile.ZipFile(output) as archive:
+        rendered = etree.fromstring(archive.read("word/styles.xml"))
+    with zipfile.ZipFile(shipped) as archive:
+        original = etree.fromstring(archive.read("word/styles.xml"))
+
+    def style(root, ident):
+        return etree.tostring(root.find(f"{qn('w:style')}[@{qn('w:styleId')}='{ident}']"))
+    assert style(rendered, "AnnexTitle") == style(original, "AnnexTitle")
+    assert rendered.find(f"{qn('w:style')}[@{qn('w:styleId')}='Normal']//{qn('w:sz')}").get(qn("w:val")) == "30"
+
+
 def test_an_expert_chapter_is_not_rendered_as_if_it_were_plan_text(mini_ws, tmp_path, capsys):
     chapter = next((mini_ws.root / "drafts" / "chapters").glob("*.md"))
     output = tmp_path / "chapter.docx"

@@ -10,6 +10,7 @@ saved through the same path (`save_document`).
 """
 from __future__ import annotations
 
+import copy
 import hashlib
 import io
 from pathlib import Path
@@ -20,6 +21,7 @@ from lxml import etree
 from ..errors import UserError
 from . import ooxml
 from .opc import PACKAGE, Package, PackageError
+from .profiles import STYLES_DIR
 from .ooxml import qn
 
 _OFFICE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
@@ -80,18 +82,33 @@ class WordPackage:
 
 
 def open_reference(path: Path) -> WordPackage:
-    """The reference .docx; a missing or broken file is a UserError naming it."""
+    """The reference .docx, with any style it lacks taken from the one nhrap ships (`_add_missing_styles`); a
+    missing or broken file is a UserError naming it."""
     path = Path(path)
     if not path.is_file():
         raise UserError("reference document not found (run `nhrap styles --write styles/` to create it)", path)
     try:
         docx = WordPackage(Package.from_bytes(path.read_bytes()))
-        docx.part(RT_STYLES)
+        _add_missing_styles(docx, path)
         _ensure_numbering(docx)
     except PackageError as err:
         raise UserError(f"not a usable Word reference document ({err}); "
                         "restore it, or replace it with `nhrap styles --write styles/ --force`", path) from None
     return docx
+
+
+def _add_missing_styles(docx: WordPackage, path: Path) -> None:
+    """A workspace's reference document made by an older release (or restyled from one) lacks the styles
+    added since (Annex Title): text in them would fall back to Normal. They are taken from the reference
+    nhrap ships under the same name; the styles the workspace has keep its look."""
+    styles = docx.part(RT_STYLES)
+    shipped = STYLES_DIR / path.name
+    if not shipped.is_file() or shipped.resolve() == path.resolve():
+        return
+    have = {style.get(qn("w:styleId")) for style in styles.iter(qn("w:style"))}
+    for style in WordPackage(Package.from_bytes(shipped.read_bytes())).part(RT_STYLES).iter(qn("w:style")):
+        if style.get(qn("w:styleId")) not in have:
+            styles.append(copy.deepcopy(style))
 
 
 def from_document(document) -> WordPackage:
