@@ -568,14 +568,18 @@ def _kind_of(note) -> str:
     return "question" if note.body.rstrip().endswith(("?", "？")) else "comment"
 
 
-def _versions_by_text(versions: Versions, review) -> list[int]:
+def _reads_as(block, returned: str) -> bool:
+    """Does a returned paragraph (its text as first written, tracked changes aside) read as `block`?"""
+    return block is not None and bool(block.text) and block.text in returned
+
+
+def _best_readings(versions: Versions, review) -> list[int]:
     """The versions whose paragraphs the file's numbered paragraphs read as best (most of them found),
     oldest first; none when no version's text is found in the file."""
     scores = {}
     for number in versions.numbers:
         blocks = versions[number].document.by_id()
-        scores[number] = sum(1 for para, text in review.paragraphs.items()
-                             if para in blocks and blocks[para].text and blocks[para].text in text)
+        scores[number] = sum(1 for para, text in review.paragraphs.items() if _reads_as(blocks.get(para), text))
     best = max(scores.values(), default=0)
     return [number for number, score in scores.items() if best and score == best]
 
@@ -587,7 +591,7 @@ def _difference(version: Version, review) -> str:
     for para, text in review.paragraphs.items():
         if para not in blocks:
             return f"its paragraph {para} is not in {version.name}"
-        if blocks[para].text not in text:
+        if not _reads_as(blocks[para], text):
             return f"its paragraph {para} does not read as in {version.name}"
     return ""
 
@@ -612,7 +616,8 @@ def review_version(versions: Versions, review, requested: Optional[Version] = No
     (document properties, page header, cover; a draft rendered from the working draft, the version it
     read as), else the version its numbered paragraphs read as, else the latest. (version, how it was
     known, warnings)."""
-    latest, numbers = versions.latest, versions.numbers  # no version frozen yet: says so
+    versions.latest  # refuses at once when no version is frozen yet
+    numbers = versions.numbers
     stated = review.version if review.has_bookmarks else None
     from_draft = review.working_draft and review.has_bookmarks
     if requested is not None:
@@ -628,14 +633,15 @@ def review_version(versions: Versions, review, requested: Optional[Version] = No
                             f"version here (versions: {', '.join(f'v{n}' for n in numbers)}); pass --version",
                             review.path)
         return versions[stated], review.version_from, []
-    return _version_by_text(versions, review, latest)
+    return _version_from_text(versions, review)
 
 
-def _version_by_text(versions: Versions, review, latest: Version) -> tuple[Version, str, list[str]]:
+def _version_from_text(versions: Versions, review) -> tuple[Version, str, list[str]]:
     """The version a file not saying which it was made from reads as, else the latest (`review_version`)."""
+    latest = versions.latest
     if len(versions.numbers) < 2:
         return latest, "", []
-    readings = _versions_by_text(versions, review) if review.paragraphs else []
+    readings = _best_readings(versions, review) if review.paragraphs else []
     if not readings:
         return latest, "", [f"the file does not say which version it was made from; assumed the latest, "
                             f"{latest.name} (pass --version if it was made from another)"]
