@@ -707,7 +707,7 @@ def harvest_file(ws, path: Path, member: Member, round_number: int, version: Opt
                               type=comment_type, kind=_kind_of(note), body=note.body, proposed=note.proposed,
                               author=note.author, date=note.date, reply_to=parent.id if parent else None,
                               source=Path(path).name)
-        earlier[comment.id] = earlier_ids(comment, (note.english_body, *note.earlier_bodies), note.earlier_readings)
+        earlier[comment.id] = earlier_ids(comment, note.earlier_bodies, note.earlier_readings)
         if note.word_id:
             by_word_id[note.word_id] = comment
         records.append(comment)

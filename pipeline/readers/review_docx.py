@@ -62,9 +62,9 @@ class Note:
     proposed: Optional[str] = None
     word_id: str = ""  # w:id of the Word comment
     parent: str = ""  # w:id of the comment this one replies to
-    english_body: str = ""  # the English wording when `body` is in another language: earlier releases hashed it into the id
-    # an amendment as earlier releases stored it: their other wordings of it (a full stop after a quote ending in
-    # one), hashed into the id too; their (quote, proposed), when they read it otherwise
+    # an amendment as earlier releases stored it: their other wordings of it (in English when `body` is in
+    # another language; a full stop after a quote ending in one), hashed into the id too; their (quote, proposed),
+    # when they read it otherwise
     earlier_bodies: tuple[str, ...] = ()
     earlier_readings: tuple[tuple[str, str], ...] = ()
 
@@ -435,11 +435,12 @@ def _amendment(paragraph: _Paragraph, start: int, end: int, inserted: str, langu
     original = paragraph.original
     left, right = _word_bounds(original, start, end)
     deleted = original[start:end]
-    body, english = describe(deleted, inserted, language), describe(deleted, inserted, "en")
-    worded = {_wording(deleted, inserted, language), _wording(deleted, inserted, "en")} - {body, english}
+    body = describe(deleted, inserted, language)
+    worded = {describe(deleted, inserted, "en"), _wording(deleted, inserted, language),
+              _wording(deleted, inserted, "en")} - {body}
     return Note(kind="amendment", para=paragraph.para, para_text=original, quote=original[left:right],
                 start=left, body=body, proposed=original[left:start] + inserted + original[end:right],
-                english_body=english if english != body else "", earlier_bodies=tuple(sorted(worded)),
+                earlier_bodies=tuple(sorted(worded)),
                 earlier_readings=_earlier_readings(original, start, end, left, inserted))
 
 
