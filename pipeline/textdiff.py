@@ -124,7 +124,8 @@ def _tidy(ops: list[tuple[int, str]]) -> list[tuple[int, str]]:
     return result
 
 
-def _is_cjk(char: str) -> bool:
+def is_cjk(char: str) -> bool:
+    """A Chinese character: Chinese is written without spaces between words."""
     return "\u3400" <= char <= "\u9fff" or "\uf900" <= char <= "\ufaff"
 
 
@@ -191,7 +192,7 @@ def snap_to_words(ops: list[tuple[int, str]], old: str, new: str) -> list[tuple[
             n += len(text)
         regions[-1][1], regions[-1][3] = o, n
     # jieba only when some change has a Chinese character just outside it
-    if not any((r[0] and _is_cjk(old[r[0] - 1])) or (r[1] < len(old) and _is_cjk(old[r[1]])) for r in regions):
+    if not any((r[0] and is_cjk(old[r[0] - 1])) or (r[1] < len(old) and is_cjk(old[r[1]])) for r in regions):
         return ops
     old_bounds, new_bounds = _WordBoundaries(old), _WordBoundaries(new)
     snapped: list[list[int]] = []
@@ -200,14 +201,14 @@ def snap_to_words(ops: list[tuple[int, str]], old: str, new: str) -> list[tuple[
         r = list(regions[k])
         k += 1
         floor = snapped[-1][1] if snapped else 0
-        while r[0] > floor and not (r[0] in old_bounds and r[2] in new_bounds) and _is_cjk(old[r[0] - 1]):
+        while r[0] > floor and not (r[0] in old_bounds and r[2] in new_bounds) and is_cjk(old[r[0] - 1]):
             r[0], r[2] = r[0] - 1, r[2] - 1
         if snapped and r[0] == snapped[-1][1]:
             previous = snapped.pop()
             r[0], r[2] = previous[0], previous[2]
         while True:
             ceiling = regions[k][0] if k < len(regions) else len(old)
-            while r[1] < ceiling and not (r[1] in old_bounds and r[3] in new_bounds) and _is_cjk(old[r[1]]):
+            while r[1] < ceiling and not (r[1] in old_bounds and r[3] in new_bounds) and is_cjk(old[r[1]]):
                 r[1], r[3] = r[1] + 1, r[3] + 1
             if k < len(regions) and r[1] == regions[k][0]:
                 r[1], r[3] = regions[k][1], regions[k][3]

@@ -19,7 +19,6 @@ with no DTD, no entities and no network.
 from __future__ import annotations
 
 import re
-import unicodedata
 import zipfile
 from dataclasses import dataclass, field
 from functools import cache
@@ -29,6 +28,7 @@ from typing import Optional
 from ..clock import day
 from ..errors import UserError
 from ..model import FINDINGS_AUTHOR, PARAGRAPH_ID
+from ..textdiff import is_cjk
 from ..writers.profiles import HEADER_SEPARATOR, working_draft_labels
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -343,13 +343,8 @@ def _is_word(char: str) -> bool:
     return bool(WORD_CHAR.match(char))
 
 
-def _is_cjk(char: str) -> bool:
-    """A Chinese (or other) character written without spaces between words."""
-    return unicodedata.category(char) == "Lo"
-
-
 def _is_mark(char: str) -> bool:
-    return not (_is_word(char) or _is_cjk(char) or char.isspace())
+    return not (_is_word(char) or is_cjk(char) or char.isspace())
 
 
 def _word_bounds(text: str, start: int, end: int) -> tuple[int, int]:
@@ -391,7 +386,7 @@ def _insertion_start(text: str, at: int) -> int:
             left -= 1
         return left
     stop = max(left - QUOTE_CJK, 0)
-    while left > stop and _is_cjk(text[left - 1]):
+    while left > stop and is_cjk(text[left - 1]):
         left -= 1
     return left
 
