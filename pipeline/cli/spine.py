@@ -266,8 +266,7 @@ def _stage_id(ws, stage: Optional[str]) -> Optional[str]:
     if not stage or stage in ws.plan.stages:
         return stage
     from ..writers.profiles import load_profile
-    named = {name: ident for ident, name in load_profile(ws.plan.profile).data.get("stages", {}).items()}
-    return named.get(stage, stage)
+    return load_profile(ws.plan.profile).stage_named(stage) or stage
 
 
 def _read_source(path: Path) -> str:

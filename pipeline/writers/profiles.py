@@ -55,6 +55,10 @@ class Profile:
         """A plan stage (drafting, consultation, …) in the profile's language."""
         return dict(self.data.get("stages") or {}).get(stage, stage)
 
+    def stage_named(self, name: str) -> Optional[str]:
+        """The stage this profile prints as `name` (征求意见 → consultation); None if none."""
+        return next((stage for stage, shown in dict(self.data.get("stages") or {}).items() if shown == name), None)
+
     def heading_label(self, counters: list[int]) -> str:
         """The number Word shows before a heading ("II. ", "（三）"), for a filled-in TOC."""
         level = len(counters)
