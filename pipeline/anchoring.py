@@ -438,7 +438,8 @@ def carry_to(ws, comments: Iterable[Comment], new_version: Version, versions: Op
     by_version: dict[int, list[Comment]] = {}
     for comment in pending:
         by_version.setdefault(comment.anchor.version, []).append(comment)
-    numbers = [n for n in versions.numbers if n <= new_version.number]
+    # new_version among them even when not written yet (a dry run's)
+    numbers = sorted({n for n in versions.numbers if n < new_version.number} | {new_version.number})
     for step_from, step_to in zip(numbers, numbers[1:]):
         moving = by_version.pop(step_from, [])
         if not moving:

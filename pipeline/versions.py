@@ -142,7 +142,7 @@ def freeze(ws, stage: Optional[str], note: str, date: Optional[str] = None, sour
     plan = ws.plan
     if stage is not None and stage not in plan.stages:
         raise UserError(f"--stage {stage} is not one of the plan's stages: {', '.join(plan.stages)}", ws.plan_path)
-    versions, stored, on_parent = _load_comments_first(ws, carried=not dry_run)
+    versions, stored, on_parent = _load_comments_first(ws)
     from .compose import check_headings, compose_draft  # jinja2: `show`, `diff` and `comments` need none of it
     source_path = source_path or ws.draft_path
     if source is None:
@@ -154,7 +154,7 @@ def freeze(ws, stage: Optional[str], note: str, date: Optional[str] = None, sour
         parent = (versions if numbers == versions.numbers else Versions(ws))[numbers[-1]] if numbers else None
         stage = stage or (parent.stage if parent else plan.stages[0])
         if plan.approved_at(stage):
-            _check_consensus(ws, on_parent or stored, plan, stage)
+            _check_consensus(ws, on_parent, plan, stage)
         date = _version_date(date, parent)
         document = read_markdown(source, plan.outline_ids)
         if not document.blocks:
@@ -172,7 +172,8 @@ def freeze(ws, stage: Optional[str], note: str, date: Optional[str] = None, sour
                           stage=stage, note=note, sha256=digest, next_id=next_id,
                           document=document, changes=changes, path=str(md_path),
                           notes=_stage_notes(plan, parent, stage))
-        if dry_run:
+        if dry_run:  # what would become of the comments, with nothing kept of a version not written
+            version.comments_carried = _carry_comments(ws, version, parent, stored, on_parent, keep=False)
             return version
         atomic_write(md_path, text, exclusive=True)
         try:
@@ -210,14 +211,14 @@ def _version_date(date: Optional[str], parent: Optional[Version]) -> str:
     return date
 
 
-def _load_comments_first(ws, carried: bool) -> tuple[Versions, list, list]:
-    """(the versions read, stored comments, the same on the latest version when `carried`). Freezing
-    carries every comment to the new version: a comment file that cannot be read must stop the freeze
-    before the version is written."""
+def _load_comments_first(ws) -> tuple[Versions, list, list]:
+    """(the versions read, stored comments, the same on the latest version). Freezing carries every comment
+    to the new version: a comment file that cannot be read must stop the freeze before the version is
+    written."""
     from .comments import load_comments, on_latest
     versions = Versions(ws)
     stored = load_comments(ws, versions=versions, as_stored=True)
-    return versions, stored, on_latest(ws, stored, versions) if carried else []
+    return versions, stored, on_latest(ws, stored, versions)
 
 
 def _check_consensus(ws, comments: list, plan, stage: str) -> None:
@@ -230,7 +231,8 @@ def _check_consensus(ws, comments: list, plan, stage: str) -> None:
                         f"answer them before {plan.approval_stage}{after}:\n{listed}")
 
 
-def _carry_comments(ws, version: Version, parent: Optional[Version], stored: list, on_parent: list) -> dict[str, int]:
+def _carry_comments(ws, version: Version, parent: Optional[Version], stored: list, on_parent: list,
+                    keep: bool = True) -> dict[str, int]:
     """Counts of comments carried one step to the new version: reanchored, changed, orphaned, applied.
     No comment file is rewritten (each keeps the anchor it was made with); what they read as on the new
     version is cached for the commands that follow."""
@@ -238,7 +240,7 @@ def _carry_comments(ws, version: Version, parent: Optional[Version], stored: lis
     from .carry_cache import remember
     versions = Versions(ws, version, *([parent] if parent else []))
     carried = carry_to(ws, on_parent, version, versions)
-    if stored:
+    if stored and keep:
         remember(ws, versions, stored, carried.comments)
     return carried.counts
 

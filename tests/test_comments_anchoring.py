@@ -268,15 +268,25 @@ def test_an_unwritable_cache_is_no_error(ws, capsys, tmp_path, monkeypatch):
     assert listed(ws, capsys)[hazards]["version"] == 2
 
 
-def test_a_dry_run_carries_no_comment(ws, capsys, tmp_path):
+def test_a_dry_run_says_what_would_become_of_the_comments_and_keeps_nothing_of_its_version(ws, capsys, tmp_path):
+    """The drafter previewing a freeze sees the comments it would orphan; nothing of the version the dry run
+    did not write reaches the carry cache, which holds only the versions there are."""
+    from pipeline.carry_cache import history_key
     add(ws, capsys, "p0004", "occupational hazards", "Define hazards.")
     freeze_text(ws, capsys, tmp_path, V1 + "\nA new paragraph.\n", "v2")
     cache = ws.root / "build" / "cache" / "carried-comments.json"
     cache.unlink()
-    (tmp_path / "v3.md").write_text(V1 + "\nAnother paragraph.\n")
-    code, out = run(ws, capsys, "freeze", "--dry-run", "--from", str(tmp_path / "v3.md"))
+    (tmp_path / "v3.md").write_text(V1.replace("occupational hazards", "workplace risks") + "\nAnother paragraph.\n")
+    code, out = run(ws, capsys, "freeze", "--dry-run", "--json", "--from", str(tmp_path / "v3.md"))
     assert code == 0, out.err
-    assert not cache.exists()
+    previewed = json.loads(out.out)["comments"]
+    assert previewed["reanchored"] == 1 and previewed["orphaned"] + previewed["changed"] == 1, previewed
+    assert json.loads(cache.read_text())["history"] == history_key(ws, [1, 2])
+    code, out = run(ws, capsys, "freeze", "--dry-run", "--from", str(tmp_path / "v3.md"))
+    assert "If frozen, 1 comment(s) re-anchored on v3" in out.out
+    code, out = run(ws, capsys, "freeze", "--stage", "consultation", "--note", "v3", "--json", "--from",
+                    str(tmp_path / "v3.md"))
+    assert code == 0 and json.loads(out.out)["comments"] == previewed
 
 
 def test_a_freeze_reads_each_version_once(ws, capsys, tmp_path, monkeypatch):

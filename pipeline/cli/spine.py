@@ -255,7 +255,7 @@ def cmd_freeze(args: argparse.Namespace) -> int:
         console().print(f"[yellow]Note:[/] {escape(note)}")
     from ..anchoring import carried_summary
     if version.comments_carried.get("reanchored"):
-        console().print(carried_summary(version.comments_carried, version.number))
+        console().print(("If frozen, " if args.dry_run else "") + carried_summary(version.comments_carried, version.number))
     _print_close_calls(version, args.dry_run)
     return 0
 
