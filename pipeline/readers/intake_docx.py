@@ -13,23 +13,34 @@ the document's items of that kind: the third goal of `most` is
 `g-most-03`, in every round. A later round replaces the unit's earlier
 one as a whole, so chapters that cite `g-most-03` keep working as long as
 the goal stays third; give ids in brackets to keep them whatever the order.
+
+Nothing is dropped silently, since a round replaces the unit's earlier one as a whole: text is read as
+Word shows it with tracked changes accepted (insertions in, deletions out), and refused by its place are
+a paragraph or table where nothing reads it, an indicator table without its header row, an unknown or
+repeated column, a cell merged across columns, an extra row in the header table, and a form with nothing
+in it. `【id】` and `［id］` are ids in brackets; a target repeating its unit (`5.5%`, unit `%`) is the
+number. An .odt is converted by LibreOffice; a .doc or .rtf is refused, asking for a .docx.
 """
 from __future__ import annotations
 
 import re
+import tempfile
+import unicodedata
 import zipfile
 from pathlib import Path
 from typing import Any, Iterator, Optional
 
+from .. import libreoffice
 from ..clock import day
-from ..errors import UserError, excerpt
+from ..errors import UserError, did_you_mean, excerpt
 from ..fileio import atomic_write
 from ..model import Plan, Submission
-from ..writers.submission_template import TEMPLATE_EXAMPLE_IDS
+from ..writers.submission_template import LABELS, TEMPLATE_EXAMPLE_IDS
 from .config import ID_PATTERN
 from .markdown import heading_anchor, heading_id_typo
+from .review_docx import ODT_MIMETYPE
 from .submission import (INDICATOR_KEYS, ITEM_ID, PART_HEADINGS, PART_HINT, PARTS, Invalid, current_submissions,
-                         indicator_from_record, parse_submission, round_number, unit_list)
+                         empty_round_message, indicator_from_record, parse_submission, round_number, unit_list)
 
 HEADER_FIELDS = {"member unit id": "member", "member unit": "member", "成员单位": "member", "成员单位编号": "member",
                  "round": "round", "轮次": "round", "date": "date", "日期": "date"}
@@ -43,18 +54,63 @@ COLUMNS = {
     "co-operating units": "cooperating", "参与单位": "cooperating", "goal": "goal", "对应目标": "goal",
 }
 NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
+OLE2 = bytes.fromhex("d0cf11e0a1b11ae1")  # Word 97-2003 .doc (and other old Office files)
+OTHER_FORMATS = {"doc": "an old Word 97-2003 .doc file", "rtf": "a Rich Text Format (.rtf) file"}
+EMPTY_FORM = ("no goals, measures or indicators found: write the unit's items under the template's Goals, Measures "
+              "and Indicators headings (an empty submission would count the unit as having submitted)")
+INDICATOR_HEADINGS = "{en} ({zh})".format(en=PART_HEADINGS["en"]["indicators"], zh=PART_HEADINGS["zh"]["indicators"])
+# An id in the brackets a Chinese keyboard types (【g-mca-03】, ［m-mca-01］) is an id in brackets.
+FULL_WIDTH_ID = re.compile(r"^[【［〔]\s*([^】］〕\]]*?)\s*[】］〕]")
 
 
 def _open(path: Path):
-    import docx
+    """The .docx as python-docx reads it; an .odt converted by LibreOffice first, as `comments harvest` does."""
     if not path.exists():
         raise UserError("no such file", path)
     if not path.is_file():
         raise UserError("not a file (give the unit's .docx)", path)
-    if not zipfile.is_zipfile(path):
+    kind = _file_kind(path)
+    if kind == "odt":
+        return _converted(path)
+    if kind in OTHER_FORMATS:
+        raise UserError(f"{OTHER_FORMATS[kind]}, not a .docx: open it in Word or LibreOffice and save it as Word "
+                        "(.docx)", path)
+    if kind != "zip":
         raise UserError("not a Word .docx file (not a zip package)", path)
+    return _document(path, path)
+
+
+def _file_kind(path: Path) -> str:
+    """'doc', 'rtf', 'odt', 'zip' (a .docx, or another package), or '' by the file's first bytes."""
+    with open(path, "rb") as handle:
+        head = handle.read(8)
+    if head == OLE2:
+        return "doc"
+    if head.startswith(b"{\\rtf"):
+        return "rtf"
+    if not zipfile.is_zipfile(path):
+        return ""
+    with zipfile.ZipFile(path) as archive:
+        names = archive.namelist()
+        odt = "mimetype" in names and archive.read("mimetype").strip() == ODT_MIMETYPE
+    return "odt" if odt else "zip"
+
+
+def _converted(path: Path):
+    from .review_odt import TO_DOCX, _check_convertible
+    _check_convertible(path)  # a corrupt file is refused, or the lack of LibreOffice, before a conversion
+    with tempfile.TemporaryDirectory(prefix="nhrap-intake-") as folder:
+        converted = libreoffice.convert(path, TO_DOCX, Path(folder))
+        if converted is None:
+            raise UserError("an OpenDocument .odt file that LibreOffice could not convert: open it in LibreOffice "
+                            "and save it as Word (.docx)", path)
+        return _document(converted, path)
+
+
+def _document(source: Path, path: Path):
+    import docx
     try:
-        return docx.Document(str(path))
+        return docx.Document(str(source))
     except Exception as err:  # python-docx raises several types for broken packages
         raise UserError(f"cannot read this .docx: {err}", path) from None
 
@@ -71,14 +127,47 @@ def _body(document) -> Iterator[tuple[str, Any]]:
             yield "t", Table(child, document)
 
 
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+# Text as Word shows it with tracked changes accepted: insertions (w:ins, w:moveTo) in, deletions out.
+_SHOWN = {W + "t": None, W + "tab": " ", W + "br": " ", W + "cr": " ", W + "noBreakHyphen": "-"}
+_REMOVED = {W + "del", W + "moveFrom"}
+
+
+def _text(paragraph_element) -> str:
+    """A paragraph's text as accepted (python-docx's `.text` leaves out text typed with Track Changes on)."""
+    parts = []
+    for node in paragraph_element.iter(*_SHOWN):
+        owner = next((a for a in node.iterancestors() if a.tag in _REMOVED or a.tag == W + "p"), None)
+        if owner is paragraph_element:  # not deleted, and not in a text box's own paragraph
+            parts.append(node.text or "" if node.tag == W + "t" else _SHOWN[node.tag])
+    return " ".join("".join(parts).split())
+
+
 def _heading_level(paragraph) -> int:
     name = (paragraph.style.name or "").lower() if paragraph.style is not None else ""
     match = re.search(r"(heading|标题)\s*(\d)", name)
     return int(match.group(2)) if match else 0
 
 
+def _cell_text(cell) -> str:
+    texts = (_text(paragraph) for paragraph in cell._tc.iter(W + "p"))
+    return " ".join(text for text in texts if text)
+
+
 def _cell_texts(row) -> list[str]:
-    return [" ".join(cell.text.split()) for cell in row.cells]
+    return [_cell_text(cell) for cell in row.cells]
+
+
+def _ascii_brackets(text: str) -> str:
+    """`【g-mca-03】 text` → `[g-mca-03] text`; other text as it is."""
+    return FULL_WIDTH_ID.sub(lambda match: f"[{match.group(1)}]", text, count=1)
+
+
+def _unit_off_target(record: dict) -> dict:
+    """`5.5%` in Target with `%` in Unit is the number 5.5: the unit is printed after the target."""
+    target, unit = record.get("target", ""), record.get("unit", "")
+    number = target[: -len(unit)].strip() if unit and target.endswith(unit) else ""
+    return {**record, "target": number} if NUMBER.match(number) else record
 
 
 def _scalar(value: str) -> Any:
@@ -103,6 +192,8 @@ class _Intake:
         self.section = ""
         self.part = ""
         self.indicator_tables = 0
+        self.tables = 0
+        self.heading = ""
         self.paragraphs = {"goals": 0, "measures": 0}
 
     def error(self, message: str, where: str = "") -> UserError:
@@ -116,17 +207,17 @@ class _Intake:
                 self.paragraph(item)
 
     def paragraph(self, paragraph) -> None:
-        text = " ".join(paragraph.text.split())
+        text = _ascii_brackets(_text(paragraph._p))
         level = _heading_level(paragraph)
         if level == 1 and text:
             title, anchor = heading_anchor(text)
             section = anchor or title
             if section not in self.plan.sections:
                 section = self._section_by_title(title)
-            self.section, self.part = section, ""
+            self.section, self.part, self.heading = section, "", text
             self.sections.setdefault(section, [])
         elif level == 2 and text:
-            self.part = PARTS.get(text.lower(), "")
+            self.part, self.heading = PARTS.get(text.lower(), ""), text
             if not self.part:
                 raise self.error(f"unknown heading '{text}' under '{self.section}': {PART_HINT}")
         elif text and self.part in ("goals", "measures"):
@@ -137,6 +228,11 @@ class _Intake:
             shown = match.group(2) if match and match.group(2) else text
             where = f"{PART_WORDS[self.part]} {self.paragraphs[self.part]} ('{excerpt(shown, 40)}')"
             self.sections[self.section].append(_Item(self.part, where, text=text))
+        elif text and self.section:  # under a section heading or under Indicators: nothing would read it
+            advice = ("indicators are read from the rows of the table under it: write it in a row"
+                      if self.part == "indicators" else f"put it under a Heading 2 ({PART_HINT})")
+            raise self.error(f"is under the heading '{self.heading}', where it would not be read: {advice}",
+                             f"paragraph '{excerpt(text, 40)}'")
 
     def _section_by_title(self, title: str) -> str:
         section = self.plan.section_titled(title)
@@ -147,25 +243,65 @@ class _Intake:
                          + (f" ({typo})" if typo else ""))
 
     def table(self, table) -> None:
+        self.tables += 1
         rows = list(table.rows)
-        if not rows:
-            return
-        head = [c.lower() for c in _cell_texts(rows[0])]
-        if head and head[0] in HEADER_FIELDS:
-            for row in rows:
-                cells = _cell_texts(row)
-                if len(cells) >= 2 and cells[0].lower() in HEADER_FIELDS:
-                    self.header[HEADER_FIELDS[cells[0].lower()]] = cells[1]
-            return
-        if self.part != "indicators":
-            return
+        texts = [_cell_texts(row) for row in rows]
+        if not any(any(cells) for cells in texts):
+            return  # an empty table holds nothing to lose
+        where = f"table {self.tables} ('{excerpt(' '.join(texts[0]), 40)}')"
+        if texts[0] and texts[0][0].lower() in HEADER_FIELDS:
+            return self._header_table(texts)
+        if self.part != "indicators" or not self.section:
+            under = f"is under the heading '{self.heading}'" if self.heading else "comes before any section heading"
+            raise self.error(f"{under}, where it would not be read: the indicator table goes under a Heading 2 "
+                             f"'{INDICATOR_HEADINGS}' of its section", where)
         self.indicator_tables += 1
-        columns = [COLUMNS.get(c) for c in head]
-        for number, row in enumerate(rows[1:], start=2):
-            record = {key: value for key, value in zip(columns, _cell_texts(row)) if key and value}
+        columns = self._columns(texts, where)
+        for number, (row, cells) in enumerate(zip(rows[1:], texts[1:]), start=2):
+            place = f"indicator table {self.indicator_tables}, row {number}"
+            self._check_merged(row, texts[0], place)
+            record = {key: value for key, value in zip(columns, cells) if key and value}
             if record:
-                where = f"indicator table {self.indicator_tables}, row {number}"
-                self.sections[self.section].append(_Item("indicators", where, record=record))
+                self.sections[self.section].append(_Item("indicators", place, record=record))
+
+    def _header_table(self, texts: list[list[str]]) -> None:
+        for number, cells in enumerate(texts, start=1):
+            label = cells[0].lower()
+            if label in HEADER_FIELDS:
+                self.header[HEADER_FIELDS[label]] = cells[1] if len(cells) > 1 else ""
+            elif any(cells):
+                fields = ", ".join(label for label, _ in [*LABELS["en"]["header"], *LABELS["zh"]["header"]])
+                raise self.error(f"'{cells[0]}' is not a field of the header table ({fields}), and what the row "
+                                 "holds would not be read: delete the row", f"header table, row {number}")
+
+    def _columns(self, texts: list[list[str]], where: str) -> list[Optional[str]]:
+        """Each column's field, from the header row; refused: a missing header row, an unknown or repeated name,
+        a value in a column without a name."""
+        head = texts[0]
+        columns = [COLUMNS.get(unicodedata.normalize("NFKC", name).lower()) for name in head]
+        language = next((code for code in LABELS if set(head) & set(LABELS[code]["columns"])), self.plan.language)
+        known = LABELS.get(language, LABELS["en"])["columns"]
+        if not any(columns):
+            raise self.error(f"its first row is not the header row ({', '.join(known)}): copy it back from the "
+                             "template (without it, no row is read as it was meant)", where)
+        for number, (name, key) in enumerate(zip(head, columns), start=1):
+            if name and not key:
+                raise self.error(f"unknown column '{name}'{did_you_mean(name, known)} (columns: {', '.join(known)}): "
+                                 "rename it, or move what it holds into the known columns and delete it", where)
+            if key and key in columns[:number - 1]:
+                raise self.error(f"column '{name}' appears twice: delete one", where)
+            if not name and any(len(cells) >= number and cells[number - 1] for cells in texts[1:]):
+                raise self.error(f"column {number} has no name in the header row ({', '.join(known)}) and what it "
+                                 "holds would not be read", where)
+        return columns
+
+    def _check_merged(self, row, head: list[str], where: str) -> None:
+        """A cell merged across columns: python-docx gives its text in each of them, as two fields' values."""
+        cells = list(row.cells)
+        for number in range(1, min(len(cells), len(head))):
+            if cells[number]._tc is cells[number - 1]._tc and _cell_text(cells[number]):
+                raise self.error(f"one cell is merged across the columns '{head[number - 1]}' and '{head[number]}': "
+                                 "split it and write each value in its own column", where)
 
     # -- header ---------------------------------------------------------------
     def member(self, given: Optional[str]) -> str:
@@ -223,8 +359,10 @@ class _Intake:
                 continue
             item.id = f"{PREFIX[item.part]}-{member}-{ordinal[item.part]:02d}"
             if item.id in written:
+                advice = ("write the ids in the ID (编号) column" if item.part == "indicators"
+                          else "write the ids in brackets")
                 raise self.error(f"has no id, and the one it would get, '{item.id}', is already used by "
-                                 f"{written[item.id].where}: write the ids in brackets", item.where)
+                                 f"{written[item.id].where}: {advice}", item.where)
             written[item.id] = item
         return written
 
@@ -266,7 +404,7 @@ class _Intake:
 
     def _indicator(self, item: _Item, section: str, member: str) -> dict:
         """The row's fields, checked as a submission's are and normalised (ids for unit names, 2030 for 2030年)."""
-        record: dict[str, Any] = {key: _scalar(value) for key, value in item.record.items()}
+        record: dict[str, Any] = {key: _scalar(value) for key, value in _unit_off_target(item.record).items()}
         record["id"] = item.id
         for key in ("text", "unit", "lead", "goal", "comparison", "kind", "deadline", "base_year"):
             if key in record:
@@ -309,6 +447,8 @@ def intake_docx(ws, path: Path, member: Optional[str] = None, round_no: Optional
         submission = parse_submission(text, target, ws.plan)
     except UserError as err:  # a mistake the checks above missed: still name the Word file
         raise UserError(f"{err.message} (in the Markdown it converts to)", path) from None
+    if not (submission.goals or submission.measures or submission.indicators):
+        raise UserError(empty_round_message(submission) if round_no > 1 else EMPTY_FORM, path)
     if target.exists() and not force:
         raise UserError("a submission for this unit and round already exists (use --force to replace it)", target)
     warnings = _check_with_others(ws, submission, target, items, path)
