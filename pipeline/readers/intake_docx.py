@@ -30,7 +30,6 @@ import zipfile
 from pathlib import Path
 from typing import Any, Iterator, Optional
 
-from .. import libreoffice
 from ..clock import day
 from ..errors import UserError, did_you_mean, excerpt
 from ..fileio import atomic_write
@@ -97,14 +96,9 @@ def _file_kind(path: Path) -> str:
 
 
 def _converted(path: Path):
-    from .review_odt import TO_DOCX, _check_convertible
-    _check_convertible(path)  # a corrupt file is refused, or the lack of LibreOffice, before a conversion
+    from .review_odt import converted_to_docx
     with tempfile.TemporaryDirectory(prefix="nhrap-intake-") as folder:
-        converted = libreoffice.convert(path, TO_DOCX, Path(folder))
-        if converted is None:
-            raise UserError("an OpenDocument .odt file that LibreOffice could not convert: open it in LibreOffice "
-                            "and save it as Word (.docx)", path)
-        return _document(converted, path)
+        return _document(converted_to_docx(path, Path(folder)), path)
 
 
 def _document(source: Path, path: Path):
