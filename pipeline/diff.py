@@ -18,7 +18,7 @@ from typing import Optional
 
 from .align import longest_increasing
 from .model import Block, Changes, Version
-from .textdiff import word_diff
+from .textdiff import row_diff, word_diff
 from .versions import recorded_relations
 
 
@@ -35,8 +35,10 @@ class ParagraphChange:
 
     @cached_property
     def words(self) -> list[tuple[int, str]]:
-        """Word-level changes of the plain text, computed when shown (scripts asking for ids don't pay)."""
-        return word_diff(self.old, self.new, language=self.language)
+        """Word-level changes of the plain text, computed when shown (scripts asking for ids don't pay);
+        a table's rows are compared as units first, so a new row shows as one row inserted."""
+        compare = row_diff if self.kind == "table" else word_diff
+        return compare(self.old, self.new, language=self.language)
 
     @property
     def formatting_only(self) -> bool:

@@ -126,6 +126,36 @@ def test_an_added_paragraph_or_table_is_one_line_cut_at_a_word(history, capsys, 
     assert added[1].endswith("Indicator | Target Legal aid centres | 3,000")
 
 
+def freeze_next(ws, capsys, tmp_path, text, number):
+    source = tmp_path / f"v{number}.md"
+    source.write_text(text, encoding="utf-8")
+    code, out = run(ws, capsys, "freeze", "--stage", "drafting", "--note", f"v{number}",
+                    "--date", f"2026-01-0{number}", "--from", str(source))
+    assert code == 0, out.err
+
+
+def test_a_table_row_inserted_or_deleted_shows_as_a_whole_row(history, capsys, tmp_path):
+    # a row inserted before a row starting with the same words, a row deleted, a row edited
+    freeze_next(history, capsys, tmp_path, V3.replace(
+        "| New urban jobs | 12 million |", "| New urban jobs for graduates | 5 million |\n| New urban jobs | 13 million |")
+        .replace("| Unemployment rate | at most 5.5% |\n", ""), 4)
+    code, out = run(history, capsys, "diff", "3", "4")
+    assert code == 0
+    table = out.out[out.out.index("~ p"):]
+    assert (" Indicator | Target\n[-Unemployment rate | at most 5.5%\n-]"
+            "{+New urban jobs for graduates | 5 million\n+}New urban jobs | [-12-]{+13+} million\n") in out.out, table
+    page = tmp_path / "diff.html"
+    run(history, capsys, "diff", "3", "4", "--html", str(page))
+    html = page.read_text(encoding="utf-8")
+    assert ("<del>Unemployment rate | at most 5.5%\n</del><ins>New urban jobs for graduates | 5 million\n</ins>"
+            "New urban jobs | <del>12</del><ins>13</ins> million") in html
+    # the details still rebuild both texts
+    details = diff_json(history, capsys, "3", "4")["details"]
+    for d in details:
+        assert "".join(t for op, t in d["words"] if op <= 0) == d["old"]
+        assert "".join(t for op, t in d["words"] if op >= 0) == d["new"]
+
+
 @pytest.mark.parametrize("text, limit, shown", [
     ("Each assessment will verify the self-assessments", 31, "Each assessment will verify the…"),  # 'the' fits
     ("Each assessment will verify the self-assessments", 30, "Each assessment will verify…"),
