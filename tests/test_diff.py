@@ -192,7 +192,7 @@ def test_split_merge_and_move_say_where_from(history, capsys):
     assert "1 added (1 split), 1 deleted (1 merged), 1 moved" in out.out
     assert f"+ {part} (split from {first}) Public employment services" in out.out
     assert f"- {merged} (merged into {into}) Catastrophic illness" in out.out
-    assert f"> {clinics} (moved from esc-health, after {merged}) Village clinics" in out.out
+    assert f"> {clinics} (moved from esc-health, after {merged}; now in " in out.out
     # over versions 1 to 3 (the split in v2, the merge in v3) and in either direction
     forward = diff_json(history, capsys, "1", "3")
     assert forward["split"] == {part: first} and forward["merged"] == {merged: into}
@@ -200,6 +200,20 @@ def test_split_merge_and_move_say_where_from(history, capsys):
     backward = diff_json(history, capsys, "3", "1")
     assert backward["split"] == {merged: into} and backward["merged"] == {part: first}
     assert diff_json(history, capsys, "2", "3")["split"] == {}
+
+
+def test_a_moved_paragraph_says_where_it_now_stands(history, capsys, tmp_path):
+    v1, v3 = ids_of(history, capsys, "1"), ids_of(history, capsys, "3")
+    clinics, heading = v1["Village clinics will be staffed by qualified doctors."], v3["Evaluation"]
+    merged = v1["Catastrophic illness insurance will pay a larger share of large bills."]
+    code, out = run(history, capsys, "diff", "1", "3", "--html", str(tmp_path / "diff.html"))
+    assert code == 0
+    assert (f"> {clinics} (moved from esc-health, after {merged}; now in impl-eval, after {heading}) "
+            "Village clinics") in out.out
+    html = (tmp_path / "diff.html").read_text(encoding="utf-8")
+    assert (f"moved from esc-health (Right to health), after {merged}; "
+            f"now in impl-eval (Evaluation), after {heading}") in html
+    assert diff_json(history, capsys, "1", "3")["moved_to"] == {clinics: {"section": "impl-eval", "after": heading}}
 
 
 # -- JSON -----------------------------------------------------------------------------------
