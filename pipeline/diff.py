@@ -169,34 +169,3 @@ def diff_workspace(ws, ref_a, ref_b) -> VersionDiff:
     older, newer = sorted((a, b), key=lambda v: v.number)
     steps = steps_between(ws, older.number, newer) if newer.number - older.number > 1 else None
     return diff_versions(a, b, steps=steps, language=ws.plan.language)
-
-
-
-def moved_note(was: Moved, now: Moved, titles: Optional[dict[str, str]] = None) -> str:
-    """Where a moved paragraph stood and where it stands:
-    'moved from esc-work, after p0187; now in esc-health, after p0190'."""
-    if was.section == now.section:
-        return f"moved within its section, was {_where(was)}, now {_where(now)}"
-    return f"moved from {_section(was, titles)}, {_where(was)}; now in {_section(now, titles)}, {_where(now)}"
-
-
-def _where(place: Moved) -> str:
-    return f"after {place.after}" if place.after else "at the start"
-
-
-def _section(place: Moved, titles: Optional[dict[str, str]]) -> str:
-    if titles and place.section in titles:
-        return f"{place.section} ({titles[place.section]})"
-    return place.section or "before the first section"
-
-
-def provenance_note(diff: VersionDiff, block: Block, titles: Optional[dict[str, str]] = None) -> str:
-    """Where an added, deleted or moved paragraph came from or went, if known: 'split from p0007',
-    'merged into p0009', or its `moved_note` ('' otherwise)."""
-    if block.id in diff.split:
-        return f"split from {diff.split[block.id]}"
-    if block.id in diff.merged:
-        return f"merged into {diff.merged[block.id]}"
-    if block.id in diff.moved_from:
-        return moved_note(diff.moved_from[block.id], diff.moved_to[block.id], titles)
-    return ""

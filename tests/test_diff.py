@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -298,8 +299,34 @@ def test_chinese_plan_diff_shows_whole_words(zh_ws, capsys, tmp_path):
     code, out = run(zh_ws, capsys, "freeze", "--stage", "consultation", "--note", "x", "--from", str(source))
     assert code == 0, out.err
     code, out = run(zh_ws, capsys, "diff", str(latest.number), "latest")
-    assert code == 0 and "1 changed" in out.out
+    assert code == 0 and "修改 1 段" in out.out  # the counts in the plan's language
     assert "服务体系，[-加强-]{+强化+}劳动保障监察" in out.out
+
+
+def test_a_chinese_plan_diff_is_worded_in_chinese(zh_ws, capsys, tmp_path):
+    """The fixed words of the terminal lines and the HTML page come from the zh profile's labels."""
+    latest = zh_ws.load_version("latest")
+    blocks = Path(latest.path).read_text(encoding="utf-8").split("\n\n")
+    blocks.insert(1, blocks.pop(next(k for k, b in enumerate(blocks) if b.startswith("巩固拓展脱贫攻坚成果"))))
+    source = tmp_path / "next.md"
+    source.write_text("\n\n".join(blocks), encoding="utf-8")
+    code, out = run(zh_ws, capsys, "freeze", "--stage", "consultation", "--note", "x", "--from", str(source))
+    assert code == 0, out.err
+    page = tmp_path / "diff.html"
+    code, out = run(zh_ws, capsys, "diff", "1", "latest", "--html", str(page))
+    assert code == 0
+    assert "v1 → v4：新增 6 段，删除 3 段（其中合并 1 段），移动 1 段，修改 7 段" in out.out
+    assert "- p0054 （并入 p0055）扩大法律援助范围" in out.out
+    assert "> p0016 （移自 esc-living，原在 p0015 之后；现位于 esc，在 p0001 之后）巩固拓展脱贫攻坚成果" in out.out
+    html = page.read_text(encoding="utf-8")
+    assert "<html lang='zh'>" in html and "（2026—2030年）：v1 → v4</h1>" in html
+    assert "<h2>修改（7）</h2>" in html and "<h2>移动（1）</h2>" in html
+    assert "<tr><td>其中并入其他段落</td><td>1</td></tr>" in html
+    assert "<span class='note'>并入 p0055</span>" in html
+    assert ("<span class='note'>移自 esc-living（基本生活水准权利），原在 p0015 之后；"
+            "现位于 esc（经济、社会和文化权利），在 p0001 之后</span>") in html
+    fixed = re.findall(r"<h[12]>(.*?)</h[12]>|<td>([^<]*)</td>", html)
+    assert not [text for pair in fixed for text in pair if re.search("[A-Za-z]{2,}", text)]
 
 
 def test_importing_the_cli_and_diff_loads_no_jieba():
