@@ -8,7 +8,7 @@ order relative to the others changed were moved.
 Where a paragraph came from is read from the versions' recorded changes
 (`changes.split` / `changes.merged` of every version from A to B): an added
 paragraph split off an older one says which, a deleted paragraph merged
-into another says which. A moved paragraph says where it stood in A.
+into another says which. A moved paragraph says where it stood in A and where it stands in B.
 """
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from typing import Optional
 
 from .align import longest_increasing
 from .model import Block, Changes, Version
-from .textdiff import word_diff
+from .textdiff import row_diff, word_diff
 from .versions import recorded_relations
 
 
@@ -35,8 +35,10 @@ class ParagraphChange:
 
     @cached_property
     def words(self) -> list[tuple[int, str]]:
-        """Word-level changes of the plain text, computed when shown (scripts asking for ids don't pay)."""
-        return word_diff(self.old, self.new, language=self.language)
+        """Word-level changes of the plain text, computed when shown (scripts asking for ids don't pay);
+        a table's rows are compared as units first, so a new row shows as one row inserted."""
+        compare = row_diff if self.kind == "table" else word_diff
+        return compare(self.old, self.new, language=self.language)
 
     @property
     def formatting_only(self) -> bool:
@@ -50,9 +52,13 @@ class ParagraphChange:
 
 @dataclass
 class Moved:
-    """Where a moved paragraph stood in the older version."""
+    """Where a moved paragraph stands in one of the two versions."""
     section: str  # its section there
-    after: Optional[str]  # the id of the block before it there; None when it came first
+    after: Optional[str]  # the id of the block before it there; None when it comes first
+
+
+def _place(blocks: list[Block], k: int) -> Moved:
+    return Moved(section=blocks[k].section, after=blocks[k - 1].id if k else None)
 
 
 @dataclass
@@ -66,6 +72,7 @@ class VersionDiff:
     split: dict[str, str] = field(default_factory=dict)  # added id -> id in A it was split from
     merged: dict[str, str] = field(default_factory=dict)  # deleted id -> id in B it was merged into
     moved_from: dict[str, Moved] = field(default_factory=dict)  # moved id -> where it stood in A
+    moved_to: dict[str, Moved] = field(default_factory=dict)  # moved id -> where it stands in B
 
     def as_json(self) -> dict:
         # from/to and the four id lists are a documented contract; the rest was added after them
@@ -74,6 +81,7 @@ class VersionDiff:
                 "moved": [b.id for b in self.moved], "changed": [c.id for c in self.changed],
                 "split": dict(self.split), "merged": dict(self.merged),
                 "moved_from": {k: {"section": m.section, "after": m.after} for k, m in self.moved_from.items()},
+                "moved_to": {k: {"section": m.section, "after": m.after} for k, m in self.moved_to.items()},
                 "details": [c.as_json() for c in self.changed]}
 
 
@@ -93,10 +101,10 @@ def diff_versions(a: Version, b: Version, steps: Optional[list[Changes]] = None,
     common = [blk for blk in b.document.blocks if blk.id in old]
     in_order = longest_increasing([old_position[blk.id] for blk in common])
     result.moved = [blk for k, blk in enumerate(common) if k not in in_order]
+    new_position = {blk.id: k for k, blk in enumerate(b.document.blocks)}
     for blk in result.moved:
-        k = old_position[blk.id]
-        result.moved_from[blk.id] = Moved(section=old[blk.id].section,
-                                          after=a.document.blocks[k - 1].id if k else None)
+        result.moved_from[blk.id] = _place(a.document.blocks, old_position[blk.id])
+        result.moved_to[blk.id] = _place(b.document.blocks, new_position[blk.id])
     for blk in common:
         before = old[blk.id]
         if before.source != blk.source:
@@ -161,27 +169,3 @@ def diff_workspace(ws, ref_a, ref_b) -> VersionDiff:
     older, newer = sorted((a, b), key=lambda v: v.number)
     steps = steps_between(ws, older.number, newer) if newer.number - older.number > 1 else None
     return diff_versions(a, b, steps=steps, language=ws.plan.language)
-
-
-
-def moved_note(moved: Moved, section: str, titles: Optional[dict[str, str]] = None) -> str:
-    """Where a moved paragraph (now in `section`) stood: 'moved from esc-work, after p0187'."""
-    where = f"after {moved.after}" if moved.after else "at the start"
-    if moved.section == section:
-        return f"moved within its section, was {where}"
-    name = moved.section or "before the first section"
-    if titles and moved.section in titles:
-        name = f"{moved.section} ({titles[moved.section]})"
-    return f"moved from {name}, {where}"
-
-
-def provenance_note(diff: VersionDiff, block: Block, titles: Optional[dict[str, str]] = None) -> str:
-    """Where an added, deleted or moved paragraph came from or went, if known: 'split from p0007',
-    'merged into p0009', or its `moved_note` ('' otherwise)."""
-    if block.id in diff.split:
-        return f"split from {diff.split[block.id]}"
-    if block.id in diff.merged:
-        return f"merged into {diff.merged[block.id]}"
-    if block.id in diff.moved_from:
-        return moved_note(diff.moved_from[block.id], block.section, titles)
-    return ""

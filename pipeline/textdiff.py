@@ -65,16 +65,85 @@ def word_diff(old: str, new: str, cleanup: bool = True, language: str = "en") ->
     diffs = dmp.diff_main(old_code, new_code, False)
     if cleanup:
         dmp.diff_cleanupSemantic(diffs)
-    merged: list[tuple[int, str]] = []
-    for op, code in diffs:
-        text = "".join(decode[c] for c in code)
-        if merged and merged[-1][0] == op:
-            merged[-1] = (op, merged[-1][1] + text)
-        elif text:
-            merged.append((op, text))
+    merged = _joined([(op, "".join(decode[c] for c in code)) for op, code in diffs])
     if cleanup and language == "zh" and len(merged) > 1:
         merged = snap_to_words(merged, old, new)
     return _tidy(merged) if cleanup else merged
+
+
+def row_diff(old: str, new: str, language: str = "en") -> list[tuple[int, str]]:
+    """`word_diff` of a table's plain text (one row a line): the rows are diffed as units first, so a
+    row inserted or deleted is marked whole, and only a row edited (half its words or more kept) gets
+    word-level changes. The joined texts rebuild old and new, as with `word_diff`."""
+    if old == new:
+        return [(EQUAL, old)] if old else []
+    ops: list[tuple[int, str]] = []
+    for kept, gone, came in _row_runs(old.split("\n"), new.split("\n")):
+        ops += [(EQUAL, row + "\n") for row in kept]
+        ops += _replaced_rows(gone, came, language)
+    return _joined(_last_newline_off(ops))
+
+
+def _row_runs(old_rows: list[str], new_rows: list[str]) -> list[tuple[list[str], list[str], list[str]]]:
+    """The rows diffed as units: stretches of (rows kept, rows deleted, rows inserted), in order."""
+    old_code, new_code = encode_sequences(old_rows, new_rows)
+    runs: list[tuple[list[str], list[str], list[str]]] = [([], [], [])]
+    o = n = 0
+    for op, code in engine().diff_main(old_code, new_code, False):
+        if op == EQUAL and (runs[-1][1] or runs[-1][2]):
+            runs.append(([], [], []))
+        if op == EQUAL:
+            runs[-1][0].extend(new_rows[n:n + len(code)])
+        elif op == DELETE:
+            runs[-1][1].extend(old_rows[o:o + len(code)])
+        else:
+            runs[-1][2].extend(new_rows[n:n + len(code)])
+        o, n = o + len(code) * (op <= 0), n + len(code) * (op >= 0)
+    return runs
+
+
+def _replaced_rows(gone: list[str], came: list[str], language: str) -> list[tuple[int, str]]:
+    """Rows deleted and inserted at one place: a deleted row with half its words or more kept in an
+    inserted one (the likest, in order) was edited, and gets a word diff; the others are deleted or
+    inserted whole."""
+    ops: list[tuple[int, str]] = []
+    k = 0
+    for row in gone:
+        match = max(range(k, len(came)), key=lambda j: (similarity(row, came[j]), -j), default=None)
+        if match is None or similarity(row, came[match]) < 0.5:
+            ops.append((DELETE, row + "\n"))
+            continue
+        ops += [(INSERT, other + "\n") for other in came[k:match]]
+        ops += word_diff(row, came[match], language=language) + [(EQUAL, "\n")]
+        k = match + 1
+    return ops + [(INSERT, other + "\n") for other in came[k:]]
+
+
+def _last_newline_off(ops: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """Ops that rebuild old + '\\n' and new + '\\n' made to rebuild old and new: the shared last newline
+    comes off, and rows deleted or inserted after the last shared text take their newline before them
+    ('… 5.5%' then '{+\\nNew urban jobs | 12 million+}')."""
+    pieces = [[op, text] for op, text in ops]
+    last_equal = max((k for k, (op, _text) in enumerate(pieces) if op == EQUAL), default=-1)
+    if last_equal >= 0:
+        pieces[last_equal][1] = pieces[last_equal][1][:-1]
+    for side in (DELETE, INSERT):
+        tail = [piece for piece in pieces[last_equal + 1:] if piece[0] == side]
+        if tail:
+            tail[0][1] = ("\n" if last_equal >= 0 else "") + tail[0][1]
+            tail[-1][1] = tail[-1][1][:-1]
+    return [(op, text) for op, text in pieces]
+
+
+def _joined(ops: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """Neighbouring pieces of the same kind joined, empty ones dropped."""
+    result: list[tuple[int, str]] = []
+    for op, text in ops:
+        if result and result[-1][0] == op:
+            result[-1] = (op, result[-1][1] + text)
+        elif text:
+            result.append((op, text))
+    return result
 
 
 def _common_words(old: str, new: str, from_end: bool = False) -> int:
@@ -97,7 +166,7 @@ def _tidy(ops: list[tuple[int, str]]) -> list[tuple[int, str]]:
     """A replacement keeps whole words the two sides share at its ends outside the change:
     [-full-]{+decent+} work rather than [-full -]{+decent +}work, and 5.5%{+ a year+} rather
     than [-5.5%-]{+5.5% a year+} (a text's last word has no space after it)."""
-    result: list[tuple[int, str]] = []
+    pieces: list[tuple[int, str]] = []
     k = 0
     while k < len(ops):
         op, text = ops[k]
@@ -109,19 +178,12 @@ def _tidy(ops: list[tuple[int, str]]) -> list[tuple[int, str]]:
             tail_text = old[len(old) - tail:] if tail else ""
             if tail:
                 old, new = old[:-tail], new[:-tail]
-            pieces = [(EQUAL, head_text), (DELETE, old), (INSERT, new), (EQUAL, tail_text)]
+            pieces += [(EQUAL, head_text), (DELETE, old), (INSERT, new), (EQUAL, tail_text)]
             k += 2
         else:
-            pieces = [(op, text)]
+            pieces.append((op, text))
             k += 1
-        for piece_op, piece in pieces:
-            if not piece:
-                continue
-            if result and result[-1][0] == piece_op:
-                result[-1] = (piece_op, result[-1][1] + piece)
-            else:
-                result.append((piece_op, piece))
-    return result
+    return _joined(pieces)
 
 
 def is_cjk(char: str) -> bool:

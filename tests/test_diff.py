@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -126,6 +127,36 @@ def test_an_added_paragraph_or_table_is_one_line_cut_at_a_word(history, capsys, 
     assert added[1].endswith("Indicator | Target Legal aid centres | 3,000")
 
 
+def freeze_next(ws, capsys, tmp_path, text, number):
+    source = tmp_path / f"v{number}.md"
+    source.write_text(text, encoding="utf-8")
+    code, out = run(ws, capsys, "freeze", "--stage", "drafting", "--note", f"v{number}",
+                    "--date", f"2026-01-0{number}", "--from", str(source))
+    assert code == 0, out.err
+
+
+def test_a_table_row_inserted_or_deleted_shows_as_a_whole_row(history, capsys, tmp_path):
+    # a row inserted before a row starting with the same words, a row deleted, a row edited
+    freeze_next(history, capsys, tmp_path, V3.replace(
+        "| New urban jobs | 12 million |", "| New urban jobs for graduates | 5 million |\n| New urban jobs | 13 million |")
+        .replace("| Unemployment rate | at most 5.5% |\n", ""), 4)
+    code, out = run(history, capsys, "diff", "3", "4")
+    assert code == 0
+    table = out.out[out.out.index("~ p"):]
+    assert (" Indicator | Target\n[-Unemployment rate | at most 5.5%\n-]"
+            "{+New urban jobs for graduates | 5 million\n+}New urban jobs | [-12-]{+13+} million\n") in out.out, table
+    page = tmp_path / "diff.html"
+    run(history, capsys, "diff", "3", "4", "--html", str(page))
+    html = page.read_text(encoding="utf-8")
+    assert ("<del>Unemployment rate | at most 5.5%\n</del><ins>New urban jobs for graduates | 5 million\n</ins>"
+            "New urban jobs | <del>12</del><ins>13</ins> million") in html
+    # the details still rebuild both texts
+    details = diff_json(history, capsys, "3", "4")["details"]
+    for d in details:
+        assert "".join(t for op, t in d["words"] if op <= 0) == d["old"]
+        assert "".join(t for op, t in d["words"] if op >= 0) == d["new"]
+
+
 @pytest.mark.parametrize("text, limit, shown", [
     ("Each assessment will verify the self-assessments", 31, "Each assessment will verify the…"),  # 'the' fits
     ("Each assessment will verify the self-assessments", 30, "Each assessment will verify…"),
@@ -162,7 +193,7 @@ def test_split_merge_and_move_say_where_from(history, capsys):
     assert "1 added (1 split), 1 deleted (1 merged), 1 moved" in out.out
     assert f"+ {part} (split from {first}) Public employment services" in out.out
     assert f"- {merged} (merged into {into}) Catastrophic illness" in out.out
-    assert f"> {clinics} (moved from esc-health, after {merged}) Village clinics" in out.out
+    assert f"> {clinics} (moved from esc-health, after {merged}; now in " in out.out
     # over versions 1 to 3 (the split in v2, the merge in v3) and in either direction
     forward = diff_json(history, capsys, "1", "3")
     assert forward["split"] == {part: first} and forward["merged"] == {merged: into}
@@ -170,6 +201,20 @@ def test_split_merge_and_move_say_where_from(history, capsys):
     backward = diff_json(history, capsys, "3", "1")
     assert backward["split"] == {merged: into} and backward["merged"] == {part: first}
     assert diff_json(history, capsys, "2", "3")["split"] == {}
+
+
+def test_a_moved_paragraph_says_where_it_now_stands(history, capsys, tmp_path):
+    v1, v3 = ids_of(history, capsys, "1"), ids_of(history, capsys, "3")
+    clinics, heading = v1["Village clinics will be staffed by qualified doctors."], v3["Evaluation"]
+    merged = v1["Catastrophic illness insurance will pay a larger share of large bills."]
+    code, out = run(history, capsys, "diff", "1", "3", "--html", str(tmp_path / "diff.html"))
+    assert code == 0
+    assert (f"> {clinics} (moved from esc-health, after {merged}; now in impl-eval, after {heading}) "
+            "Village clinics") in out.out
+    html = (tmp_path / "diff.html").read_text(encoding="utf-8")
+    assert (f"moved from esc-health (Right to health), after {merged}; "
+            f"now in impl-eval (Evaluation), after {heading}") in html
+    assert diff_json(history, capsys, "1", "3")["moved_to"] == {clinics: {"section": "impl-eval", "after": heading}}
 
 
 # -- JSON -----------------------------------------------------------------------------------
@@ -254,8 +299,34 @@ def test_chinese_plan_diff_shows_whole_words(zh_ws, capsys, tmp_path):
     code, out = run(zh_ws, capsys, "freeze", "--stage", "consultation", "--note", "x", "--from", str(source))
     assert code == 0, out.err
     code, out = run(zh_ws, capsys, "diff", str(latest.number), "latest")
-    assert code == 0 and "1 changed" in out.out
+    assert code == 0 and "修改 1 段" in out.out  # the counts in the plan's language
     assert "服务体系，[-加强-]{+强化+}劳动保障监察" in out.out
+
+
+def test_a_chinese_plan_diff_is_worded_in_chinese(zh_ws, capsys, tmp_path):
+    """The fixed words of the terminal lines and the HTML page come from the zh profile's labels."""
+    latest = zh_ws.load_version("latest")
+    blocks = Path(latest.path).read_text(encoding="utf-8").split("\n\n")
+    blocks.insert(1, blocks.pop(next(k for k, b in enumerate(blocks) if b.startswith("巩固拓展脱贫攻坚成果"))))
+    source = tmp_path / "next.md"
+    source.write_text("\n\n".join(blocks), encoding="utf-8")
+    code, out = run(zh_ws, capsys, "freeze", "--stage", "consultation", "--note", "x", "--from", str(source))
+    assert code == 0, out.err
+    page = tmp_path / "diff.html"
+    code, out = run(zh_ws, capsys, "diff", "1", "latest", "--html", str(page))
+    assert code == 0
+    assert "v1 → v4：新增 6 段，删除 3 段（其中合并 1 段），移动 1 段，修改 7 段" in out.out
+    assert "- p0054 （并入 p0055）扩大法律援助范围" in out.out
+    assert "> p0016 （移自 esc-living，原在 p0015 之后；现位于 esc，在 p0001 之后）巩固拓展脱贫攻坚成果" in out.out
+    html = page.read_text(encoding="utf-8")
+    assert "<html lang='zh'>" in html and "（2026—2030年）：v1 → v4</h1>" in html
+    assert "<h2>修改（7）</h2>" in html and "<h2>移动（1）</h2>" in html
+    assert "<tr><td>其中并入其他段落</td><td>1</td></tr>" in html
+    assert "<span class='note'>并入 p0055</span>" in html
+    assert ("<span class='note'>移自 esc-living（基本生活水准权利），原在 p0015 之后；"
+            "现位于 esc（经济、社会和文化权利），在 p0001 之后</span>") in html
+    fixed = re.findall(r"<h[12]>(.*?)</h[12]>|<td>([^<]*)</td>", html)
+    assert not [text for pair in fixed for text in pair if re.search("[A-Za-z]{2,}", text)]
 
 
 def test_importing_the_cli_and_diff_loads_no_jieba():

@@ -320,27 +320,29 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 def cmd_diff(args: argparse.Namespace) -> int:
     from ..diff import diff_workspace
+    from ..writers.profiles import language_profile
     ws = open_workspace(args.workspace)
     diff = diff_workspace(ws, args.a, args.b)
+    profile = language_profile(ws.plan.language)  # the diff's fixed words, in the plan's language
     if args.html:
         from ..writers.html_diff import diff_to_html
         from ..writers.text_diff import outline_titles
-        atomic_write(args.html, diff_to_html(diff, ws.plan.title, outline_titles(ws.plan)))
+        atomic_write(args.html, diff_to_html(diff, ws.plan.title, outline_titles(ws.plan), profile))
     if args.json:
         print_json(diff.as_json())
         return 0
-    _print_diff(diff)
+    _print_diff(diff, profile)
     return 0
 
 
-def _print_diff(diff) -> None:
+def _print_diff(diff, profile) -> None:
     """Colour on a terminal; when stdout is not one (or NO_COLOR is set), git word-diff marks:
     [-deleted-]{+inserted+}, and no wrapping."""
     import sys
 
     from ..writers.text_diff import TERMINAL_STYLES, diff_lines, plain_line
     out = console()
-    lines = diff_lines(diff)
+    lines = diff_lines(diff, profile)
     if out.color_system is None or out.no_color:
         try:
             sys.stdout.writelines(plain_line(line) + "\n" for line in lines)

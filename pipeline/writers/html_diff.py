@@ -4,15 +4,18 @@ Paragraphs are shown as plain text (no Markdown marks), headings as headings, ta
 (a changed table as its rows, one a line, with the changes marked), each with its paragraph id,
 its section and, for split, merged and moved paragraphs, where it came from or went. Every piece
 of plan text is escaped: member text is data, never markup. The page has no scripts, no external
-resources and nothing that varies between runs.
+resources and nothing that varies between runs. Its fixed words are the labels of the plan language's
+profile, as in the Word outputs.
 """
 from __future__ import annotations
 
 from html import escape
 from typing import Optional
 
-from ..diff import VersionDiff, provenance_note
+from ..diff import VersionDiff
 from ..model import Block
+from .profiles import Profile
+from .text_diff import diff_profile, provenance_note
 
 STYLE = """body{font-family:Georgia,'Noto Serif CJK SC',serif;max-width:60em;margin:2em auto;line-height:1.5}
 h1{font-size:1.4em}h2{font-size:1.1em;border-bottom:1px solid #ccc}
@@ -71,31 +74,41 @@ def _entry(pid: str, section: str, titles: dict[str, str], note: str, body: str)
     return f"<div class='block'><div class='meta'>{''.join(meta)}</div>{body}</div>"
 
 
-def diff_to_html(diff: VersionDiff, title: str, titles: Optional[dict[str, str]] = None) -> str:
-    """The page; `titles` maps chapter and section ids to their titles (shown next to each change)."""
-    titles = titles or {}
-    parts = [f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{escape(title)}</title>",
+def _summary(diff: VersionDiff, profile: Profile) -> list[str]:
+    """The table of counts; the 'of which' rows only when there are any."""
+    counts = (("diff_changed", len(diff.changed), True),
+              ("diff_added", len(diff.added), True), ("diff_split_share", len(diff.split), False),
+              ("diff_deleted", len(diff.deleted), True), ("diff_merged_share", len(diff.merged), False),
+              ("diff_moved", len(diff.moved), True))
+    rows = [f"<tr><td>{escape(profile.label(key))}</td><td>{count}</td></tr>"
+            for key, count, always in counts if count or always]
+    return ["<table class='summary'>", *rows, "</table>"]
+
+
+def _heading(key: str, count: int, profile: Profile) -> str:
+    return f"<h2>{escape(profile.label(key) + profile.phrase('count', n=count))}</h2>"
+
+
+def diff_to_html(diff: VersionDiff, title: str, titles: Optional[dict[str, str]] = None,
+                 profile: Optional[Profile] = None) -> str:
+    """The page; `titles` maps chapter and section ids to their titles (shown next to each change);
+    `profile` (the plan language's) gives the fixed words."""
+    titles, profile = titles or {}, diff_profile(profile)
+    parts = [f"<!DOCTYPE html><html lang='{escape(profile.language)}'><head><meta charset='utf-8'>"
+             f"<title>{escape(title)}</title>",
              f"<style>{STYLE}</style></head><body>",
-             f"<h1>{escape(title)}: v{diff.a} → v{diff.b}</h1><table class='summary'>"]
-    counts = (("changed", len(diff.changed)),
-              ("added", len(diff.added)), ("of which split from a paragraph", len(diff.split)),
-              ("deleted", len(diff.deleted)), ("of which merged into a paragraph", len(diff.merged)),
-              ("moved", len(diff.moved)))
-    for name, count in counts:
-        if count or not name.startswith("of which"):
-            parts.append(f"<tr><td>{name}</td><td>{count}</td></tr>")
-    parts.append("</table>")
+             f"<h1>{escape(title + profile.label('colon'))}v{diff.a} → v{diff.b}</h1>", *_summary(diff, profile)]
     if diff.changed:
-        parts.append(f"<h2>Changed ({len(diff.changed)})</h2>")
+        parts.append(_heading("diff_changed_title", len(diff.changed), profile))
         for change in diff.changed:
-            note = "formatting only" if change.formatting_only else ""
+            note = profile.label("diff_formatting_only") if change.formatting_only else ""
             parts.append(_entry(change.id, change.section, titles, note,
                                 _body(change.kind, change.level, _words(change.words))))
-    for heading, blocks, wrap in (("Added", diff.added, "ins"), ("Deleted", diff.deleted, "del"),
-                                  ("Moved", diff.moved, "")):
+    for heading, blocks, wrap in (("diff_added_title", diff.added, "ins"), ("diff_deleted_title", diff.deleted, "del"),
+                                  ("diff_moved_title", diff.moved, "")):
         if blocks:
-            parts.append(f"<h2>{heading} ({len(blocks)})</h2>")
-            parts += [_entry(b.id, b.section, titles, provenance_note(diff, b, titles), _block_body(b, wrap))
+            parts.append(_heading(heading, len(blocks), profile))
+            parts += [_entry(b.id, b.section, titles, provenance_note(diff, b, profile, titles), _block_body(b, wrap))
                       for b in blocks]
     parts.append("</body></html>\n")
     return "\n".join(parts)

@@ -38,6 +38,10 @@ class Profile:
     def label(self, key: str) -> str:
         return self.labels.get(key, key)
 
+    def phrase(self, key: str, **values: Any) -> str:
+        """A label with its {placeholders} filled in: phrase("diff_after", id="p0187") -> "after p0187"."""
+        return self.label(key).format(**values)
+
     def field(self, key: str, value: str) -> str:
         """A cover line "Version: v3" / "版本：v3": the label, the profile's colon, the value."""
         return f"{self.label(key)}{self.labels.get('colon', ': ')}{value}"
