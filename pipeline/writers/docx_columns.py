@@ -11,6 +11,7 @@ would need to hold its longest text on one line. Same text, same widths.
 from __future__ import annotations
 
 import unicodedata
+from functools import cache
 from typing import Optional, Sequence
 
 from lxml import etree
@@ -31,6 +32,7 @@ SHORT_EMS = 6         # a cell no wider than 6 ems (and 1/6 of the table) stays 
 ROW_LINE = 1.35       # height of a table line in ems: single spacing, or the Chinese Table Text's 16 pt at 12 pt
 
 
+@cache  # a plan has a few hundred distinct characters, measured hundreds of thousands of times
 def char_ems(char: str) -> float:
     if char in _WIDTHS:
         return _WIDTHS[char]
