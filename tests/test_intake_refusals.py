@@ -158,6 +158,51 @@ def test_ids_in_full_width_brackets_are_ids(mini_ws, tmp_path, capsys):
     assert "- [g-acftu-05] A goal.\n- [g-acftu-06] A second goal.\n" in text and "【" not in text
 
 
+def test_a_bracketed_label_that_is_no_id_stays_text(mini_ws, tmp_path, capsys):
+    """【重点任务】 opens many a paragraph of Chinese official writing: a label, not an id."""
+    source = filled_template(tmp_path / "acftu.docx", [GOOD_ROW], goals=["【重点任务】加强集体协商。"])
+    assert intake(mini_ws, source) == 0, capsys.readouterr().err
+    assert "【重点任务】加强集体协商。" in (mini_ws.root / OUT).read_text(encoding="utf-8")
+
+
+def test_a_goal_before_any_section_heading_is_refused(mini_ws, tmp_path, capsys):
+    def goal_on_top(document):
+        document.paragraphs[0].insert_paragraph_before("[g-acftu-09] A goal written above the sections.")
+    source = edited(filled_template(tmp_path / "acftu.docx", [GOOD_ROW]), goal_on_top)
+    refused(mini_ws, capsys, source, "paragraph '[g-acftu-09] A goal written above the…': comes before any section "
+            "heading (Heading 1), where it would not be read")
+
+
+def test_a_third_column_in_the_header_table_is_refused(mini_ws, tmp_path, capsys):
+    def third_column(document):
+        document.tables[0].add_column(docx.shared.Cm(3)).cells[1].text = "2"
+    source = edited(filled_template(tmp_path / "acftu.docx", [GOOD_ROW]), third_column)
+    refused(mini_ws, capsys, source, "header table, row 2: a third column of the header table is not read")
+
+
+def test_a_goal_inside_a_content_control_is_read(mini_ws, tmp_path, capsys):
+    """Templates made in Word hold fill-in fields in content controls (w:sdt); their text was skipped."""
+    def in_content_control(document):
+        goal = next(p for p in document.paragraphs if p.text.startswith("Trade unions"))
+        control = parse_xml(f'<w:sdt {nsdecls("w")}><w:sdtPr/><w:sdtContent/></w:sdt>')
+        goal._p.addprevious(control)
+        control[1].append(goal._p)
+    source = edited(filled_template(tmp_path / "acftu.docx", [GOOD_ROW]), in_content_control)
+    assert intake(mini_ws, source) == 0, capsys.readouterr().err
+    assert "Trade unions represent platform workers" in (mini_ws.root / OUT).read_text(encoding="utf-8")
+
+
+def test_a_damaged_package_is_refused_not_a_crash(mini_ws, tmp_path, capsys):
+    source = filled_template(tmp_path / "acftu.docx", [GOOD_ROW])
+    data = bytearray(source.read_bytes())
+    start = data.index(b"PK\x01\x02")  # the central directory: zipfile still sees a zip, then cannot open it
+    data[start + 3] = 0x09
+    source.write_bytes(bytes(data))
+    assert intake(mini_ws, source) == 2
+    assert "acftu.docx: cannot read this .docx" in capsys.readouterr().err
+    assert not (mini_ws.root / OUT).exists()
+
+
 # -- 6. merged cells, a unit repeated in the target ---------------------------------------------------------
 def test_a_cell_merged_across_two_columns_is_refused_by_row(mini_ws, tmp_path, capsys):
     def merge(document):
@@ -185,8 +230,8 @@ def test_a_form_with_nothing_filled_in_is_refused(mini_ws, tmp_path, capsys):
 
 # -- 8. other file formats ---------------------------------------------------------------------------------
 @pytest.mark.parametrize("head, message", [
-    (bytes.fromhex("d0cf11e0a1b11ae1") + bytes(504), "an old Word 97-2003 .doc file, not a .docx: open it in Word or "
-     "LibreOffice and save it as Word (.docx)"),
+    (bytes.fromhex("d0cf11e0a1b11ae1") + bytes(504), "an old Word 97-2003 .doc file (or an encrypted or other Office "
+     "file), not a .docx: open it in Word or LibreOffice and save it as Word (.docx)"),
     (b"{\\rtf1\\ansi hello}", "a Rich Text Format (.rtf) file, not a .docx"),
 ])
 def test_an_old_word_or_rtf_file_is_named_as_such(mini_ws, tmp_path, capsys, head, message):

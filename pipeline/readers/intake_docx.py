@@ -14,12 +14,15 @@ the document's items of that kind: the third goal of `most` is
 one as a whole, so chapters that cite `g-most-03` keep working as long as
 the goal stays third; give ids in brackets to keep them whatever the order.
 
-Nothing is dropped silently, since a round replaces the unit's earlier one as a whole: text is read as
-Word shows it with tracked changes accepted (insertions in, deletions out), and refused by its place are
-a paragraph or table where nothing reads it, an indicator table without its header row, an unknown or
-repeated column, a cell merged across columns, an extra row in the header table, and a form with nothing
-in it. `【id】` and `［id］` are ids in brackets; a target repeating its unit (`5.5%`, unit `%`) is the
-number. An .odt is converted by LibreOffice; a .doc or .rtf is refused, asking for a .docx.
+A round replaces the unit's earlier one as a whole, so what intake does not read is refused, not dropped:
+text is read as Word shows it with tracked changes accepted (insertions in, deletions out), content
+controls included, and refused by its place are a paragraph or table where nothing reads it (an item
+above the first section too), an indicator table without its header row, an unknown or repeated column,
+a cell merged across columns, an extra row or column in the header table, and a form with nothing in it.
+`【id】`, `［id］` and `〔id〕` are ids in brackets when they hold an id; a target repeating its unit (`5.5%`,
+unit `%`) is the number. An .odt is converted by LibreOffice; a .doc or .rtf is refused, asking for a
+.docx. Text above the first section that is no item (title, help, a cover note) and text in text boxes
+are not part of the submission.
 """
 from __future__ import annotations
 
@@ -37,7 +40,7 @@ from ..model import Plan, Submission
 from ..writers.submission_template import LABELS, TEMPLATE_EXAMPLE_IDS
 from .config import ID_PATTERN
 from .markdown import heading_anchor, heading_id_typo
-from .review_docx import ODT_MIMETYPE
+from .review_docx import W, is_odt
 from .submission import (INDICATOR_KEYS, ITEM_ID, PART_HEADINGS, PART_HINT, PARTS, Invalid, current_submissions,
                          empty_round_message, indicator_from_record, parse_submission, round_number, unit_list)
 
@@ -53,8 +56,9 @@ COLUMNS = {
     "co-operating units": "cooperating", "参与单位": "cooperating", "goal": "goal", "对应目标": "goal",
 }
 NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
-OLE2 = bytes.fromhex("d0cf11e0a1b11ae1")  # Word 97-2003 .doc (and other old Office files)
-OTHER_FORMATS = {"doc": "an old Word 97-2003 .doc file", "rtf": "a Rich Text Format (.rtf) file"}
+OLE2 = bytes.fromhex("d0cf11e0a1b11ae1")  # Word 97-2003 .doc (and other old Office files, and encrypted ones)
+OTHER_FORMATS = {"doc": "an old Word 97-2003 .doc file (or an encrypted or other Office file)",
+                 "rtf": "a Rich Text Format (.rtf) file"}
 EMPTY_FORM = ("no goals, measures or indicators found: write the unit's items under the template's Goals, Measures "
               "and Indicators headings (an empty submission would count the unit as having submitted)")
 INDICATOR_HEADINGS = "{en} ({zh})".format(en=PART_HEADINGS["en"]["indicators"], zh=PART_HEADINGS["zh"]["indicators"])
@@ -74,6 +78,8 @@ def _open(path: Path):
     if kind in OTHER_FORMATS:
         raise UserError(f"{OTHER_FORMATS[kind]}, not a .docx: open it in Word or LibreOffice and save it as Word "
                         "(.docx)", path)
+    if kind == "damaged":
+        raise UserError("cannot read this .docx: its zip package is damaged; save it again from Word", path)
     if kind != "zip":
         raise UserError("not a Word .docx file (not a zip package)", path)
     return _document(path, path)
@@ -89,10 +95,11 @@ def _file_kind(path: Path) -> str:
         return "rtf"
     if not zipfile.is_zipfile(path):
         return ""
-    with zipfile.ZipFile(path) as archive:
-        names = archive.namelist()
-        odt = "mimetype" in names and archive.read("mimetype").strip() == ODT_MIMETYPE
-    return "odt" if odt else "zip"
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return "odt" if is_odt(archive) else "zip"
+    except (zipfile.BadZipFile, OSError, EOFError):
+        return "damaged"
 
 
 def _converted(path: Path):
@@ -113,15 +120,24 @@ def _body(document) -> Iterator[tuple[str, Any]]:
     """Paragraphs and tables in document order."""
     from docx.table import Table
     from docx.text.paragraph import Paragraph
-    for child in document.element.body.iterchildren():
-        tag = child.tag.rsplit("}", 1)[-1]
-        if tag == "p":
+    for child in _blocks(document.element.body):
+        if child.tag == W + "p":
             yield "p", Paragraph(child, document)
-        elif tag == "tbl":
+        else:
             yield "t", Table(child, document)
 
 
-W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+def _blocks(parent) -> Iterator[Any]:
+    """The w:p and w:tbl children of `parent`, those inside content controls (w:sdt, which templates made in
+    Word use for fill-in fields) included."""
+    for child in parent.iterchildren(W + "p", W + "tbl", W + "sdt"):
+        if child.tag == W + "sdt":
+            content = child.find(W + "sdtContent")
+            yield from _blocks(content) if content is not None else ()
+        else:
+            yield child
+
+
 # Text as Word shows it with tracked changes accepted: insertions (w:ins, w:moveTo) in, deletions out.
 _SHOWN = {W + "t": None, W + "tab": " ", W + "br": " ", W + "cr": " ", W + "noBreakHyphen": "-"}
 _REMOVED = {W + "del", W + "moveFrom"}
@@ -153,8 +169,11 @@ def _cell_texts(row) -> list[str]:
 
 
 def _ascii_brackets(text: str) -> str:
-    """`【g-mca-03】 text` → `[g-mca-03] text`; other text as it is."""
-    return FULL_WIDTH_ID.sub(lambda match: f"[{match.group(1)}]", text, count=1)
+    """`【g-mca-03】 text` → `[g-mca-03] text`; other text as it is (`【重点任务】…` is a label, not an id)."""
+    match = FULL_WIDTH_ID.match(text)
+    if not match or not ID_PATTERN.match(match.group(1)):
+        return text
+    return f"[{match.group(1)}]" + text[match.end():]
 
 
 def _unit_off_target(record: dict) -> dict:
@@ -222,6 +241,9 @@ class _Intake:
             shown = match.group(2) if match and match.group(2) else text
             where = f"{PART_WORDS[self.part]} {self.paragraphs[self.part]} ('{excerpt(shown, 40)}')"
             self.sections[self.section].append(_Item(self.part, where, text=text))
+        elif not self.section and ITEM_ID.match(text):  # the title, the help or a cover note is not an item
+            raise self.error("comes before any section heading (Heading 1), where it would not be read: put it "
+                             f"under its section's Heading 2 ({PART_HINT})", f"paragraph '{excerpt(text, 40)}'")
         elif text and self.section:  # under a section heading or under Indicators: nothing would read it
             advice = ("indicators are read from the rows of the table under it: write it in a row"
                       if self.part == "indicators" else f"put it under a Heading 2 ({PART_HINT})")
@@ -261,6 +283,9 @@ class _Intake:
     def _header_table(self, texts: list[list[str]]) -> None:
         for number, cells in enumerate(texts, start=1):
             label = cells[0].lower()
+            if any(cells[2:]):
+                raise self.error("a third column of the header table is not read: write the value in the second "
+                                 "column", f"header table, row {number}")
             if label in HEADER_FIELDS:
                 self.header[HEADER_FIELDS[label]] = cells[1] if len(cells) > 1 else ""
             elif any(cells):

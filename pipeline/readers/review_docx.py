@@ -114,12 +114,20 @@ def open_package(path: Path, main_part: str = "word/document.xml",
 ODT_MIMETYPE = b"application/vnd.oasis.opendocument.text"
 
 
+def is_odt(archive: zipfile.ZipFile) -> bool:
+    """Is the package an OpenDocument text (its `mimetype` entry says so)? A damaged entry raises BadZipFile."""
+    if "mimetype" not in archive.namelist():
+        return False
+    with archive.open("mimetype") as handle:
+        return handle.read(len(ODT_MIMETYPE) + 8).strip() == ODT_MIMETYPE  # capped: sizes in a zip can lie
+
+
 def _misnamed(archive: zipfile.ZipFile, path: Path) -> str:
     """A hint when the package is the other kind of text document, saved under the wrong extension."""
     names = set(archive.namelist())
     if "word/document.xml" in names:
         suffix, kind = ".docx", "a Word"
-    elif "mimetype" in names and archive.read("mimetype").strip() == ODT_MIMETYPE:
+    elif is_odt(archive):
         suffix, kind = ".odt", "an OpenDocument text"
     else:
         return ""
