@@ -85,7 +85,7 @@ def test_an_indicator_table_without_its_header_row_is_refused(mini_ws, tmp_path,
     row2 = [*GOOD_ROW[:1], "Second indicator", *GOOD_ROW[2:]]
     row2[0] = "i-acftu-02"
     source = edited(filled_template(tmp_path / "acftu.docx", [GOOD_ROW, row2]), drop_header_row)
-    refused(mini_ws, capsys, source, "table 2 ('i-acftu-01 Collective contract coverage",
+    refused(mini_ws, capsys, source, "indicator table 1 ('i-acftu-01 Collective contract coverage",
             "its first row is not the header row (ID, Indicator, Target,")
 
 
@@ -135,7 +135,7 @@ def rename_column(number, name):
 ])
 def test_an_unknown_or_repeated_column_is_refused_by_name(mini_ws, tmp_path, capsys, number, name, message):
     source = edited(filled_template(tmp_path / "acftu.docx", [[*GOOD_ROW, "g-acftu-01"]]), rename_column(number, name))
-    refused(mini_ws, capsys, source, "table 2 (", message)
+    refused(mini_ws, capsys, source, "indicator table 1 (", message)
 
 
 def test_a_chinese_column_renamed_is_refused_with_the_chinese_names(zh_ws, tmp_path, capsys):

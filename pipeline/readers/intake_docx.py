@@ -264,15 +264,15 @@ class _Intake:
         texts = [_cell_texts(row) for row in rows]
         if not any(any(cells) for cells in texts):
             return  # an empty table holds nothing to lose
-        where = f"table {self.tables} ('{excerpt(' '.join(texts[0]), 40)}')"
+        opening = f"('{excerpt(' '.join(texts[0]), 40)}')"
         if texts[0] and texts[0][0].lower() in HEADER_FIELDS:
             return self._header_table(texts)
         if self.part != "indicators" or not self.section:
             under = f"is under the heading '{self.heading}'" if self.heading else "comes before any section heading"
             raise self.error(f"{under}, where it would not be read: the indicator table goes under a Heading 2 "
-                             f"'{INDICATOR_HEADINGS}' of its section", where)
-        self.indicator_tables += 1
-        columns = self._columns(texts, where)
+                             f"'{INDICATOR_HEADINGS}' of its section", f"table {self.tables} {opening}")
+        self.indicator_tables += 1  # numbered as its rows' messages number it
+        columns = self._columns(texts, f"indicator table {self.indicator_tables} {opening}")
         for number, (row, cells) in enumerate(zip(rows[1:], texts[1:]), start=2):
             place = f"indicator table {self.indicator_tables}, row {number}"
             self._check_merged(row, texts[0], place)
