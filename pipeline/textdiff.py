@@ -109,8 +109,9 @@ def _replaced_rows(gone: list[str], came: list[str], language: str) -> list[tupl
     ops: list[tuple[int, str]] = []
     k = 0
     for row in gone:
-        match = max(range(k, len(came)), key=lambda j: (similarity(row, came[j]), -j), default=None)
-        if match is None or similarity(row, came[match]) < 0.5:
+        likeness = {j: similarity(row, came[j]) for j in range(k, len(came))}
+        match = max(likeness, key=lambda j: (likeness[j], -j), default=None)
+        if match is None or likeness[match] < 0.5:
             ops.append((DELETE, row + "\n"))
             continue
         ops += [(INSERT, other + "\n") for other in came[k:match]]

@@ -142,11 +142,14 @@ def test_a_chinese_column_renamed_is_refused_with_the_chinese_names(zh_ws, tmp_p
     template = tmp_path / "t.docx"
     assert main(["--workspace", str(zh_ws.root), "intake", "--template", str(template)]) == 0
     document = docx.Document(str(template))
+    submissions = zh_ws.root / "drafts" / "submissions"
+    before = {path.name: path.read_bytes() for path in submissions.glob("*.md")}
     document.tables[1].rows[0].cells[2].text = "目标值（%）"
     document.save(str(tmp_path / "mohrss.docx"))
     assert main(["--workspace", str(zh_ws.root), "intake", str(tmp_path / "mohrss.docx"), "--member", "mohrss"]) == 2
     assert "unknown column '目标值（%）'; did you mean '目标值'? (columns: 编号, 指标, 目标值, 单位," \
         in capsys.readouterr().err
+    assert {path.name: path.read_bytes() for path in submissions.glob("*.md")} == before  # nothing written
 
 
 # -- 3. ids in full-width brackets -----------------------------------------------------------------------

@@ -466,8 +466,9 @@ def intake_docx(ws, path: Path, member: Optional[str] = None, round_no: Optional
         submission = parse_submission(text, target, ws.plan)
     except UserError as err:  # a mistake the checks above missed: still name the Word file
         raise UserError(f"{err.message} (in the Markdown it converts to)", path) from None
-    if not (submission.goals or submission.measures or submission.indicators):
-        raise UserError(empty_round_message(submission) if round_no > 1 else EMPTY_FORM, path)
+    empty = empty_round_message(submission)
+    if empty:
+        raise UserError(empty if round_no > 1 else EMPTY_FORM, path)
     if target.exists() and not force:
         raise UserError("a submission for this unit and round already exists (use --force to replace it)", target)
     warnings = _check_with_others(ws, submission, target, items, path)

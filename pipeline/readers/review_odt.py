@@ -36,7 +36,7 @@ def read_review_odt(path: Path, language: str = "en", copies: Optional[Mapping[P
 def converted_to_docx(path: Path, folder: Path) -> Path:
     """A .docx copy of the .odt at `path`, made by LibreOffice in `folder`; a corrupt file, the lack of
     LibreOffice or a failed conversion is refused, naming the file."""
-    check_convertible(path)
+    _check_convertible(path)
     converted = libreoffice.convert(path, TO_DOCX, folder)
     if converted is None:
         raise UserError("an OpenDocument .odt file that LibreOffice could not convert to .docx; open it in "
@@ -66,7 +66,7 @@ def converted_at_once(paths: list[Path]) -> Iterator[dict[Path, Path]]:
         yield copies
 
 
-def check_convertible(path: Path) -> None:
+def _check_convertible(path: Path) -> None:
     with open_package(path, "content.xml", "an OpenDocument .odt"):
         pass  # a corrupt file or a zip bomb is refused before LibreOffice opens it (or is looked for)
     if not libreoffice.available():
@@ -75,7 +75,7 @@ def check_convertible(path: Path) -> None:
 
 def _convertible(path: Path) -> bool:
     try:
-        check_convertible(path)
+        _check_convertible(path)
     except UserError:
         return False
     return True
