@@ -23,6 +23,7 @@ from jinja2 import FunctionLoader, StrictUndefined, TemplateError, TemplateNotFo
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
 
+from .clock import written_day
 from .errors import UserError, did_you_mean, excerpt
 from .fileio import local_image, read_text
 from .model import Block, Document, Goal, Indicator, Measure, Plan, Submission
@@ -34,6 +35,12 @@ COMPARISON_WORDS = {
     "zh": {"at-least": "不低于{v}", "at-most": "不高于{v}", "reach": "达到{v}", "reduce-by": "下降{v}",
            "increase-by": "增长{v}", "maintain": "保持{v}", "": "{v}"},
 }
+# A target that already says its comparison in words is printed as written, not "kept at maintained".
+COMPARISON_ECHOES = {comparison: re.compile(pattern, re.I) for comparison, pattern in {
+    "at-least": r"\bat least\b|不低于|不少于", "at-most": r"\bat most\b|不高于|不超过",
+    "reach": r"\breach|达到", "reduce-by": r"\b(?:down|reduc|cut)|下降|减少",
+    "increase-by": r"\b(?:up\b|increas|rais)|增长|提高", "maintain": r"\b(?:maintain|kept|keep)|保持|维持",
+}.items()}
 TABLE_HEAD = {
     "en": ("Indicator", "Target", "Deadline", "Kind", "Lead unit"),
     "zh": ("指标", "目标值", "完成时限", "属性", "牵头单位"),
@@ -82,11 +89,19 @@ def format_target(indicator: Indicator, language: str) -> str:
     value = format_number(indicator.target)
     if indicator.unit:
         value += indicator.unit if _unit_glued(indicator.unit, language) else f" {indicator.unit}"
-    wording = COMPARISON_WORDS[language].get(indicator.comparison, "{v}")
-    lead_word = wording.split("{v}")[0]
-    if lead_word and value.startswith(lead_word):  # the member already wrote "保持全覆盖" / "at least 90%"
+    echo = COMPARISON_ECHOES.get(indicator.comparison)
+    if echo and echo.search(value):  # the member already wrote "保持全覆盖", "at least 90%", "full coverage maintained"
         return value
-    return wording.format(v=value)
+    return COMPARISON_WORDS[language].get(indicator.comparison, "{v}").format(v=value)
+
+
+def format_deadline(indicator: Indicator, language: str, in_table: bool = False) -> str:
+    """A year, or the day a unit promised (30 June 2028 is not the end of 2028); a Chinese sentence says 2030年,
+    a table's deadline column 2030."""
+    deadline = str(indicator.deadline or "")
+    if len(deadline) > 4:
+        return written_day(deadline, language)
+    return deadline + ("年" if language == "zh" and deadline and not in_table else "")
 
 
 def _unit_glued(unit: str, language: str) -> bool:
@@ -153,8 +168,8 @@ class _Helpers:
         ind = self._lookup(self.indicators_by_id, indicator_id, "indicator")
         target = format_target(ind, self.language)
         if self.language == "zh":
-            return f"{ind.text}{target}" + (f"（{ind.deadline_year}年）" if ind.deadline else "")
-        return f"{ind.text}: {target}" + (f" by {ind.deadline_year}" if ind.deadline else "")
+            return f"{ind.text}{target}" + (f"（{format_deadline(ind, 'zh')}）" if ind.deadline else "")
+        return f"{ind.text}: {target}" + (f" by {format_deadline(ind, 'en')}" if ind.deadline else "")
 
     def indicator_table(self, section: str) -> str:
         section = self._section(section)
@@ -164,7 +179,7 @@ class _Helpers:
         head = TABLE_HEAD[self.language]
         lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
         for ind in rows:
-            cells = (ind.text, format_target(ind, self.language), ind.deadline_year or "",
+            cells = (ind.text, format_target(ind, self.language), format_deadline(ind, self.language, in_table=True),
                      KIND_WORDS[self.language][ind.kind], self.unit(ind.lead))
             lines.append("| " + " | ".join(_cell(c) for c in cells) + " |")
         return "\n".join(lines)

@@ -49,6 +49,32 @@ def test_a_target_is_written_with_its_unit_so_that_the_number_reads_right(unit, 
     assert format_target(target, language) == shown
 
 
+@pytest.mark.parametrize("target, comparison, language, shown", [
+    ("maintained", "maintain", "en", "maintained"), ("full coverage maintained", "maintain", "en", "full coverage maintained"),
+    ("full coverage", "maintain", "en", "kept at full coverage"), ("全覆盖", "maintain", "zh", "保持全覆盖"),
+    ("保持全覆盖", "maintain", "zh", "保持全覆盖"), ("at least 90 per cent", "at-least", "en", "at least 90 per cent"),
+])
+def test_a_target_that_says_its_comparison_in_words_is_printed_as_written(target, comparison, language, shown):
+    from pipeline.compose import format_target
+    from pipeline.model import Indicator
+    indicator = Indicator(id="i-1", text="Rate", target=target, kind="expected", lead="nhc", section="s",
+                          member="nhc", comparison=comparison)
+    assert format_target(indicator, language) == shown  # not "kept at maintained"
+
+
+def test_a_target_repeating_its_unit_and_a_dated_deadline_read_right_in_the_plan(mini_ws, capsys):
+    path = mini_ws.root / "drafts" / "submissions" / "mohrss-r1.md"
+    text = path.read_text()
+    line = next(line for line in text.splitlines() if "i-mohrss-01" in line)
+    written = line.replace("target: 5.5", "target: 5.5%").replace("deadline: 2030", "deadline: 2028-06-30")
+    assert written != line and "5.5%" in written and "2028-06-30" in written
+    path.write_text(text.replace(line, written))
+    assert run(mini_ws, "draft", capsys=capsys)[0] == 0
+    draft = (mini_ws.root / "build" / "draft.md").read_text()
+    # one %, and the day the unit promised rather than the end of its year
+    assert "| Surveyed urban unemployment rate | at most 5.5% | 30 June 2028 | binding |" in draft
+
+
 def test_submission_text_is_data_not_template(mini_ws, capsys):
     run(mini_ws, "draft", capsys=capsys)
     draft = (mini_ws.root / "build" / "draft.md").read_text()

@@ -41,8 +41,9 @@ from ..writers.submission_template import LABELS, TEMPLATE_EXAMPLE_IDS
 from .config import ID_PATTERN
 from .markdown import heading_anchor, heading_id_typo
 from .review_docx import W, is_odt
-from .submission import (INDICATOR_KEYS, ITEM_ID, PART_HEADINGS, PART_HINT, PARTS, Invalid, current_submissions,
-                         empty_round_message, indicator_from_record, parse_submission, round_number, unit_list)
+from .submission import (INDICATOR_KEYS, ITEM_ID, NUMBER, PART_HEADINGS, PART_HINT, PARTS, Invalid,
+                         current_submissions, empty_round_message, indicator_from_record, parse_submission,
+                         round_number, target_without_unit, unit_list)
 
 HEADER_FIELDS = {"member unit id": "member", "member unit": "member", "成员单位": "member", "成员单位编号": "member",
                  "round": "round", "轮次": "round", "date": "date", "日期": "date"}
@@ -55,7 +56,6 @@ COLUMNS = {
     "完成时限": "deadline", "kind": "kind", "属性": "kind", "lead unit": "lead", "牵头单位": "lead",
     "co-operating units": "cooperating", "参与单位": "cooperating", "goal": "goal", "对应目标": "goal",
 }
-NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 OLE2 = bytes.fromhex("d0cf11e0a1b11ae1")  # Word 97-2003 .doc (and other old Office files, and encrypted ones)
 OTHER_FORMATS = {"doc": "an old Word 97-2003 .doc file (or an encrypted or other Office file)",
                  "rtf": "a Rich Text Format (.rtf) file"}
@@ -174,13 +174,6 @@ def _ascii_brackets(text: str) -> str:
     if not match or not ID_PATTERN.match(match.group(1)):
         return text
     return f"[{match.group(1)}]" + text[match.end():]
-
-
-def _unit_off_target(record: dict) -> dict:
-    """`5.5%` in Target with `%` in Unit is the number 5.5: the unit is printed after the target."""
-    target, unit = record.get("target", ""), record.get("unit", "")
-    number = target[: -len(unit)].strip() if unit and target.endswith(unit) else ""
-    return {**record, "target": number} if NUMBER.match(number) else record
 
 
 def _scalar(value: str) -> Any:
@@ -423,7 +416,8 @@ class _Intake:
 
     def _indicator(self, item: _Item, section: str, member: str) -> dict:
         """The row's fields, checked as a submission's are and normalised (ids for unit names, 2030 for 2030年)."""
-        record: dict[str, Any] = {key: _scalar(value) for key, value in _unit_off_target(item.record).items()}
+        record: dict[str, Any] = {key: _scalar(value) for key, value in item.record.items()}
+        record["target"] = target_without_unit(record.get("target", ""), record.get("unit"))
         record["id"] = item.id
         for key in ("text", "unit", "lead", "goal", "comparison", "kind", "deadline", "base_year"):
             if key in record:

@@ -47,11 +47,21 @@ COMPARISON_WORDS = {
 }
 KIND_WORDS = {"约束性": "binding", "预期性": "expected"}
 YEAR = re.compile(r"^(\d{4})\s*年?$")
+NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 ROUND = re.compile(r"^(?:第\s*)?(\d+)\s*(?:轮)?$")
 
 
 class Invalid(ValueError):
     """A value a submission may not hold; the reader says where it is (a line, or a Word table row)."""
+
+
+def target_without_unit(target: Any, unit: Any) -> Any:
+    """`5.5%` with unit `%` is the number 5.5: the unit is printed after the target, and would be twice."""
+    text, unit = str(target).strip(), str(unit or "").strip()
+    number = text[: -len(unit)].strip() if isinstance(target, str) and unit and text.endswith(unit) else ""
+    if not NUMBER.match(number):
+        return target
+    return float(number) if "." in number else int(number)
 
 
 def year(value: Any) -> Optional[int]:
@@ -287,7 +297,7 @@ def indicator_from_record(record: dict, section: str, member: str, plan: Plan, l
     if goal not in (None, "") and not ID_PATTERN.match(goal):
         raise Invalid(f"indicator {ident}: goal must be a goal id like 'g-{member}-01', not {goal!r}")
     return Indicator(
-        id=ident, text=str(record["text"]), target=record["target"], kind=kind_code, lead=str(record["lead"]),
+        id=ident, text=str(record["text"]), target=target_without_unit(record["target"], unit), kind=kind_code, lead=str(record["lead"]),
         section=section, member=member, unit=unit, comparison=compared,
         baseline=record.get("baseline"), base_year=base_year, deadline=due,
         cooperating=cooperating, goal=goal or None, line=line,
