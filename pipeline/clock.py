@@ -11,7 +11,8 @@ from typing import Any, Optional
 from .errors import UserError
 
 ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
-CHINESE_DATE = re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日$")
+CHINESE_DATE = re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]$")
+DATE_FORMS = "YYYY-MM-DD or 2026年3月5日, a day that exists"  # what every "is not a date" message asks for
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
           "November", "December")
 

@@ -20,7 +20,7 @@ import yaml
 
 from .anchoring import ANCHOR_STATES, Carried, Versions, carry_to
 from .carry_cache import anchors_on_latest, remember
-from .clock import day as parse_day, today
+from .clock import DATE_FORMS, day as parse_day, today
 from .errors import UserError, did_you_mean, listing
 from .fileio import atomic_write, code_digest, dump_yaml, load_yaml, locked, parsed_each, read_text
 from .model import COMMENT_KINDS, COMMENT_STATUSES, COMMENT_TYPES, Anchor, Comment, Disposition, Member, Version
@@ -77,7 +77,7 @@ def comment_date(value: str, what: str, where: Optional[str] = None, line: Optio
     text = DAY_WITH_TIME.sub(r"\1", str(value or "").strip())
     day = parse_day(text) if text else ""
     if day is None:
-        raise UserError(f"{what} '{value}' is not a date: write YYYY-MM-DD, a day that exists (2026-03-05)", where, line)
+        raise UserError(f"{what} '{value}' is not a date ({DATE_FORMS})", where, line)
     return day
 
 

@@ -25,7 +25,7 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from .clock import written_day
 from .errors import UserError, did_you_mean, excerpt
-from .fileio import local_image, read_text
+from .fileio import FULL_WIDTH, local_image, read_text
 from .model import Block, Document, Goal, Indicator, Measure, Plan, Submission
 from .readers.markdown import HEADING_ID, assign_sections, parse, parse_blocks
 
@@ -53,6 +53,11 @@ COMMENT_START, COMMENT_END = "{%#", "#%}"
 JINJA_COMMENT = re.compile(re.escape(COMMENT_START) + ".*?" + re.escape(COMMENT_END), re.S)
 STRAY_MARK = re.compile(r"\{#[^{}]*\}")  # `{# … #}`, `{#P0031}`: what is left once ids and marks are taken out
 PIN_LIKE = re.compile(r"^p\d+$", re.I)
+# `｛｛ goals("esc-work") ｝｝` typed on a Chinese keyboard is no template: it would be printed in the plan as written
+FULL_WIDTH_DELIMITER = re.compile(r"｛[｛{%]|\{｛|%｝|｝[｝}]|\}｝")
+# what a Chinese keyboard types inside an expression: Jinja then stops at "unexpected char '（'"
+EXPRESSION_FULL_WIDTH = {**FULL_WIDTH, "（": "(", "）": ")", "‘": "'", "’": "'", "［": "[", "］": "]"}
+UNEXPECTED_CHAR = re.compile(r"unexpected char '(.)' at \d+")
 ATX_HEADING = re.compile(r" {0,3}#{1,6}[ \t]")
 
 
@@ -237,9 +242,16 @@ def _chapter_loader(chapters_dir: Path, workspace: Path) -> FunctionLoader:
 
 
 def _check_as_written(source: str, path: Path, workspace: Path) -> None:
-    """Refuse, at its line in the chapter file, what would otherwise pass into the draft unnoticed: text
-    `{#…}` that is neither a heading's id nor a paragraph's mark, and an image that render would not find."""
+    """Refuse, at its line in the chapter file, what would otherwise pass into the draft unnoticed: a template
+    expression in full-width braces, text `{#…}` that is neither a heading's id nor a paragraph's mark, and an
+    image that render would not find."""
     text = JINJA_COMMENT.sub(lambda comment: "\n" * comment.group(0).count("\n"), source)  # lines kept
+    delimiter = FULL_WIDTH_DELIMITER.search(text)
+    if delimiter:
+        written = delimiter.group(0)
+        raise UserError(f"full-width '{written}' — write '{written.replace('｛', '{').replace('｝', '}')}': "
+                        "as typed, the template expression would be printed in the plan",
+                        path, text.count("\n", 0, delimiter.start()) + 1)
     if not all(_ends_a_heading(text, mark) for mark in STRAY_MARK.finditer(text)):
         for block in parse_blocks(text, path=str(path)).blocks:  # only then is the chapter parsed a second time
             _check_marks(block, path)
@@ -308,6 +320,14 @@ def _environment(helpers: _Helpers, chapters_dir: Path, workspace: Path) -> Sand
     return environment
 
 
+def _with_full_width_hint(message: str) -> str:
+    """Jinja's "unexpected char '（' at 235" names the sign but not the fix, nor that it is the keyboard's."""
+    sign = UNEXPECTED_CHAR.search(message)
+    if sign and sign.group(1) in EXPRESSION_FULL_WIDTH:
+        return f"full-width '{sign.group(1)}' in a template expression — use '{EXPRESSION_FULL_WIDTH[sign.group(1)]}'"
+    return message
+
+
 def _template_line(name: str) -> int:
     """Line in the chapter file of the innermost template frame of the exception being handled."""
     frames = [f for f in traceback.extract_tb(sys.exc_info()[2]) if f.filename == name]
@@ -342,7 +362,7 @@ def render_chapter(path: Path, environment: SandboxedEnvironment) -> str:
         with _time_limit(CHAPTER_TIME_LIMIT):
             return environment.get_template(path.name).render()
     except TemplateSyntaxError as err:
-        raise UserError(f"template error: {err.message}", path, err.lineno) from None
+        raise UserError(f"template error: {_with_full_width_hint(err.message or '')}", path, err.lineno) from None
     except UserError as err:
         if err.file:  # already located (e.g. the chapter is not UTF-8)
             raise

@@ -17,7 +17,7 @@ import yaml
 
 from .align import align, content
 from .anchoring import Versions
-from .clock import calendar_today, day, today
+from .clock import DATE_FORMS, calendar_today, day, today
 from .errors import UserError
 from .fileio import atomic_write, dump_yaml, locked, read_text
 from .model import PARAGRAPH_ID, Block, Changes, Document, Version
@@ -202,7 +202,7 @@ def _version_date(date: Optional[str], parent: Optional[Version]) -> str:
         return max(today(), parent.date if parent else "")
     written, date = date, day(date)
     if date is None:
-        raise UserError(f"version date '{written}' is not a date in the form YYYY-MM-DD (or 2026年3月5日)")
+        raise UserError(f"version date '{written}' is not a date ({DATE_FORMS})")
     if date > calendar_today():
         raise UserError(f"version date {date} is after today, {calendar_today()}: a version is dated when it is "
                         "frozen, and no later version could be dated before it")

@@ -39,6 +39,24 @@ def test_text_of_the_form_of_a_mark_that_is_none_is_refused_at_its_line(mini_ws,
     refused(mini_ws, capsys, f"01-esc.md:{line}: {message}")
 
 
+@pytest.mark.parametrize("text, message", [
+    ('｛｛ goals("esc-work") ｝｝', "full-width '｛｛' — write '{{': as typed, the template expression would be printed"),
+    ('{{ goals("esc-work") ｝｝', "full-width '｝｝' — write '}}'"),
+    ("｛% if true %｝x｛% endif %｝", "full-width '｛%' — write '{%'"),
+])
+def test_a_template_expression_in_full_width_braces_is_refused_at_its_line(mini_ws, capsys, text, message):
+    line = add_to_chapter(mini_ws, text)
+    refused(mini_ws, capsys, f"01-esc.md:{line}: {message}")
+
+
+@pytest.mark.parametrize("text, sign, fix", [('{{ goals（"esc-work"） }}', "（", "("),
+                                             ('{{ goals(“esc-work”) }}', "“", '"')])
+def test_a_chinese_keyboards_sign_inside_an_expression_is_named(mini_ws, capsys, text, sign, fix):
+    line = add_to_chapter(mini_ws, text)
+    refused(mini_ws, capsys, f"01-esc.md:{line}: template error: full-width '{sign}' in a template expression — "
+                             f"use '{fix}'")
+
+
 def test_freeze_refuses_it_too_and_writes_no_version(mini_ws, capsys):
     line = add_to_chapter(mini_ws, "First line of a paragraph\nand its second {# note #}.")
     code, out = run(mini_ws, capsys, "freeze", "--stage", "drafting", "--note", "x", "--date", "2026-01-05")

@@ -70,7 +70,7 @@ def test_import_refuses_a_date_that_is_no_day_and_keeps_the_day_of_a_date_cell(w
     code, out = run(ws, capsys, "comments", "import", str(write_xlsx(tmp_path / "matrix.xlsx", rows)))
     assert code == 2
     assert "matrix.xlsx:3: 2 row(s) with errors; nothing imported" in out.err
-    assert "row 3: date 'next week' is not a date: write YYYY-MM-DD" in out.err
+    assert "row 3: date 'next week' is not a date (YYYY-MM-DD or 2026年3月5日" in out.err
     assert "row 4: date '2026-02-30' is not a date" in out.err
     assert not list((ws.root / "comments").rglob("*.yaml"))
     code, out = run(ws, capsys, "comments", "import", str(write_xlsx(tmp_path / "matrix.xlsx", rows[:2])))

@@ -79,7 +79,7 @@ def test_bad_add_is_refused(ws, capsys, args, message):
 def test_add_refuses_a_date_that_is_no_day(ws, capsys, date):
     code, out = run(ws, capsys, "comments", "add", "--para", "p0003", "--quote", "within", "--org", "mohrss",
                     "--body", "t", "--date", date)
-    assert code == 2 and f"--date '{date}' is not a date: write YYYY-MM-DD, a day that exists" in out.err
+    assert code == 2 and f"--date '{date}' is not a date (YYYY-MM-DD or 2026年3月5日, a day that exists)" in out.err
     assert not list((ws.root / "comments").rglob("*.yaml"))
 
 

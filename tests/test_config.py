@@ -116,6 +116,10 @@ def test_lead_unit_in_capitals_is_named_with_the_registry_id(mini_ws, capsys):
      "plan.yaml:4: stages must be a list of names, e.g. [a, b], not 'drafting'"),
     ("language: en", "language: en\nstages: [drafting, approval, drafting]", "plan.yaml:4: stages lists 'drafting' twice"),
     ("lead_units: [scio]", "lead_units: scio", "plan.yaml:4: lead_units must be a list of names, e.g. [a, b], not 'scio'"),
+    # a Chinese keyboard's comma makes one name of two; its brackets no list at all
+    ("lead_units: [scio]", "lead_units: [scio，mohrss]", "plan.yaml:4: lead_units: 'scio，mohrss'; full-width '，' — use ','"),
+    ("lead_units: [scio]", "lead_units: 【scio, mohrss】",
+     "not '【scio, mohrss】'; full-width '【' — use '['"),
     ("language: en", "langauge: zh", "plan.yaml:3: unknown key 'langauge' in the plan; did you mean 'language'?"),
     ("language: en", "colour: zh", "plan.yaml:3: unknown key 'colour' in the plan; known keys: title, title_zh"),
 ])
@@ -141,6 +145,9 @@ BLOCK_MEMBER = "- id: moc\n  name_en: Ministry of Culture\n  category: administr
     ("{cycle: 2016-2020, event: removed}", "{event: removed}",
      "members.yaml:5: 'mos': the removed event needs a cycle (a plan period such as 2031–2035)"),
     ("event: removed}", "event: merged}", "members.yaml:5: 'mos': the merged event of 2016-2020 needs 'into'"),
+    ("name_zh: 人力资源和社会保障部", "name_zh: “人力资源和社会保障部”",  # printed with its quotes in every table
+     "members.yaml:3: 'mohrss': name_zh “人力资源和社会保障部” keeps its quotes (“ ” are not YAML quotes): "
+     "write name_zh: '人力资源和社会保障部'"),
     ("event: removed}", "event: renamed}", "members.yaml:5: 'mos': the renamed event of 2016-2020 needs 'from'"),
     ("event: removed}", "event: removed, into: scio}",
      "members.yaml:5: 'mos': the removed event of 2016-2020 has 'into', which only a merged event has"),

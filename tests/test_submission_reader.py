@@ -41,7 +41,7 @@ def test_a_deadline_that_is_not_a_year_or_date_stops_every_command(mini_ws, caps
 
 
 @pytest.mark.parametrize("old, new, needle", [
-    ("date: 2025-09-15", "date: 明天", "mohrss-r1.md:4: date '明天' is not a date (YYYY-MM-DD)"),
+    ("date: 2025-09-15", "date: 明天", "mohrss-r1.md:4: date '明天' is not a date (YYYY-MM-DD or 2026年3月5日, a day that exists)"),
     ("date: 2025-09-15", "date: 2025-02-30", "mohrss-r1.md:4: date '2025-02-30' is not a date"),
     ("member: mohrss", "member：mohrss",
      "mohrss-r1.md:2: malformed YAML: mapping values are not allowed in this context (full-width '：' — use ':')"),
@@ -54,7 +54,7 @@ def test_a_deadline_that_is_not_a_year_or_date_stops_every_command(mini_ws, caps
     ("member: mohrss\n", "", "mohrss-r1.md:2: the front matter needs member: (the unit's id)"),
     ("member: mohrss", "member:", "mohrss-r1.md:2: the front matter needs member: (the unit's id)"),
     ("round: 1", "round: -3", "mohrss-r1.md:3: round must be a number (1, 2, …), not -3"),
-    ("round: 1", "round: 第一轮", "mohrss-r1.md:3: round must be a number (1, 2, …), not '第一轮'"),
+    ("round: 1", "round: 第一次", "mohrss-r1.md:3: round must be a number (1, 2, …), not '第一次'"),
     ("round: 1", "round: 1.5", "mohrss-r1.md:3: front matter: round must be a number (1, 2, …), not 1.5"),
     ("lead: mohrss", "lead: [mohrss]", "mohrss-r1.md:17: indicator i-mohrss-01: lead must be a member id, not ['mohrss']"),
     ("target: 5.5", "target: {a: 1}", "mohrss-r1.md:17: indicator i-mohrss-01: target must be a number or text, not {'a': 1}"),
@@ -139,7 +139,7 @@ def test_numbers_in_text_fields_are_read_as_text(mini_ws, capsys):
     assert (indicator(mini_ws).text, indicator(mini_ws).unit) == ("2030", "10000")
 
 
-@pytest.mark.parametrize("written", ["1", "'1'", "第1轮", "第 1 轮", "１"])
+@pytest.mark.parametrize("written", ["1", "'1'", "第1轮", "第 1 轮", "１", "第一轮", "一"])
 def test_a_round_is_a_number_or_its_chinese_form(mini_ws, written):
     edit_submission(mini_ws, "round: 1", f"round: {written}")
     mini_ws._submissions = None
@@ -163,13 +163,21 @@ def test_an_empty_later_round_is_refused_not_taken_as_dropping_everything(mini_w
 
 
 def test_chinese_dates_comparisons_and_kinds_are_read(mini_ws):
-    edit_submission(mini_ws, "date: 2025-09-15", "date: 2025年9月15日")
+    edit_submission(mini_ws, "date: 2025-09-15", "date: 2025年9月15号")  # 号 as often as 日
     edit_submission(mini_ws, "comparison: at-most", "comparison: 不高于")
     edit_submission(mini_ws, "kind: binding", "kind: 约束性")
     mini_ws._submissions = None
     submission = mini_ws.submissions()[0]
     assert submission.date == "2025-09-15"
     assert (submission.indicators[0].comparison, submission.indicators[0].kind) == ("at-most", "binding")
+
+
+def test_an_item_id_in_a_chinese_keyboards_brackets_is_its_id(mini_ws):
+    """【g-mohrss-01】, as Word intake reads it; 【重点任务】 would be a label, not an id."""
+    edit_submission(mini_ws, "- [g-mohrss-01] Keep", "- 【g-mohrss-01】 Keep")
+    mini_ws._submissions = None
+    goal = mini_ws.submissions()[0].goals[0]
+    assert (goal.id, goal.text) == ("g-mohrss-01", "Keep the surveyed urban unemployment rate within 5.5 per cent.")
 
 
 def test_a_chapter_heading_id_in_full_width_braces_is_an_error(mini_ws, capsys):

@@ -401,8 +401,8 @@ def test_draft_reports_contributions_listed_twice(mini_ws, capsys):
 def test_freeze_refuses_unchanged_draft_and_bad_dates(mini_ws, capsys):
     freeze(mini_ws, capsys)
     for args, message in ((["--date", "2026-02-01"], "nothing changed since v1"),
-                          (["--date", "next tuesday"], "is not a date in the form YYYY-MM-DD"),
-                          (["--date", "2026-13-45"], "is not a date in the form YYYY-MM-DD"),
+                          (["--date", "next tuesday"], "is not a date (YYYY-MM-DD or 2026年3月5日"),
+                          (["--date", "2026-13-45"], "is not a date (YYYY-MM-DD or 2026年3月5日"),
                           (["--date", "2025-12-31", "--stage", "consultation"], "is before 2026-01-05, the date of v1")):
         stage = [] if "--stage" in args else ["--stage", "drafting"]
         code, out = run(mini_ws, "freeze", *stage, "--note", "again", *args, capsys=capsys)
@@ -778,6 +778,7 @@ def test_a_stage_named_as_the_plans_documents_name_it_is_that_stage(zh_ws, capsy
     assert code == 0 and "(examination, " in out.out, out.err
     code, out = run(zh_ws, "freeze", "--stage", "征求", "--note", "x", "--dry-run", capsys=capsys)
     assert code == 2 and "--stage 征求 is not one of the plan's stages" in out.err
+    assert "consultation (征求意见)" in out.err  # the names the panel reads, with the ids
 
 
 def test_version_metadata_rewritten_in_another_yaml_form_reads_the_same(mini_ws, capsys):
@@ -869,7 +870,7 @@ def test_a_version_date_after_today_is_refused(mini_ws, capsys, monkeypatch):
 def test_a_version_date_in_another_iso_form_is_refused(mini_ws, capsys, date):
     """Python reads 20260105 as a date too, but dates are kept and compared as YYYY-MM-DD text."""
     code, out = run(mini_ws, "freeze", "--stage", "drafting", "--note", "a", "--date", date, capsys=capsys)
-    assert code == 2 and f"version date '{date}' is not a date in the form YYYY-MM-DD (or 2026年3月5日)" in out.err, out.err
+    assert code == 2 and f"version date '{date}' is not a date (YYYY-MM-DD or 2026年3月5日, a day that exists)" in out.err, out.err
     assert _versions_written(mini_ws) == []
 
 

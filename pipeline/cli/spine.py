@@ -266,7 +266,13 @@ def _stage_id(ws, stage: Optional[str]) -> Optional[str]:
     if not stage or stage in ws.plan.stages:
         return stage
     from ..writers.profiles import load_profile
-    return load_profile(ws.plan.profile).stage_named(stage) or stage
+    profile = load_profile(ws.plan.profile)
+    named = profile.stage_named(stage)
+    if named is None:
+        shown = dict(profile.data.get("stages") or {})
+        stages = ", ".join(f"{s} ({shown[s]})" if shown.get(s, s) != s else s for s in ws.plan.stages)
+        raise UserError(f"--stage {stage} is not one of the plan's stages: {stages}", ws.plan_path)
+    return named
 
 
 def _read_source(path: Path) -> str:

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 from ..errors import UserError, did_you_mean
-from ..fileio import LineDict, LineList, full_width_hint, line_of, load_yaml
+from ..fileio import FULL_WIDTH, LineDict, LineList, full_width_hint, line_of, load_yaml
 from ..model import CATEGORIES, CATEGORY_NAMES, Chapter, Member, MembershipEvent, Plan, Section
 
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -78,6 +78,23 @@ def check_types(record: dict, types: dict, path: Path, what: str) -> None:
         raise UserError(f"{what}: {message}", path, line_of(record, key))
 
 
+# A value in curly or full-width quotes (“民政部”, 「%」) keeps them: YAML quotes only with ' and "
+FULL_WIDTH_QUOTED = re.compile(r"^([“‘「『＂＇]).*[”’」』＂＇]$", re.S)
+
+
+def keyboard_hint(text: str) -> str:
+    """"; full-width '，' — use ','" when `text` holds a sign a Chinese keyboard types for YAML's own."""
+    sign = next((char for char in text if char in FULL_WIDTH), None)
+    return f"; full-width '{sign}' — use '{FULL_WIDTH[sign]}'" if sign else ""
+
+
+def quoted_value_message(key: str, value: str) -> str:
+    """"", or why a value wrapped whole in a Chinese keyboard's quotes is refused: they would be printed."""
+    if not FULL_WIDTH_QUOTED.match(value):
+        return ""
+    return f"{key} {value} keeps its quotes ({value[0]} {value[-1]} are not YAML quotes): write {key}: '{value[1:-1]}'"
+
+
 def check_id(value: Any, path: Path, line: int, what: str) -> str:
     if not isinstance(value, str) or not ID_PATTERN.match(value):
         raise UserError(f"{what} id {value!r} must be lowercase letters, digits and hyphens", path, line)
@@ -133,8 +150,11 @@ def _year(value: Any, path: Path, line: int, what: str) -> int:
 
 def _string_list(value: Any, path: Path, line: int, what: str) -> list[str]:
     if not isinstance(value, list) or not all(isinstance(item, str) and item for item in value):
-        raise UserError(f"{what} must be a list of names, e.g. [a, b], not {value!r}", path, line)
+        raise UserError(f"{what} must be a list of names, e.g. [a, b], not {value!r}{keyboard_hint(str(value))}",
+                        path, line)
     for index, item in enumerate(value):
+        if keyboard_hint(item):  # [scio，mfa] is one name to YAML
+            raise UserError(f"{what}: '{item}'{keyboard_hint(item)}", path, line_of(value, index))
         if item in value[:index]:
             raise UserError(f"{what} lists '{item}' twice", path, line_of(value, index))
     return value if isinstance(value, LineList) else list(value)  # a list from YAML keeps its items' lines
@@ -237,6 +257,10 @@ def _read_member(record: Any, path: Path, default_role: str, lead_units: list[st
         raise UserError(f"'{member_id}' has category {category!r}; use one of: {', '.join(allowed)}", path,
                         line_of(record, "category"))
     check_types(record, MEMBER_TYPES, path, f"'{member_id}'")
+    for key in ("name_en", "name_zh", "affiliation"):
+        quoted = quoted_value_message(key, str(record.get(key, "")))
+        if quoted:
+            raise UserError(f"'{member_id}': {quoted}", path, line_of(record, key))
     if not (record.get("name_en") or record.get("name_zh")):
         raise UserError(f"'{member_id}' needs name_en or name_zh", path, record.line)
     history = record.get("history") or []

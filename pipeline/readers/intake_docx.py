@@ -33,7 +33,7 @@ import zipfile
 from pathlib import Path
 from typing import Any, Iterator, Optional
 
-from ..clock import day
+from ..clock import DATE_FORMS, day
 from ..errors import UserError, did_you_mean, excerpt
 from ..fileio import atomic_write
 from ..model import Plan, Submission
@@ -41,7 +41,7 @@ from ..writers.submission_template import LABELS, TEMPLATE_EXAMPLE_IDS
 from .config import ID_PATTERN
 from .markdown import heading_anchor, heading_id_typo
 from .review_docx import W, is_odt
-from .submission import (INDICATOR_KEYS, ITEM_ID, NUMBER, PART_HEADINGS, PART_HINT, PARTS, Invalid,
+from .submission import (INDICATOR_KEYS, ITEM_ID, NUMBER, ascii_brackets, PART_HEADINGS, PART_HINT, PARTS, Invalid,
                          current_submissions, empty_round_message, indicator_from_record, parse_submission,
                          round_number, target_without_unit, unit_list)
 
@@ -63,7 +63,6 @@ EMPTY_FORM = ("no goals, measures or indicators found: write the unit's items un
               "and Indicators headings (an empty submission would count the unit as having submitted)")
 INDICATOR_HEADINGS = "{en} ({zh})".format(en=PART_HEADINGS["en"]["indicators"], zh=PART_HEADINGS["zh"]["indicators"])
 # An id in the brackets a Chinese keyboard types (【g-mca-03】, ［m-mca-01］) is an id in brackets.
-FULL_WIDTH_ID = re.compile(r"^[【［〔]\s*([^】］〕\]]*?)\s*[】］〕]")
 
 
 def _open(path: Path):
@@ -168,14 +167,6 @@ def _cell_texts(row) -> list[str]:
     return [_cell_text(cell) for cell in row.cells]
 
 
-def _ascii_brackets(text: str) -> str:
-    """`【g-mca-03】 text` → `[g-mca-03] text`; other text as it is (`【重点任务】…` is a label, not an id)."""
-    match = FULL_WIDTH_ID.match(text)
-    if not match or not ID_PATTERN.match(match.group(1)):
-        return text
-    return f"[{match.group(1)}]" + text[match.end():]
-
-
 def _scalar(value: str) -> Any:
     if NUMBER.match(value):
         return float(value) if "." in value else int(value)
@@ -213,7 +204,7 @@ class _Intake:
                 self.paragraph(item)
 
     def paragraph(self, paragraph) -> None:
-        text = _ascii_brackets(_text(paragraph._p))
+        text = ascii_brackets(_text(paragraph._p))
         level = _heading_level(paragraph)
         if level == 1 and text:
             title, anchor = heading_anchor(text)
@@ -342,7 +333,7 @@ class _Intake:
             return ""
         date = day(written)
         if date is None:
-            raise self.error(f"date {written!r} is not a date (YYYY-MM-DD or 2025年10月8日)", "header table, date")
+            raise self.error(f"date {written!r} is not a date ({DATE_FORMS})", "header table, date")
         return date
 
     def unit_id(self, written: str) -> Optional[str]:

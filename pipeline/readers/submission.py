@@ -13,11 +13,11 @@ import unicodedata
 from pathlib import Path
 from typing import Any, Optional
 
-from ..clock import day
+from ..clock import DATE_FORMS, day
 from ..errors import UserError, did_you_mean, listing
 from ..fileio import full_width_hint, line_of, parse_yaml, read_text
 from ..model import COMPARISONS, INDICATOR_KINDS, Goal, Indicator, Measure, Plan, Submission
-from .config import ID_PATTERN, NUMBER_OR_TEXT, TEXT, check_keys, check_types, wrong_type
+from .config import ID_PATTERN, NUMBER_OR_TEXT, TEXT, check_keys, check_types, quoted_value_message, wrong_type
 from .markdown import heading_anchor, heading_id_typo, inline_text, parser
 
 # units of the joint meeting take on indicators (a former member's submission is taken in with a warning)
@@ -29,6 +29,7 @@ PART_HEADINGS = {"en": {"goals": "Goals", "measures": "Measures", "indicators": 
 PARTS = {heading.lower(): part for headings in PART_HEADINGS.values() for part, heading in headings.items()}
 PART_HINT = "use {0}, {1} or {2} ({3})".format(*PART_HEADINGS["en"].values(), "、".join(PART_HEADINGS["zh"].values()))
 ITEM_ID = re.compile(r"^\[([^\]]+)\]\s*(.*)$", re.S)
+FULL_WIDTH_ID = re.compile(r"^[【［〔]\s*([^】］〕\]]*?)\s*[】］〕]")
 FRONT_MATTER_KEYS = ("member", "round", "date", "contact")
 MEMBER_ID = ((str,), "a member id")
 FRONT_MATTER_TYPES = {"member": MEMBER_ID, "round": ((int, str), "a number (1, 2, …)"), "contact": TEXT}
@@ -38,8 +39,6 @@ INDICATOR_TYPES = {"goal": ((str,), "a goal id"), "text": TEXT, "target": NUMBER
 FILE_NAME = re.compile(r"^(?P<member>.+)-r(?P<round>\d+)\.md$")
 INDICATOR_KEYS = ("id", "goal", "text", "target", "unit", "comparison", "baseline", "base_year", "deadline", "kind",
                   "lead", "cooperating")
-# A value in curly or full-width quotes (“%”, 「%」) keeps them: YAML quotes only with ' and "
-FULL_WIDTH_QUOTED = re.compile(r"^([“‘「『＂＇]).*[”’」』＂＇]$")
 # Words a unit may write for a comparison or a kind; the model keeps the English codes.
 COMPARISON_WORDS = {
     "不低于": "at-least", "不少于": "at-least", "高于": "at-least", "不高于": "at-most", "不超过": "at-most",
@@ -48,7 +47,8 @@ COMPARISON_WORDS = {
 KIND_WORDS = {"约束性": "binding", "预期性": "expected"}
 YEAR = re.compile(r"^(\d{4})\s*年?$")
 NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
-ROUND = re.compile(r"^(?:第\s*)?(\d+)\s*(?:轮)?$")
+ROUND = re.compile(r"^(?:第\s*)?(\d+|[一二三四五六七八九十]+)\s*(?:轮)?$")
+CHINESE_DIGITS = {digit: value for value, digit in enumerate("一二三四五六七八九", 1)}
 
 
 class Invalid(ValueError):
@@ -64,6 +64,15 @@ def target_without_unit(target: Any, unit: Any) -> Any:
     return float(number) if "." in number else int(number)
 
 
+def ascii_brackets(text: str) -> str:
+    """`【g-mca-03】 text` → `[g-mca-03] text` (a Chinese keyboard's brackets); other text as it is (`【重点任务】…`
+    is a label, not an id)."""
+    match = FULL_WIDTH_ID.match(text)
+    if not match or not ID_PATTERN.match(match.group(1)):
+        return text
+    return f"[{match.group(1)}]" + text[match.end():]
+
+
 def year(value: Any) -> Optional[int]:
     """`2030` or `2030年` → 2030; None otherwise."""
     if isinstance(value, bool):
@@ -75,8 +84,21 @@ def year(value: Any) -> Optional[int]:
 def round_number(value: Any) -> Optional[int]:
     """`2` or `第2轮` → 2; None when `value` is not a round number (1 or more)."""
     match = None if isinstance(value, bool) else ROUND.match(unicodedata.normalize("NFKC", str(value)).strip())
-    number = int(match.group(1)) if match else 0
+    number = _round_digits(match.group(1)) if match else 0
     return number if number >= 1 else None
+
+
+def _round_digits(written: str) -> int:
+    """2 from '2'; 2, 10, 12, 20 from 二, 十, 十二, 二十 (第二轮, as a Chinese form writes the round); 0 otherwise."""
+    if written.isdigit():
+        return int(written)
+    tens, _, units = written.rpartition("十")
+    if "十" not in written:
+        tens, units = "", written
+    try:
+        return (CHINESE_DIGITS[tens] if tens else int("十" in written)) * 10 + (CHINESE_DIGITS[units] if units else 0)
+    except KeyError:  # 二二, 十十
+        return 0
 
 
 def deadline(value: Any) -> Optional[str]:
@@ -150,7 +172,7 @@ def parse_submission(text: str, path: Path, plan: Plan) -> Submission:
     if date not in (None, ""):
         date = day(date)
         if date is None:
-            raise UserError(f"date {str(meta['date'])!r} is not a date (YYYY-MM-DD)", path, line_of(meta, "date"))
+            raise UserError(f"date {str(meta['date'])!r} is not a date ({DATE_FORMS})", path, line_of(meta, "date"))
     _check_file_name(path, member, round_no, meta)
     submission = Submission(member=member, round=round_no, date=date or "", path=str(path),
                             line=line_of(meta, "round"))
@@ -214,7 +236,7 @@ def _section_hint(title: str, written: str, plan: Plan) -> str:
 def _read_item(submission: Submission, inline: Any, section: str, part: str, line: int, path: Path) -> None:
     if not section:
         raise UserError(f"{part} listed before any '## section-id' heading", path, line)
-    text = inline.content.strip()
+    text = ascii_brackets(inline.content.strip())
     match = ITEM_ID.match(text)
     if not match:
         raise UserError(f"each {part[:-1]} starts with its id in brackets, e.g. '- [{part[0]}-unit-01] …'", path, line)
@@ -290,9 +312,8 @@ def indicator_from_record(record: dict, section: str, member: str, plan: Plan, l
         if base_year is None:
             raise Invalid(f"indicator {ident}: base_year '{record['base_year']}' is not a year (YYYY)")
     unit = str(record.get("unit") or "")
-    if FULL_WIDTH_QUOTED.match(unit):
-        raise Invalid(f"indicator {ident}: unit {unit} keeps its quotes ({unit[0]} {unit[-1]} are not YAML quotes): "
-                      f"write unit: '{unit[1:-1]}'")
+    if quoted_value_message("unit", unit):
+        raise Invalid(f"indicator {ident}: {quoted_value_message('unit', unit)}")
     goal = record.get("goal")
     if goal not in (None, "") and not ID_PATTERN.match(goal):
         raise Invalid(f"indicator {ident}: goal must be a goal id like 'g-{member}-01', not {goal!r}")
