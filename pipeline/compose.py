@@ -173,8 +173,8 @@ class _Helpers:
         ind = self._lookup(self.indicators_by_id, indicator_id, "indicator")
         target = format_target(ind, self.language)
         if self.language == "zh":
-            return f"{ind.text}{target}" + (f"（{format_deadline(ind, 'zh')}）" if ind.deadline else "")
-        return f"{ind.text}: {target}" + (f" by {format_deadline(ind, 'en')}" if ind.deadline else "")
+            return f"{ind.text}{target}" + (f"（{format_deadline(ind, 'zh')}）" if ind.deadline else "") + "。"
+        return f"{ind.text}: {target}" + (f" by {format_deadline(ind, 'en')}" if ind.deadline else "") + "."
 
     def indicator_table(self, section: str) -> str:
         section = self._section(section)

@@ -75,6 +75,14 @@ def test_a_target_repeating_its_unit_and_a_dated_deadline_read_right_in_the_plan
     assert "| Surveyed urban unemployment rate | at most 5.5% | 30 June 2028 | binding |" in draft
 
 
+def test_an_indicator_written_inline_is_a_whole_sentence(mini_ws, capsys):
+    chapter = sorted(mini_ws.chapters_dir.glob("*.md"))[0]
+    chapter.write_text(chapter.read_text() + '\nUnemployment will be kept low. {{ indicator("i-mohrss-01") }}\n')
+    assert run(mini_ws, "draft", capsys=capsys)[0] == 0
+    draft = (mini_ws.root / "build" / "draft.md").read_text()
+    assert "kept low. Surveyed urban unemployment rate: at most 5.5% by 2030.\n" in draft  # its paragraph ends with a stop
+
+
 def test_submission_text_is_data_not_template(mini_ws, capsys):
     run(mini_ws, "draft", capsys=capsys)
     draft = (mini_ws.root / "build" / "draft.md").read_text()
