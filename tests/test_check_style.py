@@ -77,3 +77,29 @@ def test_malformed_style_file_is_refused_at_its_line(tmp_path, text, message):
     with pytest.raises(UserError) as err:
         StyleChecker(folder)
     assert message in err.value.message and err.value.file.endswith("style-en.yaml") and err.value.line
+
+
+TABLE = """\
+Targets of the plan.
+
+| Indicator | Target | Deadline | Lead unit |
+|---|---|---|---|
+| Basic pension coverage | at least 95% | 2030 | MOHRSS |
+| Services for the disabled | improved as appropriate | 2030 | MCA |
+"""
+
+
+def test_table_cells_are_checked_like_body_text_at_the_line_of_their_row(checker):
+    """Indicator tables are where a vague target matters most: a cell is checked like a paragraph."""
+    document = read_markdown(TABLE, path="x.md")
+    document.blocks[1].id = "p0002"
+    found = {(f.rule, f.text): f for f in checker.check(document)}
+    vague = found[("vague", "as appropriate")]
+    assert (vague.para, vague.line) == ("p0002", 6)
+    assert ("abbreviation", "MCA") in found and found[("abbreviation", "MOHRSS")].line == 5
+
+
+def test_a_deadline_in_another_cell_of_the_row_counts_for_the_vague_word(checker):
+    table = "| Indicator | Target | Deadline |\n|---|---|---|\n| Legal aid | gradually expanded | 2030 |\n" \
+            "| Libraries | gradually expanded | |\n"
+    assert [(f.text, f.line) for f in checker.check(read_markdown(table, path="x.md"))] == [("gradually", 4)]

@@ -4,6 +4,7 @@ Rules live in the workspace's glossary/style-en.yaml and style-zh.yaml
 (the packaged starter files when a workspace has none). A block is checked
 with the Chinese rules when most of its letters are Chinese, else with the
 English ones, so English renderings inside a Chinese plan are left alone.
+Table cells are checked one by one, like paragraphs.
 """
 from __future__ import annotations
 
@@ -15,11 +16,11 @@ from typing import Any, Optional
 
 from ..errors import UserError
 from ..fileio import load_yaml
-from ..model import Document, Finding
+from ..model import Block, Document, Finding
 from ..readers.termbase import DATA_DIR, glossary_dir_of
 from .terms import CJK, ChineseMatcher, EnglishMatcher, Form, jieba_tokenizer
 
-PHRASE_KINDS = ("paragraph", "list_item", "quote", "heading", "footnote")
+PHRASE_KINDS = ("paragraph", "list_item", "quote", "heading", "footnote", "table")
 SENTENCE_KINDS = ("paragraph", "list_item", "quote", "footnote")
 SEVERITIES = ("error", "warning", "info")
 MEASURE = {
@@ -30,6 +31,18 @@ SENTENCE_END = {"en": re.compile(r"(?<=[.!?;])\s+(?=[A-Z(\"“])"), "zh": re.com
 ABBREVIATION = re.compile(r"(?<![\w-])([A-Z][A-Z0-9&]*[A-Z](?:-\d+)?)s?(?![\w-])")
 ROMAN = re.compile(r"^[IVXLC]+$")
 REPEATED_EN = re.compile(r"\b(\w+)\s+\1\b", re.I)
+TABLE_DELIMITER = re.compile(r"^\s*\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?\s*$")  # |---|:--:| under the header
+
+
+@dataclass
+class Piece:
+    """A stretch of plan text checked on its own: a block, or one cell of a table (indicator targets are
+    where a vague word matters most)."""
+    block: Block
+    text: str
+    line: int  # line of its first character in the file
+    source: str  # the Markdown it stands in, to find the line of a match inside it
+    row: str = ""  # a cell's whole row: a target or deadline in another cell of it counts for `unless: measure`
 
 
 @dataclass
@@ -120,28 +133,30 @@ class StyleChecker:
         findings: list[Finding] = []
         defined = _defined_abbreviations(document)
         reported: set[str] = set()
-        blocks = [b for b in document.blocks if b.text and b.kind in PHRASE_KINDS]
-        languages = ["zh" if _mostly_chinese(b.text) else "en" for b in blocks]
-        english = iter(self.matchers["en"].find_all([b.text for b, lang in zip(blocks, languages) if lang == "en"]))
-        for block, language in zip(blocks, languages):
-            matches = next(english) if language == "en" else self.matchers["zh"].find(block.text)
-            found = self._phrases(block.text, language, matches)
-            if block.kind in SENTENCE_KINDS:
-                found += self._long_sentences(block.text, language)
-            found += self._repeated(block.text, language)
-            found += self._abbreviations(block, defined, reported)
+        pieces = [piece for block in document.blocks if block.text and block.kind in PHRASE_KINDS
+                  for piece in _pieces(block)]
+        languages = ["zh" if _mostly_chinese(p.text) else "en" for p in pieces]
+        english = iter(self.matchers["en"].find_all([p.text for p, lang in zip(pieces, languages) if lang == "en"]))
+        for piece, language in zip(pieces, languages):
+            matches = next(english) if language == "en" else self.matchers["zh"].find(piece.text)
+            found = self._phrases(piece, language, matches)
+            if piece.block.kind in SENTENCE_KINDS:
+                found += self._long_sentences(piece.text, language)
+            found += self._repeated(piece.text, language)
+            found += self._abbreviations(piece, defined, reported)
             for rule, message, text, start, suggestion, severity in found:
-                findings.append(Finding(check="style", rule=rule, message=message, para=block.id,
-                                        line=block.line + _line_offset(block.source, text), text=text,
+                findings.append(Finding(check="style", rule=rule, message=message, para=piece.block.id,
+                                        line=piece.line + _line_offset(piece.source, text), text=text,
                                         suggestion=suggestion, severity=severity, file=document.path))
         return findings
 
-    def _phrases(self, text: str, language: str, matches: list) -> list[tuple]:
+    def _phrases(self, piece: Piece, language: str, matches: list) -> list[tuple]:
         rules = self.rules[language].rules
         result = []
         for match in matches:
             rule = rules[int(match.concept)]
-            if rule.unless == "measure" and MEASURE[language].search(_sentence_at(text, match.start, language)):
+            context = piece.row or _sentence_at(piece.text, match.start, language)
+            if rule.unless == "measure" and MEASURE[language].search(context):
                 continue
             message = rule.message or _default_message(rule.rule, match.text, language)
             result.append((rule.rule, message, match.text, match.start, rule.suggestion, rule.severity))
@@ -171,17 +186,17 @@ class StyleChecker:
                 for word, written, start in pairs
                 if not (written in exceptions or word.lower() in exceptions or word.isdigit())]
 
-    def _abbreviations(self, block: Any, defined: dict[str, tuple[int, int]], reported: set[str]) -> list[tuple]:
+    def _abbreviations(self, piece: Piece, defined: dict[str, tuple[int, int]], reported: set[str]) -> list[tuple]:
         """The first use of an abbreviation must come with its definition: 'Full Name (ABBR)'."""
         known = self.rules["en"].abbreviations
         result = []
-        for match in ABBREVIATION.finditer(block.text):
+        for match in ABBREVIATION.finditer(piece.text):
             abbr = match.group(1)
             if abbr in known or abbr in reported or ROMAN.match(abbr) or len(abbr) > 10:
                 continue
             reported.add(abbr)
             where = defined.get(abbr)
-            here = (block.line, match.start())
+            here = (piece.line, match.start())
             if where is not None and where <= here:
                 continue
             later = " (it is defined later: move the definition to the first use)" if where else ""
@@ -197,6 +212,18 @@ def _defined_abbreviations(document: Document) -> dict[str, tuple[int, int]]:
         for match in re.finditer(r"[(（]\s*([A-Z][A-Z0-9&]*[A-Z](?:-\d+)?)s?\s*[)）]", block.text):
             defined.setdefault(match.group(1), (block.line, match.start()))
     return defined
+
+
+def _pieces(block: Block) -> list[Piece]:
+    """A block as one piece; a table as its cells, each at the line of its row."""
+    if block.kind != "table":
+        return [Piece(block, block.text, block.line, block.source)]
+    rows = block.text.split("\n")
+    lines = [n for n, line in enumerate(block.source.split("\n")) if not TABLE_DELIMITER.match(line)]
+    if len(lines) != len(rows):  # a row written over several lines: every cell at the table's first line
+        lines = [0] * len(rows)
+    return [Piece(block, cell.strip(), block.line + line, cell, row)
+            for row, line in zip(rows, lines) for cell in row.split(" | ") if cell.strip()]
 
 
 def _mostly_chinese(text: str) -> bool:
