@@ -103,3 +103,25 @@ def test_a_deadline_in_another_cell_of_the_row_counts_for_the_vague_word(checker
     table = "| Indicator | Target | Deadline |\n|---|---|---|\n| Legal aid | gradually expanded | 2030 |\n" \
             "| Libraries | gradually expanded | |\n"
     assert [(f.text, f.line) for f in checker.check(read_markdown(table, path="x.md"))] == [("gradually", 4)]
+
+
+@pytest.mark.parametrize("text, words", [
+    ("The 12338 women's rights hotline will be gradually expanded.", "gradually"),
+    ("Under Article 36 of the Constitution, protection will be improved step by step.", "step by step"),
+    ("The 15th Five-Year Plan will be implemented gradually.", "gradually"),
+    ("Services will be improved gradually, as the 2016–2020 assessment advised.", "gradually"),
+    ("依据宪法第36条，进一步加强宗教事务管理。", "进一步"),
+    ("12338妇女维权热线逐步扩大服务范围。", "逐步"),
+    ("十五五时期，基本公共服务范围逐步扩大。", "逐步"),
+])
+def test_a_number_that_is_no_target_does_not_excuse_a_vague_word(checker, text, words):
+    """An article number, a hotline, an ordinal or a past period names something; it sets no target."""
+    assert ("vague", words) in [(rule, found) for rule, found, _ in findings(checker, text)]
+
+
+@pytest.mark.parametrize("text", [
+    "Legal aid will be gradually extended to 20,000 more villages.", "Waiting times will be cut step by step to 48 hours.",
+    "Coverage will be expanded gradually until 2028.", "Coverage will gradually reach 90% of villages.",
+    "到2030年，覆盖范围逐步扩大。", "逐步新建500所学校。", "2028年逐步实现全覆盖。"])
+def test_a_target_or_deadline_excuses_a_vague_word(checker, text):
+    assert findings(checker, text) == []

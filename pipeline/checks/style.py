@@ -23,10 +23,29 @@ from .terms import CJK, ChineseMatcher, EnglishMatcher, Form, jieba_tokenizer
 PHRASE_KINDS = ("paragraph", "list_item", "quote", "heading", "footnote", "table")
 SENTENCE_KINDS = ("paragraph", "list_item", "quote", "footnote")
 SEVERITIES = ("error", "warning", "info")
-MEASURE = {
-    "en": re.compile(r"\d|per ?cent|percent", re.I),
-    "zh": re.compile(r"\d|％|%|百分之|[一二三四五六七八九十百千万亿两]+[个项所家万亿倍成]|[0-9一二三四五六七八九〇零]{4}年"),
+# What excuses a vague word under `unless: measure`: a target or a deadline. Numbers that only name something
+# (Article 36, the 12338 hotline, the 15th Five-Year Plan, 第36条, 十五五) do not.
+TARGET = {
+    "en": re.compile(
+        r"\d(?:[\d,.]*\d)?\s*(?:%|per\s?cent\b|percent\b)"  # 98 per cent, 5.5%
+        r"|\b(?:by|before|until|till|through|in|within|from|between|no later than)\s+(?:the\s+end\s+of\s+)?(?:19|20)\d\d\b"
+        r"|\b(?:by|before)\s+the\s+end\s+of\s+the\s+(?:plan\s+)?period\b", re.I),
+    "zh": re.compile(
+        r"\d(?:[\d,.]*\d)?\s*[%％]|百分之[\d〇零一二三四五六七八九十百点]+"
+        r"|(?:19|20)\d\d\s*年|[〇零一二三四五六七八九]{4}\s*年|规划期末"  # 到2030年, 二〇三〇年
+        r"|(?<![第\d.])\d[\d,]*(?:\.\d+)?\s*[万亿千百]?\s*"  # 12万名, 500所 — not 第36条, not 12338热线
+        r"(?:个|项|所|家|人|名|位|张|倍|成|元|公里|千米|平方米|米|公顷|亩|床|册|天|日|小时|周|月|年|次|岁|户|套|座|件|台|辆|吨|份|场|批)"
+        r"|(?<![第一二三四五六七八九十百千两])[一二三四五六七八九十百千两]+[个项所家万亿倍成]"  # 三个, 两倍 — not 第十五个
+        r"|(?:达到|提高到|提升到|降低到|降至|下降到|减少到|增加到|增长到|不低于|不少于|不超过|不高于|控制在|保持在)\s*[\d一二三四五六七八九十]"),
 }
+# A quantity: '20,000 interpreters', '1.1 volumes', 'within 48 hours'. Not a bare year, not five or more digits
+# run together (a hotline), not glued to letters or hyphens (15th, COVID-19, A/75/1).
+QUANTITY = re.compile(r"(?<![\w.,/-])(?!(?:19|20)\d\d(?![\d,.]\d))(?:\d{1,3}(?:,\d{3})+|\d{1,4})(?:\.\d+)?(?![\w/-]|[.,]\d)")
+# ... nor the number of a provision: 'Article 36', 'arts. 2 and 26', 'No. 5', 'SDG 16'.
+PROVISION_BEFORE = re.compile(r"\b(?:articles?|arts?\.|nos?\.|numbers?|sections?|chapters?|paragraphs?|paras?\.|items?|"
+                              r"rules?|annex|resolution|goals?|SDGs?|phase|grade|level|volume|vol\.)\s+"
+                              r"(?:\d+[\w()]*\s*(?:,|and|or|to|-|–)\s*)*$", re.I)
+YEAR_CELL = re.compile(r"\s*(?:19|20)\d\d\s*年?\s*")  # the deadline column of an indicator table
 SENTENCE_END = {"en": re.compile(r"(?<=[.!?;])\s+(?=[A-Z(\"“])"), "zh": re.compile(r"(?<=[。！？；])")}
 ABBREVIATION = re.compile(r"(?<![\w-])([A-Z][A-Z0-9&]*[A-Z](?:-\d+)?)s?(?![\w-])")
 ROMAN = re.compile(r"^[IVXLC]+$")
@@ -155,8 +174,7 @@ class StyleChecker:
         result = []
         for match in matches:
             rule = rules[int(match.concept)]
-            context = piece.row or _sentence_at(piece.text, match.start, language)
-            if rule.unless == "measure" and MEASURE[language].search(context):
+            if rule.unless == "measure" and _measured(piece, match.start, language):
                 continue
             message = rule.message or _default_message(rule.rule, match.text, language)
             result.append((rule.rule, message, match.text, match.start, rule.suggestion, rule.severity))
@@ -224,6 +242,21 @@ def _pieces(block: Block) -> list[Piece]:
         lines = [0] * len(rows)
     return [Piece(block, cell.strip(), block.line + line, cell, row)
             for row, line in zip(rows, lines) for cell in row.split(" | ") if cell.strip()]
+
+
+def states_target(text: str, language: str) -> bool:
+    """Does the text give a target or a deadline: a percentage, a quantity, a year or period it is due by?"""
+    if TARGET[language].search(text):
+        return True
+    return language == "en" and any(not PROVISION_BEFORE.search(text[max(0, m.start() - 40):m.start()])
+                                    for m in QUANTITY.finditer(text))
+
+
+def _measured(piece: Piece, offset: int, language: str) -> bool:
+    """Does the sentence at `offset` (for a table cell: its row, where a year alone is the deadline) state a target?"""
+    if piece.row:
+        return states_target(piece.row, language) or any(YEAR_CELL.fullmatch(c) for c in piece.row.split(" | "))
+    return states_target(_sentence_at(piece.text, offset, language), language)
 
 
 def _mostly_chinese(text: str) -> bool:
