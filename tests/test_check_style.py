@@ -125,3 +125,21 @@ def test_a_number_that_is_no_target_does_not_excuse_a_vague_word(checker, text, 
     "到2030年，覆盖范围逐步扩大。", "逐步新建500所学校。", "2028年逐步实现全覆盖。"])
 def test_a_target_or_deadline_excuses_a_vague_word(checker, text):
     assert findings(checker, text) == []
+
+
+@pytest.mark.parametrize("text", [
+    "Graduates have the same rights in public employment, further study and promotion.",
+    "Carry out further rounds of central environmental protection inspections.",
+    "Extend the national carbon emissions trading market to further industrial sectors.",
+    "Child victims will be questioned once, to avoid further harm.", "Further measures:",
+    "Further development of the system is needed."])
+def test_further_as_an_adjective_is_not_vague(checker, text):
+    assert findings(checker, text) == []
+
+
+@pytest.mark.parametrize("text", [
+    "Reduce maternal and infant mortality further, with the largest reductions in rural areas.",
+    "The state will further improve the rules.", "Further improve the rules on detention.",
+    "Units should further strengthen coordination.", "To further expand services, units will act."])
+def test_further_as_an_adverb_is_vague(checker, text):
+    assert [(rule, words.lower()) for rule, words, _ in findings(checker, text)] == [("vague", "further")]

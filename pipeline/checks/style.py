@@ -45,6 +45,12 @@ QUANTITY = re.compile(r"(?<![\w.,/-])(?!(?:19|20)\d\d(?![\d,.]\d))(?:\d{1,3}(?:,
 PROVISION_BEFORE = re.compile(r"\b(?:articles?|arts?\.|nos?\.|numbers?|sections?|chapters?|paragraphs?|paras?\.|items?|"
                               r"rules?|annex|resolution|goals?|SDGs?|phase|grade|level|volume|vol\.)\s+"
                               r"(?:\d+[\w()]*\s*(?:,|and|or|to|-|–)\s*)*$", re.I)
+AUXILIARIES = {"will", "shall", "should", "must", "can", "could", "may", "might", "would", "be", "is", "are", "was",
+               "were", "been", "being", "has", "have", "had"}
+IRREGULAR_PARTICIPLES = {"done", "made", "taken", "given", "built", "kept", "held", "set", "brought", "sought", "laid",
+                         "met", "spread", "undertaken", "put", "cut", "shown", "known", "grown", "drawn"}
+WORD_BEFORE = re.compile(r"([A-Za-z'-]+|[^\sA-Za-z'-])\s*$")
+WORD_AFTER = re.compile(r"\s*([A-Za-z'-]+)(?:\s+([A-Za-z'-]+))?")
 YEAR_CELL = re.compile(r"\s*(?:19|20)\d\d\s*年?\s*")  # the deadline column of an indicator table
 SENTENCE_END = {"en": re.compile(r"(?<=[.!?;])\s+(?=[A-Z(\"“])"), "zh": re.compile(r"(?<=[。！？；])")}
 ABBREVIATION = re.compile(r"(?<![\w-])([A-Z][A-Z0-9&]*[A-Z](?:-\d+)?)s?(?![\w-])")
@@ -72,6 +78,7 @@ class StyleRule:
     message: str = ""
     unless: str = ""
     severity: str = "warning"
+    only: str = ""  # adverb: only where the word modifies a verb ('will further improve', not 'further study')
 
 
 @dataclass
@@ -116,10 +123,12 @@ def _read_rule(item: Any, path: Path) -> StyleRule:
         raise UserError(f"style rule for '{phrases[0]}' needs `rule` and `suggestion`", path, line)
     if item.get("unless", "") not in ("", "measure"):
         raise UserError(f"style rule for '{phrases[0]}': unless must be 'measure'", path, line)
+    if item.get("only", "") not in ("", "adverb"):
+        raise UserError(f"style rule for '{phrases[0]}': only must be 'adverb'", path, line)
     if item.get("severity", "warning") not in SEVERITIES:
         raise UserError(f"style rule for '{phrases[0]}': severity must be one of {', '.join(SEVERITIES)}", path, line)
     return StyleRule(str(item["rule"]), [p.strip() for p in phrases], item["suggestion"], str(item.get("message", "")),
-                     item.get("unless", ""), item.get("severity", "warning"))
+                     item.get("unless", ""), item.get("severity", "warning"), item.get("only", ""))
 
 
 def _refuse_phrases_twice(items: list, rules: list[StyleRule], path: Path) -> None:
@@ -175,6 +184,8 @@ class StyleChecker:
         for match in matches:
             rule = rules[int(match.concept)]
             if rule.unless == "measure" and _measured(piece, match.start, language):
+                continue
+            if rule.only == "adverb" and not _adverb_use(piece.text, match.start, match.end):
                 continue
             message = rule.message or _default_message(rule.rule, match.text, language)
             result.append((rule.rule, message, match.text, match.start, rule.suggestion, rule.severity))
@@ -257,6 +268,36 @@ def _measured(piece: Piece, offset: int, language: str) -> bool:
     if piece.row:
         return states_target(piece.row, language) or any(YEAR_CELL.fullmatch(c) for c in piece.row.split(" | "))
     return states_target(_sentence_at(piece.text, offset, language), language)
+
+
+def _adverb_use(text: str, start: int, end: int) -> bool:
+    """Is the word at text[start:end] an adverb: 'will further improve', 'be further expanded', 'Further improve
+    the rules', 'reduce mortality further.' — not the adjective of 'further study', 'further rounds of
+    inspections', 'to further industrial sectors', 'to avoid further harm', 'Further measures:'?"""
+    before = WORD_BEFORE.search(text[:start])
+    previous = before.group(1).lower() if before else ""
+    sentence_start = previous in ("", ".", "!", "?", ";", ":")
+    if re.match(r"\s*(?:[.,;:!?)]|$)", text[end:]):  # after its verb at the end of a clause
+        return not sentence_start
+    after = WORD_AFTER.match(text[end:])
+    following, then = (after.group(1).lower(), (after.group(2) or "").lower()) if after else ("", "")
+    if previous in AUXILIARIES or _participle(following):
+        return True
+    return (sentence_start or previous == "to") and then != "of" and _verb_base(following)
+
+
+def _participle(word: str) -> bool:
+    return (len(word) > 4 and word.endswith("ed")) or word in IRREGULAR_PARTICIPLES
+
+
+def _verb_base(word: str) -> bool:
+    """A verb as an imperative or infinitive writes it ('improve', 'study'): its past form is in the lemma table."""
+    if not word or (word.endswith("s") and not word.endswith("ss")):
+        return False
+    from .terms import _lookup_tables
+    lemmas = _lookup_tables()[1]
+    past = (word + "ed", word + "d", word[:-1] + "ied", word + word[-1:] + "ed")
+    return any(lemmas.get(form) == word for form in past)
 
 
 def _mostly_chinese(text: str) -> bool:
