@@ -143,3 +143,19 @@ def test_further_as_an_adjective_is_not_vague(checker, text):
     "Units should further strengthen coordination.", "To further expand services, units will act."])
 def test_further_as_an_adverb_is_vague(checker, text):
     assert [(rule, words.lower()) for rule, words, _ in findings(checker, text)] == [("vague", "further")]
+
+
+@pytest.mark.parametrize("text, words", [
+    ("Rights will be realised step-by-step.", "step-by-step"), ("Rights will be realised step by step.", "step by step"),
+    ("Rights will be realised step-by step.", "step-by step"), ("Act in-order-to help.", "in-order-to")])
+def test_phrases_are_found_with_hyphens_or_spaces(checker, text, words):
+    assert [found for _, found, _ in findings(checker, text)] == [words]
+
+
+def test_a_hyphenated_rule_phrase_finds_the_spaced_spelling(tmp_path):
+    folder = tmp_path / "glossary"
+    shutil.copytree(DATA_DIR, folder)
+    (folder / "style-en.yaml").write_text("rules:\n- {rule: vague, phrase: case-by-case, suggestion: say how}\n",
+                                          encoding="utf-8")
+    assert [w for _, w, _ in findings(StyleChecker(folder), "Decided case by case, or case-by-case.")] == [
+        "case by case", "case-by-case"]

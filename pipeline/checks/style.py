@@ -23,6 +23,7 @@ from .terms import CJK, ChineseMatcher, EnglishMatcher, Form, jieba_tokenizer
 PHRASE_KINDS = ("paragraph", "list_item", "quote", "heading", "footnote", "table")
 SENTENCE_KINDS = ("paragraph", "list_item", "quote", "footnote")
 SEVERITIES = ("error", "warning", "info")
+FORMS_VERSION = 2  # in the matcher cache's name: bump when _forms writes other forms for the same rule file
 # What excuses a vague word under `unless: measure`: a target or a deadline. Numbers that only name something
 # (Article 36, the 12338 hotline, the 15th Five-Year Plan, 第36条, 十五五) do not.
 TARGET = {
@@ -149,13 +150,14 @@ class StyleChecker:
         build = getattr(ws, "build_dir", None)
         cache = Path(build) / "cache" if build else None
         self.matchers = {
-            "en": EnglishMatcher(self._forms("en"), cache, "style-" + self.rules["en"].digest),
+            "en": EnglishMatcher(self._forms("en"), cache, f"style{FORMS_VERSION}-" + self.rules["en"].digest),
             "zh": ChineseMatcher(self._forms("zh")),
         }
 
     def _forms(self, language: str) -> list[tuple[str, Form]]:
-        return [(phrase, Form(str(index), phrase, language, "admitted"))
-                for index, rule in enumerate(self.rules[language].rules) for phrase in rule.phrases]
+        return [(written, Form(str(index), phrase, language, "admitted"))
+                for index, rule in enumerate(self.rules[language].rules) for phrase in rule.phrases
+                for written in _hyphen_variants(phrase)]
 
     def check(self, document: Document) -> list[Finding]:
         findings: list[Finding] = []
@@ -241,6 +243,13 @@ def _defined_abbreviations(document: Document) -> dict[str, tuple[int, int]]:
         for match in re.finditer(r"[(（]\s*([A-Z][A-Z0-9&]*[A-Z](?:-\d+)?)s?\s*[)）]", block.text):
             defined.setdefault(match.group(1), (block.line, match.start()))
     return defined
+
+
+def _hyphen_variants(phrase: str) -> list[str]:
+    """A phrase as written plus its all-hyphen spelling: 'step by step' also finds 'step-by-step' (the matcher
+    itself finds a hyphen between two words, and every spacing of a hyphenated phrase)."""
+    hyphenated = "-".join(phrase.split())
+    return [phrase] if hyphenated == phrase or CJK.search(phrase) else [phrase, hyphenated]
 
 
 def _pieces(block: Block) -> list[Piece]:
