@@ -75,3 +75,51 @@ def test_run_all_and_check_all_summary(mini_ws, capsys):
     assert status == 1 and report["summary"]["plan"]["error"] == 2
     assert main(["--workspace", str(mini_ws.root), "check", "all"]) == 1
     assert "Summary" in capsys.readouterr().out
+
+
+WORDED_TARGETS = """\
+---
+member: acftu
+round: 1
+date: 2025-09-20
+---
+
+## esc-work
+
+### Goals
+
+- [g-acftu-01] Extend collective wage bargaining.
+
+### Indicators
+
+```yaml
+- {id: i-acftu-01, goal: g-acftu-01, text: Collective wage bargaining, target: gradually expanded, kind: binding, lead: acftu}
+- {id: i-acftu-02, goal: g-acftu-01, text: Trade union legal aid, target: further improved, deadline: 2028, kind: expected, lead: acftu}
+- {id: i-acftu-03, goal: g-acftu-01, text: 工会法律援助, target: 逐步扩大, deadline: 2028, kind: expected, lead: acftu}
+- {id: i-acftu-04, goal: g-acftu-01, text: Model contracts, target: issued and in use, deadline: 2027, kind: expected, lead: acftu}
+```
+"""
+
+
+def test_each_indicator_is_checked_for_deadline_and_wording(mini_ws):
+    (mini_ws.submissions_dir / "acftu-r1.md").write_text(WORDED_TARGETS, encoding="utf-8")
+    findings = [f for f in check_plan(mini_ws, mini_ws.load_document(None)) if f.text.startswith("i-acftu")]
+    assert [(f.rule, f.text, f.severity) for f in findings] == [
+        ("no-deadline", "i-acftu-01", "error"), ("vague-target", "i-acftu-01", "warning"),
+        ("vague-target", "i-acftu-02", "warning"), ("vague-target", "i-acftu-03", "warning")]
+    assert all(f.file.endswith("acftu-r1.md") and f.line == 15 + int(f.text[-1]) for f in findings)
+    assert "'gradually expanded' is vague (gradually)" in findings[1].message
+
+
+def test_a_binding_indicator_printed_without_its_lead_unit_is_reported(mini_ws):
+    """`{{ indicator(...) }}` prints the indicator's text and target, not who answers for it."""
+    chapter = mini_ws.chapters_dir / "01-esc.md"
+    chapter.write_text(chapter.read_text(encoding="utf-8").replace('{{ indicator_table("esc-work") }}',
+                                                                   '{{ indicator("i-mohrss-01") }}'), encoding="utf-8")
+    chapter.write_text(chapter.read_text(encoding="utf-8").replace('{{ responsible("esc-work") }}', ""), encoding="utf-8")
+    findings = [f for f in check_plan(mini_ws, mini_ws.load_document(None)) if f.rule == "lead-unit-not-printed"]
+    assert [(f.text, f.severity) for f in findings] == [("i-mohrss-01", "warning")]
+    assert "'Ministry of Human Resources and Social Security' is printed nowhere in section 'esc-work'" in findings[0].message
+    assert findings[0].file.endswith("mohrss-r1.md") and findings[0].line > 0
+    chapter.write_text(chapter.read_text(encoding="utf-8") + "\nLead: Ministry of Human Resources and Social Security.\n")
+    assert not [f for f in check_plan(mini_ws, mini_ws.load_document(None)) if f.rule == "lead-unit-not-printed"]
