@@ -9,7 +9,9 @@
 - goals that need several departments name the co-operating units;
 - each indicator: a binding one has a deadline and its lead unit printed in its
   section (an inline `{{ indicator(...) }}` prints no lead unit); a target in
-  words is not vague ("gradually expanded", 逐步扩大).
+  words is not vague ("gradually expanded", 逐步扩大);
+- no drafting leftover is printed: template syntax, HTML tags or notes such as
+  "to be confirmed", TBC, 待定, ××.
 """
 from __future__ import annotations
 
@@ -24,6 +26,12 @@ JOINT_WORK = re.compile(
     r"inter-?departmental|cross-?department\w*|all departments|several departments|relevant departments)\b"
     r"|会同|联合|协同|各部门|多部门|相关部门|有关部门", re.I)
 NOT_LEADING_ROLES = ("former", "expert", "consulted")
+# What a drafter leaves for later and the approval document would print as it stands.
+LEFTOVER = re.compile(
+    r"\{\{.*?\}\}|\{%.*?%\}"  # template syntax the composer left as text (submissions are text, not templates)
+    r"|</?[A-Za-z][A-Za-z0-9]*(?:\s+[\w-]+(?:=(?:\"[^\"]*\"|'[^']*'|[^\s>]+))?)*\s*/?>"  # an HTML tag as text
+    r"|(?i:\bto be confirmed\b)|\bTB[CD]\b|\bX{3,}\b|待定|待确认|待补充|×{2,}")
+NOT_TEXT_KINDS = ("code", "rule")
 
 
 def check_plan(ws: Any, document: Document, submissions: Optional[list[Submission]] = None) -> list[Finding]:
@@ -33,6 +41,7 @@ def check_plan(ws: Any, document: Document, submissions: Optional[list[Submissio
     headings = _section_headings(document)
     findings = _section_findings(plan, document, headings)
     findings += _goal_section_findings(plan, indicators, headings, document.path)
+    findings += _leftover_findings(document)
     section_texts = _section_texts(document)
     vague = _vague_words(ws)
     for submission in submissions:
@@ -69,6 +78,20 @@ def _section_findings(plan: Plan, document: Document, headings: dict[str, Block]
                 findings.append(_finding("section-empty", f"section '{section.id}' ({section.title}) has no text",
                                          "write the section or remove it from the outline",
                                          para=heading.id, line=heading.line, file=document.path, text=heading.text))
+    return findings
+
+
+def _leftover_findings(document: Document) -> list[Finding]:
+    """A placeholder, a note or markup left in the text: one finding per block, at the line of the first."""
+    findings = []
+    for block in document.blocks:
+        found = [m.group(0) for m in LEFTOVER.finditer(block.text)] if block.kind not in NOT_TEXT_KINDS else []
+        if found:
+            first = block.source.find(found[0])
+            findings.append(_finding("leftover", "drafting leftover printed as text: " + ", ".join(f"'{t}'" for t in found),
+                                     "write the final text, or delete the note", para=block.id, file=document.path,
+                                     line=block.line + (block.source.count("\n", 0, first) if first > 0 else 0),
+                                     text=found[0]))
     return findings
 
 
