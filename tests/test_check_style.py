@@ -159,3 +159,35 @@ def test_a_hyphenated_rule_phrase_finds_the_spaced_spelling(tmp_path):
                                           encoding="utf-8")
     assert [w for _, w, _ in findings(StyleChecker(folder), "Decided case by case, or case-by-case.")] == [
         "case by case", "case-by-case"]
+
+
+def repeats(checker, text):
+    document = read_markdown(text, path="x.md")
+    for number, block in enumerate(document.blocks, 1):
+        block.id = f"p{number:04d}"
+    return [(f.para, f.line, f.message) for f in checker.check(document) if f.rule == "repeated-sentence"]
+
+
+def test_a_sentence_written_twice_is_reported_naming_both_paragraphs(checker):
+    text = ("1. Publish model contracts for platform and flexible workers that set out working hours, rest periods "
+            "and pay.\n2. Train labour inspectors.\n\nThe right to rest will receive more attention. Publish model "
+            "contracts for  platform and flexible workers that set out working hours, rest periods and pay.\n")
+    assert repeats(checker, text) == [("p0003", 4, "sentence written twice: in p0001 and here in p0003")]
+
+
+def test_a_commitment_opening_two_list_items_is_reported(checker):
+    text = ("- Take part in the fifth cycle of the Universal Periodic Review and carry out the recommendations.\n"
+            "- Engage in dialogue with the special procedures.\n"
+            "- Take part in the fifth cycle of the Universal Periodic Review, and assign a lead unit to each one.\n")
+    assert repeats(checker, text) == [("p0003", 3, "sentence opening as one does: in p0001 and here in p0003")]
+
+
+def test_chinese_sentences_are_compared_one_by_one(checker):
+    sentence = "为平台劳动者和灵活就业人员制定示范合同，明确工作时间、休息时间和劳动报酬"
+    text = f"（一）{sentence}。\n\n保障休息权。{sentence}；加强劳动监察。\n"
+    assert repeats(checker, text) == [("p0002", 3, "sentence written twice: in p0001 and here in p0002")]
+
+
+def test_short_formulas_may_recur(checker):
+    text = "- Improve legal aid.\n- Improve legal aid.\n\n坚持依法治国。\n\n坚持依法治国。\n"
+    assert repeats(checker, text) == []

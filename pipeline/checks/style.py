@@ -1,4 +1,4 @@
-"""`nhrap check style`: wordy and vague phrases, undefined abbreviations, repeated words, long sentences.
+"""`nhrap check style`: wordy and vague phrases, undefined abbreviations, repeated words and sentences, long sentences.
 
 Rules live in the workspace's glossary/style-en.yaml and style-zh.yaml
 (the packaged starter files when a workspace has none). A block is checked
@@ -23,6 +23,11 @@ from .terms import CJK, ChineseMatcher, EnglishMatcher, Form, jieba_tokenizer
 PHRASE_KINDS = ("paragraph", "list_item", "quote", "heading", "footnote", "table")
 SENTENCE_KINDS = ("paragraph", "list_item", "quote", "footnote")
 SEVERITIES = ("error", "warning", "info")
+# A repeated sentence is reported when it is at least this long (shorter formulas recur by design) and
+# compared by its opening at most this long: 'Take part in the fifth cycle of the Universal Periodic Review …'
+# written in two list items is one commitment twice, however each goes on.
+REPEAT_MIN = {"en": 10, "zh": 20}  # words, Chinese characters
+LIST_NUMBER = re.compile(r"^\s*(?:\(?\d+[.)）]|[（(][\d一二三四五六七八九十]+[)）]|[一二三四五六七八九十]+、|[a-z][.)])\s*")
 FORMS_VERSION = 2  # in the matcher cache's name: bump when _forms writes other forms for the same rule file
 # What excuses a vague word under `unless: measure`: a target or a deadline. Numbers that only name something
 # (Article 36, the 12338 hotline, the 15th Five-Year Plan, 第36条, 十五五) do not.
@@ -178,7 +183,7 @@ class StyleChecker:
                 findings.append(Finding(check="style", rule=rule, message=message, para=piece.block.id,
                                         line=piece.line + _line_offset(piece.source, text), text=text,
                                         suggestion=suggestion, severity=severity, file=document.path))
-        return findings
+        return findings + _repeated_sentences(document)
 
     def _phrases(self, piece: Piece, language: str, matches: list) -> list[tuple]:
         rules = self.rules[language].rules
@@ -243,6 +248,40 @@ def _defined_abbreviations(document: Document) -> dict[str, tuple[int, int]]:
         for match in re.finditer(r"[(（]\s*([A-Z][A-Z0-9&]*[A-Z](?:-\d+)?)s?\s*[)）]", block.text):
             defined.setdefault(match.group(1), (block.line, match.start()))
     return defined
+
+
+def _repeated_sentences(document: Document) -> list[Finding]:
+    """A sentence written twice or more in the plan (letter case, spacing and list numbering aside), reported at
+    each later place, naming where it was first."""
+    first: dict[str, tuple[Block, str]] = {}
+    findings = []
+    for block in (b for b in document.blocks if b.text and b.kind in SENTENCE_KINDS):
+        language = "zh" if _mostly_chinese(block.text) else "en"
+        for _start, sentence in _sentences(block.text, language):
+            key, exact = _sentence_key(sentence, language)
+            if not key:
+                continue
+            if key not in first:
+                first[key] = (block, exact)
+                continue
+            earlier, earlier_exact = first[key]
+            said = "written twice" if exact == earlier_exact else "opening as one does"
+            shown = sentence.strip()
+            findings.append(Finding(check="style", rule="repeated-sentence", para=block.id,
+                                    message=f"sentence {said}: in {earlier.id} and here in {block.id}",
+                                    line=block.line + _line_offset(block.source, shown), text=shown[:60],
+                                    suggestion="keep it in one place", severity="warning", file=document.path))
+    return findings
+
+
+def _sentence_key(sentence: str, language: str) -> tuple[str, str]:
+    """(its opening, the whole) of a sentence normalised; ('', '') for one too short to count."""
+    text = " ".join(LIST_NUMBER.sub("", sentence).casefold().split()).rstrip(".;。；!?！？ ")
+    if language == "en":
+        words = text.split()
+        return (" ".join(words[:REPEAT_MIN["en"]]), text) if len(words) >= REPEAT_MIN["en"] else ("", "")
+    size = REPEAT_MIN["zh"]
+    return (text[:size], text) if len(CJK.findall(text)) >= size else ("", "")
 
 
 def _hyphen_variants(phrase: str) -> list[str]:
