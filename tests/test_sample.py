@@ -97,3 +97,17 @@ def test_chinese_sample_runs_through_every_command(zh_ws, tmp_path, capsys):
     matrix = zh_ws.root / "comments"
     assert any("妇女" in p.read_text(encoding="utf-8") for p in matrix.rglob("*.yaml"))
     assert {p.name for p in out_dir.iterdir()} >= {"c.docx", "f.docx", "r.docx", "m.xlsx", "m.docx", "report.docx", "terms.tbx"}
+
+
+def test_sample_indicators_printed_without_their_lead_unit_are_found(sample_ws):
+    """Forest coverage and nursing-type beds are written inline with `{{ indicator(...) }}` and no table."""
+    from pipeline.checks.plan import check_plan
+    findings = check_plan(sample_ws, sample_ws.load_document("latest"))
+    assert sorted(f.text for f in findings if f.rule == "lead-unit-not-printed") == ["i-mca-05", "i-mee-08"]
+
+
+def test_sample_drafting_leftover_is_an_error(sample_ws):
+    """p0117 still carries '{{ 7*7 }} <b>raw html</b> — figure to be confirmed': the approval document would print it."""
+    from pipeline.checks.plan import check_plan
+    leftovers = [f for f in check_plan(sample_ws, sample_ws.load_document("latest")) if f.rule == "leftover"]
+    assert [(f.para, f.severity, f.text) for f in leftovers] == [("p0117", "error", "{{ 7*7 }}")]

@@ -6,14 +6,19 @@
 - every indicator's lead unit is a current member of the joint meeting, and
   its co-operating units are known;
 - deadlines (and base years) fall inside the plan period;
-- goals that need several departments name the co-operating units.
+- goals that need several departments name the co-operating units;
+- each indicator: a binding one has a deadline and its lead unit printed in its
+  section (an inline `{{ indicator(...) }}` prints no lead unit); a target in
+  words is not vague ("gradually expanded", 逐步扩大);
+- no drafting leftover is printed: template syntax, HTML tags or notes such as
+  "to be confirmed", TBC, 待定, ××.
 """
 from __future__ import annotations
 
 import re
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
-from ..model import Block, Document, Finding, Goal, Indicator, Plan, Submission
+from ..model import Block, Document, Finding, Goal, Indicator, Member, Plan, Submission
 
 MEASURABLE_TEXT = re.compile(r"\d|per ?cent|percent|%|％|百分之")
 JOINT_WORK = re.compile(
@@ -21,6 +26,12 @@ JOINT_WORK = re.compile(
     r"inter-?departmental|cross-?department\w*|all departments|several departments|relevant departments)\b"
     r"|会同|联合|协同|各部门|多部门|相关部门|有关部门", re.I)
 NOT_LEADING_ROLES = ("former", "expert", "consulted")
+# What a drafter leaves for later and the approval document would print as it stands.
+LEFTOVER = re.compile(
+    r"\{\{.*?\}\}|\{%.*?%\}"  # template syntax the composer left as text (submissions are text, not templates)
+    r"|</?[A-Za-z][A-Za-z0-9]*(?:\s+[\w-]+(?:=(?:\"[^\"]*\"|'[^']*'|[^\s>]+))?)*\s*/?>"  # an HTML tag as text
+    r"|(?i:\bto be confirmed\b)|\bTB[CD]\b|\bX{3,}\b|待定|待确认|待补充|×{2,}")
+NOT_TEXT_KINDS = ("code", "rule")
 
 
 def check_plan(ws: Any, document: Document, submissions: Optional[list[Submission]] = None) -> list[Finding]:
@@ -30,9 +41,13 @@ def check_plan(ws: Any, document: Document, submissions: Optional[list[Submissio
     headings = _section_headings(document)
     findings = _section_findings(plan, document, headings)
     findings += _goal_section_findings(plan, indicators, headings, document.path)
+    findings += _leftover_findings(document)
+    section_texts = _section_texts(document)
+    vague = _vague_words(ws)
     for submission in submissions:
         for indicator in submission.indicators:
             findings += _indicator_findings(plan, indicator, submission.path)
+            findings += _indicator_wording_findings(plan, indicator, submission.path, section_texts, vague)
         for goal in submission.goals:
             findings += _joint_goal_findings(plan, goal, indicators, submission.path)
     return findings
@@ -63,6 +78,20 @@ def _section_findings(plan: Plan, document: Document, headings: dict[str, Block]
                 findings.append(_finding("section-empty", f"section '{section.id}' ({section.title}) has no text",
                                          "write the section or remove it from the outline",
                                          para=heading.id, line=heading.line, file=document.path, text=heading.text))
+    return findings
+
+
+def _leftover_findings(document: Document) -> list[Finding]:
+    """A placeholder, a note or markup left in the text: one finding per block, at the line of the first."""
+    findings = []
+    for block in document.blocks:
+        found = [m.group(0) for m in LEFTOVER.finditer(block.text)] if block.kind not in NOT_TEXT_KINDS else []
+        if found:
+            first = block.source.find(found[0])
+            findings.append(_finding("leftover", "drafting leftover printed as text: " + ", ".join(f"'{t}'" for t in found),
+                                     "write the final text, or delete the note", para=block.id, file=document.path,
+                                     line=block.line + (block.source.count("\n", 0, first) if first > 0 else 0),
+                                     text=found[0]))
     return findings
 
 
@@ -109,6 +138,60 @@ def _indicator_findings(plan: Plan, indicator: Indicator, path: str) -> list[Fin
         findings.append(_finding("base-year", f"indicator {indicator.id}: base year {indicator.base_year} is after the plan period",
                                  f"use a base year before {end}", **where))
     return findings
+
+
+def _indicator_wording_findings(plan: Plan, indicator: Indicator, path: str, section_texts: dict[str, str],
+                                vague: Callable[[str], list[str]]) -> list[Finding]:
+    """A binding indicator needs a deadline and its lead unit in print; a target in words must not be vague."""
+    findings = []
+    where = {"file": path, "line": indicator.line, "text": indicator.id}
+    binding = indicator.kind == "binding"
+    if binding and not indicator.deadline:
+        findings.append(_finding("no-deadline", f"binding indicator {indicator.id} ({indicator.text}) has no deadline",
+                                 f"add `deadline:` (a year from {plan.period_start} to {plan.period_end})", **where))
+    words = [] if indicator.numeric else vague(str(indicator.target))
+    if words:
+        findings.append(_finding("vague-target", f"indicator {indicator.id}: target '{indicator.target}' is vague "
+                                 f"({', '.join(words)})", "give a number, a percentage or a state that can be checked",
+                                 severity="warning", **where))
+    section_text = section_texts.get(indicator.section, "")
+    lead = plan.organisation(indicator.lead)
+    printed = indicator.text.lower() in section_text.lower()  # one left out of the plan is the gaps report's business
+    if binding and lead and printed and not _names_unit(lead, section_text):
+        findings.append(_finding("lead-unit-not-printed", f"binding indicator {indicator.id} ({indicator.text}): its lead "
+                                 f"unit '{lead.name(plan.language)}' is printed nowhere in section '{indicator.section}'",
+                                 "print the indicator in the section's table ({{ indicator_table(...) }}) or name "
+                                 "the lead unit next to it", severity="warning", **where))
+    return findings
+
+
+def _section_texts(document: Document) -> dict[str, str]:
+    """The plain text of each section of the document, headings aside."""
+    texts: dict[str, list[str]] = {}
+    for block in document.blocks:
+        if block.kind != "heading" and block.section:
+            texts.setdefault(block.section, []).append(block.text)
+    return {section: "\n".join(parts) for section, parts in texts.items()}
+
+
+def _names_unit(member: Member, text: str) -> bool:
+    """Is the unit named in the text: its English or Chinese name, or its id as an abbreviation (NDRC)?"""
+    return any(name and name.lower() in text.lower() for name in (member.name_en, member.name_zh)) \
+        or bool(re.search(rf"(?<![\w-]){re.escape(member.id.upper())}(?![\w-])", text))
+
+
+def _vague_words(ws: Any) -> Callable[[str], list[str]]:
+    """The vague words of a target in words, by the workspace's style rules; the style checker is built once, when
+    a target in words first needs it."""
+    checker: list = []
+
+    def find(target: str) -> list[str]:
+        if not checker:
+            from .style import StyleChecker
+            checker.append(StyleChecker(ws))
+        found = checker[0].check(Document([Block(kind="paragraph", source=target, text=target)]))
+        return [f.text for f in found if f.rule == "vague"]
+    return find
 
 
 def _joint_goal_findings(plan: Plan, goal: Goal, indicators: list[Indicator], path: str) -> list[Finding]:
