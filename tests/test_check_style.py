@@ -179,7 +179,7 @@ def test_a_commitment_opening_two_list_items_is_reported(checker):
     text = ("- Take part in the fifth cycle of the Universal Periodic Review and carry out the recommendations.\n"
             "- Engage in dialogue with the special procedures.\n"
             "- Take part in the fifth cycle of the Universal Periodic Review, and assign a lead unit to each one.\n")
-    assert repeats(checker, text) == [("p0003", 3, "sentence opening as one does: in p0001 and here in p0003")]
+    assert repeats(checker, text) == [("p0003", 3, "sentence opening with the same words as one: in p0001 and here in p0003")]
 
 
 def test_chinese_sentences_are_compared_one_by_one(checker):

@@ -265,10 +265,10 @@ def _repeated_sentences(document: Document) -> list[Finding]:
                 first[key] = (block, exact)
                 continue
             earlier, earlier_exact = first[key]
-            said = "written twice" if exact == earlier_exact else "opening as one does"
+            said = "sentence written twice" if exact == earlier_exact else "sentence opening with the same words as one"
             shown = sentence.strip()
             findings.append(Finding(check="style", rule="repeated-sentence", para=block.id,
-                                    message=f"sentence {said}: in {earlier.id} and here in {block.id}",
+                                    message=f"{said}: in {earlier.id} and here in {block.id}",
                                     line=block.line + _line_offset(block.source, shown), text=shown[:60],
                                     suggestion="keep it in one place", severity="warning", file=document.path))
     return findings
