@@ -28,6 +28,7 @@ from .errors import UserError, did_you_mean, excerpt
 from .fileio import FULL_WIDTH, local_image, read_text
 from .model import Block, Document, Goal, Indicator, Measure, Plan, Submission
 from .readers.markdown import HEADING_ID, assign_sections, parse, parse_blocks
+from .writers.markdown import literal
 
 COMPARISON_WORDS = {
     "en": {"at-least": "at least {v}", "at-most": "at most {v}", "reach": "{v}", "reduce-by": "down {v}",
@@ -115,7 +116,7 @@ def _unit_glued(unit: str, language: str) -> bool:
 
 
 def _cell(text: str) -> str:
-    return " ".join(str(text).split()).replace("|", "\\|")
+    return literal(" ".join(str(text).split()))
 
 
 class _Helpers:
@@ -156,21 +157,26 @@ class _Helpers:
         member = self.plan.members.get(member_id)
         if member is None:
             raise UserError(f"unknown member unit '{member_id}'")
-        return member.name(self.language)
+        return literal(member.name(self.language))
 
     def goal(self, goal_id: str) -> str:
-        return self._lookup(self.goals_by_id, goal_id, "goal").text
+        return literal(self._lookup(self.goals_by_id, goal_id, "goal").text)
 
     def goals(self, section: str) -> str:
         section = self._section(section)
-        return "\n".join(f"- {g.text}" for g in self._use(g for g in self.goals_by_id.values() if g.section == section))
+        return "\n".join(f"- {literal(g.text)}" for g in self._use(g for g in self.goals_by_id.values()
+                                                                    if g.section == section))
 
     def measures(self, section: str) -> str:
         section = self._section(section)
-        return "\n".join(f"- {m.text}" for m in self._use(m for m in self.measures_by_id.values() if m.section == section))
+        return "\n".join(f"- {literal(m.text)}" for m in self._use(m for m in self.measures_by_id.values()
+                                                                   if m.section == section))
 
     def indicator(self, indicator_id: str) -> str:
         ind = self._lookup(self.indicators_by_id, indicator_id, "indicator")
+        return literal(self._indicator_sentence(ind))
+
+    def _indicator_sentence(self, ind: Indicator) -> str:
         target = format_target(ind, self.language)
         if self.language == "zh":
             return f"{ind.text}{target}" + (f"（{format_deadline(ind, 'zh')}）" if ind.deadline else "") + "。"
@@ -185,7 +191,7 @@ class _Helpers:
         lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
         for ind in rows:
             cells = (ind.text, format_target(ind, self.language), format_deadline(ind, self.language, in_table=True),
-                     KIND_WORDS[self.language][ind.kind], self.unit(ind.lead))
+                     KIND_WORDS[self.language][ind.kind], self.plan.members[ind.lead].name(self.language))
             lines.append("| " + " | ".join(_cell(c) for c in cells) + " |")
         return "\n".join(lines)
 

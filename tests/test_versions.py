@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.cli import main
+from pipeline.readers.markdown import parse_blocks
 
 
 def run(ws, *args, capsys=None):
@@ -86,8 +87,25 @@ def test_an_indicator_written_inline_is_a_whole_sentence(mini_ws, capsys):
 def test_submission_text_is_data_not_template(mini_ws, capsys):
     run(mini_ws, "draft", capsys=capsys)
     draft = (mini_ws.root / "build" / "draft.md").read_text()
-    assert "Literal {{ 7*7 }} and <b>raw html</b> stay text." in draft
+    assert "Literal {{ 7*7 }} and <b>raw html</b> stay text." in [b.text for b in parse_blocks(draft).blocks]
     assert "49" not in draft
+
+
+@pytest.mark.parametrize("written, shown", [
+    ("# A heading", "# A heading"), ("*stressed* and __bold__ &amp;", "*stressed* and __bold__ &amp;"),
+    ("![x](/etc/passwd) and [a link](http://x.example)", "![x](/etc/passwd) and [a link](http://x.example)"),
+    ("Raise the rate. {#p0001}", "Raise the rate. {#p0001}"), ("1. not a list", "1. not a list"),
+    ("<https://example.org>", "<https://example.org>"),
+])
+def test_markdown_in_a_submission_is_printed_as_written(mini_ws, capsys, written, shown):
+    """A unit's text makes no heading, emphasis, image, link or paragraph id mark of the plan: it is data."""
+    path = mini_ws.root / "drafts" / "submissions" / "mohrss-r1.md"
+    path.write_text(path.read_text().replace("- [g-mohrss-01] Keep the surveyed urban unemployment rate within "
+                                             "5.5 per cent.", f"- [g-mohrss-01] {written}"))
+    assert run(mini_ws, "draft", capsys=capsys)[0] == 0, capsys.readouterr().err
+    blocks = parse_blocks((mini_ws.root / "build" / "draft.md").read_text()).blocks
+    item = next(b for b in blocks if b.text == shown)
+    assert (item.kind, item.pin) == ("list_item", "")
 
 
 def test_freeze_writes_version_and_show_lists_blocks(mini_ws, capsys):
