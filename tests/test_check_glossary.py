@@ -84,6 +84,19 @@ def test_two_renderings_of_one_concept_in_one_plan(glossary):
     assert (finding.rule, finding.line, finding.suggestion) == ("consistency", 5, "ethnic minority groups")
 
 
+def test_a_rendering_qualifying_a_noun_is_no_competing_rendering(glossary):
+    """'ethnic minority languages' would become 'ethnic minority groups languages': not a second rendering."""
+    doc = document("Ethnic minority groups are protected.\n\nThe plan appears in the main ethnic minority languages.\n\n"
+                   "Offices open in rural, ethnic minority and border areas, and ethnic minority officials are trained.\n")
+    assert check_glossary(None, doc, glossary) == []
+
+
+def test_a_singular_rendering_with_a_determiner_still_competes(glossary):
+    doc = document("Ethnic minority groups are protected.\n\nEach ethnic minority has a deputy.\n")
+    [finding] = check_glossary(None, doc, glossary)
+    assert (finding.rule, finding.text, finding.suggestion) == ("consistency", "ethnic minority", "ethnic minority groups")
+
+
 @pytest.fixture
 def cli_ws(mini_ws):
     root = mini_ws.root

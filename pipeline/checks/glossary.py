@@ -21,7 +21,7 @@ from typing import Any, Optional
 from ..errors import UserError
 from ..model import Block, Concept, Document, Finding
 from ..readers.termbase import TermBase, example_line, glossary_dir_of, parse_intl, read_termbase
-from .terms import CJK, Match, TermMatcher
+from .terms import CJK, Match, TermMatcher, modifies_a_noun
 
 EXPLAIN_KINDS = ("paragraph", "list_item", "quote")  # headings and tables cannot carry an explanation
 SKIP_KINDS = ("code", "rule")
@@ -278,6 +278,10 @@ def _consistency_findings(glossary: Glossary, uses: list[_Use]) -> list[Finding]
             by_concept.setdefault(form.concept, []).append(use)
     findings = []
     for concept_id, concept_uses in by_concept.items():
+        if len({u.match.form.term for u in concept_uses}) < 2:
+            continue
+        # 'ethnic minority languages' uses neither rendering: the modifier both renderings share
+        concept_uses = [u for u in concept_uses if not modifies_a_noun(u.block.text, u.match)]
         counts = Counter(u.match.form.term for u in concept_uses)
         if len(counts) < 2:
             continue
