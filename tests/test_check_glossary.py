@@ -51,6 +51,21 @@ def test_decoys_are_not_terms(glossary, text):
     assert concepts_in(glossary, text) == []
 
 
+@pytest.mark.parametrize("text", ["The Law on the Protection of Women's Rights and Interests was revised.",
+                                  "Schools teach the Morality and Rule of Law course.",
+                                  "The Law on Legal Aid came into force.", "实施《法律援助法》。"])
+def test_terms_inside_names_of_laws_and_courses_are_no_uses(glossary, text):
+    assert concepts_in(glossary, text) == []
+    assert check_glossary(None, document(text), glossary) == []
+
+
+def test_a_title_case_heading_still_uses_its_terms(glossary):
+    assert concepts_in(glossary, "Care for the Disabled") == [("persons-with-disabilities", "the Disabled")]
+    assert concepts_in(glossary, "Protecting the Rights of Ethnic Minority Groups") == \
+        [("ethnic-minorities", "Ethnic Minority Groups")]
+    assert concepts_in(glossary, "完善法律援助制度。") == [("legal-aid", "法律援助")]
+
+
 def document(text: str):
     return read_markdown(text, path="plan.md")
 

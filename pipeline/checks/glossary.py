@@ -55,12 +55,21 @@ class Glossary:
         return list(zip(blocks, self.find_all([b.text for b in blocks])))
 
     def find_all(self, texts: list[str]) -> list[list[Match]]:
-        """Term matches outside instrument names ('Convention on the Rights of the Child' is no use of a term)."""
+        """Term matches outside instrument names ('Convention on the Rights of the Child' is no use of a term)
+        and other proper names ('Law on the Protection of Women's Rights and Interests', 《妇女权益保障法》)."""
         result = []
         for text, matches in zip(texts, self.matcher.find_all(texts)):
             names = _name_spans(text, _instrument_names(self)) if matches else []
-            result.append([m for m in matches if not any(a <= m.start and m.end <= b for a, b in names)])
+            if any(_may_be_in_name(text, m) for m in matches):
+                names += _proper_name_spans(text)
+            result.append([m for m in matches if not any(_inside_name(m, span) for span in names)])
         return result
+
+
+def _inside_name(match: Match, span: tuple[int, int]) -> bool:
+    """Within the name and not the whole of it: 'Targeted Poverty-Alleviation' alone is the term, capitalised."""
+    start, end = span
+    return start <= match.start and match.end <= end and (start, end) != (match.start, match.end)
 
 
 def _names_pattern(names: set[str]) -> re.Pattern:
@@ -96,6 +105,64 @@ def _name_spans(text: str, names: dict[str, list[str]]) -> list[tuple[int, int]]
             spans.append((start, start + len(name)))
             start = lowered.find(name, start + 1)
     return spans
+
+
+WORD = re.compile(r"[A-Za-z][\w'’-]*")
+# lower-case words that join the capitalised words of a name: 'Law on the Protection of Women's Rights'
+NAME_JOINERS = {"of", "on", "the", "and", "for", "in", "to", "with", "against", "at", "by", "from", "or", "a", "an"}
+# capitalised words that start sentences rather than names: 'The Rights to Know are protected.'
+NOT_NAME_WORDS = NAME_JOINERS | {"this", "that", "these", "those", "each", "every", "all", "its", "their", "our",
+                                 "under", "through", "during", "as", "while", "when", "where", "it", "they", "we"}
+SENTENCE_OPENERS = set(".!?:;(\"“‘—")
+BOOK_TITLE = re.compile(r"《[^《》]*》")  # Chinese titles of laws, books, courses: 《妇女权益保障法》
+
+
+def _proper_name_spans(text: str) -> list[tuple[int, int]]:
+    """Title-case names of laws, courses and institutions ('the Morality and Rule of Law curriculum'): runs of
+    two or more capitalised words joined by spaces and lower-case joiners; and Chinese titles in 《》. A
+    title-case heading is no name: its terms are used."""
+    spans = [m.span() for m in BOOK_TITLE.finditer(text)]
+    words = list(WORD.finditer(text))
+    if all(w.group()[0].isupper() or w.group() in NAME_JOINERS for w in words):
+        return spans  # a title-case heading
+    run: list[re.Match] = []  # capitalised words and joiners of the current run
+    for word in words + [None]:
+        if word is not None and run and text[run[-1].end():word.start()].isspace() and _joins_name(word, run):
+            run.append(word)
+            continue
+        while run and not _name_word(run[-1]):
+            run.pop()
+        if sum(map(_name_word, run)) >= 2:
+            spans.append((run[0].start(), run[-1].end()))
+        run = [word] if word is not None and _name_word(word) else []
+    return spans
+
+
+def _may_be_in_name(text: str, match: Match) -> bool:
+    """Only a match capitalised where a sentence does not start, or one in a text with a Chinese title, can
+    stand in a name (most paragraphs have neither, and need no search for names)."""
+    if "《" in text:
+        return True
+    capitals = [i for i, c in enumerate(match.text) if c.isupper()]
+    return bool(capitals) and (capitals[-1] > 0 or not _starts_sentence(text, match.start))
+
+
+def _name_word(word: re.Match) -> bool:
+    """Capitalised where it need not be: a sentence's first word is capitalised anyway ('Reform of the Hukou
+    system' names nothing)."""
+    return (word.group()[0].isupper() and word.group().lower() not in NOT_NAME_WORDS
+            and not _starts_sentence(word.string, word.start()))
+
+
+def _starts_sentence(text: str, index: int) -> bool:
+    index -= 1
+    while index >= 0 and text[index].isspace():
+        index -= 1
+    return index < 0 or text[index] in SENTENCE_OPENERS
+
+
+def _joins_name(word: re.Match, run: list[re.Match]) -> bool:
+    return _name_word(word) or (word.group() in NAME_JOINERS and len(run) < 12)
 
 
 @lru_cache(maxsize=256)
