@@ -106,6 +106,22 @@ def test_a_rendering_qualifying_a_noun_is_no_competing_rendering(glossary):
     assert check_glossary(None, doc, glossary) == []
 
 
+def test_no_swap_to_or_from_a_rendering_the_entry_does_not_equate(glossary):
+    """law-based-governance lists 'rule of law', its international term (S/2004/616), with 'do not equate silently'."""
+    doc = document("Law-based governance is advanced.\n\nThe rule of law is upheld.\n\nThe rule of law protects rights.\n")
+    findings = [f for f in check_glossary(None, doc, glossary) if f.rule == "consistency"]
+    assert [(f.text, f.suggestion) for f in findings] == [("rule of law", ""), ("rule of law", "")]
+    assert "'rule of law' is also the international term it maps to (S/2004/616 para. 6), not an equivalent" \
+        in findings[0].message
+    assert "write 'law-based governance'" in findings[0].message
+
+
+def test_a_shared_concept_keeps_its_international_rendering(glossary):
+    doc = document("The right to work is protected.\n\nLabour rights are protected.\n")
+    [finding] = check_glossary(None, doc, glossary)
+    assert (finding.rule, finding.text, finding.suggestion) == ("consistency", "Labour rights", "right to work")
+
+
 def test_a_singular_rendering_with_a_determiner_still_competes(glossary):
     doc = document("Ethnic minority groups are protected.\n\nEach ethnic minority has a deputy.\n")
     [finding] = check_glossary(None, doc, glossary)

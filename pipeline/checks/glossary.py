@@ -171,13 +171,18 @@ def _explanation_pattern(glossary: Glossary, concept_id: str) -> re.Pattern:
     concept = glossary.concepts[concept_id]
     names: set[str] = set()
     for entry in concept.intl:
-        head, term = parse_intl(entry)
+        head, _term = parse_intl(entry)
         instrument = glossary.termbase.instruments.get(_instrument_id(head, glossary.termbase.instruments))
         if instrument:
             names.update(instrument.names)
-        term = re.sub(r"\s*\([^)]*\)", "", term)  # "(closest)" and other asides are no part of the wording
-        names.update(part.strip() for part in term.split(";") if len(part.strip()) > 3)
+        names.update(wording for wording in _intl_wordings(entry) if len(wording) > 3)
     return _names_pattern(names)
+
+
+def _intl_wordings(entry: str) -> list[str]:
+    """The international terms of one `intl` mapping: 'ICCPR art. 9 — liberty; security (closest)' → both."""
+    term = re.sub(r"\s*\([^)]*\)", "", parse_intl(entry)[1])  # "(closest)" and other asides are no part of the wording
+    return [part.strip() for part in term.split(";") if part.strip()]
 
 
 def _instrument_id(head: str, instruments: dict) -> str:
@@ -349,17 +354,46 @@ def _consistency_findings(glossary: Glossary, uses: list[_Use]) -> list[Finding]
             continue
         # 'ethnic minority languages' uses neither rendering: the modifier both renderings share
         concept_uses = [u for u in concept_uses if not modifies_a_noun(u.block.text, u.match)]
-        counts = Counter(u.match.form.term for u in concept_uses)
-        if len(counts) < 2:
-            continue
-        first_seen = list(dict.fromkeys(u.match.form.term for u in concept_uses))
-        preferred = [f.term for f in glossary.concepts[concept_id].en if f.status == "preferred"]
-        keep = preferred[0] if preferred and preferred[0] in counts \
-            else max(first_seen, key=lambda t: (counts[t], -first_seen.index(t)))
-        listing = ", ".join(f"'{t}' ({counts[t]}×)" for t in first_seen)
-        for use in concept_uses:
-            if use.match.form.term != keep:
-                findings.append(_finding(use, "consistency",
-                                         f"two renderings of '{concept_id}' in one plan: {listing}; use one",
-                                         keep, "warning"))
+        if len({u.match.form.term for u in concept_uses}) > 1:
+            findings += _renderings_findings(glossary.concepts[concept_id], concept_uses)
     return findings
+
+
+def _renderings_findings(concept: Concept, uses: list[_Use]) -> list[Finding]:
+    """One finding per use of a rendering other than the one to keep. A rendering that is also the entry's
+    international term ('rule of law' for 依法治国, mapped to S/2004/616) is not an equivalent: never kept in
+    place of the national rendering nor swapped for it, only pointed out."""
+    counts = Counter(u.match.form.term for u in uses)
+    first_seen = list(counts)  # Counter keeps first-seen order
+    international = _international_renderings(concept)
+    candidates = [t for t in first_seen if t not in international] or first_seen
+    preferred = [f.term for f in concept.en if f.status == "preferred"]
+    keep = preferred[0] if preferred and preferred[0] in candidates \
+        else max(candidates, key=lambda t: (counts[t], -first_seen.index(t)))
+    listing = ", ".join(f"'{t}' ({counts[t]}×)" for t in first_seen)
+    message = f"two renderings of '{concept.id}' in one plan: {listing}; use one"
+    findings = []
+    for use in (u for u in uses if u.match.form.term != keep):
+        term = use.match.form.term
+        if term in international and keep not in international:
+            findings.append(_finding(use, "consistency", _not_equivalent_message(concept, term, keep, listing), "",
+                                     "warning"))
+        else:
+            findings.append(_finding(use, "consistency", message, keep, "warning"))
+    return findings
+
+
+def _international_renderings(concept: Concept) -> set[str]:
+    """Renderings of a Chinese-characteristic concept worded as its international term: the entry maps the
+    concept to that term, it does not equate them (a shared concept's rendering is its international term)."""
+    if concept.kind == "shared":
+        return set()
+    wordings = {w.casefold() for entry in concept.intl for w in _intl_wordings(entry)}
+    return {f.term for f in concept.en if f.term.casefold() in wordings}
+
+
+def _not_equivalent_message(concept: Concept, international: str, national: str, listing: str) -> str:
+    mapping = next(e for e in concept.intl if international.casefold() in map(str.casefold, _intl_wordings(e)))
+    return (f"two renderings of '{concept.id}' in one plan: {listing}; '{international}' is also the international "
+            f"term it maps to ({parse_intl(mapping)[0]}), not an equivalent: where it renders '{concept.id}', "
+            f"write '{national}'; where it means the international notion, keep it")
