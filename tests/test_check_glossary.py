@@ -171,3 +171,15 @@ def test_findings_on_chinese_terms_are_worded_in_chinese(glossary):
     findings = {f.rule: f for f in check_glossary(None, document, glossary)}
     assert findings["deprecated"].message.startswith("“残废人”是已停用的译法")
     assert findings["explain-on-first-use"].suggestion.startswith("加注国际对应表述")
+
+
+def test_chinese_findings_cite_the_instrument_in_chinese_and_name_the_chapter_by_its_title(glossary):
+    """Were: 在“esc”章首次出现 … 加注国际对应表述，如（ICESCR art. 11 — adequate standard of living）."""
+    from types import SimpleNamespace
+    from pipeline.model import Chapter, Section
+    plan = SimpleNamespace(chapters=[Chapter("esc", "经济、社会和文化权利", [Section("esc-living", "基本生活水准权利", "esc")])],
+                           chapter_of=lambda section: "esc")
+    document = read_markdown("# 基本生活水准权利 {#esc-living}\n\n改善民生。\n", {"esc-living"})
+    [finding] = check_glossary(SimpleNamespace(plan=plan), document, glossary)
+    assert finding.message == "“民生”在“经济、社会和文化权利”章首次出现，未用国际人权用语加以说明"
+    assert finding.suggestion == "加注国际对应表述，如（《经济社会文化权利国际公约》第十一条），或加脚注"

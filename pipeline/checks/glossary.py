@@ -227,7 +227,8 @@ def self_test(glossary: Glossary) -> list[UserError]:
 class _Use:
     block: Block
     match: Match
-    chapter: str
+    chapter: str  # the chapter's id: first uses are counted per chapter
+    chapter_title: str  # what a message calls it: the title in the plan's language, else the id
 
 
 def check_glossary(ws: Any, document: Document, glossary: Optional[Glossary] = None) -> list[Finding]:
@@ -236,7 +237,7 @@ def check_glossary(ws: Any, document: Document, glossary: Optional[Glossary] = N
     uses = []
     for block, matches in glossary.matches_in(document):
         chapter = (plan.chapter_of(block.section) if plan and block.section else None) or block.section
-        uses += [_Use(block, match, chapter) for match in matches]
+        uses += [_Use(block, match, chapter, _chapter_title(plan, chapter)) for match in matches]
     findings = []
     for use in uses:
         findings += _form_findings(glossary, use)
@@ -245,6 +246,11 @@ def check_glossary(ws: Any, document: Document, glossary: Optional[Glossary] = N
     for finding in findings:
         finding.file = document.path
     return sorted(findings, key=lambda f: (f.line, f.para, f.rule, f.text))
+
+
+def _chapter_title(plan: Any, chapter: Optional[str]) -> str:
+    titles = {c.id: c.title for c in getattr(plan, "chapters", None) or []}
+    return titles.get(chapter, chapter or "")
 
 
 def _finding(use: _Use, rule: str, message: str, suggestion: str, severity: str) -> Finding:
@@ -328,10 +334,12 @@ def _explain_findings(glossary: Glossary, uses: list[_Use]) -> list[Finding]:
         if FOOTNOTE_REF.search(use.block.source) or _explained(glossary, concept, use):
             continue
         language = use.match.form.language
-        where = _say(language, "in-chapter", chapter=use.chapter) if use.chapter else _say(language, "in-document")
+        where = _say(language, "in-chapter", chapter=use.chapter_title) if use.chapter else _say(language, "in-document")
+        # a Chinese text cites the instrument in Chinese: the international terms are English only
+        reference = concept.intl_zh[0] if language == "zh" else concept.intl[0]
         findings.append(_finding(
             use, "explain-on-first-use", _say(language, "explain", text=use.match.text, where=where),
-            _say(language, "explain-how", intl=concept.intl[0]), "warning"))
+            _say(language, "explain-how", intl=reference), "warning"))
     return findings
 
 
