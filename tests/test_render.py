@@ -304,7 +304,7 @@ def test_a_single_finding_left_unattached_is_counted_in_the_singular(mini_ws, tm
         Finding(check="style", rule="x", message="nowhere", para="p9999")])
     assert main(["--workspace", str(mini_ws.root), "render", "--with-findings", "-o", str(tmp_path / "c.docx")]) == 0
     out = capsys.readouterr()
-    assert "1 finding not attached (naming no paragraph of this text)" in " ".join(out.err.split())
+    assert "1 finding not attached (naming no paragraph of this text): warning style/x: nowhere" in " ".join(out.err.split())
     assert "1 findings" not in out.err and "1 footnotes" not in out.out
 
 
