@@ -52,6 +52,18 @@ class Chapter:
 
 
 CHINESE_DIGITS = str.maketrans("〇零一二三四五六七八九", "00123456789")  # years as a Chinese text writes them: 二〇三一
+_CN_DIGITS = "零一二三四五六七八九"
+
+
+def chinese_counting(value: int) -> str:
+    """一 … 九十九, as Word's chineseCounting prints them (十, 十一, 二十) and Chinese law numbers articles."""
+    if value < 10:
+        return _CN_DIGITS[value]
+    tens, ones = divmod(value, 10)
+    head = "" if tens == 1 else _CN_DIGITS[tens]
+    return f"{head}十{_CN_DIGITS[ones] if ones else ''}"
+
+
 # 十三五, 十四五时期: the 10th to 19th Five-Year Plans. From the 3rd (1966–1970) they follow one another
 # every five years.
 FIVE_YEAR_PLAN = re.compile(r"^十([一二三四五六七八九]?)五(?:时期|规划)?$")
@@ -362,6 +374,7 @@ class Concept:
     note: str = ""
     sources: list[str] = field(default_factory=list)
     examples: dict[str, list[str]] = field(default_factory=dict)  # hit/miss -> sentences
+    intl_zh: list[str] = field(default_factory=list)  # `intl` for a Chinese text: 《公民权利和政治权利国际公约》第十九条第二款
     path: str = ""
     line: int = 0
 

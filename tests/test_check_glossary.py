@@ -51,6 +51,21 @@ def test_decoys_are_not_terms(glossary, text):
     assert concepts_in(glossary, text) == []
 
 
+@pytest.mark.parametrize("text", ["The Law on the Protection of Women's Rights and Interests was revised.",
+                                  "Schools teach the Morality and Rule of Law course.",
+                                  "The Law on Legal Aid came into force.", "实施《法律援助法》。"])
+def test_terms_inside_names_of_laws_and_courses_are_no_uses(glossary, text):
+    assert concepts_in(glossary, text) == []
+    assert check_glossary(None, document(text), glossary) == []
+
+
+def test_a_title_case_heading_still_uses_its_terms(glossary):
+    assert concepts_in(glossary, "Care for the Disabled") == [("persons-with-disabilities", "the Disabled")]
+    assert concepts_in(glossary, "Protecting the Rights of Ethnic Minority Groups") == \
+        [("ethnic-minorities", "Ethnic Minority Groups")]
+    assert concepts_in(glossary, "完善法律援助制度。") == [("legal-aid", "法律援助")]
+
+
 def document(text: str):
     return read_markdown(text, path="plan.md")
 
@@ -82,6 +97,35 @@ def test_two_renderings_of_one_concept_in_one_plan(glossary):
     doc = document("Ethnic minority groups are protected.\n\nEthnic minority groups vote.\n\nEthnic minorities learn.\n")
     [finding] = check_glossary(None, doc, glossary)
     assert (finding.rule, finding.line, finding.suggestion) == ("consistency", 5, "ethnic minority groups")
+
+
+def test_a_rendering_qualifying_a_noun_is_no_competing_rendering(glossary):
+    """'ethnic minority languages' would become 'ethnic minority groups languages': not a second rendering."""
+    doc = document("Ethnic minority groups are protected.\n\nThe plan appears in the main ethnic minority languages.\n\n"
+                   "Offices open in rural, ethnic minority and border areas, and ethnic minority officials are trained.\n")
+    assert check_glossary(None, doc, glossary) == []
+
+
+def test_no_swap_to_or_from_a_rendering_the_entry_does_not_equate(glossary):
+    """law-based-governance lists 'rule of law', its international term (S/2004/616), with 'do not equate silently'."""
+    doc = document("Law-based governance is advanced.\n\nThe rule of law is upheld.\n\nThe rule of law protects rights.\n")
+    findings = [f for f in check_glossary(None, doc, glossary) if f.rule == "consistency"]
+    assert [(f.text, f.suggestion) for f in findings] == [("rule of law", ""), ("rule of law", "")]
+    assert "'rule of law' is also the international term it maps to (S/2004/616 para. 6), not an equivalent" \
+        in findings[0].message
+    assert "write 'law-based governance'" in findings[0].message
+
+
+def test_a_shared_concept_keeps_its_international_rendering(glossary):
+    doc = document("The right to work is protected.\n\nLabour rights are protected.\n")
+    [finding] = check_glossary(None, doc, glossary)
+    assert (finding.rule, finding.text, finding.suggestion) == ("consistency", "Labour rights", "right to work")
+
+
+def test_a_singular_rendering_with_a_determiner_still_competes(glossary):
+    doc = document("Ethnic minority groups are protected.\n\nEach ethnic minority has a deputy.\n")
+    [finding] = check_glossary(None, doc, glossary)
+    assert (finding.rule, finding.text, finding.suggestion) == ("consistency", "ethnic minority", "ethnic minority groups")
 
 
 @pytest.fixture
@@ -127,3 +171,15 @@ def test_findings_on_chinese_terms_are_worded_in_chinese(glossary):
     findings = {f.rule: f for f in check_glossary(None, document, glossary)}
     assert findings["deprecated"].message.startswith("“残废人”是已停用的译法")
     assert findings["explain-on-first-use"].suggestion.startswith("加注国际对应表述")
+
+
+def test_chinese_findings_cite_the_instrument_in_chinese_and_name_the_chapter_by_its_title(glossary):
+    """Were: 在“esc”章首次出现 … 加注国际对应表述，如（ICESCR art. 11 — adequate standard of living）."""
+    from types import SimpleNamespace
+    from pipeline.model import Chapter, Section
+    plan = SimpleNamespace(chapters=[Chapter("esc", "经济、社会和文化权利", [Section("esc-living", "基本生活水准权利", "esc")])],
+                           chapter_of=lambda section: "esc")
+    document = read_markdown("# 基本生活水准权利 {#esc-living}\n\n改善民生。\n", {"esc-living"})
+    [finding] = check_glossary(SimpleNamespace(plan=plan), document, glossary)
+    assert finding.message == "“民生”在“经济、社会和文化权利”章首次出现，未用国际人权用语加以说明"
+    assert finding.suggestion == "加注国际对应表述，如（《经济社会文化权利国际公约》第十一条），或加脚注"

@@ -1,6 +1,7 @@
 """The term base: the starter entries load and pass their self-tests; malformed entries are refused at file:line."""
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -9,7 +10,7 @@ from lxml import etree
 
 from pipeline.checks.glossary import load_glossary, self_test
 from pipeline.errors import UserError
-from pipeline.readers.termbase import DATA_DIR, annex_rows, read_termbase
+from pipeline.readers.termbase import DATA_DIR, annex_rows, chinese_article, read_termbase
 from pipeline.writers.glossary_table import glossary_docx, glossary_markdown
 from pipeline.writers.tbx import write_tbx
 
@@ -169,6 +170,32 @@ def test_annex_rows_leave_out_deprecated_renderings_and_render_as_tables(tmp_pat
     import pypandoc
     html = pypandoc.convert_file(str(tmp_path / "g.docx"), "html")  # an independent reader of the .docx
     assert html.count("<tr") == len(rows) + 1 and "<th>Chinese term</th>" in html  # bold from the Plan Table style
+
+
+def test_a_chinese_annex_cites_instruments_in_chinese():
+    """The 国际人权文书及条款 column held 'ICCPR art. 19(2) — freedom of expression' in a Chinese plan."""
+    rows = {r["id"]: r for r in annex_rows(read_termbase(DATA_DIR).concepts, "zh")}
+    assert rows["right-of-expression"]["intl"].startswith("《公民权利和政治权利国际公约》第十九条")
+    assert rows["rural-migrant-workers"]["intl"].startswith("《经济社会文化权利国际公约》第二条第二款、第六条和第七条")
+    assert not [r["intl"] for r in rows.values() if re.search(r"[A-Za-z]", r["intl"])]  # no English in the column
+
+
+@pytest.mark.parametrize("article, chinese", [
+    ("art. 11", "第十一条"), ("art. 19(2)", "第十九条第二款"), ("art. 2(1)-(2)", "第二条第一款至第二款"),
+    ("arts. 9, 18 and 20", "第九条、第十八条和第二十条"), ("art. 14(3)(d)", "第十四条第三款（丁）项"),
+    ("para. 6", "第6段"), ("part II, para. 71", "第二部分第71段"), ("arts. 1-3", "第一条至第三条")])
+def test_articles_are_cited_the_chinese_way(article, chinese):
+    assert chinese_article(article) == chinese
+
+
+def test_export_and_final_annex_share_their_words():
+    """`glossary export` said 术语对照表 / 中文术语 / 英文译法 / 国际人权用语及文书, the annex 术语表 / 中文 / 英文 / 国际人权法对应."""
+    from pipeline.writers.profiles import load_profile
+    profile = load_profile("zh")
+    markdown = glossary_markdown([], "zh")
+    assert markdown.startswith(f"# {profile.label('glossary_annex')} ")
+    assert all(profile.label(key) in markdown for key in ("glossary_zh", "glossary_term", "glossary_intl"))
+    assert "| 中文术语 | 英文译法 | 国际人权文书及条款 |" in markdown
 
 
 def test_chinese_annex_is_in_pinyin_order():

@@ -21,7 +21,7 @@ from typing import Any, Optional
 from ..errors import UserError
 from ..model import Block, Concept, Document, Finding
 from ..readers.termbase import TermBase, example_line, glossary_dir_of, parse_intl, read_termbase
-from .terms import CJK, Match, TermMatcher
+from .terms import CJK, Match, TermMatcher, modifies_a_noun
 
 EXPLAIN_KINDS = ("paragraph", "list_item", "quote")  # headings and tables cannot carry an explanation
 SKIP_KINDS = ("code", "rule")
@@ -55,12 +55,21 @@ class Glossary:
         return list(zip(blocks, self.find_all([b.text for b in blocks])))
 
     def find_all(self, texts: list[str]) -> list[list[Match]]:
-        """Term matches outside instrument names ('Convention on the Rights of the Child' is no use of a term)."""
+        """Term matches outside instrument names ('Convention on the Rights of the Child' is no use of a term)
+        and other proper names ('Law on the Protection of Women's Rights and Interests', 《妇女权益保障法》)."""
         result = []
         for text, matches in zip(texts, self.matcher.find_all(texts)):
             names = _name_spans(text, _instrument_names(self)) if matches else []
-            result.append([m for m in matches if not any(a <= m.start and m.end <= b for a, b in names)])
+            if any(_may_be_in_name(text, m) for m in matches):
+                names += _proper_name_spans(text)
+            result.append([m for m in matches if not any(_inside_name(m, span) for span in names)])
         return result
+
+
+def _inside_name(match: Match, span: tuple[int, int]) -> bool:
+    """Within the name and not the whole of it: 'Targeted Poverty-Alleviation' alone is the term, capitalised."""
+    start, end = span
+    return start <= match.start and match.end <= end and (start, end) != (match.start, match.end)
 
 
 def _names_pattern(names: set[str]) -> re.Pattern:
@@ -98,19 +107,82 @@ def _name_spans(text: str, names: dict[str, list[str]]) -> list[tuple[int, int]]
     return spans
 
 
+WORD = re.compile(r"[A-Za-z][\w'’-]*")
+# lower-case words that join the capitalised words of a name: 'Law on the Protection of Women's Rights'
+NAME_JOINERS = {"of", "on", "the", "and", "for", "in", "to", "with", "against", "at", "by", "from", "or", "a", "an"}
+# capitalised words that start sentences rather than names: 'The Rights to Know are protected.'
+NOT_NAME_WORDS = NAME_JOINERS | {"this", "that", "these", "those", "each", "every", "all", "its", "their", "our",
+                                 "under", "through", "during", "as", "while", "when", "where", "it", "they", "we"}
+SENTENCE_OPENERS = set(".!?:;(\"“‘—")
+BOOK_TITLE = re.compile(r"《[^《》]*》")  # Chinese titles of laws, books, courses: 《妇女权益保障法》
+
+
+def _proper_name_spans(text: str) -> list[tuple[int, int]]:
+    """Title-case names of laws, courses and institutions ('the Morality and Rule of Law curriculum'): runs of
+    two or more capitalised words joined by spaces and lower-case joiners; and Chinese titles in 《》. A
+    title-case heading is no name: its terms are used."""
+    spans = [m.span() for m in BOOK_TITLE.finditer(text)]
+    words = list(WORD.finditer(text))
+    if all(w.group()[0].isupper() or w.group() in NAME_JOINERS for w in words):
+        return spans  # a title-case heading
+    run: list[re.Match] = []  # capitalised words and joiners of the current run
+    for word in words + [None]:
+        if word is not None and run and text[run[-1].end():word.start()].isspace() and _joins_name(word, run):
+            run.append(word)
+            continue
+        while run and not _name_word(run[-1]):
+            run.pop()
+        if sum(map(_name_word, run)) >= 2:
+            spans.append((run[0].start(), run[-1].end()))
+        run = [word] if word is not None and _name_word(word) else []
+    return spans
+
+
+def _may_be_in_name(text: str, match: Match) -> bool:
+    """Only a match capitalised where a sentence does not start, or one in a text with a Chinese title, can
+    stand in a name (most paragraphs have neither, and need no search for names)."""
+    if "《" in text:
+        return True
+    capitals = [i for i, c in enumerate(match.text) if c.isupper()]
+    return bool(capitals) and (capitals[-1] > 0 or not _starts_sentence(text, match.start))
+
+
+def _name_word(word: re.Match) -> bool:
+    """Capitalised where it need not be: a sentence's first word is capitalised anyway ('Reform of the Hukou
+    system' names nothing)."""
+    return (word.group()[0].isupper() and word.group().lower() not in NOT_NAME_WORDS
+            and not _starts_sentence(word.string, word.start()))
+
+
+def _starts_sentence(text: str, index: int) -> bool:
+    index -= 1
+    while index >= 0 and text[index].isspace():
+        index -= 1
+    return index < 0 or text[index] in SENTENCE_OPENERS
+
+
+def _joins_name(word: re.Match, run: list[re.Match]) -> bool:
+    return _name_word(word) or (word.group() in NAME_JOINERS and len(run) < 12)
+
+
 @lru_cache(maxsize=256)
 def _explanation_pattern(glossary: Glossary, concept_id: str) -> re.Pattern:
     """Instrument names and international terms that explain a concept when found next to it."""
     concept = glossary.concepts[concept_id]
     names: set[str] = set()
     for entry in concept.intl:
-        head, term = parse_intl(entry)
+        head, _term = parse_intl(entry)
         instrument = glossary.termbase.instruments.get(_instrument_id(head, glossary.termbase.instruments))
         if instrument:
             names.update(instrument.names)
-        term = re.sub(r"\s*\([^)]*\)", "", term)  # "(closest)" and other asides are no part of the wording
-        names.update(part.strip() for part in term.split(";") if len(part.strip()) > 3)
+        names.update(wording for wording in _intl_wordings(entry) if len(wording) > 3)
     return _names_pattern(names)
+
+
+def _intl_wordings(entry: str) -> list[str]:
+    """The international terms of one `intl` mapping: 'ICCPR art. 9 — liberty; security (closest)' → both."""
+    term = re.sub(r"\s*\([^)]*\)", "", parse_intl(entry)[1])  # "(closest)" and other asides are no part of the wording
+    return [part.strip() for part in term.split(";") if part.strip()]
 
 
 def _instrument_id(head: str, instruments: dict) -> str:
@@ -155,7 +227,8 @@ def self_test(glossary: Glossary) -> list[UserError]:
 class _Use:
     block: Block
     match: Match
-    chapter: str
+    chapter: str  # the chapter's id: first uses are counted per chapter
+    chapter_title: str  # what a message calls it: the title in the plan's language, else the id
 
 
 def check_glossary(ws: Any, document: Document, glossary: Optional[Glossary] = None) -> list[Finding]:
@@ -164,7 +237,7 @@ def check_glossary(ws: Any, document: Document, glossary: Optional[Glossary] = N
     uses = []
     for block, matches in glossary.matches_in(document):
         chapter = (plan.chapter_of(block.section) if plan and block.section else None) or block.section
-        uses += [_Use(block, match, chapter) for match in matches]
+        uses += [_Use(block, match, chapter, _chapter_title(plan, chapter)) for match in matches]
     findings = []
     for use in uses:
         findings += _form_findings(glossary, use)
@@ -173,6 +246,11 @@ def check_glossary(ws: Any, document: Document, glossary: Optional[Glossary] = N
     for finding in findings:
         finding.file = document.path
     return sorted(findings, key=lambda f: (f.line, f.para, f.rule, f.text))
+
+
+def _chapter_title(plan: Any, chapter: Optional[str]) -> str:
+    titles = {c.id: c.title for c in getattr(plan, "chapters", None) or []}
+    return titles.get(chapter, chapter or "")
 
 
 def _finding(use: _Use, rule: str, message: str, suggestion: str, severity: str) -> Finding:
@@ -256,10 +334,12 @@ def _explain_findings(glossary: Glossary, uses: list[_Use]) -> list[Finding]:
         if FOOTNOTE_REF.search(use.block.source) or _explained(glossary, concept, use):
             continue
         language = use.match.form.language
-        where = _say(language, "in-chapter", chapter=use.chapter) if use.chapter else _say(language, "in-document")
+        where = _say(language, "in-chapter", chapter=use.chapter_title) if use.chapter else _say(language, "in-document")
+        # a Chinese text cites the instrument in Chinese: the international terms are English only
+        reference = concept.intl_zh[0] if language == "zh" else concept.intl[0]
         findings.append(_finding(
             use, "explain-on-first-use", _say(language, "explain", text=use.match.text, where=where),
-            _say(language, "explain-how", intl=concept.intl[0]), "warning"))
+            _say(language, "explain-how", intl=reference), "warning"))
     return findings
 
 
@@ -278,17 +358,50 @@ def _consistency_findings(glossary: Glossary, uses: list[_Use]) -> list[Finding]
             by_concept.setdefault(form.concept, []).append(use)
     findings = []
     for concept_id, concept_uses in by_concept.items():
-        counts = Counter(u.match.form.term for u in concept_uses)
-        if len(counts) < 2:
+        if len({u.match.form.term for u in concept_uses}) < 2:
             continue
-        first_seen = list(dict.fromkeys(u.match.form.term for u in concept_uses))
-        preferred = [f.term for f in glossary.concepts[concept_id].en if f.status == "preferred"]
-        keep = preferred[0] if preferred and preferred[0] in counts \
-            else max(first_seen, key=lambda t: (counts[t], -first_seen.index(t)))
-        listing = ", ".join(f"'{t}' ({counts[t]}×)" for t in first_seen)
-        for use in concept_uses:
-            if use.match.form.term != keep:
-                findings.append(_finding(use, "consistency",
-                                         f"two renderings of '{concept_id}' in one plan: {listing}; use one",
-                                         keep, "warning"))
+        # 'ethnic minority languages' uses neither rendering: the modifier both renderings share
+        concept_uses = [u for u in concept_uses if not modifies_a_noun(u.block.text, u.match)]
+        if len({u.match.form.term for u in concept_uses}) > 1:
+            findings += _renderings_findings(glossary.concepts[concept_id], concept_uses)
     return findings
+
+
+def _renderings_findings(concept: Concept, uses: list[_Use]) -> list[Finding]:
+    """One finding per use of a rendering other than the one to keep. A rendering that is also the entry's
+    international term ('rule of law' for 依法治国, mapped to S/2004/616) is not an equivalent: never kept in
+    place of the national rendering nor swapped for it, only pointed out."""
+    counts = Counter(u.match.form.term for u in uses)
+    first_seen = list(counts)  # Counter keeps first-seen order
+    international = _international_renderings(concept)
+    candidates = [t for t in first_seen if t not in international] or first_seen
+    preferred = [f.term for f in concept.en if f.status == "preferred"]
+    keep = preferred[0] if preferred and preferred[0] in candidates \
+        else max(candidates, key=lambda t: (counts[t], -first_seen.index(t)))
+    listing = ", ".join(f"'{t}' ({counts[t]}×)" for t in first_seen)
+    message = f"two renderings of '{concept.id}' in one plan: {listing}; use one"
+    findings = []
+    for use in (u for u in uses if u.match.form.term != keep):
+        term = use.match.form.term
+        if term in international and keep not in international:
+            findings.append(_finding(use, "consistency", _not_equivalent_message(concept, term, keep, listing), "",
+                                     "warning"))
+        else:
+            findings.append(_finding(use, "consistency", message, keep, "warning"))
+    return findings
+
+
+def _international_renderings(concept: Concept) -> set[str]:
+    """Renderings of a Chinese-characteristic concept worded as its international term: the entry maps the
+    concept to that term, it does not equate them (a shared concept's rendering is its international term)."""
+    if concept.kind == "shared":
+        return set()
+    wordings = {w.casefold() for entry in concept.intl for w in _intl_wordings(entry)}
+    return {f.term for f in concept.en if f.term.casefold() in wordings}
+
+
+def _not_equivalent_message(concept: Concept, international: str, national: str, listing: str) -> str:
+    mapping = next(e for e in concept.intl if international.casefold() in map(str.casefold, _intl_wordings(e)))
+    return (f"two renderings of '{concept.id}' in one plan: {listing}; '{international}' is also the international "
+            f"term it maps to ({parse_intl(mapping)[0]}), not an equivalent: where it renders '{concept.id}', "
+            f"write '{national}'; where it means the international notion, keep it")

@@ -113,11 +113,13 @@ def _lookup_tables() -> tuple[dict, dict]:
     Read from the package's JSON (spaCy's Table keeps only hashes, and the
     cache below needs the words themselves).
     """
+    return _lookup_json("lexeme_norm"), _lookup_json("lemma_lookup")
+
+
+def _lookup_json(table: str) -> dict:
     import spacy_lookups_data
     import srsly
-    folder = Path(spacy_lookups_data.__file__).parent / "data"
-    return (srsly.read_gzip_json(folder / "en_lexeme_norm.json.gz"),
-            srsly.read_gzip_json(folder / "en_lemma_lookup.json.gz"))
+    return srsly.read_gzip_json(Path(spacy_lookups_data.__file__).parent / "data" / f"en_{table}.json.gz")
 
 
 def _spelling_key(word: str) -> str:
@@ -288,6 +290,51 @@ def _resolve(spans: list[tuple]) -> list[tuple]:
             seen.add(key)
             kept.append(span)
     return sorted(kept, key=lambda s: (s[0], s[4]))
+
+
+# -- attributive uses ------------------------------------------------------------------------
+
+DETERMINERS = {"a", "an", "the", "each", "every", "one", "any", "this", "that", "no", "its", "their", "another"}
+NEXT_WORD = re.compile(r"\s*([A-Za-z][A-Za-z'’]*)")
+LAST_WORD = re.compile(r"([A-Za-z]+)\W*$")
+
+
+def modifies_a_noun(text: str, match: Match) -> bool:
+    """'ethnic minority languages', 'rural, ethnic minority and border areas': the singular of a rendering
+    listed in the plural qualifies the noun after it, so it is not a rendering of its own ('ethnic minority
+    groups languages' is no English). A singular count noun has a determiner or is a modifier: without one,
+    any word after it belongs to the noun it qualifies; with one ('each ethnic minority has'), only a noun
+    that cannot be a verb does."""
+    if match.form.language != "en" or not _singular(match.text) or _singular(match.form.term):
+        return False
+    after = NEXT_WORD.match(text, match.end)
+    if not after:
+        return False
+    before = LAST_WORD.search(text, 0, match.start)
+    if not before or before.group(1).lower() not in DETERMINERS:
+        return True
+    classes = _word_classes(after.group(1).lower())
+    return "noun" in classes and "verb" not in classes
+
+
+def _singular(words: str) -> bool:
+    last = _token_lower(words.split()[-1]).split("-")[-1]
+    return _lookup_tables()[1].get(last, last) == last
+
+
+def _word_classes(word: str) -> set[str]:
+    """The classes (noun, verb, adj, adv) an English word can belong to; none for a function word."""
+    from spacy.lang.en.stop_words import STOP_WORDS
+    if word in STOP_WORDS:
+        return set()
+    base = _lookup_tables()[1].get(word, word)
+    return {pos for pos, words in _word_index().items() if base in words or word in words}
+
+
+@lru_cache(maxsize=1)
+def _word_index() -> dict[str, frozenset]:
+    """spacy-lookups-data's `lemma_index`: the base forms of each word class (WordNet's)."""
+    return {pos: frozenset(words) for pos, words in _lookup_json("lemma_index").items()}
 
 
 # -- Chinese ---------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ from typing import Optional
 
 from ..errors import UserError
 from ..readers.config import LANGUAGES
-from .common import add_json, counted, error_console, output_file, print_json
+from .common import add_json, counted, error_console, escape, output_file, print_json
 
 MODES = ("consultation", "final")
 
@@ -232,6 +232,8 @@ def _write(args, output: Path, result, mode: str) -> int:
         error_console().print("[yellow]contents page numbers are estimates (LibreOffice not available); "
                               "update the field in Word[/]")
     if result.unplaced_findings:
+        # which ones: a count alone leaves the reader to run every check again to find them
+        named = "".join(f"\n  {f.severity} {f.check}/{f.rule}: {f.message}" for f in result.unplaced_findings)
         error_console().print(f"[yellow]{counted(result.unplaced_findings, 'findings')} not attached "
-                              "(naming no paragraph of this text)[/]")
+                              f"(naming no paragraph of this text):{escape(named)}[/]")
     return 0

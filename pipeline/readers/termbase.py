@@ -14,13 +14,14 @@ pipeline.checks.glossary.self_test, not here, so loading stays cheap.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Union
+from typing import Any, Optional, Union
 
 from ..errors import UserError
 from ..fileio import load_yaml, read_text
-from ..model import Concept, TermForm
+from ..model import Concept, TermForm, chinese_counting
 from .config import ID_PATTERN, check_keys
 
 KINDS = ("cc", "shared", "false_friend")
@@ -138,6 +139,7 @@ def read_concept(path: Path, sources: dict[str, str], instruments: dict[str, Ins
         zh=entry.forms("zh", sources),
         en=entry.forms("en", sources),
         intl=entry.intl(instruments),
+        intl_zh=entry.intl(instruments, chinese=True),
         rules=entry.rules(),
         note=str(data.get("note", "") or ""),
         sources=entry.source_keys(data.get("sources", []), sources, data),
@@ -217,7 +219,9 @@ class _Entry:
                 self.fail(f"unknown source '{key}' (add it to glossary/sources.yaml)", node)
         return [str(k) for k in keys]
 
-    def intl(self, instruments: dict[str, Instrument]) -> list[str]:
+    def intl(self, instruments: dict[str, Instrument], chinese: bool = False) -> list[str]:
+        """The mappings as 'ICCPR art. 19(2) — freedom of expression', or for a Chinese text as
+        《公民权利和政治权利国际公约》第十九条第二款 (the international terms are English only)."""
         items = self.data.get("intl", []) or []
         if not isinstance(items, list):
             self.fail("intl must be a list of {instrument, article, term}", items)
@@ -228,8 +232,9 @@ class _Entry:
             self.known_keys(item, INTL_KEYS, f"the intl mapping to {item['instrument']}")
             if item["instrument"] not in instruments:
                 self.fail(f"unknown instrument '{item['instrument']}' (add it to glossary/instruments.yaml)", item)
-            result.append(format_intl(str(item["instrument"]), str(item.get("article", "") or ""),
-                                      str(item.get("term", "") or "")))
+            instrument, article = str(item["instrument"]), str(item.get("article", "") or "")
+            result.append(chinese_reference(instruments[instrument], article) if chinese
+                          else format_intl(instrument, article, str(item.get("term", "") or "")))
         return result
 
     def rules(self) -> list[str]:
@@ -260,6 +265,67 @@ class _Entry:
 def format_intl(instrument: str, article: str, term: str) -> str:
     head = f"{instrument} {article}".strip()
     return f"{head}{INTL_SEPARATOR}{term}" if term else head
+
+
+NUMBERED_DOCUMENT = re.compile(r"第[\d/]+号")  # 第34号一般性意见, 第76/300号决议: cited without 《》
+ARTICLE_UNIT = re.compile(r"(arts?\.|paras?\.|part|goal|target)\s+", re.I)
+ARTICLE_ITEM = re.compile(r"(\d+)((?:\(\w+\))*)(?:-(\d+)?((?:\(\w+\))*))?")
+HEAVENLY_STEMS = "甲乙丙丁戊己庚辛壬癸"  # (a), (b) … of a treaty article, as the Chinese texts of the covenants number them
+ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6, "VII": 7, "VIII": 8, "IX": 9, "X": 10}
+
+
+def chinese_reference(instrument: Instrument, article: str) -> str:
+    """《经济社会文化权利国际公约》第十一条: the instrument's Chinese name and the article the Chinese way."""
+    name = instrument.name_zh or instrument.name_en
+    if instrument.name_zh and not NUMBERED_DOCUMENT.search(name):
+        name = f"《{name}》"
+    return name + chinese_article(article)
+
+
+def chinese_article(article: str) -> str:
+    """'art. 19(2)' → 第十九条第二款, 'arts. 2(2), 6 and 7' → 第二条第二款、第六条和第七条, 'para. 6' → 第6段
+    (UN documents number paragraphs in figures), 'art. 14(3)(d)' → 第十四条第三款（丁）项; anything else as written."""
+    pieces = ARTICLE_UNIT.split(article.strip())
+    if not article.strip() or pieces[0].strip():
+        return article
+    parts = []
+    for unit, references in zip(pieces[1::2], pieces[2::2]):
+        items = [_chinese_item(unit.lower().rstrip(".s"), item)
+                 for item in re.split(r",\s*|\s+and\s+", references.strip().rstrip(",")) if item]
+        if not items or None in items:
+            return article
+        parts.append("、".join(items[:-1]) + ("和" if len(items) > 1 else "") + items[-1])
+    return "".join(parts)
+
+
+def _chinese_item(unit: str, item: str) -> Optional[str]:
+    if unit == "part":
+        return f"第{chinese_counting(ROMAN[item])}部分" if item in ROMAN else None
+    if unit in ("goal", "target"):
+        return f"{'目标' if unit == 'goal' else '具体目标'}{item}"
+    found = ARTICLE_ITEM.fullmatch(item)
+    if not found or (unit == "art" and int(found.group(1)) > 99):
+        return None
+    first, subdivisions, last, last_subdivisions = found.groups()
+    if unit == "para":
+        return f"第{first}段" + (f"至第{last}段" if last else "")
+    start = f"第{chinese_counting(int(first))}条{_chinese_subdivisions(subdivisions)}"
+    if last:
+        return f"{start}至第{chinese_counting(int(last))}条{_chinese_subdivisions(last_subdivisions or '')}"
+    return start + (f"至{_chinese_subdivisions(last_subdivisions)}" if last_subdivisions else "")
+
+
+def _chinese_subdivisions(text: str) -> str:
+    """'(3)(d)' → 第三款（丁）项."""
+    out = ""
+    for part in re.findall(r"\((\w+)\)", text):
+        if part.isdigit():
+            out += f"第{chinese_counting(int(part))}款"
+        elif len(part) == 1 and "a" <= part <= "j":
+            out += f"（{HEAVENLY_STEMS[ord(part) - ord('a')]}）项"
+        else:
+            out += f"({part})"
+    return out
 
 
 def parse_intl(text: str) -> tuple[str, str]:
@@ -301,7 +367,7 @@ def annex_rows(concepts: Union[list[Concept], TermBase], language: str = "en") -
             "id": concept.id,
             "zh": "；".join(f.term for f in _usable(concept.zh)),
             "en": "; ".join(f.term for f in _usable(concept.en)),
-            "intl": "; ".join(concept.intl),
+            "intl": "；".join(concept.intl_zh) if language == "zh" else "; ".join(concept.intl),
             "note": concept.note,
         })
     if language == "zh":  # a Chinese glossary reads in pinyin order (then tone), as a dictionary does

@@ -12,7 +12,7 @@ from typing import Callable, Optional
 from lxml import etree
 
 from ..model import CATEGORIES, CATEGORY_NAMES, CATEGORY_NAMES_ZH, Plan
-from . import docx_columns, docx_package, ooxml
+from . import docx_columns, docx_package, glossary_table, ooxml
 from .docx_body import Entry, Heading
 from .docx_document import (RenderInput, RenderResult, build_body, cover_title, end_section, finish,
                             numbered_blocks, page_footers, section_template)
@@ -128,7 +128,7 @@ def _members_annex(plan: Plan, profile: Profile) -> tuple[str, list[etree._Eleme
 def _glossary_annex(entries: list[dict], profile: Profile, docx) -> tuple[str, list[etree._Element]]:
     """Chinese term, English rendering and international equivalent of each concept, as a table whose
     rows do not break across pages."""
-    texts = [[profile.label(key) for key in ("glossary_zh", "glossary_term", "glossary_intl")]]
+    texts = [[profile.label(key) for key in glossary_table.COLUMNS]]
     texts += [[e["zh"], e["en"], e["intl"]] for e in entries]
     rows = [[[paragraph("TableText", [run(text)])] for text in row] for row in texts]
     sect_pr = docx_package.final_sect_pr(docx)

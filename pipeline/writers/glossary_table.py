@@ -2,7 +2,9 @@
 
 Rows come from pipeline.readers.termbase.annex_rows: Chinese term, English
 rendering (preferred first, deprecated left out), international equivalent
-and instrument.
+and instrument (in a Chinese table: the instrument and article in Chinese).
+Title and column headers are the Word profile's labels, which the final
+plan's annex uses too.
 """
 from __future__ import annotations
 
@@ -10,12 +12,15 @@ from pathlib import Path
 from typing import Optional
 
 from .docx_plain import PlainDocument, PlanStyle, default_style
+from .profiles import load_profile
 
-HEADERS = {
-    "en": ("Chinese term", "English rendering", "International equivalent / instrument"),
-    "zh": ("中文术语", "英文译法", "国际人权用语及文书"),
-}
-TITLES = {"en": "Glossary of terms", "zh": "术语对照表"}
+COLUMNS = ("glossary_zh", "glossary_term", "glossary_intl")  # profile labels: the final plan's annex says the same
+
+
+def _words(language: str) -> tuple[str, list[str]]:
+    """(title, column headers) as the Word profile of the language words them."""
+    profile = load_profile(language)
+    return profile.label("glossary_annex"), [profile.label(key) for key in COLUMNS]
 
 
 def _cell(text: str) -> str:
@@ -24,8 +29,8 @@ def _cell(text: str) -> str:
 
 def glossary_markdown(rows: list[dict[str, str]], language: str = "en", heading: bool = True) -> str:
     """A pipe table; with `heading`, preceded by '# Glossary of terms {#annex-glossary}'."""
-    headers = HEADERS[language]
-    lines = [f"# {TITLES[language]} {{#annex-glossary}}", ""] if heading else []
+    title, headers = _words(language)
+    lines = [f"# {title} {{#annex-glossary}}", ""] if heading else []
     lines += ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
     lines += ["| " + " | ".join(_cell(r[k]) for k in ("zh", "en", "intl")) + " |" for r in rows]
     return "\n".join(lines) + "\n"
@@ -36,7 +41,8 @@ def glossary_docx(rows: list[dict[str, str]], path: Optional[Path], language: st
     """The same table as a Word document on the plan's look (docx_plain: its fonts, Plan Table style,
     columns fitted to their words); fixed metadata: same rows → same bytes."""
     style = style or default_style(language)
+    title, headers = _words(language)
     document = PlainDocument(style)
-    document.add("Title", TITLES[language])
-    document.table(HEADERS[language], [[row[key] for key in ("zh", "en", "intl")] for row in rows])
-    return document.save(path, title=TITLES[language], subject="NHRAP glossary", date=date)
+    document.add("Title", title)
+    document.table(headers, [[row[key] for key in ("zh", "en", "intl")] for row in rows])
+    return document.save(path, title=title, subject="NHRAP glossary", date=date)

@@ -13,6 +13,7 @@ from typing import Any, Optional
 
 from ..errors import UserError
 from ..fileio import load_yaml
+from ..model import chinese_counting
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 PROFILES_DIR = DATA_DIR / "profiles"
@@ -22,7 +23,6 @@ STYLES_DIR = DATA_DIR / "styles"
 HEADER_SEPARATOR = " · "
 _ROMAN = [(1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
           (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")]
-_CN_DIGITS = "零一二三四五六七八九"
 
 
 @dataclass
@@ -97,15 +97,6 @@ def _roman(value: int) -> str:
             out.append(letters)
             value -= number
     return "".join(out)
-
-
-def chinese_counting(value: int) -> str:
-    """一 … 九十九, as Word's chineseCounting prints them (十, 十一, 二十)."""
-    if value < 10:
-        return _CN_DIGITS[value]
-    tens, ones = divmod(value, 10)
-    head = "" if tens == 1 else _CN_DIGITS[tens]
-    return f"{head}十{_CN_DIGITS[ones] if ones else ''}"
 
 
 def available() -> list[str]:
