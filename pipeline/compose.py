@@ -321,9 +321,19 @@ def _check_image(src: str, lines: list[str], rows: list[int], path: Path, worksp
 def _environment(helpers: _Helpers, chapters_dir: Path, workspace: Path) -> SandboxedEnvironment:
     environment = _ChapterSandbox(loader=_chapter_loader(chapters_dir, workspace), undefined=StrictUndefined,
                                   autoescape=False, keep_trailing_newline=True, comment_start_string=COMMENT_START,
-                                  comment_end_string=COMMENT_END)
+                                  comment_end_string=COMMENT_END, finalize=_printable)
+    del environment.globals["lipsum"]  # random text: the same chapters would give another draft at each run
     environment.globals.update(helpers.as_globals())
     return environment
+
+
+def _printable(value):
+    """What `{{ … }}` prints. A helper printed uncalled (`{{ goals }}`) would print Python's name for it, with an
+    address that changes at every run."""
+    if callable(value):
+        name = getattr(value, "__name__", "a function")
+        raise TypeError(f"{name} is a helper to call, e.g. {name}(\"…\"), not a value to print")
+    return value
 
 
 def _with_full_width_hint(message: str) -> str:
@@ -379,10 +389,13 @@ def render_chapter(path: Path, environment: SandboxedEnvironment) -> str:
     except TemplateError as err:
         raise UserError(f"template error: {err}", path, _template_line(name)) from None
     except RecursionError:
-        raise UserError("template error: a macro calls itself without end", path, _template_line(name)) from None
+        raise UserError("template error: a chapter includes itself, or a macro calls itself, without end", path,
+                        _template_line(name)) from None
     except (TypeError, ValueError, ArithmeticError, LookupError, MemoryError) as err:
         # the chapter's own computation failed (wrong arguments to a helper, a range too big, …)
         message = str(err).replace(f"{_Helpers.__name__}.", "")
+        if "int_max_str_digits" in message:  # Python's advice, not the chapter's
+            message = "a number too long to print (more than 4,300 digits)"
         raise UserError(f"template error: {message}", path, _template_line(name)) from None
 
 

@@ -394,8 +394,13 @@ def test_damaged_version_metadata_names_file_and_line(mini_ws, capsys):
     ("{{ ('a' * 10**8)|length }}", "a value of more than 10,000,000 items"),
     ("{{ 2 ** 100000000 }}", "a number of more than 10,000,000 bits"),
     ("{{ range(10**9)|list }}", "Range too big"),
-    ("{% macro f(n) %}{{ f(n) }}{% endmacro %}{{ f(1) }}", "a macro calls itself without end"),
+    ("{% macro f(n) %}{{ f(n) }}{% endmacro %}{{ f(1) }}", "a chapter includes itself, or a macro calls itself"),
+    ("{% include '01-esc.md' %}", "a chapter includes itself, or a macro calls itself, without end"),
     ("{{ goals() }}", "goals() missing 1 required positional argument"),
+    ("{{ (10**100000)|string|length }}", "a number too long to print"),
+    # Jinja's lipsum is random text (lorem ipsum each run); a helper printed uncalled prints a memory address
+    ("{{ lipsum(1) }}", "'lipsum' is undefined"),
+    ("{{ goals }}", "goals is a helper to call, e.g. goals(\"…\"), not a value to print"),
 ])
 def test_chapter_cannot_read_files_or_exhaust_the_machine(mini_ws, capsys, line, message):
     path = chapter(mini_ws)
