@@ -58,6 +58,8 @@ PIN_LIKE = re.compile(r"^p\d+$", re.I)
 FULL_WIDTH_DELIMITER = re.compile(r"｛[｛{%]|\{｛|%｝|｝[｝}]|\}｝")
 # what a Chinese keyboard types inside an expression: Jinja then stops at "unexpected char '（'"
 EXPRESSION_FULL_WIDTH = {**FULL_WIDTH, "（": "(", "）": ")", "‘": "'", "’": "'", "［": "[", "］": "]"}
+FOOTNOTE_REFERENCE = re.compile(r"(?<!\\)\[\^([^\]\s]+)\](?!:)")  # [^3], not an escaped \[^3\] of a unit's text
+INLINE_CODE = re.compile(r"`[^`]*`")
 UNEXPECTED_CHAR = re.compile(r"unexpected char '(.)' at \d+")
 ATX_HEADING = re.compile(r" {0,3}#{1,6}[ \t]")
 
@@ -424,14 +426,47 @@ def _check_id_marks(ws, blocks: list[Block], chapter_of: dict[int, Path]) -> Non
 
 
 def _mark_line(path: Path, block: Block) -> int:
-    """The chapter line of a block's `{#p0123}` mark. Block lines count in the rendered chapter, where
-    helpers may have grown to several lines, so the mark is looked up in the chapter as written: the
-    last one at or before the rendered line."""
-    if not block.pin:
-        return block.line
-    mark = f"{{#{block.pin}}}"
-    lines = [n for n, text in enumerate(read_text(path).splitlines(), 1) if mark in text]
-    return max((n for n in lines if n <= block.line), default=lines[0] if lines else block.line)
+    """The chapter line of a block's `{#p0123}` mark."""
+    return _written_line(path, f"{{#{block.pin}}}", block.line) if block.pin else block.line
+
+
+def _written_line(path: Path, needle: str, rendered_line: int) -> int:
+    """The chapter line holding `needle`. Block lines count in the rendered chapter, where helpers may have
+    grown to several lines, so it is looked up in the chapter as written: the last one at or before the
+    rendered line."""
+    lines = _lines_holding(path, needle)
+    return max((n for n in lines if n <= rendered_line), default=lines[0] if lines else rendered_line)
+
+
+def _lines_holding(path: Path, needle: str) -> list[int]:
+    return [n for n, text in enumerate(read_text(path).splitlines(), 1) if needle in text]
+
+
+def _check_footnotes(blocks: list[Block], chapter_of: dict[int, Path]) -> None:
+    """A footnote defined twice loses one text in Word (the first definition wins), and a reference with no
+    definition is printed as `[^3]`: both are refused at their chapter line."""
+    defined: dict[str, Block] = {}
+    for block in (b for b in blocks if b.kind == "footnote"):
+        if block.anchor in defined:
+            first, second = (chapter_of[id(b)] for b in (defined[block.anchor], block))
+            # helpers make rendered lines differ from written ones: the definitions are found in order as written
+            needle = f"[^{block.anchor}]:"
+            lines = _lines_holding(second, needle) or [block.line]  # (or in a file the chapter includes)
+            first_line = (_lines_holding(first, needle) or [defined[block.anchor].line])[0]
+            second_line = lines[1] if first == second and len(lines) > 1 else lines[0]
+            raise UserError(f"footnote [^{block.anchor}] is defined twice (also at line {first_line} of "
+                            f"{first.name}): give one of them another label", second, second_line)
+        defined[block.anchor] = block
+    for block in (b for b in blocks if b.kind not in ("footnote", "code")):
+        for label in FOOTNOTE_REFERENCE.findall(INLINE_CODE.sub("", block.source)):
+            if label not in defined:
+                raise UserError(f"footnote [^{label}] has no definition: add a line '[^{label}]: …' to the chapter",
+                                *_where_written(block, f"[^{label}]", chapter_of))
+
+
+def _where_written(block: Block, needle: str, chapter_of: dict[int, Path]) -> tuple[Path, int]:
+    path = chapter_of[id(block)]
+    return path, _written_line(path, needle, block.line)
 
 
 def compose_draft(ws) -> tuple[str, ComposeReport]:
@@ -451,6 +486,7 @@ def compose_draft(ws) -> tuple[str, ComposeReport]:
         blocks += chapter
         chapter_of.update((id(block), path) for block in chapter)
     _check_id_marks(ws, blocks, chapter_of)
+    _check_footnotes(blocks, chapter_of)
     text = "\n\n".join(p for p in parts if p) + "\n"
     report = ComposeReport(chapters=len(parts), blocks=len(blocks))
     document = Document(blocks)

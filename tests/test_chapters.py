@@ -57,6 +57,24 @@ def test_a_chinese_keyboards_sign_inside_an_expression_is_named(mini_ws, capsys,
                              f"use '{fix}'")
 
 
+def test_a_footnote_defined_twice_or_not_at_all_is_refused_at_its_line(mini_ws, capsys):
+    """Word would keep only the first of two definitions (the other footnote's text lost) and print an
+    undefined reference as [^zz]."""
+    line = add_to_chapter(mini_ws, "Wages are paid on time.[^a] And in full.[^b]\n\n[^a]: First note.\n\n[^a]: Second note.")
+    refused(mini_ws, capsys, f"01-esc.md:{line + 4}: footnote [^a] is defined twice (also at line {line + 2} of "
+                             "01-esc.md): give one of them another label")
+    path = mini_ws.chapters_dir / "01-esc.md"
+    path.write_text(path.read_text().replace("[^a]: Second note.", "[^c]: Second note."))
+    refused(mini_ws, capsys, f"01-esc.md:{line}: footnote [^b] has no definition: add a line '[^b]: …'")
+
+
+def test_a_footnote_sign_in_code_or_a_units_text_is_no_reference(mini_ws, capsys):
+    add_to_chapter(mini_ws, "The syntax `[^1]` makes a footnote.")
+    path = mini_ws.root / "drafts" / "submissions" / "mohrss-r1.md"
+    path.write_text(path.read_text().replace("within 5.5 per cent.", "within 5.5 per cent.[^zz]"))
+    assert run(mini_ws, capsys, "draft")[0] == 0
+
+
 def test_freeze_refuses_it_too_and_writes_no_version(mini_ws, capsys):
     line = add_to_chapter(mini_ws, "First line of a paragraph\nand its second {# note #}.")
     code, out = run(mini_ws, capsys, "freeze", "--stage", "drafting", "--note", "x", "--date", "2026-01-05")
