@@ -1,4 +1,5 @@
 """The raw WordprocessingML helpers: schema order, fields, tracked changes, footnotes, numbering."""
+import pytest
 from lxml import etree
 
 from pipeline.writers import ooxml
@@ -69,6 +70,38 @@ def test_numbering_keeps_abstract_definitions_before_instances():
     ooxml.add_numbering(root, ooxml.num(2, 1, restart_level=0, start=3))
     assert names(root) == ["abstractNum", "abstractNum", "num", "num"]
     assert root[3].find(f".//{qn('w:startOverride')}").get(qn("w:val")) == "3"
+
+
+def _commented(p) -> str:
+    """The text between a paragraph's comment range marks."""
+    inside, text = False, ""
+    for node in p:
+        inside = inside or node.tag == qn("w:commentRangeStart")
+        if node.tag == qn("w:commentRangeEnd"):
+            return text
+        text += "".join(t.text or "" for t in node.iter(qn("w:t"))) if inside else ""
+    return text
+
+
+@pytest.mark.parametrize("runs, quote", [
+    (["Services will be improved gradually, as resources allow."], "gradually"),
+    (["Services will be ", "improved gradually", ", as resources allow."], "be improved gradually,"),
+    (["逐步", "提高服务水平。"], "逐步提高"),
+    (["text"], "text"),
+])
+def test_a_comment_spans_the_words_it_is_about(runs, quote):
+    p = ooxml.paragraph("BodyText", [ooxml.run(text, ooxml.run_properties(bold=k == 1)) for k, text in enumerate(runs)])
+    ooxml.anchor_comment(p, 4, quote)
+    assert _commented(p) == quote
+    assert "".join(t.text for t in p.iter(qn("w:t"))) == "".join(runs)  # nothing lost or doubled by the cuts
+    reference = p.find(qn("w:commentRangeEnd")).getnext()
+    assert reference.find(qn("w:commentReference")) is not None
+
+
+def test_a_comment_on_words_not_found_spans_the_paragraph():
+    p = ooxml.paragraph("BodyText", [ooxml.run("text")])
+    ooxml.anchor_comment(p, 4, "elsewhere")
+    assert names(p) == ["pPr", "commentRangeStart", "r", "commentRangeEnd", "r"]
 
 
 def test_comment_spans_the_paragraph():

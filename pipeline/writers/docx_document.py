@@ -142,7 +142,8 @@ def page_footers(docx, sect_pr: etree._Element, pattern: str, mirrored: bool, al
 
 
 def add_findings(docx, body: Body, findings: Optional[list[Finding]], ids: ooxml.Ids, date: str) -> tuple[int, list[Finding]]:
-    """Each finding becomes a Word comment spanning its paragraph; returns (placed, unplaced)."""
+    """Each finding becomes a Word comment on the words it is about (its paragraph, when they are not found as
+    plain text there); returns (placed, unplaced)."""
     comments, unplaced = [], []
     for finding in findings or []:
         p = body.first_paragraph.get(finding.para)
@@ -154,7 +155,7 @@ def add_findings(docx, body: Body, findings: Optional[list[Finding]], ids: ooxml
         if finding.suggestion:
             text += f"\n→ {finding.suggestion}"
         comments.append(ooxml.comment(comment_id, FINDINGS_AUTHOR, iso_datetime(date), text, initials="NC"))
-        ooxml.anchor_comment(p, comment_id)
+        ooxml.anchor_comment(p, comment_id, finding.text)
     docx_package.add_comments(docx, comments)
     return len(comments), unplaced
 

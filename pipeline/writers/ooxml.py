@@ -13,6 +13,7 @@ builds its XML with these helpers rather than writing twins.
 """
 from __future__ import annotations
 
+import copy
 from typing import Iterable, Optional, Sequence
 
 from lxml import etree
@@ -353,14 +354,63 @@ def comments_root(comments: Iterable[etree._Element]) -> etree._Element:
     return root
 
 
-def anchor_comment(p: etree._Element, comment_id: int) -> None:
-    """Span a whole paragraph's content with a comment range and add the reference mark."""
-    ppr = p.find(qn("w:pPr"))
-    p.insert(0 if ppr is None else 1, el("w:commentRangeStart", {"id": comment_id}))
-    p.append(el("w:commentRangeEnd", {"id": comment_id}))
+def anchor_comment(p: etree._Element, comment_id: int, quote: str = "") -> None:
+    """Span `quote` in a paragraph with a comment range, or the whole paragraph when the quote is not found in
+    its plain runs, and add the reference mark after it."""
+    span = _quote_runs(p, quote) if quote else None
+    if span is None:
+        ppr = p.find(qn("w:pPr"))
+        p.insert(0 if ppr is None else 1, el("w:commentRangeStart", {"id": comment_id}))
+        end = el("w:commentRangeEnd", {"id": comment_id})
+        p.append(end)
+    else:
+        first, last = span
+        first.addprevious(el("w:commentRangeStart", {"id": comment_id}))
+        end = el("w:commentRangeEnd", {"id": comment_id})
+        last.addnext(end)
     r = run(style="CommentReference")
     sub(r, "w:commentReference", {"id": comment_id})
-    p.append(r)
+    end.addnext(r)
+
+
+def _quote_runs(p: etree._Element, quote: str) -> Optional[tuple[etree._Element, etree._Element]]:
+    """The first and last run holding exactly `quote` (the runs at its edges split there), or None when the
+    quote is not in the paragraph's own plain-text runs."""
+    runs = [r for r in p.findall(qn("w:r")) if _plain_text(r) is not None]
+    texts = [_plain_text(r) for r in runs]
+    joined = "".join(texts)
+    start = joined.find(quote)
+    if start < 0 or not quote:
+        return None
+    end, offsets, position = start + len(quote), [], 0
+    for text in texts:
+        offsets.append(position)
+        position += len(text)
+    first = max(k for k, offset in enumerate(offsets) if offset <= start)
+    last = max(k for k, offset in enumerate(offsets) if offset < end)
+    if any(runs[k].getnext() is not runs[k + 1] for k in range(first, last)):
+        return None  # something other than a plain run (a footnote mark, a bookmark) stands within the quote
+    last_run = _split_run(runs[last], end - offsets[last])[0]
+    first_run = _split_run(runs[first] if first != last else last_run, start - offsets[first])[1]
+    return first_run, last_run if first != last else first_run
+
+
+def _plain_text(r: etree._Element) -> Optional[str]:
+    """A run's text when it holds only properties and one w:t, else None."""
+    children = [child for child in r if child.tag != qn("w:rPr")]
+    return children[0].text or "" if len(children) == 1 and children[0].tag == _W_T else None
+
+
+def _split_run(r: etree._Element, at: int) -> tuple[etree._Element, etree._Element]:
+    """A plain run split in two at character `at`: (before, after); the run itself when there is nothing to cut."""
+    text = _plain_text(r)
+    if at <= 0 or at >= len(text):
+        return (r, r)
+    after = copy.deepcopy(r)
+    r.replace(r.find(qn("w:t")), text_element(text[:at]))
+    after.replace(after.find(qn("w:t")), text_element(text[at:]))
+    r.addnext(after)
+    return r, after
 
 
 # -- tracked changes -----------------------------------------------------
