@@ -801,3 +801,14 @@ def test_chinese_covers_are_chinese(rendered):
     assert consult.count("国家人权行动计划（2026—2030年）") == 1  # title == title_zh: printed once
     final = rendered["pdf"]["zh_sample_final"].split("\f")[0].replace(" ", "")
     assert "2026年3月26日" in final and "2026-03-26" not in final
+
+
+def test_a_member_group_label_stays_on_the_page_of_its_members():
+    """A bold label ("People's groups (1)") at the foot of a page with its members on the next reads as an
+    empty group: the label keeps with the paragraph after it."""
+    body = document_xml(render_final(make_input(stage="approval")).data).find(qn("w:body"))
+    paragraphs = list(body.iter(qn("w:p")))
+    texts = ["".join(t.text for t in p.iter(qn("w:t"))) for p in paragraphs]
+    label = texts.index("People's groups (1)")
+    assert paragraphs[label].find(f"{qn('w:pPr')}/{qn('w:keepNext')}") is not None
+    assert texts[label + 1] == "All-China Federation of Trade Unions"

@@ -196,6 +196,12 @@ def paragraph(style: str = "", runs: Iterable[etree._Element] = (), jc: str = ""
     return p
 
 
+def keep_with_next(p: etree._Element) -> etree._Element:
+    """Keep `p` on the same page as the paragraph after it (a label with what it labels)."""
+    set_child(properties(p, "w:pPr"), el("w:keepNext"))
+    return p
+
+
 def paragraph_text(p: etree._Element) -> str:
     """Visible text of a paragraph (w:t only; deleted text is not visible text)."""
     return "".join(t.text or "" for t in p.iter(qn("w:t")))
