@@ -110,6 +110,12 @@ LONG_TABLE = "# Tables {#esc}\n\nOpening paragraph.\n\n| Indicator | Target | No
     f"| Row {i} starts the indicator on the share of households whose income and living conditions improved over "
     f"the period, measured each year by the statistics bureau, row {i} ends | at least {i} per cent | Note {i} |\n"
     for i in range(1, 41))
+# 4-row tables after filler of varied length: without keeping short tables together some split across a
+# page, and some lead-in paragraph ("…as follows:") ends a page with its table on the next
+SHORT_TABLES = "# Tables {#esc}\n\n" + "".join(
+    "Filler sentence on the right to work and the measures taken. " * (i + 4 if i < 25 else i % 7 + 2)
+    + f"\n\nTable {i} as follows:\n\n| Indicator | Target |\n|---|---|\n"
+    + "".join(f"| T{i} row {r} | {r} per cent |\n" for r in range(1, 5)) + "\n" for i in range(1, 49))
 # a comment longer than a page: its row may break (kept whole, Word would cut it off at the foot of the page)
 MATRIX_LONG = SimpleNamespace(headers=MATRIX.headers, rows=MATRIX.rows[:2] + [
     ["3", "p0020", "Ministry of Justice", "substantive",
@@ -171,6 +177,7 @@ def rendered(tmp_path_factory):
     docs["matrix_long"] = write_docx_matrix(MATRIX_LONG, None, title="Test Plan (2026–2030)", date="2026-03-02",
                                             language="en")
     docs["long_table"] = render_consultation(make_input(LONG_TABLE)).data
+    docs["short_tables"] = render_final(make_input(SHORT_TABLES)).data
     docs["clash_final"] = render_final(make_input(CLASH), find_pages).data
     long_title = replace(make_plan(), title="National Human Rights Action Plan (2031–2035)")
     docs["long_title"] = render_final(replace(make_input(), plan=long_title), find_pages).data
@@ -812,3 +819,23 @@ def test_a_member_group_label_stays_on_the_page_of_its_members():
     label = texts.index("People's groups (1)")
     assert paragraphs[label].find(f"{qn('w:pPr')}/{qn('w:keepNext')}") is not None
     assert texts[label + 1] == "All-China Federation of Trade Unions"
+
+
+def test_a_short_table_stays_on_one_page_with_the_paragraph_leading_into_it(rendered):
+    """Four dozen 4-row tables at varied places on the page: each lands on one page, its lead-in with it."""
+    pages = _pages(rendered["pdf"]["short_tables"])
+    for i in range(1, 49):
+        where = {n for n, page in enumerate(pages) for line in page
+                 if line == f"Table {i} as follows:" or line.startswith(f"T{i} row ")}
+        assert len(where) == 1, (i, where)
+    assert len(pages) > 12  # the tables do fall at the foot of pages
+
+
+def test_only_short_tables_are_kept_together_and_long_ones_still_break(rendered):
+    def kept_rows(name):
+        table = document_xml(rendered["data"][name]).find(f"{qn('w:body')}/{qn('w:tbl')}")
+        rows = table.findall(qn("w:tr"))
+        return [all(p.find(f"{qn('w:pPr')}/{qn('w:keepNext')}") is not None for p in tr.iter(qn("w:p")))
+                for tr in rows]
+    assert kept_rows("short_tables") == [True] * 4 + [False]  # the last row need not keep with what follows
+    assert not any(kept_rows("long_table"))

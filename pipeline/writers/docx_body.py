@@ -506,6 +506,8 @@ class BodyWriter:
                                       tracking.author, tracking.date)
         if self.body.children and self.body.children[-1].tag == qn("w:tbl"):
             self.body.children.append(ooxml.paragraph())  # adjacent tables would merge into one in Word
+        elif self.body.children and self.body.children[-1].tag == qn("w:p"):
+            ooxml.keep_with_next(self.body.children[-1])  # "…as follows:" never ends a page, its table on the next
         self.body.children.append(tbl)
         self.table = None
 
