@@ -839,3 +839,44 @@ def test_only_short_tables_are_kept_together_and_long_ones_still_break(rendered)
                 for tr in rows]
     assert kept_rows("short_tables") == [True] * 4 + [False]  # the last row need not keep with what follows
     assert not any(kept_rows("long_table"))
+
+
+AFTER_TABLES = """\
+# Tables {#esc}
+
+The goals:
+
+| Indicator | Target |
+|---|---|
+| Rate | 5.5% |
+
+- A list item right below the table.
+
+| Indicator | Target |
+|---|---|
+| Rate | 5.5% |
+
+A paragraph right below the table.
+
+| Indicator | Target |
+|---|---|
+| Rate | 5.5% |
+
+## Right to health {#esc-health}
+"""
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+@pytest.mark.parametrize("render", [render_consultation, render_final])
+def test_text_after_a_table_does_not_touch_its_bottom_border(language, render):
+    """The list item or paragraph below a table gets 6 pt above it; a heading keeps its own larger space."""
+    body = document_xml(render(make_input(AFTER_TABLES, language, stage="approval")).data).find(qn("w:body"))
+    children = list(body)
+    after = [children[i + 1] for i, child in enumerate(children[:-1]) if child.tag == qn("w:tbl")]
+    assert len(after) == 3
+    for p in after[:2]:
+        assert int(p.find(f"{qn('w:pPr')}/{qn('w:spacing')}").get(qn("w:before"))) >= 120
+    heading = after[2]
+    assert heading.find(f"{qn('w:pPr')}/{qn('w:pStyle')}").get(qn("w:val")) == "Heading2"
+    spacing = heading.find(f"{qn('w:pPr')}/{qn('w:spacing')}")
+    assert (spacing is None) == (language == "en")  # en: Heading 2 has 12 pt before; zh headings have none
