@@ -219,7 +219,7 @@ def test_every_document_opens_in_python_docx_and_libreoffice(rendered):
 
 def test_consultation_text_round_trips_through_pandoc(rendered):
     text = pandoc_text(rendered["paths"]["consult"])
-    assert "Draft for consultation" in text and "v3" in text and "2026-03-02" in text
+    assert "Draft for consultation" in text and "v3" in text and "Date: 2 March 2026" in text
     assert "[p0003] The state promotes decent work and full employment." in text
     assert "Raw <b>html</b> and <script>alert(1)</script> stay text." in text  # raw HTML is text
     assert "Employment note." in text and "Nested measure." in text
@@ -880,3 +880,14 @@ def test_text_after_a_table_does_not_touch_its_bottom_border(language, render):
     assert heading.find(f"{qn('w:pPr')}/{qn('w:pStyle')}").get(qn("w:val")) == "Heading2"
     spacing = heading.find(f"{qn('w:pPr')}/{qn('w:spacing')}")
     assert (spacing is None) == (language == "en")  # en: Heading 2 has 12 pt before; zh headings have none
+
+
+@pytest.mark.parametrize("language, shown", [("en", "12 May 2026"), ("zh", "2026年5月12日")])
+def test_cover_dates_are_written_as_the_plan_language_writes_them(language, shown):
+    """An English cover read "2026-05-12": a date is written out as English and Chinese readers write it."""
+    inp = make_input(language=language, stage="approval")
+    inp.version.date = "2026-05-12"
+    for render in (render_final, render_consultation):
+        texts = ["".join(t.text for t in p.iter(qn("w:t"))) for p in document_xml(render(inp).data).iter(qn("w:p"))]
+        assert any(text.endswith(shown) for text in texts), render
+        assert not any("2026-05-12" in text for text in texts)
