@@ -14,7 +14,7 @@ import pytest
 from pipeline.cli import main
 from pipeline.workspace import Workspace
 from pipeline.writers.docx_plain import default_style
-from pipeline.writers.docx_report import TEXT, labels_for, report_title, write_round_report
+from pipeline.writers.docx_report import TEXT, labels_for, organisation_names, report_title, write_round_report
 
 from conftest import copy_sample
 
@@ -108,10 +108,19 @@ def test_an_unanswered_comment_is_listed_with_chinese_punctuation(reports):
     comment = SimpleNamespace(id="c1", org="spc", anchor=SimpleNamespace(para="p0005"), body="同意。")
     stats = dict(reports["stats"])
     data = write_round_report(stats, [comment], None, title="计划", date="2026-03-02", language="zh",
-                              labels=labels_for(reports["zh_plan"]), style=default_style("zh"))
+                              labels=labels_for(reports["zh_plan"]), style=default_style("zh"),
+                              organisations=organisation_names(reports["zh_plan"]))
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         body = archive.read("word/document.xml").decode()
-    assert "c1 — spc，p0005：同意。" in body
+    assert "c1 — 最高人民法院，p0005：同意。" in body  # the registry name, as the matrix prints it, not "spc"
+
+
+def test_comments_awaiting_a_response_name_organisations_as_the_matrix_does(reports):
+    """The report listed "undp-cn", "exp-zhou": internal ids where the matrix prints registry names."""
+    words = _words(reports["text"]["en"])
+    waiting = words[words.index("Substantive comments awaiting a response"):]
+    assert "— UNDP China Office, p" in waiting
+    assert "— undp-cn" not in waiting and "— exp-" not in waiting
 
 
 def test_a_chinese_plan_on_the_english_profile_keeps_one_language(reports):

@@ -66,10 +66,11 @@ def report_title(plan, rounds: Sequence[int] = (), versions: Sequence[int] = ())
 
 def write_round_report(stats: dict, unanswered: list, path: Optional[Path], *, title: str, date: str,
                        language: str, labels: dict[str, str], subtitle: str = "",
-                       style: Optional[PlanStyle] = None) -> bytes:
+                       style: Optional[PlanStyle] = None, organisations: Optional[dict[str, str]] = None) -> bytes:
     """A .docx: summary, the chart, tables by category and chapter, unanswered substantive comments.
     `language` is the plan's, the language of `labels` and titles: it sets the punctuation and the
-    subject even when `style` is another language's profile."""
+    subject even when `style` is another language's profile. `organisations`: the name each organisation
+    id is printed as (organisation_names), as in the matrix."""
     style = style or default_style(language)
     colon, comma, stop = (language_profile(language).label(key) for key in ("colon", "comma", "stop"))
     document = PlainDocument(style)
@@ -80,13 +81,13 @@ def write_round_report(stats: dict, unanswered: list, path: Optional[Path], *, t
     summary = f"{labels['total']}{colon}{stats['total']}{stop}" + (f"{statuses}{stop}" if statuses else "")
     document.add("BodyText", summary.strip())
     if stats["total"]:  # no comments yet: the summary says so; empty axes and header-only tables would not
-        _figures(document, stats, unanswered, labels, colon, comma)
+        _figures(document, stats, unanswered, labels, colon, comma, organisations or {})
     return document.save(path, title=full_title(title, subtitle, language),
                          subject=SUBJECT.get(language, SUBJECT["en"]), date=date)
 
 
 def _figures(document: PlainDocument, stats: dict, unanswered: list, labels: dict[str, str], colon: str,
-             comma: str) -> None:
+             comma: str, organisations: dict[str, str]) -> None:
     """The chart, a table for each grouping, and the substantive comments still awaiting a response."""
     document.picture(chart_png(stats, labels), 160, labels.get("chart", ""))
     headers = [labels["group"], labels["received"], labels["accepted"], labels["not-accepted"], labels["noted"],
@@ -98,7 +99,8 @@ def _figures(document: PlainDocument, stats: dict, unanswered: list, labels: dic
     if not unanswered:
         document.add("BodyText", labels["none"])
     for comment in unanswered:
-        document.bullet(f"{comment.id} — {comment.org}{comma}{comment.anchor.para or '—'}{colon}{comment.body}")
+        org = organisations.get(comment.org, comment.org)
+        document.bullet(f"{comment.id} — {org}{comma}{comment.anchor.para or '—'}{colon}{comment.body}")
 
 
 TEXT = {
@@ -125,3 +127,8 @@ def labels_for(plan) -> dict[str, str]:
     labels.update(CATEGORY_NAMES_ZH if language == "zh" else CATEGORY_NAMES)
     labels.update({c.id: c.title for c in plan.chapters})
     return labels
+
+
+def organisation_names(plan) -> dict[str, str]:
+    """Each organisation's registry name in the plan language ("UNDP China Office"), by id ("undp-cn")."""
+    return {org_id: member.name(plan.language) for org_id, member in plan.members.items()}
