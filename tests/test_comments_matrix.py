@@ -305,3 +305,32 @@ def test_a_round_without_comments_writes_nothing(ws, capsys, tmp_path, command):
     code, out = run(ws, capsys, "comments", command, "--round", "9", "-o", str(output))
     assert code == 2 and "round 9 has no comments (rounds with comments: 1); nothing written" in out.err
     assert not output.exists()
+
+
+def test_zh_noted_reads_already_known_and_both_words_read_back(zh_ws, capsys, tmp_path):
+    """备注 means "remarks": a noted comment reads 已知悉; a matrix saying either word records `noted`."""
+    from openpyxl import load_workbook
+    from pipeline.comments import load_comments
+    blocks = json.loads(run(zh_ws, capsys, "show", "latest", "--json")[1].out)
+    para = next(b for b in blocks if b["kind"] == "paragraph" and "以人民为中心" in b["text"])
+    ids = [json.loads(run(zh_ws, capsys, "comments", "add", "--para", para["id"], "--org", "acwf", "--body", body,
+                          "--json")[1].out)["id"] for body in ("意见一。", "意见二。")]
+    assert run(zh_ws, capsys, "comments", "respond", ids[0], "--status", "noted", "--response", "已阅。")[0] == 0
+    path = tmp_path / "m.xlsx"
+    assert run(zh_ws, capsys, "comments", "matrix", "-o", str(path))[0] == 0
+    book = load_workbook(path)
+    cells = [str(c.value) for row in book.active.iter_rows() for c in row if c.value]
+    assert "已知悉" in cells and "备注" not in cells
+    assert run(zh_ws, capsys, "comments", "matrix", "-o", str(tmp_path / "m.docx"))[0] == 0
+    import docx
+    words = [cell.text for cell in docx.Document(str(tmp_path / "m.docx")).tables[0]._cells]
+    assert "已知悉" in words and "备注" not in words
+    header = [c.value for c in book.active[1]]
+    status, ident = header.index("采纳情况") + 1, header.index("ID") + 1
+    for row in range(2, book.active.max_row + 1):  # the old word and the new both read as noted
+        word = "备注" if book.active.cell(row=row, column=ident).value == ids[0] else "已知悉"
+        book.active.cell(row=row, column=status, value=word)
+    book.save(path)
+    code, out = run(zh_ws, capsys, "comments", "respond", "--from", str(path))
+    assert code == 0, out.err
+    assert {c.id: c.disposition.status for c in load_comments(zh_ws) if c.id in ids} == dict.fromkeys(ids, "noted")

@@ -85,7 +85,7 @@ def test_english_report_states_the_figures_subtitle_and_headers(reports):
 def test_chinese_reports_use_chinese_wording_and_punctuation(reports):
     empty = _squashed(reports["text"]["zh"])
     assert "征求意见情况报告" in empty and "收到意见：0。" in empty
-    headers = "类别意见数采纳不采纳备注待处理采纳率"
+    headers = "类别意见数采纳不采纳已知悉待处理采纳率"
     stats, text = reports["stats"], _squashed(reports["text"]["zh_figures"])
     assert "二、按章节" in text
     statuses = "，".join(f"{TEXT['zh'][k]}：{v}" for k, v in stats["by_status"].items())

@@ -111,7 +111,7 @@ TEXT = {
            "accepted-with-modification": "Accepted with modification", "withdrawn": "Withdrawn",
            "(general)": "Whole draft", "chart": "Comments received and accepted, by category and by chapter"},
     "zh": {"received": "意见数", "accepted": "采纳", "by_category": "按单位类别", "by_chapter": "按章节",
-           "by_type": "按意见类型", "total": "收到意见", "group": "类别", "not-accepted": "不采纳", "noted": "备注",
+           "by_type": "按意见类型", "total": "收到意见", "group": "类别", "not-accepted": "不采纳", "noted": "已知悉",
            "open": "待处理", "share": "采纳率", "unanswered": "尚未答复的实质性意见", "none": "无。",
            "accepted-with-modification": "部分采纳", "withdrawn": "撤回", "(general)": "全文",
            "general": "一般性", "substantive": "实质性", "editorial": "文字性",
