@@ -323,8 +323,8 @@ def cmd_matrix(args: argparse.Namespace) -> int:
     else:  # .xlsx: -o takes no other ending
         from ..writers.docx_plain import full_title
         from ..writers.xlsx_matrix import write_xlsx_matrix
-        write_xlsx_matrix(table, output, title=full_title(heading, subtitle, ws.plan.language),
-                          date=date)
+        write_xlsx_matrix(table, output, title=full_title(heading, subtitle, ws.plan.language), date=date,
+                          language=ws.plan.language, comments={c.id: c for c in comments})
     _wrote(args, {"path": str(output), "comments": len(table.rows)})
     return 0
 
