@@ -102,8 +102,8 @@ MATRIX = SimpleNamespace(
            "Accepted in substance. The goal will read as proposed.", "accepted with modification"]] * 3)
 MATRIX_ZH = SimpleNamespace(
     headers=["序号", "段落", "单位", "类型", "意见", "修改建议", "处理意见", "采纳情况"],
-    rows=[["1", "p0013", "人力资源和社会保障部", "实质性", "“控制在5.5%以内”：建议保留5.5%的上限，另设青年失业率目标。",
-           "增加青年就业目标。", "部分采纳。", "部分采纳"]] * 3)
+    rows=[[str(n), para, "人力资源和社会保障部", "实质性", "“控制在5.5%以内”：建议保留5.5%的上限，另设青年失业率目标。",
+           "增加青年就业目标。", "部分采纳。", "部分采纳"] for n, para in ((1, "p0007（已改动）"), (2, "p0013"), (3, "p0013"))])
 
 # rows of two and three lines: without w:cantSplit one of them breaks at the foot of a page
 LONG_TABLE = "# Tables {#esc}\n\nOpening paragraph.\n\n| Indicator | Target | Note |\n|---|---|---|\n" + "".join(
@@ -891,3 +891,11 @@ def test_cover_dates_are_written_as_the_plan_language_writes_them(language, show
         texts = ["".join(t.text for t in p.iter(qn("w:t"))) for p in document_xml(render(inp).data).iter(qn("w:p"))]
         assert any(text.endswith(shown) for text in texts), render
         assert not any("2026-05-12" in text for text in texts)
+
+
+def test_a_matrix_paragraph_id_and_its_note_do_not_break_mid_word(rendered):
+    """The 段落 column broke "p0007（已改动）" as "p0007（已 / 改动）": the id and the note now stand on lines
+    of their own, each whole."""
+    lines = [line.strip() for line in rendered["pdf"]["matrix_zh"].splitlines()]
+    assert "p0007" in lines and "（已改动）" in lines
+    assert not any(line.endswith(("（已", "（已改")) for line in lines)
