@@ -844,7 +844,7 @@ MATRIX_HEADERS = {
 }
 LABELS_ZH = {"general": "一般性", "substantive": "实质性", "editorial": "文字性", "open": "待处理",
              "accepted": "采纳", "accepted-with-modification": "部分采纳", "not-accepted": "不采纳",
-             "noted": "备注", "withdrawn": "撤回",
+             "noted": "已知悉", "withdrawn": "撤回",
              # anchor verdicts, shown beside the paragraph
              "anchored": "已对应", "moved": "已移动", "changed": "已改动", "orphaned": "已失效", "applied": "已纳入"}
 

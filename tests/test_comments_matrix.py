@@ -96,7 +96,8 @@ def test_xlsx_matrix_round_trip_answers_comments_in_bulk(ws, capsys, tmp_path):
     assert book.properties.modified.date().isoformat() == "2026-03-01"  # the version's date, not the clock
     sheet = book.active
     header = [c.value for c in sheet[1]]
-    assert header == ["No.", "Paragraph", "Organisation", "Type", "Comment", "Proposed change", "Response", "Status", "ID"]
+    assert header == ["No.", "Paragraph", "Organisation", "Type", "Comment", "Proposed change", "Response", "Status",
+                      "Date", "Author", "ID"]
     paras = [sheet.cell(row=r, column=2).value for r in range(2, sheet.max_row + 1)]
     assert paras == sorted(paras)  # paragraph order
     for r in range(2, sheet.max_row + 1):
@@ -305,3 +306,80 @@ def test_a_round_without_comments_writes_nothing(ws, capsys, tmp_path, command):
     code, out = run(ws, capsys, "comments", command, "--round", "9", "-o", str(output))
     assert code == 2 and "round 9 has no comments (rounds with comments: 1); nothing written" in out.err
     assert not output.exists()
+
+
+def test_zh_noted_reads_already_known_and_both_words_read_back(zh_ws, capsys, tmp_path):
+    """备注 means "remarks": a noted comment reads 已知悉; a matrix saying either word records `noted`."""
+    from openpyxl import load_workbook
+    from pipeline.comments import load_comments
+    blocks = json.loads(run(zh_ws, capsys, "show", "latest", "--json")[1].out)
+    para = next(b for b in blocks if b["kind"] == "paragraph" and "以人民为中心" in b["text"])
+    ids = [json.loads(run(zh_ws, capsys, "comments", "add", "--para", para["id"], "--org", "acwf", "--body", body,
+                          "--json")[1].out)["id"] for body in ("意见一。", "意见二。")]
+    assert run(zh_ws, capsys, "comments", "respond", ids[0], "--status", "noted", "--response", "已阅。")[0] == 0
+    path = tmp_path / "m.xlsx"
+    assert run(zh_ws, capsys, "comments", "matrix", "-o", str(path))[0] == 0
+    book = load_workbook(path)
+    cells = [str(c.value) for row in book.active.iter_rows() for c in row if c.value]
+    assert "已知悉" in cells and "备注" not in cells
+    assert run(zh_ws, capsys, "comments", "matrix", "-o", str(tmp_path / "m.docx"))[0] == 0
+    import docx
+    words = [cell.text for cell in docx.Document(str(tmp_path / "m.docx")).tables[0]._cells]
+    assert "已知悉" in words and "备注" not in words
+    header = [c.value for c in book.active[1]]
+    status, ident = header.index("采纳情况") + 1, header.index("ID") + 1
+    for row in range(2, book.active.max_row + 1):  # the old word and the new both read as noted
+        word = "备注" if book.active.cell(row=row, column=ident).value == ids[0] else "已知悉"
+        book.active.cell(row=row, column=status, value=word)
+    book.save(path)
+    code, out = run(zh_ws, capsys, "comments", "respond", "--from", str(path))
+    assert code == 0, out.err
+    assert {c.id: c.disposition.status for c in load_comments(zh_ws) if c.id in ids} == dict.fromkeys(ids, "noted")
+
+
+def test_xlsx_matrix_prints_on_landscape_pages_offers_the_statuses_and_dates_its_comments(ws, capsys, tmp_path):
+    """Printed: landscape, one page wide, the header row atop every page. Dates are dates, the Status cells
+    offer the status words, empty cells are empty; a matrix answered through that drop-down reads back."""
+    import datetime as dt
+    from openpyxl import load_workbook
+    from pipeline.comments import load_comments
+    _harvested(ws, capsys)
+    first = load_comments(ws)[0]
+    assert run(ws, capsys, "comments", "respond", first.id, "--status", "accepted", "--response", "Done.")[0] == 0
+    path = tmp_path / "matrix.xlsx"
+    assert run(ws, capsys, "comments", "matrix", "-o", str(path))[0] == 0
+    sheet = load_workbook(path).active
+    assert sheet.title == "Comments"
+    assert sheet.page_setup.orientation == "landscape" and sheet.page_setup.fitToWidth == 1
+    assert sheet.page_setup.fitToHeight == 0 and sheet.sheet_properties.pageSetUpPr.fitToPage
+    assert sheet.print_title_rows == "$1:$1"
+    header = [c.value for c in sheet[1]]
+    assert header[-4:] == ["Date", "Author", "Resolved in", "ID"]  # resolved in: one comment has been answered
+    column = {name: header.index(name) for name in header}
+    rows = list(sheet.iter_rows(min_row=2))
+    dated = [row[column["Date"]] for row in rows if row[column["Date"]].value is not None]
+    assert dated and all(isinstance(c.value, dt.datetime) and c.number_format == "yyyy-mm-dd" for c in dated)
+    answered = next(row for row in rows if row[column["ID"]].value == first.id)
+    assert answered[column["Resolved in"]].value.startswith("v")
+    (choices,) = sheet.data_validations.dataValidation
+    assert choices.type == "list" and "accepted with modification" in choices.formula1
+    assert str(choices.sqref) == f"H2:H{sheet.max_row}" and header[7] == "Status"
+    with zipfile.ZipFile(path) as archive:
+        assert 't="inlineStr"></c>' not in archive.read("xl/worksheets/sheet1.xml").decode()
+    book = load_workbook(path)
+    for index, row in enumerate(book.active.iter_rows(min_row=2)):
+        row[column["Status"]].value = "not accepted" if index % 2 else "accepted with modification"
+    book.save(path)
+    code, out = run(ws, capsys, "comments", "respond", "--from", str(path), "--json")
+    assert code == 0, out.err
+    assert {r["status"] for r in json.loads(out.out)} == {"not-accepted", "accepted-with-modification"}
+
+
+def test_a_chinese_xlsx_matrix_names_its_sheet_and_offers_chinese_statuses(zh_ws, capsys, tmp_path):
+    from openpyxl import load_workbook
+    path = tmp_path / "m.xlsx"
+    assert run(zh_ws, capsys, "comments", "matrix", "-o", str(path))[0] == 0
+    sheet = load_workbook(path).active
+    assert sheet.title == "意见汇总"
+    assert [c.value for c in sheet[1]][-3:] == ["日期", "提出人", "ID"]
+    assert sheet.data_validations.dataValidation[0].formula1 == '"待处理,采纳,部分采纳,不采纳,已知悉,撤回"'

@@ -102,14 +102,20 @@ MATRIX = SimpleNamespace(
            "Accepted in substance. The goal will read as proposed.", "accepted with modification"]] * 3)
 MATRIX_ZH = SimpleNamespace(
     headers=["序号", "段落", "单位", "类型", "意见", "修改建议", "处理意见", "采纳情况"],
-    rows=[["1", "p0013", "人力资源和社会保障部", "实质性", "“控制在5.5%以内”：建议保留5.5%的上限，另设青年失业率目标。",
-           "增加青年就业目标。", "部分采纳。", "部分采纳"]] * 3)
+    rows=[[str(n), para, "人力资源和社会保障部", "实质性", "“控制在5.5%以内”：建议保留5.5%的上限，另设青年失业率目标。",
+           "增加青年就业目标。", "部分采纳。", "部分采纳"] for n, para in ((1, "p0007（已改动）"), (2, "p0013"), (3, "p0013"))])
 
 # rows of two and three lines: without w:cantSplit one of them breaks at the foot of a page
 LONG_TABLE = "# Tables {#esc}\n\nOpening paragraph.\n\n| Indicator | Target | Note |\n|---|---|---|\n" + "".join(
     f"| Row {i} starts the indicator on the share of households whose income and living conditions improved over "
     f"the period, measured each year by the statistics bureau, row {i} ends | at least {i} per cent | Note {i} |\n"
     for i in range(1, 41))
+# 4-row tables after filler of varied length: without keeping short tables together some split across a
+# page, and some lead-in paragraph ("…as follows:") ends a page with its table on the next
+SHORT_TABLES = "# Tables {#esc}\n\n" + "".join(
+    "Filler sentence on the right to work and the measures taken. " * (i + 4 if i < 25 else i % 7 + 2)
+    + f"\n\nTable {i} as follows:\n\n| Indicator | Target |\n|---|---|\n"
+    + "".join(f"| T{i} row {r} | {r} per cent |\n" for r in range(1, 5)) + "\n" for i in range(1, 49))
 # a comment longer than a page: its row may break (kept whole, Word would cut it off at the foot of the page)
 MATRIX_LONG = SimpleNamespace(headers=MATRIX.headers, rows=MATRIX.rows[:2] + [
     ["3", "p0020", "Ministry of Justice", "substantive",
@@ -171,6 +177,7 @@ def rendered(tmp_path_factory):
     docs["matrix_long"] = write_docx_matrix(MATRIX_LONG, None, title="Test Plan (2026–2030)", date="2026-03-02",
                                             language="en")
     docs["long_table"] = render_consultation(make_input(LONG_TABLE)).data
+    docs["short_tables"] = render_final(make_input(SHORT_TABLES)).data
     docs["clash_final"] = render_final(make_input(CLASH), find_pages).data
     long_title = replace(make_plan(), title="National Human Rights Action Plan (2031–2035)")
     docs["long_title"] = render_final(replace(make_input(), plan=long_title), find_pages).data
@@ -212,7 +219,7 @@ def test_every_document_opens_in_python_docx_and_libreoffice(rendered):
 
 def test_consultation_text_round_trips_through_pandoc(rendered):
     text = pandoc_text(rendered["paths"]["consult"])
-    assert "Draft for consultation" in text and "v3" in text and "2026-03-02" in text
+    assert "Draft for consultation" in text and "v3" in text and "Date: 2 March 2026" in text
     assert "[p0003] The state promotes decent work and full employment." in text
     assert "Raw <b>html</b> and <script>alert(1)</script> stay text." in text  # raw HTML is text
     assert "Employment note." in text and "Nested measure." in text
@@ -801,3 +808,94 @@ def test_chinese_covers_are_chinese(rendered):
     assert consult.count("国家人权行动计划（2026—2030年）") == 1  # title == title_zh: printed once
     final = rendered["pdf"]["zh_sample_final"].split("\f")[0].replace(" ", "")
     assert "2026年3月26日" in final and "2026-03-26" not in final
+
+
+def test_a_member_group_label_stays_on_the_page_of_its_members():
+    """A bold label ("People's groups (1)") at the foot of a page with its members on the next reads as an
+    empty group: the label keeps with the paragraph after it."""
+    body = document_xml(render_final(make_input(stage="approval")).data).find(qn("w:body"))
+    paragraphs = list(body.iter(qn("w:p")))
+    texts = ["".join(t.text for t in p.iter(qn("w:t"))) for p in paragraphs]
+    label = texts.index("People's groups (1)")
+    assert paragraphs[label].find(f"{qn('w:pPr')}/{qn('w:keepNext')}") is not None
+    assert texts[label + 1] == "All-China Federation of Trade Unions"
+
+
+def test_a_short_table_stays_on_one_page_with_the_paragraph_leading_into_it(rendered):
+    """Four dozen 4-row tables at varied places on the page: each lands on one page, its lead-in with it."""
+    pages = _pages(rendered["pdf"]["short_tables"])
+    for i in range(1, 49):
+        where = {n for n, page in enumerate(pages) for line in page
+                 if line == f"Table {i} as follows:" or line.startswith(f"T{i} row ")}
+        assert len(where) == 1, (i, where)
+    assert len(pages) > 12  # the tables do fall at the foot of pages
+
+
+def test_only_short_tables_are_kept_together_and_long_ones_still_break(rendered):
+    def kept_rows(name):
+        table = document_xml(rendered["data"][name]).find(f"{qn('w:body')}/{qn('w:tbl')}")
+        rows = table.findall(qn("w:tr"))
+        return [all(p.find(f"{qn('w:pPr')}/{qn('w:keepNext')}") is not None for p in tr.iter(qn("w:p")))
+                for tr in rows]
+    assert kept_rows("short_tables") == [True] * 4 + [False]  # the last row need not keep with what follows
+    assert not any(kept_rows("long_table"))
+
+
+AFTER_TABLES = """\
+# Tables {#esc}
+
+The goals:
+
+| Indicator | Target |
+|---|---|
+| Rate | 5.5% |
+
+- A list item right below the table.
+
+| Indicator | Target |
+|---|---|
+| Rate | 5.5% |
+
+A paragraph right below the table.
+
+| Indicator | Target |
+|---|---|
+| Rate | 5.5% |
+
+## Right to health {#esc-health}
+"""
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+@pytest.mark.parametrize("render", [render_consultation, render_final])
+def test_text_after_a_table_does_not_touch_its_bottom_border(language, render):
+    """The list item or paragraph below a table gets 6 pt above it; a heading keeps its own larger space."""
+    body = document_xml(render(make_input(AFTER_TABLES, language, stage="approval")).data).find(qn("w:body"))
+    children = list(body)
+    after = [children[i + 1] for i, child in enumerate(children[:-1]) if child.tag == qn("w:tbl")]
+    assert len(after) == 3
+    for p in after[:2]:
+        assert int(p.find(f"{qn('w:pPr')}/{qn('w:spacing')}").get(qn("w:before"))) >= 120
+    heading = after[2]
+    assert heading.find(f"{qn('w:pPr')}/{qn('w:pStyle')}").get(qn("w:val")) == "Heading2"
+    spacing = heading.find(f"{qn('w:pPr')}/{qn('w:spacing')}")
+    assert (spacing is None) == (language == "en")  # en: Heading 2 has 12 pt before; zh headings have none
+
+
+@pytest.mark.parametrize("language, shown", [("en", "12 May 2026"), ("zh", "2026年5月12日")])
+def test_cover_dates_are_written_as_the_plan_language_writes_them(language, shown):
+    """An English cover read "2026-05-12": a date is written out as English and Chinese readers write it."""
+    inp = make_input(language=language, stage="approval")
+    inp.version.date = "2026-05-12"
+    for render in (render_final, render_consultation):
+        texts = ["".join(t.text for t in p.iter(qn("w:t"))) for p in document_xml(render(inp).data).iter(qn("w:p"))]
+        assert any(text.endswith(shown) for text in texts), render
+        assert not any("2026-05-12" in text for text in texts)
+
+
+def test_a_matrix_paragraph_id_and_its_note_do_not_break_mid_word(rendered):
+    """The 段落 column broke "p0007（已改动）" as "p0007（已 / 改动）": the id and the note now stand on lines
+    of their own, each whole."""
+    lines = [line.strip() for line in rendered["pdf"]["matrix_zh"].splitlines()]
+    assert "p0007" in lines and "（已改动）" in lines
+    assert not any(line.endswith(("（已", "（已改")) for line in lines)

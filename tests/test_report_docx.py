@@ -14,7 +14,7 @@ import pytest
 from pipeline.cli import main
 from pipeline.workspace import Workspace
 from pipeline.writers.docx_plain import default_style
-from pipeline.writers.docx_report import TEXT, labels_for, report_title, write_round_report
+from pipeline.writers.docx_report import TEXT, labels_for, organisation_names, report_title, write_round_report
 
 from conftest import copy_sample
 
@@ -59,11 +59,10 @@ def _squashed(text: str) -> str:
 
 
 def _header_rows(text: str, first: str) -> list[list[str]]:
-    """The words of each table's header row: the line that opens with `first` and the next one (a
-    header cell may wrap to a second line)."""
+    """The words of each table's header row: the line that opens with `first` and the two after it (a
+    header cell may wrap to a second or third line)."""
     lines = text.splitlines()
-    return [(lines[k] + " " + lines[k + 1]).split() for k, line in enumerate(lines[:-1])
-            if line.split()[:1] == [first]]
+    return [" ".join(lines[k:k + 3]).split() for k, line in enumerate(lines[:-1]) if line.split()[:1] == [first]]
 
 
 def test_english_report_states_the_figures_subtitle_and_headers(reports):
@@ -73,9 +72,9 @@ def test_english_report_states_the_figures_subtitle_and_headers(reports):
     assert f"Comments received: {stats['total']}. {statuses}." in text
     assert stats["total"] > 0 and "Accepted with modification: " in text
     assert "Consultation round report — round " in text and ", comments on v" in text
-    headers = [labels[k] for k in ("group", "received", "accepted", "not-accepted", "noted", "open", "share")]
-    rows = _header_rows(reports["text"]["en"], "Group")
-    assert len(rows) == 3  # by category, by chapter, by type
+    headers = [labels[k] for k in ("received", "accepted_any", "not-accepted", "noted", "open", "share")]
+    rows = [row for first in ("Category", "Chapter", "Type") for row in _header_rows(reports["text"]["en"], first)]
+    assert len(rows) >= 3 and {row[0] for row in rows} == {"Category", "Chapter", "Type"}  # no table says "Group"
     for words in rows:
         assert all(word in words for header in headers for word in header.split()), words
     for heading in ("By organisation category", "By chapter", "By type", "Substantive comments awaiting a response"):
@@ -85,13 +84,15 @@ def test_english_report_states_the_figures_subtitle_and_headers(reports):
 def test_chinese_reports_use_chinese_wording_and_punctuation(reports):
     empty = _squashed(reports["text"]["zh"])
     assert "征求意见情况报告" in empty and "收到意见：0。" in empty
-    headers = "类别意见数采纳不采纳备注待处理采纳率"
+    figures = "意见数采纳（含部分采纳）不采纳已知悉待处理采纳率"  # 采纳 alone would read as not counting 部分采纳
     stats, text = reports["stats"], _squashed(reports["text"]["zh_figures"])
     assert "二、按章节" in text
+    for section, column in (("一、按单位类别", "类别"), ("二、按章节", "章节"), ("三、按意见类型", "类型")):
+        assert f"{section}{column}{figures}" in text
     statuses = "，".join(f"{TEXT['zh'][k]}：{v}" for k, v in stats["by_status"].items())
     assert f"收到意见：{stats['total']}。{statuses}。" in text
     assert "征求意见情况报告（第3轮，针对v4）" in text
-    assert text.count(headers) >= 3  # and again atop a table that goes on to the next page
+    assert text.count(figures) >= 3  # and again atop a table that goes on to the next page
     assert ": " not in reports["text"]["zh_figures"] and ", " not in reports["text"]["zh_figures"]
 
 
@@ -108,10 +109,19 @@ def test_an_unanswered_comment_is_listed_with_chinese_punctuation(reports):
     comment = SimpleNamespace(id="c1", org="spc", anchor=SimpleNamespace(para="p0005"), body="同意。")
     stats = dict(reports["stats"])
     data = write_round_report(stats, [comment], None, title="计划", date="2026-03-02", language="zh",
-                              labels=labels_for(reports["zh_plan"]), style=default_style("zh"))
+                              labels=labels_for(reports["zh_plan"]), style=default_style("zh"),
+                              organisations=organisation_names(reports["zh_plan"]))
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         body = archive.read("word/document.xml").decode()
-    assert "c1 — spc，p0005：同意。" in body
+    assert "c1 — 最高人民法院，p0005：同意。" in body  # the registry name, as the matrix prints it, not "spc"
+
+
+def test_comments_awaiting_a_response_name_organisations_as_the_matrix_does(reports):
+    """The report listed "undp-cn", "exp-zhou": internal ids where the matrix prints registry names."""
+    words = _words(reports["text"]["en"])
+    waiting = words[words.index("Substantive comments awaiting a response"):]
+    assert "— UNDP China Office, p" in waiting
+    assert "— undp-cn" not in waiting and "— exp-" not in waiting
 
 
 def test_a_chinese_plan_on_the_english_profile_keeps_one_language(reports):
@@ -139,7 +149,7 @@ def _charted(monkeypatch, stats: dict) -> list:
     from pipeline.writers.docx_report import chart_png
     figures, savefig = [], Figure.savefig
     monkeypatch.setattr(Figure, "savefig", lambda self, *a, **k: (figures.append(self), savefig(self, *a, **k)))
-    chart_png(stats, {"received": "Comments", "accepted": "Accepted", "by_category": "c", "by_chapter": "ch"})
+    chart_png(stats, {"received": "Comments", "accepted_any": "Accepted", "by_category": "c", "by_chapter": "ch"})
     return figures
 
 
@@ -161,6 +171,6 @@ def test_chart_counts_comments_in_whole_numbers(monkeypatch):
     monkeypatch.setattr(Figure, "savefig", lambda self, *a, **k: (figures.append(self), savefig(self, *a, **k)))
     group = {"people": {"total": 3, "accepted": 1, "accepted-with-modification": 1}}
     chart_png({"by_category": group, "by_chapter": group},
-              {"received": "Comments", "accepted": "Accepted", "by_category": "c", "by_chapter": "ch"})
+              {"received": "Comments", "accepted_any": "Accepted", "by_category": "c", "by_chapter": "ch"})
     ticks = [tick for axes in figures[0].axes for tick in axes.get_yticks()]
     assert ticks and all(float(tick).is_integer() for tick in ticks)  # not 0.5, 1.5, 2.5

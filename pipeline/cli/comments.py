@@ -323,8 +323,8 @@ def cmd_matrix(args: argparse.Namespace) -> int:
     else:  # .xlsx: -o takes no other ending
         from ..writers.docx_plain import full_title
         from ..writers.xlsx_matrix import write_xlsx_matrix
-        write_xlsx_matrix(table, output, title=full_title(heading, subtitle, ws.plan.language),
-                          date=date)
+        write_xlsx_matrix(table, output, title=full_title(heading, subtitle, ws.plan.language), date=date,
+                          language=ws.plan.language, comments={c.id: c for c in comments})
     _wrote(args, {"path": str(output), "comments": len(table.rows)})
     return 0
 
@@ -370,7 +370,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
 def cmd_report(args: argparse.Namespace) -> int:
     from ..comments import unanswered_substantive
     from ..writers.docx_plain import plan_style
-    from ..writers.docx_report import labels_for, report_title, write_round_report
+    from ..writers.docx_report import labels_for, organisation_names, report_title, write_round_report
     ws = open_workspace(args.workspace)
     comments, versions = _round_comments(ws, args.round)
     stats, latest = _stats(ws, comments, versions), _latest(versions)
@@ -379,6 +379,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     title, subtitle = report_title(ws.plan, rounds, [c.version for c in comments])
     output = _output(ws, args)
     write_round_report(stats, waiting, output, title=title, subtitle=subtitle, date=latest.date if latest else "",
-                       language=ws.plan.language, labels=labels_for(ws.plan), style=plan_style(ws))
+                       language=ws.plan.language, labels=labels_for(ws.plan), style=plan_style(ws),
+                       organisations=organisation_names(ws.plan))
     _wrote(args, {"path": str(output), "comments": len(comments), "unanswered_substantive": len(waiting)})
     return 0

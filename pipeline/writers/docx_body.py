@@ -178,6 +178,8 @@ class BodyWriter:
         elif self.cell is not None:
             self.cell.append(p)
         else:
+            previous = self.body.children[-1] if self.body.children else None
+            docx_columns.space_after_table(self._styles(), previous, p, style)
             self.body.children.append(p)
         self._enter_block(p)
         return p
@@ -506,14 +508,19 @@ class BodyWriter:
                                       tracking.author, tracking.date)
         if self.body.children and self.body.children[-1].tag == qn("w:tbl"):
             self.body.children.append(ooxml.paragraph())  # adjacent tables would merge into one in Word
+        elif self.body.children and self.body.children[-1].tag == qn("w:p"):
+            ooxml.keep_with_next(self.body.children[-1])  # "…as follows:" never ends a page, its table on the next
         self.body.children.append(tbl)
         self.table = None
 
     def _table_points(self) -> float:
         """The Table Text style's size: column widths hold each column's words at it (docx_columns)."""
         if self._table_size is None:
-            self._table_size = docx_columns.style_size(docx_package.styles_root(self.docx), "TableText")
+            self._table_size = docx_columns.style_size(self._styles(), "TableText")
         return self._table_size
+
+    def _styles(self) -> etree._Element:
+        return docx_package.styles_root(self.docx)
 
     def _footnote_open(self, token) -> None:
         self.footnote = []

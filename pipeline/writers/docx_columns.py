@@ -16,7 +16,7 @@ from typing import Optional, Sequence
 
 from lxml import etree
 
-from .ooxml import qn
+from .ooxml import el, properties, qn, set_child
 
 # advance widths in ems (Times New Roman; Liberation Serif has the same metrics)
 _WIDTHS = {**dict.fromkeys("abcdeghknopquvxyz", 0.5), **dict.fromkeys("cez", 0.45), **dict.fromkeys("fr", 0.34),
@@ -158,6 +158,37 @@ def cell_lines(paragraphs: Sequence[etree._Element]) -> list[str]:
 
 def style_size(styles_root: etree._Element, style_id: str, default: float = 11.0) -> float:
     """Font size in points a paragraph style gives (following basedOn, then the document defaults)."""
+    size = style_value(styles_root, style_id, "w:rPr", "w:sz", "w:val")
+    return int(size) / 2 if size is not None else default
+
+
+# Space between a table's bottom border and the text that follows it (6 pt): the styles give none (table
+# text and body text have no space after in zh), so a list or paragraph would sit against the border.
+TABLE_GAP = 120  # twips
+
+
+def space_after_table(styles_root: etree._Element, previous: Optional[etree._Element], p: etree._Element,
+                      style: str) -> None:
+    """Give `p` room above it when it follows a table, unless its style already gives as much (a heading)."""
+    if previous is None or previous.tag != qn("w:tbl"):
+        return
+    if style_space_before(styles_root, style) < TABLE_GAP:
+        ppr = properties(p, "w:pPr")
+        spacing = ppr.find(qn("w:spacing"))
+        if spacing is None:
+            spacing = set_child(ppr, el("w:spacing"))
+        spacing.set(qn("w:before"), str(TABLE_GAP))
+
+
+def style_space_before(styles_root: etree._Element, style_id: str) -> int:
+    """The space before a paragraph of a style, in twips (following basedOn, then the document defaults)."""
+    before = style_value(styles_root, style_id, "w:pPr", "w:spacing", "w:before")
+    return int(before) if before is not None else 0
+
+
+def style_value(styles_root: etree._Element, style_id: str, props: str, tag: str, attr: str) -> Optional[str]:
+    """An attribute of a style's w:pPr or w:rPr child, from the style, the styles it is based on, or the
+    document defaults; None when none of them sets it."""
     styles = {s.get(qn("w:styleId")): s for s in styles_root.findall(qn("w:style"))}
     seen = set()
     current: Optional[str] = style_id
@@ -166,10 +197,11 @@ def style_size(styles_root: etree._Element, style_id: str, default: float = 11.0
         style = styles.get(current)
         if style is None:
             break
-        size = style.find(f"{qn('w:rPr')}/{qn('w:sz')}")
-        if size is not None:
-            return int(size.get(qn("w:val"))) / 2
+        element = style.find(f"{qn(props)}/{qn(tag)}")
+        if element is not None and element.get(qn(attr)) is not None:
+            return element.get(qn(attr))
         based = style.find(qn("w:basedOn"))
         current = based.get(qn("w:val")) if based is not None else None
-    size = styles_root.find(f"{qn('w:docDefaults')}/{qn('w:rPrDefault')}/{qn('w:rPr')}/{qn('w:sz')}")
-    return int(size.get(qn("w:val"))) / 2 if size is not None else default
+    default = "w:pPrDefault" if props == "w:pPr" else "w:rPrDefault"
+    element = styles_root.find(f"{qn('w:docDefaults')}/{qn(default)}/{qn(props)}/{qn(tag)}")
+    return element.get(qn(attr)) if element is not None else None

@@ -119,8 +119,8 @@ def _members_annex(plan: Plan, profile: Profile) -> tuple[str, list[etree._Eleme
             continue
         members.sort(key=lambda m: (m.role != "lead", m.id))
         count = profile.labels.get("count", " ({n})").format(n=len(members))
-        children.append(paragraph("BodyText", [run(f"{names[category]}{count}",
-                                                   ooxml.run_properties(bold=True))]))
+        label = paragraph("BodyText", [run(f"{names[category]}{count}", ooxml.run_properties(bold=True))])
+        children.append(ooxml.keep_with_next(label))  # never the last line of a page, its members on the next
         children.append(paragraph("BodyText", [run(separator.join(m.name(profile.language) for m in members))]))
     return profile.label("members_annex"), children
 

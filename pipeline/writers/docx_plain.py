@@ -56,7 +56,11 @@ class PlainDocument:
         self._bullets: Optional[int] = None
 
     def add(self, style: str, text: str, jc: str = "") -> etree._Element:
-        p = paragraph(style, [run(text)], jc=jc)
+        return self._append(paragraph(style, [run(text)], jc=jc), style)
+
+    def _append(self, p: etree._Element, style: str) -> etree._Element:
+        previous = self.children[-1] if self.children else None
+        docx_columns.space_after_table(docx_package.styles_root(self.docx), previous, p, style)
         self.children.append(p)
         return p
 
@@ -71,7 +75,7 @@ class PlainDocument:
         ppr = ooxml.properties(p, "w:pPr")
         set_child(ppr, ooxml.num_pr(self._bullets, 0))
         set_child(ppr, el("w:ind", {"left": 720, "hanging": 360, "firstLineChars": 0}))
-        self.children.append(p)
+        self._append(p, "ListParagraph")
 
     def table(self, headers: Sequence[str], rows: Sequence[Sequence[str]],
               align: Optional[Sequence[str]] = None, weights: Optional[Sequence[float]] = None) -> None:
@@ -95,7 +99,7 @@ class PlainDocument:
         target = min(round(width_mm * 36000), self.width * 635)  # mm, twips → EMU
         height = int(height * target / width) if width else height
         r = docx_package.inline_picture(self.ids.next(), rel_id, "chart.png", (target, height), description)
-        self.children.append(paragraph("BodyText", [r], jc="center"))
+        self._append(paragraph("BodyText", [r], jc="center"), "BodyText")
 
     def save(self, path: Optional[Path], *, title: str, subject: str, date: str) -> bytes:
         profile = self.style.profile

@@ -197,6 +197,12 @@ def paragraph(style: str = "", runs: Iterable[etree._Element] = (), jc: str = ""
     return p
 
 
+def keep_with_next(p: etree._Element) -> etree._Element:
+    """Keep `p` on the same page as the paragraph after it (a label with what it labels)."""
+    set_child(properties(p, "w:pPr"), el("w:keepNext"))
+    return p
+
+
 def paragraph_text(p: etree._Element) -> str:
     """Visible text of a paragraph (w:t only; deleted text is not visible text)."""
     return "".join(t.text or "" for t in p.iter(qn("w:t")))
@@ -535,11 +541,17 @@ def num_pr(num_id: int, ilvl: int) -> etree._Element:
 
 
 # -- tables --------------------------------------------------------------
+# A table of this many rows or fewer moves whole to the next page rather than split (a 4-row table split 2+2
+# reads as two tables); a longer one breaks between rows, under its repeated header row.
+SHORT_TABLE_ROWS = 10
+
+
 def table(rows: Sequence[Sequence[Sequence[etree._Element]]], widths: Sequence[int], *,
           header_rows: int = 1, style: str = "PlanTable",
           align: Optional[Sequence[str]] = None, whole: Optional[Sequence[bool]] = None) -> etree._Element:
     """A table: rows of cells of paragraphs; `widths` in twips; header rows repeat on each page. The rows
-    `whole` marks (docx_columns.whole_rows) do not break across pages (w:cantSplit)."""
+    `whole` marks (docx_columns.whole_rows) do not break across pages (w:cantSplit); a short table of
+    such rows is kept on one page (keep_rows_together)."""
     tbl = etree.Element(qn("w:tbl"))
     tblpr = sub(tbl, "w:tblPr")
     sub(tblpr, "w:tblStyle", {"val": style})
@@ -565,7 +577,17 @@ def table(rows: Sequence[Sequence[Sequence[etree._Element]]], widths: Sequence[i
                 if align and col < len(align) and align[col]:
                     set_child(properties(p, "w:pPr"), el("w:jc", {"val": align[col]}))
                 tc.append(p)
+    if whole is not None and len(rows) <= SHORT_TABLE_ROWS and all(whole[:len(rows)]):
+        keep_rows_together(tbl)
     return tbl
+
+
+def keep_rows_together(tbl: etree._Element) -> None:
+    """Word's way of keeping a table on one page: every row keeps with the next (w:keepNext on each of its
+    paragraphs), all but the last."""
+    for tr in tbl.findall(qn("w:tr"))[:-1]:
+        for p in tr.iter(qn("w:p")):
+            keep_with_next(p)
 
 
 # -- sections -------------------------------------------------------------

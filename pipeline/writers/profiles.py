@@ -47,13 +47,16 @@ class Profile:
         return f"{self.label(key)}{self.labels.get('colon', ': ')}{value}"
 
     def date(self, iso: str) -> str:
-        """An ISO date as the profile writes dates (`date_format`: {year} {month} {day}, or {iso})."""
+        """An ISO date as the profile writes dates (`date_format`: {year} {month} {day}, {month_name} from
+        the profile's `months`, or {iso})."""
         pattern = self.data.get("date_format", "{iso}")
         try:
             year, month, day = (int(part) for part in iso[:10].split("-"))
         except ValueError:
             return iso
-        return pattern.format(year=year, month=month, day=day, iso=iso[:10])
+        months = self.data.get("months") or []
+        month_name = months[month - 1] if 0 < month <= len(months) else str(month)
+        return pattern.format(year=year, month=month, day=day, month_name=month_name, iso=iso[:10])
 
     def stage(self, stage: str) -> str:
         """A plan stage (drafting, consultation, …) in the profile's language."""
