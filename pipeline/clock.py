@@ -13,8 +13,6 @@ from .errors import UserError
 ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 CHINESE_DATE = re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]$")
 DATE_FORMS = "YYYY-MM-DD or 2026年3月5日, a day that exists"  # what every "is not a date" message asks for
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-          "November", "December")
 
 
 def today() -> str:
@@ -48,8 +46,3 @@ def day(value: Any) -> Optional[str]:
     except ValueError:  # 2025-02-30
         return None
 
-
-def written_day(iso: str, language: str) -> str:
-    """'2028-06-30' as a reader of the plan writes it: 30 June 2028, 2028年6月30日."""
-    year, month, date = (int(part) for part in iso.split("-"))
-    return f"{year}年{month}月{date}日" if language == "zh" else f"{date} {MONTHS[month - 1]} {year}"

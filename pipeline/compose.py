@@ -23,12 +23,12 @@ from jinja2 import FunctionLoader, StrictUndefined, TemplateError, TemplateNotFo
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
 
-from .clock import written_day
 from .errors import UserError, did_you_mean, excerpt
 from .fileio import FULL_WIDTH, local_image, read_text
 from .model import Block, Document, Goal, Indicator, Measure, Plan, Submission
 from .readers.markdown import HEADING_ID, assign_sections, parse, parse_blocks
 from .writers.markdown import literal
+from .writers.profiles import Profile, load_profile
 
 COMPARISON_WORDS = {
     "en": {"at-least": "at least {v}", "at-most": "at most {v}", "reach": "{v}", "reduce-by": "down {v}",
@@ -103,13 +103,13 @@ def format_target(indicator: Indicator, language: str) -> str:
     return COMPARISON_WORDS[language].get(indicator.comparison, "{v}").format(v=value)
 
 
-def format_deadline(indicator: Indicator, language: str, in_table: bool = False) -> str:
-    """A year, or the day a unit promised (30 June 2028 is not the end of 2028); a Chinese sentence says 2030年,
-    a table's deadline column 2030."""
+def format_deadline(indicator: Indicator, profile: Profile, in_table: bool = False) -> str:
+    """A year, or the day a unit promised (30 June 2028 is not the end of 2028), written as the plan's profile
+    writes dates; a Chinese sentence says 2030年, a table's deadline column 2030."""
     deadline = str(indicator.deadline or "")
     if len(deadline) > 4:
-        return written_day(deadline, language)
-    return deadline + ("年" if language == "zh" and deadline and not in_table else "")
+        return profile.date(deadline)
+    return deadline + ("年" if profile.language == "zh" and deadline and not in_table else "")
 
 
 def _unit_glued(unit: str, language: str) -> bool:
@@ -126,6 +126,7 @@ class _Helpers:
 
     def __init__(self, plan: Plan, submissions: list[Submission]):
         self.plan, self.language = plan, plan.language
+        self.profile = load_profile(plan.profile)  # dates as the plan's Word documents write them
         self.goals_by_id = {g.id: g for s in submissions for g in s.goals}
         self.measures_by_id = {m.id: m for s in submissions for m in s.measures}
         self.indicators_by_id = {i.id: i for s in submissions for i in s.indicators}
@@ -181,8 +182,8 @@ class _Helpers:
     def _indicator_sentence(self, ind: Indicator) -> str:
         target = format_target(ind, self.language)
         if self.language == "zh":
-            return f"{ind.text}{target}" + (f"（{format_deadline(ind, 'zh')}）" if ind.deadline else "") + "。"
-        return f"{ind.text}: {target}" + (f" by {format_deadline(ind, 'en')}" if ind.deadline else "") + "."
+            return f"{ind.text}{target}" + (f"（{format_deadline(ind, self.profile)}）" if ind.deadline else "") + "。"
+        return f"{ind.text}: {target}" + (f" by {format_deadline(ind, self.profile)}" if ind.deadline else "") + "."
 
     def indicator_table(self, section: str) -> str:
         section = self._section(section)
@@ -192,7 +193,7 @@ class _Helpers:
         head = TABLE_HEAD[self.language]
         lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
         for ind in rows:
-            cells = (ind.text, format_target(ind, self.language), format_deadline(ind, self.language, in_table=True),
+            cells = (ind.text, format_target(ind, self.language), format_deadline(ind, self.profile, in_table=True),
                      KIND_WORDS[self.language][ind.kind], self.plan.members[ind.lead].name(self.language))
             lines.append("| " + " | ".join(_cell(c) for c in cells) + " |")
         return "\n".join(lines)
