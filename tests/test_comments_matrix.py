@@ -109,6 +109,19 @@ def test_xlsx_matrix_round_trip_answers_comments_in_bulk(ws, capsys, tmp_path):
     assert {r["status"] for r in json.loads(out.out)} == {"accepted"} and len(json.loads(out.out)) == 5
 
 
+def test_a_comment_opening_with_an_equals_sign_is_text_in_the_spreadsheet(ws, capsys, tmp_path):
+    """Excel would run '=HYPERLINK(…)' written by a reviewer as a live formula."""
+    formula = '=HYPERLINK("http://evil.example/","click")'
+    assert run(ws, capsys, "comments", "add", "--org", "mohrss", "--body", formula, "--proposed", "=1+2")[0] == 0
+    path = tmp_path / "m.xlsx"
+    assert run(ws, capsys, "comments", "matrix", "-o", str(path))[0] == 0
+    with zipfile.ZipFile(path) as package:
+        assert "<f>" not in package.read("xl/worksheets/sheet1.xml").decode()
+    from openpyxl import load_workbook
+    values = [cell.value for row in load_workbook(path).active.iter_rows() for cell in row]
+    assert formula in values and "=1+2" in values
+
+
 def test_docx_matrix_reads_back_in_libreoffice_and_pandoc(ws, capsys, tmp_path):
     _harvested(ws, capsys)
     path = tmp_path / "matrix.docx"

@@ -89,6 +89,8 @@ def _format(sheet, widths: Sequence[int], date_column: int) -> None:
     for row in sheet.iter_rows(min_row=2):
         for cell in row:
             cell.alignment = wrap
+            if cell.data_type == "f":  # a reviewer's text opening with '=' is text, not a live formula
+                cell.data_type = "s"
         row[date_column - 1].number_format = DATE_FORMAT
     for index, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
