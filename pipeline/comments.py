@@ -21,7 +21,7 @@ import yaml
 from .anchoring import ANCHOR_STATES, Carried, Versions, carry_to
 from .carry_cache import anchors_on_latest, remember
 from .clock import day as parse_day, today
-from .errors import UserError, did_you_mean, listing
+from .errors import UserError, did_you_mean, listing, notice
 from .fileio import atomic_write, code_digest, dump_yaml, load_yaml, locked, parsed_each, read_text
 from .model import COMMENT_KINDS, COMMENT_STATUSES, COMMENT_TYPES, Anchor, Comment, Disposition, Member, Version
 from .textdiff import nearest
@@ -302,7 +302,7 @@ def load_comments(ws, round_number: Optional[int] = None, versions: Optional[Ver
     A comment is stored on the version its reviewer read; it is given carried onto the latest version
     (`carry_cache`). `as_stored` gives every record as its file holds it."""
     paths = comment_files(ws.comments_dir, round_number)
-    comments = _read_records(ws, paths)
+    comments, paths = _one_copy_each(ws, _read_records(ws, paths), paths)
     versions = versions or Versions(ws)
     _check_references(ws, comments, paths, versions)
     if not as_stored:
@@ -315,6 +315,62 @@ def _read_records(ws, paths: list[Path]) -> list[Comment]:
     parsing is most of the time a command takes to read a thousand comments)."""
     return parsed_each(paths, read_comment, ws.build_dir / "cache" / "comment-records.pickle",
                        code_digest("model.py", "comments.py"))
+
+
+# -- one comment stored in two rounds --------------------------------------------------------------
+# The same returned file harvested on two clones, one of which had opened a new round and the other not,
+# is stored under one id in two round folders; git merges the two files without a word.
+def _one_copy_each(ws, comments: list[Comment], paths: list[Path]) -> tuple[list[Comment], list[Path]]:
+    """`comments` and their `paths`, a comment stored in several rounds given once (`_one_copy`)."""
+    copies: dict[str, list[tuple[Comment, Path]]] = {}
+    for comment, path in zip(comments, paths):
+        copies.setdefault(comment.id, []).append((comment, path))
+    if all(len(held) == 1 for held in copies.values()):
+        return comments, paths
+    kept = [_one_copy(ws, held) for held in copies.values()]
+    return [comment for comment, _path in kept], [path for _comment, path in kept]
+
+
+def _one_copy(ws, copies: list[tuple[Comment, Path]]) -> tuple[Comment, Path]:
+    """The copy read of a comment stored in one or more rounds: the latest round's, when the copies are
+    the same record apart from their round (a warning names the others and the `git rm` removing them).
+    Copies that differ otherwise (one was answered, say) are refused: which to keep is the panel's call,
+    and reading either would hide the other."""
+    copies = sorted(copies, key=lambda held: held[0].round)
+    kept, kept_path = copies[-1]
+    if len(copies) == 1:
+        return kept, kept_path
+    others = [path for _comment, path in copies[:-1]]
+    differing = sorted({key for comment, _path in copies[:-1] for key in _differences(comment, kept)})
+    where = "; ".join(f"round {comment.round} in {_shown(ws, path)}" for comment, path in copies)
+    if differing:
+        choices = "; ".join(f"`git rm {' '.join(_shown(ws, p) for _c, p in copies if p != path)}` keeps round "
+                            f"{comment.round}'s" for comment, path in copies)
+        raise UserError(f"comment {kept.id} is stored in {len(copies)} rounds, and the copies differ in "
+                        f"{', '.join(differing)} ({where}): the same returned file was harvested on two clones "
+                        f"into different rounds, and one copy was changed since. Keep the one with the panel's "
+                        f"work, copying into it anything wanted from the other: {choices}", kept_path, 1)
+    notice(f"comment {kept.id} is stored in {len(copies)} rounds, the same record ({where}): read from round "
+           f"{kept.round}. The same returned file was harvested on two clones into different rounds; remove the "
+           f"other copy: git rm {' '.join(_shown(ws, path) for path in others)}", kept_path, 1)
+    return kept, kept_path
+
+
+def _differences(one: Comment, other: Comment) -> list[str]:
+    """The fields ('disposition.status') in which two records of a comment differ, their round aside."""
+    def flat(data: dict, prefix: str = "") -> dict:
+        return {key: value for name, item in data.items() for key, value in
+                (flat(item, f"{prefix}{name}.") if isinstance(item, dict) else {f"{prefix}{name}": item}).items()}
+    mine, theirs = flat(asdict(one)), flat(asdict(other))
+    return [key for key in mine if key != "round" and mine[key] != theirs.get(key)]
+
+
+def _shown(ws, path: Path) -> str:
+    """A comment file as a git command run in the workspace names it (comments/r03/c….yaml)."""
+    try:
+        return Path(path).resolve().relative_to(ws.root).as_posix()
+    except ValueError:
+        return str(path)
 
 
 def on_latest(ws, comments: list[Comment], versions: Versions) -> list[Comment]:
@@ -336,11 +392,7 @@ QUOTE_ELSEWHERE = ("the quote “{quote}” is not at its place (start, end) in 
 def _check_references(ws, comments: list[Comment], paths: list[Path], versions: Versions) -> None:
     numbers = set(versions.numbers)
     paragraphs: dict[int, dict[str, str]] = {}  # version → paragraph id → text
-    seen: dict[str, Path] = {}
     for comment, path in zip(comments, paths):
-        if comment.id in seen:
-            raise UserError(f"comment {comment.id} is stored twice, also in {seen[comment.id]}; keep one", path, 1)
-        seen[comment.id] = path
         if ws.plan.organisation(comment.org) is None:
             organisation(ws.plan, comment.org, path, _key_line(path, ("org",)))
         for keys, number in ((("version",), comment.version), (("anchor", "version"), comment.anchor.version),
@@ -364,22 +416,32 @@ def _check_references(ws, comments: list[Comment], paths: list[Path], versions: 
 
 
 def find_comment(ws, ident: str) -> tuple[Comment, Path]:
-    hits = [folder / f"{ident}.yaml" for folder in _round_folders(ws.comments_dir).values()
-            if (folder / f"{ident}.yaml").is_file()]
+    """The stored comment with this id (of a comment stored in two rounds, the copy `_one_copy` reads)."""
+    hits = _stored_paths(ws.comments_dir).get(ident)
     if not hits:
         raise UserError(f"no comment with id '{ident}'")
-    return read_comment(hits[0]), hits[0]
+    return _read_copies(ws, hits)
 
 
-def _stored_paths(comments_dir: Path) -> dict[str, Path]:
-    """Comment id → its file, in one scan of the round folders."""
-    return {path.stem: path for folder in _round_folders(comments_dir).values() for path in folder.glob("c*.yaml")}
+def _read_copies(ws, paths: list[Path]) -> tuple[Comment, Path]:
+    """One comment from its file, or from its files in several rounds (`_one_copy`)."""
+    return _one_copy(ws, [(read_comment(path), path) for path in paths])
 
 
-def _stored_as(comment: Comment, stored: dict[str, Path], earlier: Iterable[str] = ()) -> Optional[Path]:
+def _stored_paths(comments_dir: Path) -> dict[str, list[Path]]:
+    """Comment id → its file (its files, round by round, when it is stored in several), in one scan of
+    the round folders."""
+    stored: dict[str, list[Path]] = {}
+    for folder in _round_folders(comments_dir).values():
+        for path in folder.glob("c*.yaml"):
+            stored.setdefault(path.stem, []).append(path)
+    return stored
+
+
+def _stored_as(comment: Comment, stored: dict[str, list[Path]], earlier: Iterable[str] = ()) -> Optional[Path]:
     """The file already holding `comment`: under its id, or under one of the `earlier` ids an earlier release
-    gave it (`earlier_ids`)."""
-    return next((stored[ident] for ident in (comment.id, *earlier) if ident in stored), None)
+    gave it (`earlier_ids`); of a comment in several rounds, the latest round's."""
+    return next((stored[ident][-1] for ident in (comment.id, *earlier) if ident in stored), None)
 
 
 def earlier_ids(comment: Comment, bodies: Iterable[str] = (),
@@ -431,9 +493,13 @@ def _lock_path(ws) -> Path:
 
 
 def _write(ws, comments: Iterable[Comment]) -> None:
-    """Replace stored comments; the caller holds the store's lock."""
+    """Replace stored comments, each in every round holding it (a comment stored in two rounds stays one
+    record in both, see `_one_copy`); the caller holds the store's lock."""
+    folders = _round_folders(ws.comments_dir)
     for comment in comments:
-        atomic_write(comment_path(ws.comments_dir, comment), to_yaml(comment))
+        rounds = [number for number, folder in folders.items() if (folder / f"{comment.id}.yaml").is_file()]
+        for copy in [replace(comment, round=number) for number in rounds] or [comment]:
+            atomic_write(comment_path(ws.comments_dir, copy), to_yaml(copy))
 
 
 def latest_round(ws) -> int:
@@ -512,6 +578,7 @@ class Intake:
     present: list[Comment] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     version: int = 0  # the version the comments were made on
+    round: int = 0  # the round new comments were stored in
     version_from: str = ""  # how that version was known: --version, document properties, page header, cover, text
     carried: Optional[Carried] = None  # the carrying onto the latest version, when `version` is older
     skipped_findings: int = 0  # comments that were nhrap's own findings (render --with-findings), not stored
@@ -690,7 +757,8 @@ def harvest_file(ws, path: Path, member: Member, round_number: int, version: Opt
     review = read_review(path, ws.plan.language, odt_copies)
     version, known_from, notes = review_version(versions, review, version)
     intake = Intake(source=Path(path).name, org=member.id, warnings=list(review.warnings) + notes,
-                    version=version.number, version_from=known_from, skipped_findings=review.skipped_findings)
+                    version=version.number, round=round_number, version_from=known_from,
+                    skipped_findings=review.skipped_findings)
     if not review.has_bookmarks and review.notes:
         intake.warnings.append("no paragraph bookmarks: not a consultation draft of ours; placing notes by their quotes")
     by_word_id: dict[str, Comment] = {}
@@ -794,7 +862,8 @@ def import_matrix(ws, path: Path, round_number: int, version: Version, default_o
         except UserError as err:
             errors.append((row.line, err.message))
     _raise_row_errors(errors, path)
-    intake = Intake(source=Path(path).name, org=default_org.id if default_org else "", version=version.number)
+    intake = Intake(source=Path(path).name, org=default_org.id if default_org else "", version=version.number,
+                    round=round_number)
     intake.added, intake.present, intake.carried = store_comments(ws, records, version)
     return intake
 
@@ -812,7 +881,7 @@ def respond_from_matrix(ws, path: Path, by: str = "") -> tuple[list[Comment], in
     with locked(_lock_path(ws)):
         stored = _stored_paths(ws.comments_dir)
         updates = _matrix_responses(rows, stored, path)
-        current = {ident: read_comment(stored[ident]) for ident, _status, _response in updates}
+        current = {ident: _read_copies(ws, stored[ident])[0] for ident, _status, _response in updates}
         changed: dict[str, Comment] = {}
         for ident, status, response in updates:
             comment = _disposed(current[ident], status, response, None, latest, by, date)

@@ -199,6 +199,50 @@ def test_one_organisations_files_harvested_on_two_clones(team, consultation_draf
         ("mohrss", TRAINING[0]), ("mohrss", DISCRIMINATION[0])]
 
 
+def test_one_file_harvested_into_two_rounds_on_two_clones_is_read_once(team, consultation_draft, tmp_path):
+    """Zhang opens round 4 with a returned file; Li, who has not pulled it, harvests the same file into the
+    latest round Li has, 3, and is told so. After the merge the comment is in both round folders: every
+    command reads it once, from round 4, and says which file to remove; nothing is lost."""
+    zhang, li = team("zhang", "li")
+    mohrss = returned(consultation_draft, tmp_path / "mail", "mohrss-returned", [(*TRAINING, "Per year?")])
+    assert "1 new, 0 already stored; made from v4 (document properties); stored in round 4\n" in \
+        zhang.nhrap("comments", "harvest", str(mohrss), "--round", "4")
+    assert "stored in round 3 (the latest round here; --round to choose)" in li.nhrap("comments", "harvest", str(mohrss))
+    exchange(zhang, li)
+    [comment] = [c for c in consistent(li) if c["org"] == "mohrss" and c["para"] == TRAINING[0]]
+    assert comment["round"] == 4
+    li.nhrap("comments", "respond", comment["id"], "--status", "noted")  # answered in both copies, still one record
+    code, out = run(Workspace(li.path), li.capsys, "freeze", "--stage", "consultation", "--note", "v5", "--dry-run")
+    remove = f"git rm comments/r03/{comment['id']}.yaml"
+    assert code == 0 and "stored in 2 rounds, the same record" in out.err and remove in out.err
+    li.commit("Answered")
+    git(li.path, *remove.split()[1:])  # as the warning says
+    code, out = run(Workspace(li.path), li.capsys, "comments", "list", "--json")
+    assert code == 0 and not out.err
+    assert {c["id"]: c["status"] for c in json.loads(out.out)}[comment["id"]] == "noted"
+
+
+def test_one_file_harvested_into_two_rounds_and_answered_on_one_clone_is_refused_naming_both(
+        team, consultation_draft, tmp_path):
+    """As above, but Li answers the comment before the merge: the two copies differ, and only the panel can
+    say which to keep. The error names the round of each copy and the command keeping either."""
+    zhang, li = team("zhang", "li")
+    mohrss = returned(consultation_draft, tmp_path / "mail", "mohrss-returned", [(*TRAINING, "Per year?")])
+    zhang.nhrap("comments", "harvest", str(mohrss), "--round", "4")
+    ident = li.json("comments", "harvest", str(mohrss))[0]["id"]
+    li.nhrap("comments", "respond", ident, "--status", "accepted", "--response", "Yearly figures added.")
+    exchange(zhang, li)
+    code, err = li.fails("comments", "list")
+    keep_round_3 = f"git rm comments/r04/{ident}.yaml"
+    assert code == 2 and "the copies differ in disposition.date, disposition.resolved_in, disposition.response, " \
+        "disposition.status" in err
+    assert f"round 3 in comments/r03/{ident}.yaml; round 4 in comments/r04/{ident}.yaml" in err
+    assert f"`{keep_round_3}` keeps round 3's" in err
+    git(li.path, *keep_round_3.split()[1:])
+    [comment] = [c for c in consistent(li) if c["id"] == ident]
+    assert (comment["round"], comment["status"]) == (3, "accepted")
+
+
 def consulted(name: str, category: str = "social") -> str:
     """A consulted organisation's line in drafts/members.yaml."""
     return f'- {{id: {name}, name_en: "{name.upper()} Association", name_zh: "{name}协会", category: {category}}}\n'
