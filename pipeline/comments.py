@@ -687,6 +687,12 @@ def review_version(versions: Versions, review, requested: Optional[Version] = No
     numbers = versions.numbers
     stated = review.version if review.has_bookmarks else None
     from_draft = review.working_draft and review.has_bookmarks
+    if stated is not None and stated > numbers[-1]:
+        # frozen on another clone and not pulled yet: stored on an older version here, the comments would be
+        # stored again, under other ids, when the clone that has it harvests the same file
+        raise UserError(f"the file says it was made from v{stated} ({review.version_from}), and this clone lacks "
+                        f"v{stated} (its latest is v{numbers[-1]}): git pull first, then harvest it again",
+                        review.path)
     if requested is not None:
         said = f"v{stated}" if stated is not None else "the working draft" if from_draft else None
         return requested, "--version", [

@@ -407,6 +407,25 @@ def test_one_file_harvested_before_and_after_a_freeze_merges_as_one(team, consul
     assert (comment["anchor"], comment["quote"], comment["version"]) == ("changed", "80 million person-times", 5)
 
 
+def test_a_file_made_from_a_version_this_clone_lacks_is_refused_until_pulled(team, tmp_path):
+    """Zhang freezes v5 and sends it out; Li, who has not pulled v5, is told to pull rather than to pass
+    --version (the file harvested on v4 here and on v5 by Zhang would be stored twice)."""
+    zhang, li = team("zhang", "li")
+    zhang.edit(CHAPTER, "75 million person-times", "80 million person-times")
+    zhang.nhrap("freeze", "--stage", "consultation", "--note", "second draft")
+    zhang.nhrap("render", "latest", "--mode", "consultation", "-o", str(tmp_path / "v5.docx"))
+    mohrss = returned(tmp_path / "v5.docx", tmp_path / "mail", "mohrss-returned", [(*LEAVE, "Which sectors?")])
+    for extra in ([], ["--version", "4"]):
+        code, err = li.fails("comments", "harvest", str(mohrss), *extra)
+        assert code == 2 and "made from v5 (document properties), and this clone lacks v5 (its latest is v4): " \
+            "git pull first" in err and "--version" not in err, err
+    assert "comments/" not in li.changed()
+    zhang.nhrap("comments", "harvest", str(mohrss))
+    exchange(zhang, li)
+    li.nhrap("comments", "harvest", str(mohrss))
+    assert [c["body"] for c in consistent(li)].count("Which sectors?") == 1
+
+
 # -- 5. two freezes at once ----------------------------------------------------------------------------
 VERSION_FILES = ("drafts/versions/v005.md", "drafts/versions/v005.yaml")
 EDUCATION = ("p0358", "in ways appropriate to the age of students")
