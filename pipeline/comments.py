@@ -413,6 +413,10 @@ def _check_references(ws, comments: list[Comment], paths: list[Path], versions: 
                 found = f" (it stands at start {at}, end {at + len(anchor.quote)})" if at >= 0 else ""
                 raise _field_error(QUOTE_ELSEWHERE.format(quote=anchor.quote, para=anchor.para, v=anchor.version,
                                                           found=found), path, ("anchor", "quote"))
+            if not anchor.read_on(text):  # the quote's words, but not the text around them the reviewer read
+                raise _field_error(QUOTE_ELSEWHERE.format(quote=anchor.quote, para=anchor.para, v=anchor.version,
+                                                          found=", with the text around it (prefix, suffix)"),
+                                   path, ("anchor", "prefix"))
 
 
 def find_comment(ws, ident: str) -> tuple[Comment, Path]:
@@ -651,16 +655,41 @@ def _best_readings(versions: Versions, review) -> list[int]:
     return [number for number, score in scores.items() if best and score == best]
 
 
-def _difference(version: Version, review) -> str:
-    """The first numbered paragraph of a returned file that is not `version`'s or reads otherwise there
+def _reads_as_part(block, returned: str) -> bool:
+    """Does a returned paragraph read as `block`, or as a part of it? LibreOffice moves a table's bookmark
+    into its last cell, so a returned table may read as that cell alone."""
+    return _reads_as(block, returned) or returned in block.text
+
+
+def _difference(version: Version, review, reads=_reads_as) -> str:
+    """The first numbered paragraph of a returned file that is not `version`'s or does not `reads` as in it
     (tracked changes aside); '' when there is none."""
     blocks = version.document.by_id()
     for para, text in review.paragraphs.items():
         if para not in blocks:
             return f"its paragraph {para} is not in {version.name}"
-        if not _reads_as(blocks[para], text):
+        if not reads(blocks[para], text):
             return f"its paragraph {para} does not read as in {version.name}"
     return ""
+
+
+def _check_reads_as(version: Version, review) -> None:
+    """Refuse a file that names `version` but whose numbered paragraphs do not read as it (the reviewer's
+    tracked changes aside): made from another copy of that version number, frozen on another clone at the
+    same time and since replaced by the one git kept, its comments would be put on text its reviewer never
+    read."""
+    difference = _difference(version, review, _reads_as_part)
+    if not difference:
+        return
+    older = f"; or harvest it with --version v{version.number - 1}, the version both were made from (comments on " \
+            f"text only the other v{version.number} had are refused)" if version.number > 1 else ""
+    raise UserError(f"the file says it was made from {version.name} ({review.version_from}), but {difference}: it "
+                    f"was made from a different {version.name} — one frozen on another clone and since replaced by "
+                    f"the {version.name} kept here — or its text was edited without tracking changes. Its comments "
+                    f"would be put on text its reviewer never read. Send the reviewer the {version.name} kept "
+                    f"(nhrap render {version.number} --mode consultation) to comment on again{older}. If the "
+                    f"reviewer edited the text without tracking changes, --version {version.name} harvests it on "
+                    f"{version.name} as it is", review.path)
 
 
 def _working_draft_version(versions: Versions, review) -> Version:
@@ -705,6 +734,7 @@ def review_version(versions: Versions, review, requested: Optional[Version] = No
             raise UserError(f"the file says it was made from v{stated} ({review.version_from}), which is not a "
                             f"version here (versions: {', '.join(f'v{n}' for n in numbers)}); pass --version",
                             review.path)
+        _check_reads_as(versions[stated], review)
         return versions[stated], review.version_from, []
     return _version_from_text(versions, review)
 

@@ -502,6 +502,29 @@ def test_keeping_the_version_shared_first_and_freezing_again_settles_it(team, co
     assert (comment["para"], comment["version"], comment["anchor"]) == (EDUCATION[0], 6, "changed")
 
 
+def test_a_file_made_from_the_v5_not_kept_is_refused_and_so_is_a_comment_stored_on_it(team, tmp_path):
+    """Li sent out Li's own v5 before the conflict; Zhang's v5 was kept. A comment Li harvested from it
+    meanwhile quotes words that stand at the same place in the kept v5, but not with the text the reviewer
+    read around them; a file returned later is made from text no version here has. Neither is put on the
+    kept v5."""
+    _zhang, li = freeze_at_once(team)
+    li.nhrap("render", "latest", "--mode", "consultation", "-o", str(tmp_path / "li-v5.docx"))
+    mail = tmp_path / "mail"
+    early = returned(tmp_path / "li-v5.docx", mail, "mohrss-early", [("p0358", "every level of education", "Which?")])
+    ident = li.json("comments", "harvest", str(early))[0]["id"]
+    late = returned(tmp_path / "li-v5.docx", mail, "acftu-late", [(*TRAINING, "Per year?"),
+                                                                  ("p0358", "in ways suited to the age", "Ages?")])
+    git(li.path, "checkout", "--theirs", "--", *pull_conflicts(li))
+    li.commit("Kept Zhang's v5")
+    code, err = li.fails("comments", "harvest", str(late))
+    assert code == 2 and "the file says it was made from v5 (document properties), but its paragraph p0038 does " \
+        "not read as in v5: it was made from a different v5 — one frozen on another clone and since replaced" in err
+    assert "nhrap render 5 --mode consultation" in err and "--version v4" in err
+    assert not li.changed()
+    code, err = li.fails("comments", "list")
+    assert code == 2 and f"{ident}.yaml:" in err and "with the text around it (prefix, suffix)" in err
+
+
 # -- no churn ------------------------------------------------------------------------------------------
 def test_a_command_run_again_on_the_same_input_changes_no_file(team, consultation_draft, tmp_path):
     """Every command that writes into the workspace, run twice: the second run leaves git nothing to
