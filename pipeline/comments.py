@@ -382,16 +382,10 @@ def on_latest(ws, comments: list[Comment], versions: Versions) -> list[Comment]:
     return [replace(c, anchor=anchors[c.id]) if c.id in anchors else c for c in comments]
 
 
-# A record anchored on a text its version does not have: made on another copy of that version number (two
-# clones froze it at once, and git kept the other's), or its anchor edited by hand.
-QUOTE_ELSEWHERE = ("the quote “{quote}” is not at its place (start, end) in {para} of v{v}{found}. Edited by hand? "
-                   "Restore start and end. Anchored on another v{v}, frozen at once on another clone? Delete this "
-                   "file and harvest the returned draft again (a response recorded here must be entered again)")
-
-
 def _check_references(ws, comments: list[Comment], paths: list[Path], versions: Versions) -> None:
     numbers = set(versions.numbers)
-    paragraphs: dict[int, dict[str, str]] = {}  # version → paragraph id → text
+    texts: dict[int, dict[str, str]] = {}  # version → paragraph id → text
+    astray: list[tuple[Path, Comment, tuple, str]] = []
     for comment, path in zip(comments, paths):
         if ws.plan.organisation(comment.org) is None:
             organisation(ws.plan, comment.org, path, _key_line(path, ("org",)))
@@ -400,23 +394,58 @@ def _check_references(ws, comments: list[Comment], paths: list[Path], versions: 
             if number is not None and number not in numbers:
                 raise _field_error(f"field '{'.'.join(keys)}': v{number} does not exist (versions: "
                                    f"{', '.join(f'v{n}' for n in sorted(numbers)) or 'none yet'})", path, keys)
-        anchor = comment.anchor
-        if anchor.para and anchor.state != "orphaned":  # an orphaned comment keeps the paragraph that went
-            if anchor.version not in paragraphs:
-                paragraphs[anchor.version] = {b.id: b.text for b in versions[anchor.version].document.blocks}
-            text = paragraphs[anchor.version].get(anchor.para)
-            if text is None:
-                raise _field_error(f"paragraph '{anchor.para}' does not exist in v{anchor.version}",
-                                   path, ("anchor", "para"))
-            if not anchor.stands_on(text):
-                at = text.find(anchor.quote) if anchor.quote else -1
-                found = f" (it stands at start {at}, end {at + len(anchor.quote)})" if at >= 0 else ""
-                raise _field_error(QUOTE_ELSEWHERE.format(quote=anchor.quote, para=anchor.para, v=anchor.version,
-                                                          found=found), path, ("anchor", "quote"))
-            if not anchor.read_on(text):  # the quote's words, but not the text around them the reviewer read
-                raise _field_error(QUOTE_ELSEWHERE.format(quote=anchor.quote, para=anchor.para, v=anchor.version,
-                                                          found=", with the text around it (prefix, suffix)"),
-                                   path, ("anchor", "prefix"))
+        problem = _off_its_text(comment.anchor, texts, versions)
+        if problem:
+            astray.append((path, comment, *problem))
+    if astray:  # every one at once: after a concurrent freeze there are usually several
+        raise _astray_error(ws, astray)
+
+
+def _off_its_text(anchor: Anchor, texts: dict[int, dict[str, str]], versions: Versions) -> Optional[tuple[tuple, str]]:
+    """(the key at fault, what is wrong) when an anchor is not on its version's text; None when it is, or
+    when it is orphaned (an orphaned comment keeps the paragraph that went)."""
+    if not anchor.para or anchor.state == "orphaned":
+        return None
+    if anchor.version not in texts:
+        texts[anchor.version] = {b.id: b.text for b in versions[anchor.version].document.blocks}
+    text = texts[anchor.version].get(anchor.para)
+    where = f"{anchor.para} of v{anchor.version}"
+    if text is None:
+        return ("anchor", "para"), f"paragraph '{anchor.para}' does not exist in v{anchor.version}"
+    if not anchor.stands_on(text):
+        at = text.find(anchor.quote) if anchor.quote else -1
+        if at >= 0:
+            return ("anchor", "quote"), (f"the quote “{anchor.quote}” is not at its place (start, end) in {where} (it "
+                                         f"stands at start {at}, end {at + len(anchor.quote)}). Edited by hand? "
+                                         f"Restore start and end")
+        return ("anchor", "quote"), f"the quote “{anchor.quote}” is not at its place (start, end) in {where}"
+    if not anchor.read_on(text):  # the quote's words, but not the text around them its reviewer read
+        return ("anchor", "prefix"), (f"the quote “{anchor.quote}” is at its place in {where}, but not with the text "
+                                      f"the record keeps either side of it (prefix, suffix)")
+    return None
+
+
+def _astray_error(ws, astray: list[tuple[Path, Comment, tuple, str]]) -> UserError:
+    """One error for every record anchored on text its version does not have here, each with what to do."""
+    lines = "\n".join(f"  {_shown(ws, path)}:{_key_line(path, keys)}: {problem}. {_made_again(comment)}"
+                      for path, comment, keys, problem in astray)
+    named = ", ".join(sorted({f"v{comment.anchor.version}" for _p, comment, _k, _w in astray}, key=lambda v: int(v[1:])))
+    first, _comment, keys, _problem = astray[0]
+    return UserError(f"{len(astray)} comment record(s) are anchored on text their version does not have here:\n"
+                     f"{lines}\nLikely cause: {named} was frozen on two clones at once, and these records were made "
+                     f"on the other clone's copy, which git did not keep (the same version number, other text). A "
+                     f"response recorded on a record deleted must be entered again", first, _key_line(first, keys))
+
+
+def _made_again(comment: Comment) -> str:
+    """How a comment made on text its version does not have here is made again, as it was made first."""
+    v = comment.anchor.version
+    if not comment.source:  # `comments add`: there is no file to read it from again
+        return (f"It was added with `comments add`: add it again on the text v{v} has here (nhrap comments add "
+                f"--para … --quote … --version {v}; text only the other v{v} had, once a freeze has it), then "
+                f"delete this file")
+    again = "harvest" if Path(comment.source).suffix.lower() in REVIEW_SUFFIXES else "import"
+    return f"Delete this file and {again} {comment.source} again"
 
 
 def find_comment(ws, ident: str) -> tuple[Comment, Path]:

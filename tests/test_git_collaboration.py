@@ -522,7 +522,35 @@ def test_a_file_made_from_the_v5_not_kept_is_refused_and_so_is_a_comment_stored_
     assert "nhrap render 5 --mode consultation" in err and "--version v4" in err
     assert not li.changed()
     code, err = li.fails("comments", "list")
-    assert code == 2 and f"{ident}.yaml:" in err and "with the text around it (prefix, suffix)" in err
+    assert code == 2 and f"{ident}.yaml:" in err and "not with the text the record keeps either side of it" in err
+
+
+def test_comments_made_on_the_v5_not_kept_are_all_named_with_what_to_do(team, consultation_draft, tmp_path):
+    """Li adds a comment on a paragraph new in Li's v5 and harvests one made on v4 that Li's v5 carried; then
+    Zhang's v5 is kept. Every command, freeze too, names both records at once, with the likely cause and how
+    each is made again: an added one added again, a harvested one harvested again."""
+    zhang, li = team("zhang", "li")
+    zhang.edit(CHAPTER, "75 million person-times", "80 million person-times")
+    li.edit(Path("drafts/chapters/06-edu.md"), "in ways appropriate to the age of students.",
+            "in ways appropriate to the age of students.\n\nTeachers will be trained in human rights education.")
+    for clone in (zhang, li):
+        clone.nhrap("freeze", "--stage", "consultation", "--note", f"draft of {clone.path.name}")
+        clone.commit("Froze v5")
+    zhang.push()
+    new = next(b["id"] for b in li.json("show", "5") if b["text"].startswith("Teachers will be trained"))
+    added = li.json("comments", "add", "--para", new, "--quote", "Teachers", "--org", "acwf", "--body", "Which?")
+    li.nhrap("render", "latest", "--mode", "consultation", "-o", str(tmp_path / "li-v5.docx"))
+    mohrss = returned(tmp_path / "li-v5.docx", tmp_path / "mail", "mohrss-returned", [(*TRAINING, "Per year?")])
+    harvested = li.json("comments", "harvest", str(mohrss))[0]
+    git(li.path, "checkout", "--theirs", "--", *pull_conflicts(li))
+    li.commit("Kept Zhang's v5")
+    for command in (["comments", "list"], ["freeze", "--stage", "consultation", "--note", "v6"]):
+        code, err = li.fails(*command)
+        assert code == 2 and "2 comment record(s) are anchored on text their version does not have here" in err
+        assert f"{added['id']}.yaml:5: paragraph '{new}' does not exist in v5. It was added with `comments add`: " \
+            "add it again on the text v5 has here (nhrap comments add --para … --quote … --version 5" in err
+        assert f"{harvested['id']}.yaml:" in err and "Delete this file and harvest mohrss-returned.docx again" in err
+        assert "Likely cause: v5 was frozen on two clones at once" in err
 
 
 # -- no churn ------------------------------------------------------------------------------------------
