@@ -81,11 +81,17 @@ def comment_date(value: str, what: str, where: Optional[str] = None, line: Optio
     return day
 
 
-def organisation(plan, org_id: str, where: Optional[str] = None, line: Optional[int] = None) -> Member:
-    """The member unit, consulted organisation or expert; the error lists the known ids."""
-    member = plan.organisation(str(org_id).strip())
+def organisation(plan, org_id: str, where: Optional[str] = None, line: Optional[int] = None,
+                 by_name: bool = True) -> Member:
+    """The member unit, consulted organisation or expert by its id or (`by_name`) its exact registry name,
+    English or Chinese, as the matrix nhrap writes names it and `nhrap intake` takes it; the error names a
+    near miss of either, else lists the known ids."""
+    written = str(org_id).strip()
+    member = plan.organisation(written) or (plan.member_named(written) if by_name else None)
     if member is None:
-        known = did_you_mean(str(org_id).strip(), plan.members) or f"; known ids: {listing(plan.members)}"
+        names = [name for m in plan.members.values() for name in (m.name_en, m.name_zh) if name] if by_name else []
+        known = did_you_mean(written, [*plan.members, *names]) or f"; known ids: {listing(plan.members)}" + (
+            " (or a registry name, English or Chinese)" if by_name else "")
         raise UserError(f"unknown organisation '{org_id}'{known}", where, line)
     return member
 
@@ -388,7 +394,7 @@ def _check_references(ws, comments: list[Comment], paths: list[Path], versions: 
     astray: list[tuple[Path, Comment, tuple, str]] = []
     for comment, path in zip(comments, paths):
         if ws.plan.organisation(comment.org) is None:
-            organisation(ws.plan, comment.org, path, _key_line(path, ("org",)))
+            organisation(ws.plan, comment.org, path, _key_line(path, ("org",)), by_name=False)  # a record keeps ids
         for keys, number in ((("version",), comment.version), (("anchor", "version"), comment.anchor.version),
                              (("disposition", "resolved_in"), comment.disposition.resolved_in)):
             if number is not None and number not in numbers:
