@@ -25,6 +25,12 @@ class UserError(Exception):
         return f"{where}: {self.message}" if where else self.message
 
 
+# A line given twice in a file git merges line by line: both clones changed it, and the merge kept both.
+KEPT_BOTH = ("keep one of the two lines and delete the other: when two clones change the same line of a file git "
+             "merges line by line (merge=union in .gitattributes: the member registry, glossary/instruments.yaml, "
+             "glossary/sources.yaml, the style rules), the merge keeps both sides' lines")
+
+
 class Notice(UserWarning):
     """Something a user should see and can fix, which stops nothing (the CLI prints it as
     `nhrap: file:line: warning: message` and goes on)."""

@@ -270,6 +270,7 @@ def test_a_registry_line_edited_on_two_clones_is_refused_not_merged_silently(tea
     exchange(zhang, li)
     code, err = li.fails("status")
     assert code == 2 and "members.yaml:" in err and "duplicate member id 'acla'" in err
+    assert "(first on line " in err and "keep one of the two lines" in err and "keeps both sides' lines" in err
 
 
 def test_instruments_and_sources_added_on_two_clones_merge_and_one_edited_on_both_is_refused(team):
@@ -311,6 +312,20 @@ def test_style_rules_added_on_two_clones_merge_and_one_edited_on_both_is_refused
     exchange(zhang, li)
     code, err = li.fails("check", "style")
     assert code == 2 and "style-en.yaml:" in err and "'at the present time' is in two style rules" in err
+
+
+def test_a_style_setting_changed_on_two_clones_names_both_lines_and_why(team):
+    """Both clones change the sentence length: the union merge keeps both lines, and the error names both and
+    says that one is to be kept."""
+    zhang, li = team("zhang", "li")
+    for clone, words in ((zhang, "40"), (li, "50")):
+        clone.edit(Path("glossary/style-en.yaml"), "max_sentence_words: 45", f"max_sentence_words: {words}")
+    exchange(zhang, li)
+    text = (li.path / "glossary/style-en.yaml").read_text(encoding="utf-8").splitlines()
+    first, second = [n for n, line in enumerate(text, start=1) if line.startswith("max_sentence_words:")]
+    code, err = li.fails("check", "style")
+    assert code == 2 and f"style-en.yaml:{second}: duplicate key 'max_sentence_words' (first on line {first}); " \
+        "keep one of the two lines and delete the other" in err and "keeps both sides' lines" in err
 
 
 # -- 2. answering comments at once ---------------------------------------------------------------------
