@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 from typing import Iterable, Optional
 
 from .model import Anchor, Block, Comment, Version
-from .textdiff import DELETE, EQUAL, INSERT, nearest, similarity, word_diff
+from .textdiff import DELETE, EQUAL, INSERT, similarity, word_diff
 
 KEEP_SHARE = 0.5  # below this share of the quote's characters surviving, the text is gone
 CONTEXT_SHARE = 0.3  # below this share of the 32 characters either side surviving, the sentence was rewritten
@@ -235,9 +235,9 @@ class Reanchorer:
         if not touched and kept == len(anchor.quote):
             # the words are still there; if everything around them was rewritten, say so
             return self.place(anchor, target, new_start, new_end, intact=context >= CONTEXT_SHARE)
-        exact = self.find_exact(anchor, target, new_start)
-        if exact is not None:
-            return self.place(anchor, target, exact, exact + len(anchor.quote), intact=True)
+        found = self.find_again(anchor, target, new_start)
+        if found is not None:
+            return self.place(anchor, target, *found, intact=True)
         share = kept / len(anchor.quote)
         if share >= KEEP_SHARE and context >= CONTEXT_SHARE and \
                 (share >= ALL_BUT_INSERTS or similarity(old_text, target.joined) >= PARAGRAPH_SHARE):
@@ -285,12 +285,17 @@ class Reanchorer:
     def successor(self, para: str) -> str:
         return _successor(self.old_ids, self.old_index, self.new_index, self.new_ids, self.added, para, self.targets)
 
-    def find_exact(self, anchor: Anchor, target: _Target, near: int) -> Optional[int]:
-        """The quote verbatim in the mapped text (reordered words), nearest to its mapped place."""
+    @staticmethod
+    def find_again(anchor: Anchor, target: _Target, near: int) -> Optional[tuple[int, int]]:
+        """(start, end) of the quote in the mapped text after its words were reordered: verbatim, else in
+        another letter case (a sentence now opening with it: “Every winter, …”), nearest to its mapped place."""
         if len(anchor.quote) < MIN_RECOVER:
             return None  # a short quote found elsewhere in the paragraph is a guess, not a match
-        at = nearest(target.joined, anchor.quote, near)
-        return at if at >= 0 else None
+        hits = [(m.start(), m.end()) for m in re.finditer(re.escape(anchor.quote), target.joined, re.IGNORECASE)]
+        if not hits:
+            return None
+        verbatim = [hit for hit in hits if target.joined[hit[0]:hit[1]] == anchor.quote]
+        return min(verbatim or hits, key=lambda hit: abs(hit[0] - near))
 
     def place(self, anchor: Anchor, target: _Target, start: int, end: int, intact: bool) -> Anchor:
         piece, offset = target.locate(start)
