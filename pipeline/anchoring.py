@@ -16,10 +16,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
+from itertools import takewhile
 from typing import Iterable, Optional
 
 from .model import Anchor, Block, Comment, Version
-from .textdiff import DELETE, EQUAL, INSERT, nearest, similarity, word_diff
+from .textdiff import DELETE, EQUAL, INSERT, similarity, word_diff
 
 KEEP_SHARE = 0.5  # below this share of the quote's characters surviving, the text is gone
 CONTEXT_SHARE = 0.3  # below this share of the 32 characters either side surviving, the sentence was rewritten
@@ -65,6 +66,7 @@ class _OffsetMap:
     """Old → new character positions through a word diff, with what happened to each old span."""
 
     def __init__(self, old: str, new: str):
+        self.old, self.new = old, new
         self.segments: list[tuple[int, int, int, int]] = []  # (op, old start, new start, length)
         old_at = new_at = 0
         for op, text in word_diff(old, new, cleanup=False):
@@ -86,6 +88,37 @@ class _OffsetMap:
         last = self.segments[-1] if self.segments else (EQUAL, 0, 0, 0)
         return last[2] + (last[3] if last[0] != DELETE else 0)
 
+    def edited_span(self, start: int, end: int, quote: str) -> tuple[int, int]:
+        """Where an edited quote [start, end) now stands in the new text: as `position` maps its ends, but
+        reaching over the words inserted right at its end when they replace its last words or take up
+        words it lost (“human rights action plans” → “action plans on human rights”), so the edited phrase
+        is covered, not cut off in the middle (never further than the quote is long); then whole words,
+        without the spaces and punctuation that came along."""
+        new_start, new_end = self.position(start), self.position(end, at_end=True)
+        after = self._inserted_after(end)
+        if after is not None:
+            at, upto, replaces_end = after
+            if replaces_end or _words(self._deleted_within(start, end)) & _words(self.new[at:upto]):
+                new_end = max(new_end, min(upto, new_end + len(quote)))
+        return _whole_words(self.new, new_start, new_end, quote) if new_start < new_end else (new_start, new_end)
+
+    def _inserted_after(self, end: int) -> Optional[tuple[int, int, bool]]:
+        """(new start, new end, whether they replace deleted words) of the words inserted right at old
+        position `end`: after the deletion that holds the character before it, or after that character."""
+        for index, (op, old_start, _new_start, length) in enumerate(self.segments):
+            if op == INSERT or not old_start < end <= old_start + length:
+                continue
+            if op == EQUAL and end < old_start + length:
+                return None  # inside kept text: nothing inserted there
+            run = list(takewhile(lambda segment: segment[0] == INSERT, self.segments[index + 1:]))
+            return (run[0][2], run[-1][2] + run[-1][3], op == DELETE) if run else None
+        return None
+
+    def _deleted_within(self, start: int, end: int) -> str:
+        """The old text deleted inside [start, end)."""
+        return " ".join(self.old[max(start, old_start):min(end, old_start + length)]
+                        for op, old_start, _new_start, length in self.segments if op == DELETE)
+
     def fate(self, start: int, end: int) -> tuple[int, bool]:
         """(characters of [start, end) kept, whether anything inside was deleted or inserted)."""
         kept, touched = 0, False
@@ -101,6 +134,30 @@ class _OffsetMap:
             else:
                 touched = True
         return kept, touched
+
+
+def _words(text: str) -> set[str]:
+    return set(re.findall(r"\w+", text.lower()))
+
+
+def _latin(char: str) -> bool:
+    """A letter or digit of a language that spaces its words (a Chinese character is a word of its own)."""
+    return char.isalnum() and ord(char) < 0x2E80
+
+
+def _whole_words(text: str, start: int, end: int, quote: str) -> tuple[int, int]:
+    """[start, end) in `text` widened to whole words, then trimmed of white space, and of punctuation the
+    quote did not have at that end (the comma after a word an edit replaced); as it was if nothing is left."""
+    given = (start, end)
+    while 0 < start < len(text) and _latin(text[start - 1]) and _latin(text[start]):
+        start -= 1
+    while 0 < end < len(text) and _latin(text[end - 1]) and _latin(text[end]):
+        end += 1
+    while start < end and (text[start].isspace() or (quote and quote[0].isalnum() and not text[start].isalnum())):
+        start += 1
+    while end > start and (text[end - 1].isspace() or (quote and quote[-1].isalnum() and not text[end - 1].isalnum())):
+        end -= 1
+    return (start, end) if start < end else given
 
 
 def _plausible_merge(old_blocks: dict[str, Block], new_blocks: dict[str, Block], absorbed: str, into: str) -> bool:
@@ -235,13 +292,13 @@ class Reanchorer:
         if not touched and kept == len(anchor.quote):
             # the words are still there; if everything around them was rewritten, say so
             return self.place(anchor, target, new_start, new_end, intact=context >= CONTEXT_SHARE)
-        exact = self.find_exact(anchor, target, new_start)
-        if exact is not None:
-            return self.place(anchor, target, exact, exact + len(anchor.quote), intact=True)
+        found = self.find_again(anchor, target, new_start)
+        if found is not None:
+            return self.place(anchor, target, *found, intact=True)
         share = kept / len(anchor.quote)
         if share >= KEEP_SHARE and context >= CONTEXT_SHARE and \
                 (share >= ALL_BUT_INSERTS or similarity(old_text, target.joined) >= PARAGRAPH_SHARE):
-            return self.place(anchor, target, new_start, new_end, intact=False)
+            return self.place(anchor, target, *offsets.edited_span(start, end, anchor.quote), intact=False)
         piece, _offset = target.locate(new_start)
         return self.recover(anchor, target) or self.orphan(anchor, target.ids[piece])
 
@@ -285,12 +342,17 @@ class Reanchorer:
     def successor(self, para: str) -> str:
         return _successor(self.old_ids, self.old_index, self.new_index, self.new_ids, self.added, para, self.targets)
 
-    def find_exact(self, anchor: Anchor, target: _Target, near: int) -> Optional[int]:
-        """The quote verbatim in the mapped text (reordered words), nearest to its mapped place."""
+    @staticmethod
+    def find_again(anchor: Anchor, target: _Target, near: int) -> Optional[tuple[int, int]]:
+        """(start, end) of the quote in the mapped text after its words were reordered: verbatim, else in
+        another letter case (a sentence now opening with it: “Every winter, …”), nearest to its mapped place."""
         if len(anchor.quote) < MIN_RECOVER:
             return None  # a short quote found elsewhere in the paragraph is a guess, not a match
-        at = nearest(target.joined, anchor.quote, near)
-        return at if at >= 0 else None
+        hits = [(m.start(), m.end()) for m in re.finditer(re.escape(anchor.quote), target.joined, re.IGNORECASE)]
+        if not hits:
+            return None
+        verbatim = [hit for hit in hits if target.joined[hit[0]:hit[1]] == anchor.quote]
+        return min(verbatim or hits, key=lambda hit: abs(hit[0] - near))
 
     def place(self, anchor: Anchor, target: _Target, start: int, end: int, intact: bool) -> Anchor:
         piece, offset = target.locate(start)

@@ -21,7 +21,7 @@ import yaml
 from .anchoring import ANCHOR_STATES, Carried, Versions, carry_to
 from .carry_cache import anchors_on_latest, remember
 from .clock import DATE_FORMS, day as parse_day, today
-from .errors import UserError, did_you_mean, listing
+from .errors import UserError, did_you_mean, listing, notice
 from .fileio import atomic_write, code_digest, dump_yaml, load_yaml, locked, parsed_each, read_text
 from .model import COMMENT_KINDS, COMMENT_STATUSES, COMMENT_TYPES, Anchor, Comment, Disposition, Member, Version
 from .textdiff import nearest
@@ -81,11 +81,17 @@ def comment_date(value: str, what: str, where: Optional[str] = None, line: Optio
     return day
 
 
-def organisation(plan, org_id: str, where: Optional[str] = None, line: Optional[int] = None) -> Member:
-    """The member unit, consulted organisation or expert; the error lists the known ids."""
-    member = plan.organisation(str(org_id).strip())
+def organisation(plan, org_id: str, where: Optional[str] = None, line: Optional[int] = None,
+                 by_name: bool = True) -> Member:
+    """The member unit, consulted organisation or expert by its id or (`by_name`) its exact registry name,
+    English or Chinese, as the matrix nhrap writes names it and `nhrap intake` takes it; the error names a
+    near miss of either, else lists the known ids."""
+    written = str(org_id).strip()
+    member = plan.organisation(written) or (plan.member_named(written) if by_name else None)
     if member is None:
-        known = did_you_mean(str(org_id).strip(), plan.members) or f"; known ids: {listing(plan.members)}"
+        names = [name for m in plan.members.values() for name in (m.name_en, m.name_zh) if name] if by_name else []
+        known = did_you_mean(written, [*plan.members, *names]) or f"; known ids: {listing(plan.members)}" + (
+            " (or a registry name, English or Chinese)" if by_name else "")
         raise UserError(f"unknown organisation '{org_id}'{known}", where, line)
     return member
 
@@ -302,7 +308,7 @@ def load_comments(ws, round_number: Optional[int] = None, versions: Optional[Ver
     A comment is stored on the version its reviewer read; it is given carried onto the latest version
     (`carry_cache`). `as_stored` gives every record as its file holds it."""
     paths = comment_files(ws.comments_dir, round_number)
-    comments = _read_records(ws, paths)
+    comments, paths = _one_copy_each(ws, _read_records(ws, paths), paths)
     versions = versions or Versions(ws)
     _check_references(ws, comments, paths, versions)
     if not as_stored:
@@ -317,6 +323,62 @@ def _read_records(ws, paths: list[Path]) -> list[Comment]:
                        code_digest("model.py", "comments.py"))
 
 
+# -- one comment stored in two rounds --------------------------------------------------------------
+# The same returned file harvested on two clones, one of which had opened a new round and the other not,
+# is stored under one id in two round folders; git merges the two files without a word.
+def _one_copy_each(ws, comments: list[Comment], paths: list[Path]) -> tuple[list[Comment], list[Path]]:
+    """`comments` and their `paths`, a comment stored in several rounds given once (`_one_copy`)."""
+    copies: dict[str, list[tuple[Comment, Path]]] = {}
+    for comment, path in zip(comments, paths):
+        copies.setdefault(comment.id, []).append((comment, path))
+    if all(len(held) == 1 for held in copies.values()):
+        return comments, paths
+    kept = [_one_copy(ws, held) for held in copies.values()]
+    return [comment for comment, _path in kept], [path for _comment, path in kept]
+
+
+def _one_copy(ws, copies: list[tuple[Comment, Path]]) -> tuple[Comment, Path]:
+    """The copy read of a comment stored in one or more rounds: the latest round's, when the copies are
+    the same record apart from their round (a warning names the others and the `git rm` removing them).
+    Copies that differ otherwise (one was answered, say) are refused: which to keep is the panel's call,
+    and reading either would hide the other."""
+    copies = sorted(copies, key=lambda held: held[0].round)
+    kept, kept_path = copies[-1]
+    if len(copies) == 1:
+        return kept, kept_path
+    others = [path for _comment, path in copies[:-1]]
+    differing = sorted({key for comment, _path in copies[:-1] for key in _differences(comment, kept)})
+    where = "; ".join(f"round {comment.round} in {_shown(ws, path)}" for comment, path in copies)
+    if differing:
+        choices = "; ".join(f"`git rm {' '.join(_shown(ws, p) for _c, p in copies if p != path)}` keeps round "
+                            f"{comment.round}'s" for comment, path in copies)
+        raise UserError(f"comment {kept.id} is stored in {len(copies)} rounds, and the copies differ in "
+                        f"{', '.join(differing)} ({where}): the same returned file was harvested on two clones "
+                        f"into different rounds, and one copy was changed since. Keep the one with the panel's "
+                        f"work, copying into it anything wanted from the other: {choices}", kept_path, 1)
+    notice(f"comment {kept.id} is stored in {len(copies)} rounds, the same record ({where}): read from round "
+           f"{kept.round}. The same returned file was harvested on two clones into different rounds; remove the "
+           f"other copy: git rm {' '.join(_shown(ws, path) for path in others)}", kept_path, 1)
+    return kept, kept_path
+
+
+def _differences(one: Comment, other: Comment) -> list[str]:
+    """The fields ('disposition.status') in which two records of a comment differ, their round aside."""
+    def flat(data: dict, prefix: str = "") -> dict:
+        return {key: value for name, item in data.items() for key, value in
+                (flat(item, f"{prefix}{name}.") if isinstance(item, dict) else {f"{prefix}{name}": item}).items()}
+    mine, theirs = flat(asdict(one)), flat(asdict(other))
+    return [key for key in mine if key != "round" and mine[key] != theirs.get(key)]
+
+
+def _shown(ws, path: Path) -> str:
+    """A comment file as a git command run in the workspace names it (comments/r03/c….yaml)."""
+    try:
+        return Path(path).resolve().relative_to(ws.root).as_posix()
+    except ValueError:
+        return str(path)
+
+
 def on_latest(ws, comments: list[Comment], versions: Versions) -> list[Comment]:
     """`comments`, those anchored on an older version than the latest carried onto it (not stored)."""
     behind = [c for c in comments if c.anchor.version < versions.numbers[-1]] if versions.numbers else []
@@ -326,60 +388,99 @@ def on_latest(ws, comments: list[Comment], versions: Versions) -> list[Comment]:
     return [replace(c, anchor=anchors[c.id]) if c.id in anchors else c for c in comments]
 
 
-# A record anchored on a text its version does not have: made on another copy of that version number (two
-# clones froze it at once, and git kept the other's), or its anchor edited by hand.
-QUOTE_ELSEWHERE = ("the quote “{quote}” is not at its place (start, end) in {para} of v{v}{found}. Edited by hand? "
-                   "Restore start and end. Anchored on another v{v}, frozen at once on another clone? Delete this "
-                   "file and harvest the returned draft again (a response recorded here must be entered again)")
-
-
 def _check_references(ws, comments: list[Comment], paths: list[Path], versions: Versions) -> None:
     numbers = set(versions.numbers)
-    paragraphs: dict[int, dict[str, str]] = {}  # version → paragraph id → text
-    seen: dict[str, Path] = {}
+    texts: dict[int, dict[str, str]] = {}  # version → paragraph id → text
+    astray: list[tuple[Path, Comment, tuple, str]] = []
     for comment, path in zip(comments, paths):
-        if comment.id in seen:
-            raise UserError(f"comment {comment.id} is stored twice, also in {seen[comment.id]}; keep one", path, 1)
-        seen[comment.id] = path
         if ws.plan.organisation(comment.org) is None:
-            organisation(ws.plan, comment.org, path, _key_line(path, ("org",)))
+            organisation(ws.plan, comment.org, path, _key_line(path, ("org",)), by_name=False)  # a record keeps ids
         for keys, number in ((("version",), comment.version), (("anchor", "version"), comment.anchor.version),
                              (("disposition", "resolved_in"), comment.disposition.resolved_in)):
             if number is not None and number not in numbers:
                 raise _field_error(f"field '{'.'.join(keys)}': v{number} does not exist (versions: "
                                    f"{', '.join(f'v{n}' for n in sorted(numbers)) or 'none yet'})", path, keys)
-        anchor = comment.anchor
-        if anchor.para and anchor.state != "orphaned":  # an orphaned comment keeps the paragraph that went
-            if anchor.version not in paragraphs:
-                paragraphs[anchor.version] = {b.id: b.text for b in versions[anchor.version].document.blocks}
-            text = paragraphs[anchor.version].get(anchor.para)
-            if text is None:
-                raise _field_error(f"paragraph '{anchor.para}' does not exist in v{anchor.version}",
-                                   path, ("anchor", "para"))
-            if not anchor.stands_on(text):
-                at = text.find(anchor.quote) if anchor.quote else -1
-                found = f" (it stands at start {at}, end {at + len(anchor.quote)})" if at >= 0 else ""
-                raise _field_error(QUOTE_ELSEWHERE.format(quote=anchor.quote, para=anchor.para, v=anchor.version,
-                                                          found=found), path, ("anchor", "quote"))
+        problem = _off_its_text(comment.anchor, texts, versions)
+        if problem:
+            astray.append((path, comment, *problem))
+    if astray:  # every one at once: after a concurrent freeze there are usually several
+        raise _astray_error(ws, astray)
+
+
+def _off_its_text(anchor: Anchor, texts: dict[int, dict[str, str]], versions: Versions) -> Optional[tuple[tuple, str]]:
+    """(the key at fault, what is wrong) when an anchor is not on its version's text; None when it is, or
+    when it is orphaned (an orphaned comment keeps the paragraph that went)."""
+    if not anchor.para or anchor.state == "orphaned":
+        return None
+    if anchor.version not in texts:
+        texts[anchor.version] = {b.id: b.text for b in versions[anchor.version].document.blocks}
+    text = texts[anchor.version].get(anchor.para)
+    where = f"{anchor.para} of v{anchor.version}"
+    if text is None:
+        return ("anchor", "para"), f"paragraph '{anchor.para}' does not exist in v{anchor.version}"
+    if not anchor.stands_on(text):
+        at = text.find(anchor.quote) if anchor.quote else -1
+        if at >= 0:
+            return ("anchor", "quote"), (f"the quote “{anchor.quote}” is not at its place (start, end) in {where} (it "
+                                         f"stands at start {at}, end {at + len(anchor.quote)}). Edited by hand? "
+                                         f"Restore start and end")
+        return ("anchor", "quote"), f"the quote “{anchor.quote}” is not at its place (start, end) in {where}"
+    if not anchor.read_on(text):  # the quote's words, but not the text around them its reviewer read
+        return ("anchor", "prefix"), (f"the quote “{anchor.quote}” is at its place in {where}, but not with the text "
+                                      f"the record keeps either side of it (prefix, suffix)")
+    return None
+
+
+def _astray_error(ws, astray: list[tuple[Path, Comment, tuple, str]]) -> UserError:
+    """One error for every record anchored on text its version does not have here, each with what to do."""
+    lines = "\n".join(f"  {_shown(ws, path)}:{_key_line(path, keys)}: {problem}. {_made_again(comment)}"
+                      for path, comment, keys, problem in astray)
+    named = ", ".join(sorted({f"v{comment.anchor.version}" for _p, comment, _k, _w in astray}, key=lambda v: int(v[1:])))
+    first, _comment, keys, _problem = astray[0]
+    return UserError(f"{len(astray)} comment record(s) are anchored on text their version does not have here:\n"
+                     f"{lines}\nLikely cause: {named} was frozen on two clones at once, and these records were made "
+                     f"on the other clone's copy, which git did not keep (the same version number, other text). A "
+                     f"response recorded on a record deleted must be entered again", first, _key_line(first, keys))
+
+
+def _made_again(comment: Comment) -> str:
+    """How a comment made on text its version does not have here is made again, as it was made first."""
+    v = comment.anchor.version
+    if not comment.source:  # `comments add`: there is no file to read it from again
+        return (f"It was added with `comments add`: add it again on the text v{v} has here (nhrap comments add "
+                f"--para … --quote … --version {v}; text only the other v{v} had, once a freeze has it), then "
+                f"delete this file")
+    again = "harvest" if Path(comment.source).suffix.lower() in REVIEW_SUFFIXES else "import"
+    return f"Delete this file and {again} {comment.source} again"
 
 
 def find_comment(ws, ident: str) -> tuple[Comment, Path]:
-    hits = [folder / f"{ident}.yaml" for folder in _round_folders(ws.comments_dir).values()
-            if (folder / f"{ident}.yaml").is_file()]
+    """The stored comment with this id (of a comment stored in two rounds, the copy `_one_copy` reads)."""
+    hits = _stored_paths(ws.comments_dir).get(ident)
     if not hits:
         raise UserError(f"no comment with id '{ident}'")
-    return read_comment(hits[0]), hits[0]
+    return _read_copies(ws, hits)
 
 
-def _stored_paths(comments_dir: Path) -> dict[str, Path]:
-    """Comment id → its file, in one scan of the round folders."""
-    return {path.stem: path for folder in _round_folders(comments_dir).values() for path in folder.glob("c*.yaml")}
+def _read_copies(ws, paths: list[Path]) -> tuple[Comment, Path]:
+    """One comment from its file, or from its files in several rounds (`_one_copy`)."""
+    return _one_copy(ws, [(read_comment(path), path) for path in paths])
 
 
-def _stored_as(comment: Comment, stored: dict[str, Path], earlier: Iterable[str] = ()) -> Optional[Path]:
+def _stored_paths(comments_dir: Path) -> dict[str, list[Path]]:
+    """Comment id → its file (its files, round by round, when it is stored in several), in one scan of
+    the round folders."""
+    stored: dict[str, list[Path]] = {}
+    for folder in _round_folders(comments_dir).values():
+        for path in folder.glob("c*.yaml"):
+            stored.setdefault(path.stem, []).append(path)
+    return stored
+
+
+def _stored_as(comment: Comment, stored: dict[str, list[Path]], earlier: Iterable[str] = ()) -> Optional[Path]:
     """The file already holding `comment`: under its id, or under one of the `earlier` ids an earlier release
-    gave it (`earlier_ids`)."""
-    return next((stored[ident] for ident in (comment.id, *earlier) if ident in stored), None)
+    gave it (`earlier_ids`); of a comment in several rounds, the latest round's."""
+    return next((stored[ident][-1] for ident in (comment.id, *earlier) if ident in stored), None)
 
 
 def earlier_ids(comment: Comment, bodies: Iterable[str] = (),
@@ -431,9 +532,13 @@ def _lock_path(ws) -> Path:
 
 
 def _write(ws, comments: Iterable[Comment]) -> None:
-    """Replace stored comments; the caller holds the store's lock."""
+    """Replace stored comments, each in every round holding it (a comment stored in two rounds stays one
+    record in both, see `_one_copy`); the caller holds the store's lock."""
+    folders = _round_folders(ws.comments_dir)
     for comment in comments:
-        atomic_write(comment_path(ws.comments_dir, comment), to_yaml(comment))
+        rounds = [number for number, folder in folders.items() if (folder / f"{comment.id}.yaml").is_file()]
+        for copy in [replace(comment, round=number) for number in rounds] or [comment]:
+            atomic_write(comment_path(ws.comments_dir, copy), to_yaml(copy))
 
 
 def latest_round(ws) -> int:
@@ -512,6 +617,7 @@ class Intake:
     present: list[Comment] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     version: int = 0  # the version the comments were made on
+    round: int = 0  # the round new comments were stored in
     version_from: str = ""  # how that version was known: --version, document properties, page header, cover, text
     carried: Optional[Carried] = None  # the carrying onto the latest version, when `version` is older
     skipped_findings: int = 0  # comments that were nhrap's own findings (render --with-findings), not stored
@@ -584,16 +690,41 @@ def _best_readings(versions: Versions, review) -> list[int]:
     return [number for number, score in scores.items() if best and score == best]
 
 
-def _difference(version: Version, review) -> str:
-    """The first numbered paragraph of a returned file that is not `version`'s or reads otherwise there
+def _reads_as_part(block, returned: str) -> bool:
+    """Does a returned paragraph read as `block`, or as a part of it? LibreOffice moves a table's bookmark
+    into its last cell, so a returned table may read as that cell alone."""
+    return _reads_as(block, returned) or returned in block.text
+
+
+def _difference(version: Version, review, reads=_reads_as) -> str:
+    """The first numbered paragraph of a returned file that is not `version`'s or does not `reads` as in it
     (tracked changes aside); '' when there is none."""
     blocks = version.document.by_id()
     for para, text in review.paragraphs.items():
         if para not in blocks:
             return f"its paragraph {para} is not in {version.name}"
-        if not _reads_as(blocks[para], text):
+        if not reads(blocks[para], text):
             return f"its paragraph {para} does not read as in {version.name}"
     return ""
+
+
+def _check_reads_as(version: Version, review) -> None:
+    """Refuse a file that names `version` but whose numbered paragraphs do not read as it (the reviewer's
+    tracked changes aside): made from another copy of that version number, frozen on another clone at the
+    same time and since replaced by the one git kept, its comments would be put on text its reviewer never
+    read."""
+    difference = _difference(version, review, _reads_as_part)
+    if not difference:
+        return
+    older = f"; or harvest it with --version v{version.number - 1}, the version both were made from (comments on " \
+            f"text only the other v{version.number} had are refused)" if version.number > 1 else ""
+    raise UserError(f"the file says it was made from {version.name} ({review.version_from}), but {difference}: it "
+                    f"was made from a different {version.name} — one frozen on another clone and since replaced by "
+                    f"the {version.name} kept here — or its text was edited without tracking changes. Its comments "
+                    f"would be put on text its reviewer never read. Send the reviewer the {version.name} kept "
+                    f"(nhrap render {version.number} --mode consultation) to comment on again{older}. If the "
+                    f"reviewer edited the text without tracking changes, --version {version.name} harvests it on "
+                    f"{version.name} as it is", review.path)
 
 
 def _working_draft_version(versions: Versions, review) -> Version:
@@ -620,6 +751,12 @@ def review_version(versions: Versions, review, requested: Optional[Version] = No
     numbers = versions.numbers
     stated = review.version if review.has_bookmarks else None
     from_draft = review.working_draft and review.has_bookmarks
+    if stated is not None and stated > numbers[-1]:
+        # frozen on another clone and not pulled yet: stored on an older version here, the comments would be
+        # stored again, under other ids, when the clone that has it harvests the same file
+        raise UserError(f"the file says it was made from v{stated} ({review.version_from}), and this clone lacks "
+                        f"v{stated} (its latest is v{numbers[-1]}): git pull first, then harvest it again",
+                        review.path)
     if requested is not None:
         said = f"v{stated}" if stated is not None else "the working draft" if from_draft else None
         return requested, "--version", [
@@ -632,6 +769,7 @@ def review_version(versions: Versions, review, requested: Optional[Version] = No
             raise UserError(f"the file says it was made from v{stated} ({review.version_from}), which is not a "
                             f"version here (versions: {', '.join(f'v{n}' for n in numbers)}); pass --version",
                             review.path)
+        _check_reads_as(versions[stated], review)
         return versions[stated], review.version_from, []
     return _version_from_text(versions, review)
 
@@ -690,7 +828,8 @@ def harvest_file(ws, path: Path, member: Member, round_number: int, version: Opt
     review = read_review(path, ws.plan.language, odt_copies)
     version, known_from, notes = review_version(versions, review, version)
     intake = Intake(source=Path(path).name, org=member.id, warnings=list(review.warnings) + notes,
-                    version=version.number, version_from=known_from, skipped_findings=review.skipped_findings)
+                    version=version.number, round=round_number, version_from=known_from,
+                    skipped_findings=review.skipped_findings)
     if not review.has_bookmarks and review.notes:
         intake.warnings.append("no paragraph bookmarks: not a consultation draft of ours; placing notes by their quotes")
     by_word_id: dict[str, Comment] = {}
@@ -794,7 +933,8 @@ def import_matrix(ws, path: Path, round_number: int, version: Version, default_o
         except UserError as err:
             errors.append((row.line, err.message))
     _raise_row_errors(errors, path)
-    intake = Intake(source=Path(path).name, org=default_org.id if default_org else "", version=version.number)
+    intake = Intake(source=Path(path).name, org=default_org.id if default_org else "", version=version.number,
+                    round=round_number)
     intake.added, intake.present, intake.carried = store_comments(ws, records, version)
     return intake
 
@@ -812,7 +952,7 @@ def respond_from_matrix(ws, path: Path, by: str = "") -> tuple[list[Comment], in
     with locked(_lock_path(ws)):
         stored = _stored_paths(ws.comments_dir)
         updates = _matrix_responses(rows, stored, path)
-        current = {ident: read_comment(stored[ident]) for ident, _status, _response in updates}
+        current = {ident: _read_copies(ws, stored[ident])[0] for ident, _status, _response in updates}
         changed: dict[str, Comment] = {}
         for ident, status, response in updates:
             comment = _disposed(current[ident], status, response, None, latest, by, date)

@@ -7,6 +7,7 @@ wording messages share: known ids listed, a near miss named, a text quoted short
 from __future__ import annotations
 
 import difflib
+import warnings
 from typing import Iterable, Optional
 
 
@@ -22,6 +23,31 @@ class UserError(Exception):
         if where and self.line:
             where = f"{where}:{self.line}"
         return f"{where}: {self.message}" if where else self.message
+
+
+# A line given twice in a file git merges line by line: both clones changed it, and the merge kept both.
+KEPT_BOTH = ("keep one of the two lines and delete the other: when two clones change the same line of a file git "
+             "merges line by line (merge=union in .gitattributes: the member registry, glossary/instruments.yaml, "
+             "glossary/sources.yaml, the style rules), the merge keeps both sides' lines")
+
+
+class Notice(UserWarning):
+    """Something a user should see and can fix, which stops nothing (the CLI prints it as
+    `nhrap: file:line: warning: message` and goes on)."""
+
+    def __init__(self, message: str, file: Optional[str] = None, line: Optional[int] = None):
+        super().__init__(message)
+        self.message = message
+        self.file = str(file) if file else None
+        self.line = line
+
+    def __str__(self) -> str:
+        return str(UserError(f"warning: {self.message}", self.file, self.line))
+
+
+def notice(message: str, file: Optional[str] = None, line: Optional[int] = None) -> None:
+    """Tell the user of `Notice(message, file, line)` through Python's warnings, whoever called."""
+    warnings.warn(Notice(message, file, line), stacklevel=2)
 
 
 def listing(ids: Iterable[str], limit: Optional[int] = None) -> str:

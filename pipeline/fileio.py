@@ -20,7 +20,7 @@ from urllib.parse import unquote
 
 import yaml
 
-from .errors import UserError
+from .errors import KEPT_BOTH, UserError
 
 
 CONFLICT_START = re.compile(r"^<{7}(?: |$)", re.M)
@@ -78,10 +78,22 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> LineDict:
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
         if key in result:
-            raise UserError(f"duplicate key '{key}'", None, key_node.start_mark.line + 1)
+            raise _DuplicateKey(key, key_node.start_mark.line + 1, result.key_lines[key])
         result[key] = loader.construct_object(value_node, deep=True)
         result.key_lines[key] = key_node.start_mark.line + 1
     return result
+
+
+class _DuplicateKey(UserError):
+    """A key given twice in one mapping, with the line of its first one (shifted with the error's line when
+    the YAML is part of a file)."""
+
+    def __init__(self, key: Any, line: int, first: int):
+        self.key, self.first = key, first
+        super().__init__(self.wording(0), None, line)
+
+    def wording(self, line_offset: int) -> str:
+        return f"duplicate key '{self.key}' (first on line {self.first + line_offset}); {KEPT_BOTH}"
 
 
 def _construct_sequence(loader: _LineLoader, node: yaml.SequenceNode) -> LineList:
@@ -106,7 +118,8 @@ def parse_yaml(text: str, path: Path | str, line_offset: int = 0) -> Any:
     try:
         data = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
     except UserError as err:
-        raise UserError(err.message, path, (err.line or 0) + line_offset) from None
+        message = err.wording(line_offset) if isinstance(err, _DuplicateKey) else err.message
+        raise UserError(message, path, (err.line or 0) + line_offset) from None
     except yaml.MarkedYAMLError as err:
         line, message = _error_line(err, text, line_offset)
         raise UserError(f"malformed YAML: {message}", path, line + line_offset if line else 0) from None

@@ -319,6 +319,12 @@ class Anchor:
         """Is the quote at its place (`start`–`end`) in the paragraph's `text`?"""
         return text[self.start:self.end] == self.quote
 
+    def read_on(self, text: str) -> bool:
+        """Does the paragraph's `text` read as the anchor was made on: the quote at its place, and the text
+        kept either side of it (`prefix`, `suffix`) beside it?"""
+        before = text[max(0, self.start - len(self.prefix)):self.start]
+        return self.stands_on(text) and before == self.prefix and text[self.end:self.end + len(self.suffix)] == self.suffix
+
     def located_in(self, text: str) -> int:
         """Where the quote is in `text`: its own place while it stands there, else its first occurrence
         (-1 when it is not there)."""

@@ -304,3 +304,25 @@ def test_a_freeze_reads_each_version_once(ws, capsys, tmp_path, monkeypatch):
         assert code == 0, out.err
         assert sorted(set(versions_read)) == sorted(versions_read), (stage, versions_read)
         run(ws, capsys, "comments", "respond", ident, "--status", "accepted", "--response", "Done.")
+
+
+def test_an_edited_quote_is_carried_as_the_whole_phrase_it_became(ws, capsys, tmp_path):
+    """The quote's last words were moved behind it (“rural migrant workers” → “migrant workers from rural
+    areas”): the carried quote is the edited phrase, ending at a word, not cut off after “from ”."""
+    rural = add(ws, capsys, "p0003", "training for rural migrant workers", "Name the provinces.")
+    freeze_text(ws, capsys, tmp_path, V1.replace("for rural migrant workers.", "for migrant workers from rural areas."),
+                "v2")
+    row = listed(ws, capsys)[rural]
+    assert (row["anchor"], row["quote"], row["original_quote"]) == \
+        ("changed", "training for migrant workers from rural areas", "training for rural migrant workers")
+
+
+def test_a_quote_still_in_its_paragraph_after_a_reordering_is_found_there(ws, capsys, tmp_path):
+    """The sentence now runs otherwise, and the quoted words stand in it in another letter case: found
+    there (changed, the reviewer's words shown beside), not orphaned, since the text is not gone."""
+    life = add(ws, capsys, "p0006", "Average life expectancy", "Say by how much.")
+    freeze_text(ws, capsys, tmp_path, V1.replace(P6, "By 2030, average life expectancy will reach 79 years, and basic "
+                                                     "public health services will be improved."), "v2")
+    row = listed(ws, capsys)[life]
+    assert (row["anchor"], row["para"], row["quote"], row["original_quote"]) == \
+        ("changed", "p0006", "average life expectancy", "Average life expectancy")

@@ -396,3 +396,25 @@ def test_a_chinese_xlsx_matrix_names_its_sheet_and_offers_chinese_statuses(zh_ws
     assert sheet.title == "意见汇总"
     assert [c.value for c in sheet[1]][-3:] == ["日期", "提出人", "ID"]
     assert sheet.data_validations.dataValidation[0].formula1 == '"待处理,采纳,部分采纳,不采纳,已知悉,撤回"'
+
+
+def test_a_chinese_matrix_names_organisations_as_the_matrix_writes_them(zh_ws, capsys, tmp_path):
+    """The matrix nhrap writes names each organisation by its registry name (人力资源和社会保障部 in a Chinese
+    plan): a matrix filled in that way is imported, and `add --org` takes the name too; a near miss is
+    answered with the name meant."""
+    blocks = json.loads(run(zh_ws, capsys, "show", "latest", "--json")[1].out)
+    para = next(b for b in blocks if b["kind"] == "paragraph" and "以人民为中心" in b["text"])
+    matrix = tmp_path / "意见汇总表.csv"
+    matrix.write_text("段落,原文,单位,意见\n"
+                      f"{para['id']},以人民为中心,人力资源和社会保障部,建议补充。\n"
+                      f"{para['id']},以人民为中心,All-China Women's Federation,建议补充妇女发展的内容。\n",
+                      encoding="utf-8")
+    code, out = run(zh_ws, capsys, "comments", "import", str(matrix), "--json")
+    assert code == 0, out.err
+    code, out = run(zh_ws, capsys, "comments", "add", "--org", "中华全国妇女联合会", "--body", "总体同意。", "--json")
+    assert code == 0, out.err
+    stored = json.loads(run(zh_ws, capsys, "comments", "list", "--json")[1].out)
+    assert sorted(c["org"] for c in stored) == ["acwf", "acwf", "mohrss"]
+    matrix.write_text(f"段落,原文,单位,意见\n{para['id']},以人民为中心,人力资源社会保障部,建议补充。\n", encoding="utf-8")
+    code, out = run(zh_ws, capsys, "comments", "import", str(matrix))
+    assert code == 2 and "row 2: unknown organisation '人力资源社会保障部'; did you mean '人力资源和社会保障部'?" in out.err

@@ -103,13 +103,27 @@ def test_a_record_disagreeing_with_its_file_name_is_refused(stored, capsys, edit
     assert code == 2 and f"{path.name}:{_line_of(text, key)}: {message}" in out.err, out.err
 
 
-def test_the_same_comment_in_two_rounds_is_refused(stored, capsys):
+def test_the_same_comment_in_two_rounds_is_read_once_from_the_later(stored, capsys):
+    """The same returned file harvested into two rounds on two clones: one comment, and the copy to remove."""
     ws, path = stored
     copy = ws.root / "comments" / "r02" / path.name
     copy.parent.mkdir()
     copy.write_text(path.read_text().replace("round: 1", "round: 2"))
+    code, out = run(ws, capsys, "comments", "stats", "--json")
+    assert code == 0 and json.loads(out.out)["by_round"].keys() == {"2"}, out.out
+    assert f"comment {path.stem} is stored in 2 rounds, the same record" in out.err
+    assert f"git rm comments/r01/{path.name}" in out.err
+
+
+def test_the_same_comment_in_two_rounds_answered_differently_is_refused(stored, capsys):
+    ws, path = stored
+    copy = ws.root / "comments" / "r02" / path.name
+    copy.parent.mkdir()
+    copy.write_text(path.read_text().replace("round: 1", "round: 2").replace("status: open", "status: noted"))
     code, out = run(ws, capsys, "comments", "stats")
-    assert code == 2 and f"comment {path.stem} is stored twice" in out.err, out.err
+    assert code == 2 and f"comment {path.stem} is stored in 2 rounds, and the copies differ in disposition.status " \
+        f"(round 1 in comments/r01/{path.name}; round 2 in comments/r02/{path.name})" in out.err, out.err
+    assert f"`git rm comments/r02/{path.name}` keeps round 1's" in out.err
 
 
 def test_hidden_files_are_not_comments(stored, capsys):

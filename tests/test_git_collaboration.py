@@ -199,6 +199,50 @@ def test_one_organisations_files_harvested_on_two_clones(team, consultation_draf
         ("mohrss", TRAINING[0]), ("mohrss", DISCRIMINATION[0])]
 
 
+def test_one_file_harvested_into_two_rounds_on_two_clones_is_read_once(team, consultation_draft, tmp_path):
+    """Zhang opens round 4 with a returned file; Li, who has not pulled it, harvests the same file into the
+    latest round Li has, 3, and is told so. After the merge the comment is in both round folders: every
+    command reads it once, from round 4, and says which file to remove; nothing is lost."""
+    zhang, li = team("zhang", "li")
+    mohrss = returned(consultation_draft, tmp_path / "mail", "mohrss-returned", [(*TRAINING, "Per year?")])
+    assert "1 new, 0 already stored; made from v4 (document properties); stored in round 4\n" in \
+        zhang.nhrap("comments", "harvest", str(mohrss), "--round", "4")
+    assert "stored in round 3 (the latest round here; --round to choose)" in li.nhrap("comments", "harvest", str(mohrss))
+    exchange(zhang, li)
+    [comment] = [c for c in consistent(li) if c["org"] == "mohrss" and c["para"] == TRAINING[0]]
+    assert comment["round"] == 4
+    li.nhrap("comments", "respond", comment["id"], "--status", "noted")  # answered in both copies, still one record
+    code, out = run(Workspace(li.path), li.capsys, "freeze", "--stage", "consultation", "--note", "v5", "--dry-run")
+    remove = f"git rm comments/r03/{comment['id']}.yaml"
+    assert code == 0 and "stored in 2 rounds, the same record" in out.err and remove in out.err
+    li.commit("Answered")
+    git(li.path, *remove.split()[1:])  # as the warning says
+    code, out = run(Workspace(li.path), li.capsys, "comments", "list", "--json")
+    assert code == 0 and not out.err
+    assert {c["id"]: c["status"] for c in json.loads(out.out)}[comment["id"]] == "noted"
+
+
+def test_one_file_harvested_into_two_rounds_and_answered_on_one_clone_is_refused_naming_both(
+        team, consultation_draft, tmp_path):
+    """As above, but Li answers the comment before the merge: the two copies differ, and only the panel can
+    say which to keep. The error names the round of each copy and the command keeping either."""
+    zhang, li = team("zhang", "li")
+    mohrss = returned(consultation_draft, tmp_path / "mail", "mohrss-returned", [(*TRAINING, "Per year?")])
+    zhang.nhrap("comments", "harvest", str(mohrss), "--round", "4")
+    ident = li.json("comments", "harvest", str(mohrss))[0]["id"]
+    li.nhrap("comments", "respond", ident, "--status", "accepted", "--response", "Yearly figures added.")
+    exchange(zhang, li)
+    code, err = li.fails("comments", "list")
+    keep_round_3 = f"git rm comments/r04/{ident}.yaml"
+    assert code == 2 and "the copies differ in disposition.date, disposition.resolved_in, disposition.response, " \
+        "disposition.status" in err
+    assert f"round 3 in comments/r03/{ident}.yaml; round 4 in comments/r04/{ident}.yaml" in err
+    assert f"`{keep_round_3}` keeps round 3's" in err
+    git(li.path, *keep_round_3.split()[1:])
+    [comment] = [c for c in consistent(li) if c["id"] == ident]
+    assert (comment["round"], comment["status"]) == (3, "accepted")
+
+
 def consulted(name: str, category: str = "social") -> str:
     """A consulted organisation's line in drafts/members.yaml."""
     return f'- {{id: {name}, name_en: "{name.upper()} Association", name_zh: "{name}协会", category: {category}}}\n'
@@ -226,6 +270,7 @@ def test_a_registry_line_edited_on_two_clones_is_refused_not_merged_silently(tea
     exchange(zhang, li)
     code, err = li.fails("status")
     assert code == 2 and "members.yaml:" in err and "duplicate member id 'acla'" in err
+    assert "(first on line " in err and "keep one of the two lines" in err and "keeps both sides' lines" in err
 
 
 def test_instruments_and_sources_added_on_two_clones_merge_and_one_edited_on_both_is_refused(team):
@@ -267,6 +312,20 @@ def test_style_rules_added_on_two_clones_merge_and_one_edited_on_both_is_refused
     exchange(zhang, li)
     code, err = li.fails("check", "style")
     assert code == 2 and "style-en.yaml:" in err and "'at the present time' is in two style rules" in err
+
+
+def test_a_style_setting_changed_on_two_clones_names_both_lines_and_why(team):
+    """Both clones change the sentence length: the union merge keeps both lines, and the error names both and
+    says that one is to be kept."""
+    zhang, li = team("zhang", "li")
+    for clone, words in ((zhang, "40"), (li, "50")):
+        clone.edit(Path("glossary/style-en.yaml"), "max_sentence_words: 45", f"max_sentence_words: {words}")
+    exchange(zhang, li)
+    text = (li.path / "glossary/style-en.yaml").read_text(encoding="utf-8").splitlines()
+    first, second = [n for n, line in enumerate(text, start=1) if line.startswith("max_sentence_words:")]
+    code, err = li.fails("check", "style")
+    assert code == 2 and f"style-en.yaml:{second}: duplicate key 'max_sentence_words' (first on line {first}); " \
+        "keep one of the two lines and delete the other" in err and "keeps both sides' lines" in err
 
 
 # -- 2. answering comments at once ---------------------------------------------------------------------
@@ -363,6 +422,25 @@ def test_one_file_harvested_before_and_after_a_freeze_merges_as_one(team, consul
     assert (comment["anchor"], comment["quote"], comment["version"]) == ("changed", "80 million person-times", 5)
 
 
+def test_a_file_made_from_a_version_this_clone_lacks_is_refused_until_pulled(team, tmp_path):
+    """Zhang freezes v5 and sends it out; Li, who has not pulled v5, is told to pull rather than to pass
+    --version (the file harvested on v4 here and on v5 by Zhang would be stored twice)."""
+    zhang, li = team("zhang", "li")
+    zhang.edit(CHAPTER, "75 million person-times", "80 million person-times")
+    zhang.nhrap("freeze", "--stage", "consultation", "--note", "second draft")
+    zhang.nhrap("render", "latest", "--mode", "consultation", "-o", str(tmp_path / "v5.docx"))
+    mohrss = returned(tmp_path / "v5.docx", tmp_path / "mail", "mohrss-returned", [(*LEAVE, "Which sectors?")])
+    for extra in ([], ["--version", "4"]):
+        code, err = li.fails("comments", "harvest", str(mohrss), *extra)
+        assert code == 2 and "made from v5 (document properties), and this clone lacks v5 (its latest is v4): " \
+            "git pull first" in err and "--version" not in err, err
+    assert "comments/" not in li.changed()
+    zhang.nhrap("comments", "harvest", str(mohrss))
+    exchange(zhang, li)
+    li.nhrap("comments", "harvest", str(mohrss))
+    assert [c["body"] for c in consistent(li)].count("Which sectors?") == 1
+
+
 # -- 5. two freezes at once ----------------------------------------------------------------------------
 VERSION_FILES = ("drafts/versions/v005.md", "drafts/versions/v005.yaml")
 EDUCATION = ("p0358", "in ways appropriate to the age of students")
@@ -437,6 +515,57 @@ def test_keeping_the_version_shared_first_and_freezing_again_settles_it(team, co
     assert len({block["id"] for block in v6}) == len(v6)
     [comment] = [c for c in consistent(zhang) if c["round"] == 4]
     assert (comment["para"], comment["version"], comment["anchor"]) == (EDUCATION[0], 6, "changed")
+
+
+def test_a_file_made_from_the_v5_not_kept_is_refused_and_so_is_a_comment_stored_on_it(team, tmp_path):
+    """Li sent out Li's own v5 before the conflict; Zhang's v5 was kept. A comment Li harvested from it
+    meanwhile quotes words that stand at the same place in the kept v5, but not with the text the reviewer
+    read around them; a file returned later is made from text no version here has. Neither is put on the
+    kept v5."""
+    _zhang, li = freeze_at_once(team)
+    li.nhrap("render", "latest", "--mode", "consultation", "-o", str(tmp_path / "li-v5.docx"))
+    mail = tmp_path / "mail"
+    early = returned(tmp_path / "li-v5.docx", mail, "mohrss-early", [("p0358", "every level of education", "Which?")])
+    ident = li.json("comments", "harvest", str(early))[0]["id"]
+    late = returned(tmp_path / "li-v5.docx", mail, "acftu-late", [(*TRAINING, "Per year?"),
+                                                                  ("p0358", "in ways suited to the age", "Ages?")])
+    git(li.path, "checkout", "--theirs", "--", *pull_conflicts(li))
+    li.commit("Kept Zhang's v5")
+    code, err = li.fails("comments", "harvest", str(late))
+    assert code == 2 and "the file says it was made from v5 (document properties), but its paragraph p0038 does " \
+        "not read as in v5: it was made from a different v5 — one frozen on another clone and since replaced" in err
+    assert "nhrap render 5 --mode consultation" in err and "--version v4" in err
+    assert not li.changed()
+    code, err = li.fails("comments", "list")
+    assert code == 2 and f"{ident}.yaml:" in err and "not with the text the record keeps either side of it" in err
+
+
+def test_comments_made_on_the_v5_not_kept_are_all_named_with_what_to_do(team, consultation_draft, tmp_path):
+    """Li adds a comment on a paragraph new in Li's v5 and harvests one made on v4 that Li's v5 carried; then
+    Zhang's v5 is kept. Every command, freeze too, names both records at once, with the likely cause and how
+    each is made again: an added one added again, a harvested one harvested again."""
+    zhang, li = team("zhang", "li")
+    zhang.edit(CHAPTER, "75 million person-times", "80 million person-times")
+    li.edit(Path("drafts/chapters/06-edu.md"), "in ways appropriate to the age of students.",
+            "in ways appropriate to the age of students.\n\nTeachers will be trained in human rights education.")
+    for clone in (zhang, li):
+        clone.nhrap("freeze", "--stage", "consultation", "--note", f"draft of {clone.path.name}")
+        clone.commit("Froze v5")
+    zhang.push()
+    new = next(b["id"] for b in li.json("show", "5") if b["text"].startswith("Teachers will be trained"))
+    added = li.json("comments", "add", "--para", new, "--quote", "Teachers", "--org", "acwf", "--body", "Which?")
+    li.nhrap("render", "latest", "--mode", "consultation", "-o", str(tmp_path / "li-v5.docx"))
+    mohrss = returned(tmp_path / "li-v5.docx", tmp_path / "mail", "mohrss-returned", [(*TRAINING, "Per year?")])
+    harvested = li.json("comments", "harvest", str(mohrss))[0]
+    git(li.path, "checkout", "--theirs", "--", *pull_conflicts(li))
+    li.commit("Kept Zhang's v5")
+    for command in (["comments", "list"], ["freeze", "--stage", "consultation", "--note", "v6"]):
+        code, err = li.fails(*command)
+        assert code == 2 and "2 comment record(s) are anchored on text their version does not have here" in err
+        assert f"{added['id']}.yaml:5: paragraph '{new}' does not exist in v5. It was added with `comments add`: " \
+            "add it again on the text v5 has here (nhrap comments add --para … --quote … --version 5" in err
+        assert f"{harvested['id']}.yaml:" in err and "Delete this file and harvest mohrss-returned.docx again" in err
+        assert "Likely cause: v5 was frozen on two clones at once" in err
 
 
 # -- no churn ------------------------------------------------------------------------------------------

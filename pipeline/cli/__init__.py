@@ -7,10 +7,11 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
+import warnings
 from pathlib import Path
 from typing import Optional, Sequence
 
-from ..errors import UserError
+from ..errors import Notice, UserError
 from ..gcpause import exit_without_collection
 
 # Modules under pipeline/cli/ that add subcommands, in the order --help lists them.
@@ -54,7 +55,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         parser.print_help()
         return 0
     try:
-        return int(args.handler(args) or 0)
+        with warnings.catch_warnings():  # restores showwarning afterwards
+            warnings.simplefilter("always", Notice)
+            warnings.showwarning = _show_notice(warnings.showwarning)
+            return int(args.handler(args) or 0)
     except UserError as err:
         sys.stderr.write(f"nhrap: {err}\n")
         return 2
@@ -64,6 +68,16 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+
+
+def _show_notice(show_other):
+    """warnings.showwarning printing a `Notice` as nhrap prints its errors, any other warning as Python does."""
+    def show(message, category, filename, lineno, file=None, line=None):
+        if isinstance(message, Notice):
+            sys.stderr.write(f"nhrap: {message}\n")
+        else:
+            show_other(message, category, filename, lineno, file, line)
+    return show
 
 
 def run() -> None:

@@ -149,13 +149,13 @@ def cmd_harvest(args: argparse.Namespace) -> int:
             for warning in intake.warnings:
                 sys.stderr.write(f"{path.name}: warning: {warning}\n")
             if not args.json:
-                _report_file(out, path, intake)
+                _report_file(out, path, intake, args.round is None)
     if args.json:
         print_json(records)
     return 2 if failed else 0
 
 
-def _report_file(out, path, intake) -> None:
+def _report_file(out, path, intake, latest_round: bool) -> None:
     kinds = {k: sum(c.kind == k for c in intake.comments) for k in ("comment", "question", "amendment")}
     replies = sum(bool(c.reply_to) for c in intake.comments)
     known_from = intake.version_from if intake.version_from not in ("", "--version") else ""
@@ -163,9 +163,21 @@ def _report_file(out, path, intake) -> None:
     counts = ", ".join(counted(n, f"{kind}s") for kind, n in kinds.items()) + ", " + counted(replies, "replies")
     if intake.skipped_findings:
         counts += f" ({counted(intake.skipped_findings, 'findings')} of {FINDINGS_AUTHOR} skipped)"
-    out.print(f"{path.name} ({intake.org}): {counts} — {len(intake.added)} new, "
-              f"{len(intake.present)} already stored; made from {made_from}", markup=False, soft_wrap=True)
+    out.print(f"{path.name} ({intake.org}): {counts} — {len(intake.added)} new, {len(intake.present)} already "
+              f"stored; made from {made_from}; {_stored_in(intake.round, latest_round, intake.present)}",
+              markup=False, soft_wrap=True)
     _report_carried(out, intake)
+
+
+def _stored_in(round_number: int, latest_round: bool, present: list) -> str:
+    """'stored in round 4', the round comments went to, saying when it was not asked for (clones that have not pulled
+    each other's new round store the same file in different rounds) and where comments already stored are
+    when that is another round."""
+    said = f"stored in round {round_number}" + (" (the latest round here; --round to choose)" if latest_round else "")
+    elsewhere = sorted({c.round for c in present if c.round != round_number})
+    if elsewhere:
+        said += f"; those already stored are in round {', '.join(map(str, elsewhere))}"
+    return said
 
 
 def _report_carried(out, intake) -> None:
@@ -183,7 +195,8 @@ def cmd_import(args: argparse.Namespace) -> int:
     else:
         out = console()
         out.print(f"{args.file.name}: {len(intake.added)} new comments, {len(intake.present)} already stored "
-                  f"(round {round_number}, {version.name})", markup=False, soft_wrap=True)
+                  f"({version.name}); {_stored_in(round_number, args.round is None, intake.present)}",
+                  markup=False, soft_wrap=True)
         _report_carried(out, intake)
     return 0
 
@@ -214,7 +227,9 @@ def cmd_add(args: argparse.Namespace) -> int:
         if carried is not None and carried.comments:
             anchor = carried.comments[0].anchor
             where = f" (re-anchored on v{anchor.version}: {anchor.para or 'whole draft'}, {anchor.state})"
-        console().print(f"{comment.id}: {'added' if added else 'already stored'}{where}", markup=False, soft_wrap=True)
+        said = f"added, {_stored_in(round_number, args.round is None, [])}" if added else \
+            f"already stored, in round {present[0].round}"
+        console().print(f"{comment.id}: {said}{where}", markup=False, soft_wrap=True)
     return 0
 
 

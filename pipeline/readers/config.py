@@ -5,7 +5,7 @@ import re
 from pathlib import Path
 from typing import Any, Optional
 
-from ..errors import UserError, did_you_mean
+from ..errors import KEPT_BOTH, UserError, did_you_mean
 from ..fileio import FULL_WIDTH, LineDict, LineList, full_width_hint, line_of, load_yaml
 from ..model import CATEGORIES, CATEGORY_NAMES, Chapter, Member, MembershipEvent, Plan, Section
 
@@ -224,8 +224,8 @@ def read_members(path: Path, lead_units: list[str]) -> dict[str, Member]:
         for index, record in enumerate(records):
             member = _read_member(record, path, default_role, lead_units, line_of(records, index))
             if member.id in registry:
-                raise UserError(f"duplicate member id '{member.id}' (first on line {lines[member.id]})", path,
-                                line_of(record))
+                raise UserError(f"duplicate member id '{member.id}' (first on line {lines[member.id]}); {KEPT_BOTH}",
+                                path, line_of(record))
             registry[member.id] = member
             lines[member.id] = line_of(record)
             mergers += [(member.id, event) for event in record.get("history") or [] if event.get("into")]
