@@ -709,13 +709,25 @@ def _difference(version: Version, review, reads=_reads_as) -> str:
 
 
 def _check_reads_as(version: Version, review) -> None:
-    """Refuse a file that names `version` but whose numbered paragraphs do not read as it (the reviewer's
-    tracked changes aside): made from another copy of that version number, frozen on another clone at the
-    same time and since replaced by the one git kept, its comments would be put on text its reviewer never
-    read."""
-    difference = _difference(version, review, _reads_as_part)
-    if not difference:
+    """Refuse a file that names `version` but has a paragraph `version` does not, or a comment or change on a
+    paragraph reading unlike it (the reviewer's tracked changes aside), or reads unlike it in most of its
+    paragraphs: made from another copy of that version number, frozen on another clone at the same time and
+    since replaced by the one git kept, its comments would be put on text its reviewer never read. A few
+    unannotated paragraphs reading otherwise are more likely a reviewer's edits made without tracking
+    changes, common enough not to turn the file away: a warning names them, as such edits are not harvested."""
+    blocks = version.document.by_id()
+    missing = [para for para in review.paragraphs if para not in blocks]
+    unlike = [para for para, text in review.paragraphs.items()
+              if para in blocks and not _reads_as_part(blocks[para], text)]
+    if not missing and not unlike:
         return
+    annotated = {note.para for note in review.notes}
+    if not missing and not annotated.intersection(unlike) and len(unlike) * 2 <= len(review.paragraphs):
+        notice(f"paragraph(s) {listing(unlike, 5)} of the file do not read as in {version.name}: edited without tracking changes, "
+               f"or the file was made from another {version.name} (frozen on another clone and replaced by the one "
+               f"kept here); such edits are not harvested: look at them in the file", str(review.path))
+        return
+    difference = _difference(version, review, _reads_as_part)
     older = f"; or harvest it with --version v{version.number - 1}, the version both were made from (comments on " \
             f"text only the other v{version.number} had are refused)" if version.number > 1 else ""
     raise UserError(f"the file says it was made from {version.name} ({review.version_from}), but {difference}: it "

@@ -299,6 +299,36 @@ def test_a_file_made_from_another_version_than_asked_says_so(ws, capsys, tmp_pat
     assert code == 0 and "the file says it was made from v1 (document properties); harvested against v2" in out.err
 
 
+def _untracked_edit(parts: dict[str, bytes], para: str, words: str, written: str) -> None:
+    """Replace `words` in paragraph `para` by `written` as a reviewer typing with Track Changes off does."""
+    from lxml import etree
+    root = etree.fromstring(parts["word/document.xml"])
+    start = next(b for b in root.iter(W + "bookmarkStart") if b.get(W + "name") == para)
+    paragraph = next(a for a in start.iterancestors() if a.tag == W + "p")
+    node = next(t for t in paragraph.iter(W + "t") if words in (t.text or ""))
+    node.text = node.text.replace(words, written)
+    parts["word/document.xml"] = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def test_an_edit_made_without_tracking_changes_is_named_and_the_rest_harvested(ws, capsys, tmp_path):
+    """Reviewers often type with Track Changes off: the file is harvested, and a warning names the paragraph,
+    whose edit is not harvested. A comment or change on such a paragraph would be placed on text its reviewer
+    did not read (the file may come from another copy of the version): then the file is refused."""
+    parts = _rendered(ws, capsys, tmp_path)
+    _untracked_edit(parts, "p0004", "all workers", "every worker")
+    _track(parts, "p0006", "reach ", "at least ")
+    path = tmp_path / "mohrss-untracked.docx"
+    path.write_bytes(_zip(parts))
+    code, out = run(ws, capsys, "comments", "harvest", str(path))
+    assert code == 0, out.err
+    assert "paragraph(s) p0004 of the file do not read as in v1: edited without tracking changes" in out.err
+    assert "1 amendment" in out.out
+    _track(parts, "p0004", "every worker")
+    path.write_bytes(_zip(parts))
+    code, out = run(ws, capsys, "comments", "harvest", str(path))
+    assert code == 2 and "but its paragraph p0004 does not read as in v1" in out.err
+
+
 def _rendered_working_draft(ws, capsys, tmp_path, name: str) -> Path:
     """The working draft rendered (no version asked for) and returned with a tracked deletion in p0007, a
     paragraph the draft has and v1 has not: its number is provisional."""
