@@ -25,6 +25,30 @@ from .errors import UserError
 
 CONFLICT_START = re.compile(r"^<{7}(?: |$)", re.M)
 CONFLICT_END = re.compile(r"^>{7}(?: |$)", re.M)
+# Control characters (C0 but tab, line feed and carriage return; DEL; C1): invisible in an editor, they
+# cannot stand in the XML of a Word or Excel file written from the text, and act on a terminal that
+# prints them (ESC starts a terminal command). A surrogate (U+D800–DFFF) is no character at all: Python
+# makes one of each byte of a command-line argument that is not UTF-8.
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def refuse_control(text: str, path: Any = None, line: Optional[int] = None, place: str = "") -> None:
+    """Raise a UserError naming the first control character in `text` (as U+001B) and where it is: in a
+    file read whole (`line` None) its line and column, otherwise `place` ("in --body", "in row 5, column
+    C") at `path` and `line` as given. The one check every input point calls."""
+    found = CONTROL.search(text)
+    if not found:
+        return
+    offset = found.start()
+    if line is None:
+        line = text.count("\n", 0, offset) + 1
+        place = f"at column {offset - text.rfind(chr(10), 0, offset)}"
+    code = ord(found.group())
+    if code < 0xD800:
+        what, fix = "control character", "delete it (invisible, and Word and Excel files cannot hold it)"
+    else:
+        what, fix = "surrogate", "it stands for a byte that is not UTF-8 text, or is no character: write it in UTF-8"
+    raise UserError(f"{what} U+{code:04X} {place}".rstrip() + f"; {fix}", path, line)
 
 
 def read_text(path: Path, on_conflict: str = "") -> str:
@@ -37,6 +61,7 @@ def read_text(path: Path, on_conflict: str = "") -> str:
         line = data[: err.start].count(b"\n") + 1
         raise UserError(f"not valid UTF-8 (byte 0x{data[err.start]:02x}); save the file as UTF-8", path, line) from None
     text = text.lstrip("\ufeff").replace("\r\n", "\n")
+    refuse_control(text, path)
     start = CONFLICT_START.search(text)
     if start and CONFLICT_END.search(text, start.end()):
         raise UserError("a git merge conflict is left here, between git's <<<<<<< and >>>>>>> lines: "
@@ -68,6 +93,12 @@ def line_of(node: Any, key: Any = None) -> int:
 
 class _LineLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
     """Safe loading (with libyaml's fast parser when present) that records line numbers."""
+
+    def construct_scalar(self, node: yaml.ScalarNode) -> Any:
+        value = super().construct_scalar(node)
+        # the file's bytes were checked as read; an escape in quotes ("\x1b", "\u0001") makes one here
+        refuse_control(value, None, node.start_mark.line + 1, "in a value, written as an escape such as \\x01")
+        return value
 
 
 def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> LineDict:

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Optional, Sequence
 
 from ..errors import UserError
+from ..fileio import refuse_control
 from ..gcpause import exit_without_collection
 
 # Modules under pipeline/cli/ that add subcommands, in the order --help lists them.
@@ -47,6 +48,19 @@ def _subcommands(parser: argparse.ArgumentParser) -> list[argparse.ArgumentParse
     return found
 
 
+def _check_arguments(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """Refuse a control character in any argument (a --body, a --note, a file name), naming the option:
+    text given on the command line reaches comments, versions and the terminal as typed."""
+    names = {}
+    for command in [parser, *_subcommands(parser)]:
+        for action in command._actions:
+            names.setdefault(action.dest, max(action.option_strings, key=len, default=action.metavar or action.dest.upper()))
+    for dest, value in vars(args).items():
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, (str, Path)):
+                refuse_control(str(item), line=0, place=f"in {names.get(dest, dest)}")
+
+
 def main(argv: Optional[Sequence[str]] = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -54,6 +68,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         parser.print_help()
         return 0
     try:
+        _check_arguments(parser, args)
         return int(args.handler(args) or 0)
     except UserError as err:
         sys.stderr.write(f"nhrap: {err}\n")

@@ -35,7 +35,7 @@ from typing import Any, Iterator, Optional
 
 from ..clock import DATE_FORMS, day
 from ..errors import UserError, did_you_mean, excerpt
-from ..fileio import atomic_write
+from ..fileio import atomic_write, refuse_control
 from ..model import Plan, Submission
 from ..writers.submission_template import LABELS, TEMPLATE_EXAMPLE_IDS
 from .config import ID_PATTERN
@@ -448,6 +448,7 @@ def intake_docx(ws, path: Path, member: Optional[str] = None, round_no: Optional
     text = intake.markdown(member, round_no, date)
     target = ws.submissions_dir / f"{member}-r{round_no}.md"
     try:
+        refuse_control(text, target)  # a Word file's XML may hold DEL and C1 controls: read, not written
         submission = parse_submission(text, target, ws.plan)
     except UserError as err:  # a mistake the checks above missed: still name the Word file
         raise UserError(f"{err.message} (in the Markdown it converts to)", path) from None
