@@ -6,24 +6,9 @@ import json
 
 import pytest
 
-from helpers import run
+from helpers import refused, run
 
 QUOTE = "surveyed urban unemployment rate"
-
-
-def snapshot(ws) -> dict:
-    """Every file of the workspace but build/ (caches): what a refused command must leave as it was."""
-    return {str(path): path.read_bytes() for path in sorted(ws.root.rglob("*"))
-            if path.is_file() and "build" not in path.relative_to(ws.root).parts}
-
-
-def refused(ws, capsys, *args) -> str:
-    before = snapshot(ws)
-    code, out = run(ws, capsys, *args)
-    assert code == 2, (code, out.err)
-    assert "Traceback" not in out.err
-    assert snapshot(ws) == before
-    return out.err
 
 
 def edit(ws, name, old, new):
