@@ -94,11 +94,31 @@ def line_of(node: Any, key: Any = None) -> int:
 class _LineLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
     """Safe loading (with libyaml's fast parser when present) that records line numbers."""
 
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        # A node met a second time is one an alias (*name) repeats. nhrap's files have no use for aliases,
+        # and nested ones repeat a value billions of times (a "billion laughs"), which every later walk
+        # of it, or message quoting it, would spell out.
+        if node in self.constructed_objects or node in self.recursive_objects:
+            raise _AliasFound()
+        return super().construct_object(node, deep)
+
     def construct_scalar(self, node: yaml.ScalarNode) -> Any:
         value = super().construct_scalar(node)
         # the file's bytes were checked as read; an escape in quotes ("\x1b", "\u0001") makes one here
         refuse_control(value, None, node.start_mark.line + 1, "in a value, written as an escape such as \\x01")
         return value
+
+
+class _AliasFound(Exception):
+    """Raised by the loader, which no longer has the text, to have `parse_yaml` name the alias's line."""
+
+
+def _alias_refused(text: str) -> UserError:
+    """The error for the first alias in `text`, at its line (libyaml's composer keeps no alias's place: the
+    pure-Python parser, which does, reads the text again; only on this error path)."""
+    alias = next(event for event in yaml.parse(text, Loader=yaml.SafeLoader) if isinstance(event, yaml.AliasEvent))
+    return UserError(f"'*{alias.anchor}' repeats the value marked '&{alias.anchor}' (a YAML alias): nhrap's files "
+                     "do not use aliases; write the value out", None, alias.start_mark.line + 1)
 
 
 def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> LineDict:
@@ -135,7 +155,10 @@ _LineLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp_
 def parse_yaml(text: str, path: Path | str, line_offset: int = 0) -> Any:
     """Parse YAML text; mappings and lists carry `.line` (1-based, in the file)."""
     try:
-        data = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
+        try:
+            data = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
+        except _AliasFound:
+            raise _alias_refused(text) from None
     except UserError as err:
         raise UserError(err.message, path, (err.line or 0) + line_offset) from None
     except yaml.MarkedYAMLError as err:

@@ -109,3 +109,50 @@ def test_a_control_character_in_a_word_submission_is_refused_before_anything_is_
                              goals=["[g-acftu-01] Every enterprise\x7f signs a collective contract."])
     err = refused(mini_ws, capsys, "intake", str(source))
     assert "acftu.docx: control character U+007F" in err and "(in the Markdown it converts to)" in err
+
+
+def laughs(depth: int) -> str:
+    """A "billion laughs": each level a list of nine aliases of the one before (9**depth strings in all)."""
+    levels = ["&a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
+    levels += [f"&a{level} [{', '.join([f'*a{level - 1}'] * 9)}]" for level in range(1, depth)]
+    return f"[{', '.join(levels)}]"
+
+
+ALIAS = "'*a0' repeats the value marked '&a0' (a YAML alias): nhrap's files do not use aliases"
+
+
+@pytest.mark.parametrize("name, old, line", [
+    ("drafts/plan.yaml", "title: Test Plan (2026–2030)", 1),
+    ("drafts/submissions/mohrss-r1.md", "date: 2025-09-15", 5),  # contact:, after date:
+    ("drafts/members.yaml", "name_en: Ministry of Supervision", 5),
+])
+def test_a_yaml_alias_is_refused_at_its_line(mini_ws, capsys, name, old, line):
+    key = old.split(":")[0]
+    new = f"{old}\ncontact: {laughs(6)}" if key == "date" else f"{key}: {laughs(6)}"
+    edit(mini_ws, name, old, new)
+    err = refused(mini_ws, capsys, "status")
+    assert f"{name.split('/')[-1]}:{line}: {ALIAS}" in err and len(err) < 300, err[:300]
+
+
+def test_a_yaml_alias_in_a_comment_or_a_version_is_refused_at_its_line(ws, capsys):
+    code, out = add(ws, capsys, "Fine.")
+    assert code == 0, out.err
+    path = next((ws.root / "comments").rglob("*.yaml"))
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("body: Fine.", f"body: {laughs(6)}"), encoding="utf-8")
+    line = text.split("\n").index("body: Fine.") + 1
+    assert f"{path.name}:{line}: {ALIAS}" in refused(ws, capsys, "comments", "list")
+    path.write_text(text, encoding="utf-8")
+    meta = ws.root / "drafts" / "versions" / "v001.yaml"
+    lines = meta.read_text(encoding="utf-8").split("\n")
+    line = next(number for number, text in enumerate(lines, 1) if text.startswith("note:"))
+    lines[line - 1] = f"note: {laughs(6)}"
+    meta.write_text("\n".join(lines), encoding="utf-8")
+    assert f"v001.yaml:{line}: {ALIAS}" in refused(ws, capsys, "status")
+
+
+def test_a_wrong_value_is_quoted_short(mini_ws, capsys):
+    edit(mini_ws, "drafts/plan.yaml", "title: Test Plan (2026–2030)", f"title: [{', '.join(['lol'] * 20000)}]")
+    err = refused(mini_ws, capsys, "status")
+    assert "plan.yaml:1: plan: title must be plain text, not ['lol', 'lol'," in err and len(err) < 300, err[:300]
+    assert err.rstrip().endswith("…")

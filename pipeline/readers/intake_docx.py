@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any, Iterator, Optional
 
 from ..clock import DATE_FORMS, day
-from ..errors import UserError, did_you_mean, excerpt
+from ..errors import UserError, did_you_mean, excerpt, shown
 from ..fileio import atomic_write, refuse_control
 from ..model import Plan, Submission
 from ..writers.submission_template import LABELS, TEMPLATE_EXAMPLE_IDS
@@ -312,7 +312,7 @@ class _Intake:
         member = self.unit_id(written)
         if member is None:
             where = "" if given else "header table, member unit"
-            raise self.error(f"unknown member unit {written!r}: give --member ID or write the registry id in the "
+            raise self.error(f"unknown member unit {shown(written)}: give --member ID or write the registry id in the "
                              "header table", where)
         return member
 
@@ -324,7 +324,7 @@ class _Intake:
         written = self.header.get("round") or "1"
         number = round_number(written)
         if number is None:
-            raise self.error(f"round {written!r} is not a number (1, 2, …)", "header table, round")
+            raise self.error(f"round {shown(written)} is not a number (1, 2, …)", "header table, round")
         return number
 
     def date(self) -> str:
@@ -333,7 +333,7 @@ class _Intake:
             return ""
         date = day(written)
         if date is None:
-            raise self.error(f"date {written!r} is not a date ({DATE_FORMS})", "header table, date")
+            raise self.error(f"date {shown(written)} is not a date ({DATE_FORMS})", "header table, date")
         return date
 
     def unit_id(self, written: str) -> Optional[str]:
