@@ -7,6 +7,7 @@ Everything is data: nothing in a submission is ever run as a template.
 """
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter
 import unicodedata
@@ -283,6 +284,11 @@ def indicator_from_record(record: dict, section: str, member: str, plan: Plan, l
         if record.get(field) in (None, ""):
             what = {"target": "target", "lead": "responsible (lead) unit"}.get(field, f"'{field}'")
             raise Invalid(f"indicator {ident} has no {what}")
+    for field in ("target", "baseline"):
+        value = record.get(field)
+        if isinstance(value, float) and not math.isfinite(value):  # YAML reads .nan, .inf as numbers
+            written = ".nan" if math.isnan(value) else ("-.inf" if value < 0 else ".inf")
+            raise Invalid(f"indicator {ident}: {field} must be a finite number (or words), not {written}")
     try:
         kind_code, compared, cooperating = kind(record["kind"]), comparison(record.get("comparison")), \
             unit_list(record.get("cooperating"))
