@@ -40,7 +40,7 @@ from ..model import Plan, Submission
 from ..writers.submission_template import LABELS, TEMPLATE_EXAMPLE_IDS
 from .config import ID_PATTERN
 from .markdown import heading_anchor, heading_id_typo
-from .review_docx import W, is_odt
+from .review_docx import W, is_odt, open_package, refuse_declared_parts
 from .submission import (INDICATOR_KEYS, ITEM_ID, NUMBER, ascii_brackets, PART_HEADINGS, PART_HINT, PARTS, Invalid,
                          current_submissions, empty_round_message, indicator_from_record, parse_submission,
                          round_number, target_without_unit, unit_list)
@@ -81,6 +81,8 @@ def _open(path: Path):
         raise UserError("cannot read this .docx: its zip package is damaged; save it again from Word", path)
     if kind != "zip":
         raise UserError("not a Word .docx file (not a zip package)", path)
+    with open_package(path) as archive:  # as `comments harvest` reads a returned file: sizes, then declarations
+        refuse_declared_parts(archive, path)
     return _document(path, path)
 
 
