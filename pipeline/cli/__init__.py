@@ -5,10 +5,13 @@ Each area of the tool registers its subcommands from its own module here.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
+import signal
 import sys
+import threading
 from pathlib import Path
-from typing import Optional, Sequence
+from typing import Iterator, Optional, Sequence
 
 from ..errors import UserError
 from ..fileio import refuse_control
@@ -61,6 +64,34 @@ def _check_arguments(parser: argparse.ArgumentParser, args: argparse.Namespace) 
                 refuse_control(str(item), line=0, place=f"in {names.get(dest, dest)}")
 
 
+class Stopped(KeyboardInterrupt):
+    """SIGTERM or SIGHUP, raised where the program is, as Ctrl-C raises KeyboardInterrupt: every cleanup on
+    the way out runs (LibreOffice killed, temporary folders removed), where the default would end nhrap
+    on the spot and leave them behind."""
+
+    def __init__(self, signum: int):
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
+
+
+def _stop(signum: int, frame) -> None:
+    raise Stopped(signum)
+
+
+@contextlib.contextmanager
+def _stopped_like_ctrl_c() -> Iterator[None]:
+    """SIGTERM and SIGHUP handled as Stopped while a command runs; the handlers before are put back after."""
+    if threading.current_thread() is not threading.main_thread():  # only the main thread may set handlers
+        yield
+        return
+    before = {number: signal.signal(number, _stop) for number in (signal.SIGTERM, signal.SIGHUP)}
+    try:
+        yield
+    finally:
+        for number, handler in before.items():
+            signal.signal(number, handler)
+
+
 def main(argv: Optional[Sequence[str]] = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -69,7 +100,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         return 0
     try:
         _check_arguments(parser, args)
-        return int(args.handler(args) or 0)
+        with _stopped_like_ctrl_c():
+            return int(args.handler(args) or 0)
     except UserError as err:
         sys.stderr.write(f"nhrap: {err}\n")
         return 2
@@ -77,8 +109,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         where = f"{err.filename}: " if err.filename else ""
         sys.stderr.write(f"nhrap: {where}{err.strerror or err}\n")
         return 2
-    except KeyboardInterrupt:
-        return 130
+    except KeyboardInterrupt as err:
+        return 128 + getattr(err, "signum", signal.SIGINT)  # the status a shell gives a command ended by the signal
 
 
 def run() -> None:
