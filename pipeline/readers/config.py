@@ -7,7 +7,8 @@ from typing import Any, Optional
 
 from ..errors import UserError, did_you_mean, shown
 from ..fileio import FULL_WIDTH, LineDict, LineList, full_width_hint, line_of, load_yaml
-from ..model import CATEGORIES, CATEGORY_NAMES, Chapter, Member, MembershipEvent, Plan, Section
+from ..model import (CATEGORIES, CATEGORY_NAMES, CHINESE_DIGITS, FIVE_YEAR_PLAN, Chapter, Member,
+                     MembershipEvent, Plan, Section)
 
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 LANGUAGES = ("en", "zh")
@@ -28,6 +29,9 @@ PLAN_TYPES = {key: TEXT for key in ("title", "title_zh", "language", "profile", 
 MEMBER_TYPES = {"name_en": TEXT, "name_zh": TEXT, "affiliation": TEXT, "lead": ((bool,), "true or false")}
 EVENT_TYPES = {"cycle": NUMBER_OR_TEXT, "event": TEXT, "into": TEXT, "from": TEXT}
 OUTLINE_TYPES = {"title": TEXT}
+# A plan period as `cycle` writes it: 2016-2020, 2016–2020, 2016, 二〇一六—二〇二〇 (Chinese digits read as
+# digits), 2016年; or a Five-Year Plan, 十三五. Not a day (2026-02-30) nor a year cut short (2026-2).
+PERIOD_YEARS = re.compile(r"^\d{4}年?(?:\s*[-–—－~～至到]\s*\d{4}年?)?$")
 # The key each history event needs; no other event may have it.
 EVENT_DETAIL = {"merged": "into", "renamed": "from"}
 
@@ -122,6 +126,9 @@ def read_plan(path: Path) -> Plan:
     if profile not in LANGUAGES:  # a Word profile per plan language (writers/profiles.py)
         raise UserError(f"profile (of Word output) must be one of {', '.join(LANGUAGES)}, not {shown(profile)}", path,
                         line_of(data, "profile"))
+    if "stages" in data and not data["stages"]:  # not the default stages: whoever wrote the key meant some
+        raise UserError("stages is empty: list the plan's stages, or leave the key out for the usual ones "
+                        f"({', '.join(DEFAULT_STAGES)})", path, line_of(data, "stages"))
     stages = _string_list(data.get("stages") or DEFAULT_STAGES, path, line_of(data, "stages"), "stages")
     plan = Plan(
         title=str(_require(data, "title", path, "plan")),
@@ -258,6 +265,9 @@ def _read_member(record: Any, path: Path, default_role: str, lead_units: list[st
                         line_of(record, "category"))
     check_types(record, MEMBER_TYPES, path, f"'{member_id}'")
     for key in ("name_en", "name_zh", "affiliation"):
+        if key in record and str(record[key] if record[key] is not None else "").strip() == "":
+            raise UserError(f"'{member_id}': {key} is empty; write it, or leave the key out", path,
+                            line_of(record, key))
         quoted = quoted_value_message(key, str(record.get(key, "")))
         if quoted:
             raise UserError(f"'{member_id}': {quoted}", path, line_of(record, key))
@@ -299,10 +309,14 @@ def _read_event(event: Any, member_id: str, path: Path, line: int) -> Membership
     read = MembershipEvent(cycle=str(event["cycle"]), event=event["event"], into=event.get("into"),
                            previous_name=str(event["from"]) if event.get("from") else None)
     years = read.years
-    if not years or len(years) > 2 or years != sorted(years):
+    if not _is_period(read.cycle) or years != sorted(years):
         raise UserError(f"'{member_id}': cycle '{read.cycle}' is not a plan period such as 2031–2035 or 2031", path,
                         line_of(event, "cycle"))
     return read
+
+
+def _is_period(cycle: str) -> bool:
+    return bool(FIVE_YEAR_PLAN.match(cycle.strip()) or PERIOD_YEARS.match(cycle.translate(CHINESE_DIGITS).strip()))
 
 
 def _check_history_order(history: list[MembershipEvent], member_id: str, path: Path, lines: list[int]) -> None:
