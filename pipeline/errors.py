@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import difflib
 import warnings
-from typing import Iterable, Optional
+from typing import Any, Iterable, Optional
 
 
 class UserError(Exception):
@@ -73,3 +73,33 @@ def excerpt(text: str, limit: int) -> str:
         return text
     space = text.rfind(" ", 0, limit + 1)  # a space just after the limit ends a whole word that fits
     return (text[:space] if space > limit // 2 else text[:limit]) + "…"  # Chinese has no spaces: cut at a character
+
+
+def shown(value: Any, limit: int = 80) -> str:
+    """A value a message quotes, as Python writes it ('cn', ['a', 'b'], True), cut at `limit` characters with
+    '…': a wrong value may be a list of thousands of items, which a message should not print whole."""
+    text = _repr_start(value, limit + 1)
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def _repr_start(value: Any, budget: int) -> str:
+    """repr(value), or a start of it at least `budget` characters long, without spelling out the rest."""
+    if isinstance(value, str):
+        return repr(value[:budget])
+    if isinstance(value, dict):
+        items, ends = [(key, item) for key, item in zip(value, value.values())], "{}"
+    elif isinstance(value, (list, tuple)):
+        items, ends = list(value), "[]" if isinstance(value, list) else "()"
+    else:
+        return repr(value)
+    text = ends[0]
+    for index, item in enumerate(items):
+        if len(text) > budget:
+            return text
+        if index:
+            text += ", "
+        if isinstance(value, dict):
+            text += _repr_start(item[0], budget) + ": " + _repr_start(item[1], budget - len(text))
+        else:
+            text += _repr_start(item, budget - len(text))
+    return text + ends[1]

@@ -25,6 +25,30 @@ from .errors import KEPT_BOTH, UserError
 
 CONFLICT_START = re.compile(r"^<{7}(?: |$)", re.M)
 CONFLICT_END = re.compile(r"^>{7}(?: |$)", re.M)
+# Control characters (C0 but tab, line feed and carriage return; DEL; C1): invisible in an editor, they
+# cannot stand in the XML of a Word or Excel file written from the text, and act on a terminal that
+# prints them (ESC starts a terminal command). A surrogate (U+D800–DFFF) is no character at all: Python
+# makes one of each byte of a command-line argument that is not UTF-8.
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def refuse_control(text: str, path: Any = None, line: Optional[int] = None, place: str = "") -> None:
+    """Raise a UserError naming the first control character in `text` (as U+001B) and where it is: in a
+    file read whole (`line` None) its line and column, otherwise `place` ("in --body", "in row 5, column
+    C") at `path` and `line` as given. The one check every input point calls."""
+    found = CONTROL.search(text)
+    if not found:
+        return
+    offset = found.start()
+    if line is None:
+        line = text.count("\n", 0, offset) + 1
+        place = f"at column {offset - text.rfind(chr(10), 0, offset)}"
+    code = ord(found.group())
+    if code < 0xD800:
+        what, fix = "control character", "delete it (invisible, and Word and Excel files cannot hold it)"
+    else:
+        what, fix = "surrogate", "it stands for a byte that is not UTF-8 text, or is no character: write it in UTF-8"
+    raise UserError(f"{what} U+{code:04X} {place}".rstrip() + f"; {fix}", path, line)
 
 
 def read_text(path: Path, on_conflict: str = "") -> str:
@@ -37,6 +61,7 @@ def read_text(path: Path, on_conflict: str = "") -> str:
         line = data[: err.start].count(b"\n") + 1
         raise UserError(f"not valid UTF-8 (byte 0x{data[err.start]:02x}); save the file as UTF-8", path, line) from None
     text = text.lstrip("\ufeff").replace("\r\n", "\n")
+    refuse_control(text, path)
     start = CONFLICT_START.search(text)
     if start and CONFLICT_END.search(text, start.end()):
         raise UserError("a git merge conflict is left here, between git's <<<<<<< and >>>>>>> lines: "
@@ -68,6 +93,32 @@ def line_of(node: Any, key: Any = None) -> int:
 
 class _LineLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
     """Safe loading (with libyaml's fast parser when present) that records line numbers."""
+
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        # A node met a second time is one an alias (*name) repeats. nhrap's files have no use for aliases,
+        # and nested ones repeat a value billions of times (a "billion laughs"), which every later walk
+        # of it, or message quoting it, would spell out.
+        if node in self.constructed_objects or node in self.recursive_objects:
+            raise _AliasFound()
+        return super().construct_object(node, deep)
+
+    def construct_scalar(self, node: yaml.ScalarNode) -> Any:
+        value = super().construct_scalar(node)
+        # the file's bytes were checked as read; an escape in quotes ("\x1b", "\u0001") makes one here
+        refuse_control(value, None, node.start_mark.line + 1, "in a value, written as an escape such as \\x01")
+        return value
+
+
+class _AliasFound(Exception):
+    """Raised by the loader, which no longer has the text, to have `parse_yaml` name the alias's line."""
+
+
+def _alias_refused(text: str) -> UserError:
+    """The error for the first alias in `text`, at its line (libyaml's composer keeps no alias's place: the
+    pure-Python parser, which does, reads the text again; only on this error path)."""
+    alias = next(event for event in yaml.parse(text, Loader=yaml.SafeLoader) if isinstance(event, yaml.AliasEvent))
+    return UserError(f"'*{alias.anchor}' repeats the value marked '&{alias.anchor}' (a YAML alias): nhrap's files "
+                     "do not use aliases; write the value out", None, alias.start_mark.line + 1)
 
 
 def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> LineDict:
@@ -116,7 +167,10 @@ _LineLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp_
 def parse_yaml(text: str, path: Path | str, line_offset: int = 0) -> Any:
     """Parse YAML text; mappings and lists carry `.line` (1-based, in the file)."""
     try:
-        data = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
+        try:
+            data = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
+        except _AliasFound:
+            raise _alias_refused(text) from None
     except UserError as err:
         message = err.wording(line_offset) if isinstance(err, _DuplicateKey) else err.message
         raise UserError(message, path, (err.line or 0) + line_offset) from None

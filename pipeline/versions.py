@@ -13,13 +13,11 @@ import re
 from pathlib import Path
 from typing import Optional
 
-import yaml
-
 from .align import align, content
 from .anchoring import Versions
 from .clock import DATE_FORMS, calendar_today, day, today
-from .errors import UserError
-from .fileio import atomic_write, dump_yaml, locked, read_text
+from .errors import UserError, shown
+from .fileio import atomic_write, dump_yaml, locked, parse_yaml, read_text
 from .model import PARAGRAPH_ID, Block, Changes, Document, Version
 from .readers.markdown import read_markdown
 from .writers.markdown import blocks_to_markdown
@@ -285,11 +283,7 @@ def _load_metadata(ws, number: int) -> dict:
     head, marker, tail = _metadata_text(ws, number).partition("\nblocks:\n")
     top, _, change_lines = head.partition("\nchanges:\n")
     changes = _read_changes(change_lines)
-    try:
-        meta = yaml.load(top if changes is not None else head,  # noqa: S506 - a safe loader
-                         Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    except yaml.YAMLError as err:
-        raise UserError(f"malformed version metadata: {err}", meta_path) from None
+    meta = parse_yaml(top if changes is not None else head, meta_path)  # as every file: no aliases, lines named
     if changes is not None and isinstance(meta, dict):
         meta["changes"] = changes
     if not marker or not isinstance(meta, dict) or not {"version", "sha256", "next_id"} <= set(meta):
@@ -298,7 +292,7 @@ def _load_metadata(ws, number: int) -> dict:
     meta["blocks"] = [_block_entry(line, meta_path, first_line + k) for k, line in enumerate(tail.splitlines())]
     _check_ids(meta, head, meta_path, first_line)
     if meta["version"] != number:
-        raise UserError(f"{meta_path.name} says it is version {meta['version']!r}", meta_path, 1)
+        raise UserError(f"{meta_path.name} says it is version {shown(meta['version'])}", meta_path, 1)
     _check_parent(meta, head, meta_path)
     return meta
 
@@ -391,7 +385,7 @@ def _head_line(head: str, key: str) -> Optional[int]:
 def _block_entry(line: str, path: Path, number: int) -> list[str]:
     match = BLOCK_LINE.match(line)
     if not match:
-        raise UserError(f"malformed block line {line!r} (expected '- [id, kind, section]')", path, number)
+        raise UserError(f"malformed block line {shown(line)} (expected '- [id, kind, section]')", path, number)
     ident, kind, section = match.groups()
     return [ident, kind, "" if section == "''" else section]
 

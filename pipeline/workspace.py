@@ -52,6 +52,14 @@ class Workspace:
     def versions_dir(self) -> Path:
         return self.drafts_dir / "versions"
 
+    def check_output(self, path: Path) -> Path:
+        """`path`, a file a command was asked to write (-o), unless it is in drafts/versions/: those files are
+        frozen, and a glossary written over v004.md, or as a v006.md, makes every command refuse the workspace."""
+        if self.versions_dir.resolve() in Path(path).resolve().parents:
+            raise UserError(f"{self.versions_dir.relative_to(self.root)}/ holds the frozen versions, which only "
+                            "`nhrap freeze` writes: write this file elsewhere (by default it goes in build/)", path)
+        return path
+
     @property
     def comments_dir(self) -> Path:
         return self.root / "comments"

@@ -11,6 +11,25 @@ def run(ws, capsys, *args):
     return code, capsys.readouterr()
 
 
+def snapshot(ws) -> dict:
+    """Every file of the workspace but build/ (caches): what a refused command must leave as it was."""
+    return {str(path): path.read_bytes() for path in sorted(ws.root.rglob("*"))
+            if path.is_file() and "build" not in path.relative_to(ws.root).parts}
+
+
+def refused(ws, capsys, *args) -> str:
+    """Run a command that must stop with status 2 and no traceback, leaving every file as it was; its stderr."""
+    before = snapshot(ws)
+    try:
+        code, out = run(ws, capsys, *args)
+    except SystemExit as stop:  # argparse refuses an argument its type check rejects
+        code, out = stop.code, capsys.readouterr()
+    assert code == 2, (code, out.err)
+    assert "Traceback" not in out.err
+    assert snapshot(ws) == before
+    return out.err
+
+
 def freeze_text(ws, capsys, tmp_path, text: str, name: str) -> None:
     """Freeze Markdown `text` as the next version (stage consultation, note `name`)."""
     source = tmp_path / f"{name}.md"

@@ -115,6 +115,8 @@ def test_lead_unit_in_capitals_is_named_with_the_registry_id(mini_ws, capsys):
     ("language: en", "language: en\nstages: drafting",
      "plan.yaml:4: stages must be a list of names, e.g. [a, b], not 'drafting'"),
     ("language: en", "language: en\nstages: [drafting, approval, drafting]", "plan.yaml:4: stages lists 'drafting' twice"),
+    ("language: en", "language: en\nstages: []", "plan.yaml:4: stages is empty: list the plan's stages, or leave "
+     "the key out"),
     ("lead_units: [scio]", "lead_units: scio", "plan.yaml:4: lead_units must be a list of names, e.g. [a, b], not 'scio'"),
     # a Chinese keyboard's comma makes one name of two; its brackets no list at all
     ("lead_units: [scio]", "lead_units: [scio，mohrss]", "plan.yaml:4: lead_units: 'scio，mohrss'; full-width '，' — use ','"),
@@ -162,6 +164,14 @@ BLOCK_MEMBER = "- id: moc\n  name_en: Ministry of Culture\n  category: administr
      "members.yaml:5: 'mos': cycle '2020-2016' is not a plan period such as 2031–2035 or 2031"),
     ("{cycle: 2016-2020, event: removed}", "{cycle: next, event: removed}",
      "members.yaml:5: 'mos': cycle 'next' is not a plan period"),
+    # a day or a year cut short is no plan period, though it holds a year
+    ("{cycle: 2016-2020, event: removed}", "{cycle: 2026-02-30, event: removed}",
+     "members.yaml:5: 'mos': cycle '2026-02-30' is not a plan period such as 2031–2035 or 2031"),
+    ("{cycle: 2016-2020, event: removed}", "{cycle: 2026-2, event: removed}",
+     "members.yaml:5: 'mos': cycle '2026-2' is not a plan period"),
+    ("name_en: Ministry of Supervision", 'name_en: ""', "members.yaml:5: 'mos': name_en is empty; write it, or "
+     "leave the key out"),
+    ("name_zh: 监察部", "name_zh: ~", "members.yaml:5: 'mos': name_zh is empty"),
     ("{cycle: 2009-2010, event: added}, {cycle: 2016-2020, event: removed}",
      "{cycle: 2016-2020, event: removed}, {cycle: 2009-2010, event: added}",
      "members.yaml:5: 'mos': the added event of 2009-2010 is listed after the removed event of 2016-2020; "

@@ -275,3 +275,17 @@ def test_a_row_without_an_id_is_told_to_use_the_id_column(mini_ws, tmp_path, cap
     source = filled_template(tmp_path / "acftu.docx", [first, second])
     refused(mini_ws, capsys, source, "indicator table 1, row 2: has no id, and the one it would get, 'i-acftu-01', "
             "is already used by indicator table 1, row 3: write the ids in the ID (编号) column")
+
+
+def test_a_document_with_a_doctype_or_entities_is_refused_as_harvest_refuses_it(mini_ws, tmp_path, capsys):
+    source = filled_template(tmp_path / "acftu.docx", [GOOD_ROW], goals=["[g-acftu-01] Measure XXE plain."])
+    with zipfile.ZipFile(source) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    xml = parts["word/document.xml"]
+    declaration = b'<!DOCTYPE w:document [<!ENTITY xxe SYSTEM "file:///etc/hostname">]>'
+    xml = xml.replace(b"?>", b"?>" + declaration, 1).replace(b"Measure XXE plain.", b"Measure &xxe; plain.")
+    parts["word/document.xml"] = xml
+    with zipfile.ZipFile(source, "w") as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    refused(mini_ws, capsys, source, "word/document.xml contains a DOCTYPE or entity declaration; refusing it")

@@ -58,6 +58,12 @@ def test_a_deadline_that_is_not_a_year_or_date_stops_every_command(mini_ws, caps
     ("round: 1", "round: 1.5", "mohrss-r1.md:3: front matter: round must be a number (1, 2, …), not 1.5"),
     ("lead: mohrss", "lead: [mohrss]", "mohrss-r1.md:17: indicator i-mohrss-01: lead must be a member id, not ['mohrss']"),
     ("target: 5.5", "target: {a: 1}", "mohrss-r1.md:17: indicator i-mohrss-01: target must be a number or text, not {'a': 1}"),
+    # YAML reads these as numbers, which the plan would print as "at most nan%"
+    ("target: 5.5", "target: .nan", "mohrss-r1.md:17: indicator i-mohrss-01: target must be a finite number (or "
+     "words), not .nan"),
+    ("target: 5.5", "target: .inf", "mohrss-r1.md:17: indicator i-mohrss-01: target must be a finite number"),
+    ("baseline: 5.2", "baseline: -.INF", "mohrss-r1.md:17: indicator i-mohrss-01: baseline must be a finite number "
+     "(or words), not -.inf"),
     ("text: Surveyed urban unemployment rate", "text: [a, b]",
      "mohrss-r1.md:17: indicator i-mohrss-01: text must be plain text, not ['a', 'b']"),
     ('unit: "%"', "unit: no", "mohrss-r1.md:17: indicator i-mohrss-01: unit must be plain text, not False"),

@@ -5,13 +5,17 @@ Each area of the tool registers its subcommands from its own module here.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
+import signal
 import sys
+import threading
 import warnings
 from pathlib import Path
-from typing import Optional, Sequence
+from typing import Iterator, Optional, Sequence
 
 from ..errors import Notice, UserError
+from ..fileio import refuse_control
 from ..gcpause import exit_without_collection
 
 # Modules under pipeline/cli/ that add subcommands, in the order --help lists them.
@@ -48,6 +52,47 @@ def _subcommands(parser: argparse.ArgumentParser) -> list[argparse.ArgumentParse
     return found
 
 
+def _check_arguments(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """Refuse a control character in any argument (a --body, a --note, a file name), naming the option:
+    text given on the command line reaches comments, versions and the terminal as typed."""
+    names = {}
+    for command in [parser, *_subcommands(parser)]:
+        for action in command._actions:
+            names.setdefault(action.dest, max(action.option_strings, key=len, default=action.metavar or action.dest.upper()))
+    for dest, value in vars(args).items():
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, (str, Path)):
+                refuse_control(str(item), line=0, place=f"in {names.get(dest, dest)}")
+
+
+class Stopped(KeyboardInterrupt):
+    """SIGTERM or SIGHUP, raised where the program is, as Ctrl-C raises KeyboardInterrupt: every cleanup on
+    the way out runs (LibreOffice killed, temporary folders removed), where the default would end nhrap
+    on the spot and leave them behind."""
+
+    def __init__(self, signum: int):
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
+
+
+def _stop(signum: int, frame) -> None:
+    raise Stopped(signum)
+
+
+@contextlib.contextmanager
+def _stopped_like_ctrl_c() -> Iterator[None]:
+    """SIGTERM and SIGHUP handled as Stopped while a command runs; the handlers before are put back after."""
+    if threading.current_thread() is not threading.main_thread():  # only the main thread may set handlers
+        yield
+        return
+    before = {number: signal.signal(number, _stop) for number in (signal.SIGTERM, signal.SIGHUP)}
+    try:
+        yield
+    finally:
+        for number, handler in before.items():
+            signal.signal(number, handler)
+
+
 def main(argv: Optional[Sequence[str]] = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -55,7 +100,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         parser.print_help()
         return 0
     try:
-        with warnings.catch_warnings():  # restores showwarning afterwards
+        _check_arguments(parser, args)
+        with warnings.catch_warnings(), _stopped_like_ctrl_c():  # catch_warnings restores showwarning afterwards
             warnings.simplefilter("always", Notice)
             warnings.showwarning = _show_notice(warnings.showwarning)
             return int(args.handler(args) or 0)
@@ -66,8 +112,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         where = f"{err.filename}: " if err.filename else ""
         sys.stderr.write(f"nhrap: {where}{err.strerror or err}\n")
         return 2
-    except KeyboardInterrupt:
-        return 130
+    except KeyboardInterrupt as err:
+        return 128 + getattr(err, "signum", signal.SIGINT)  # the status a shell gives a command ended by the signal
 
 
 def _show_notice(show_other):

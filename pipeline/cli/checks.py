@@ -5,7 +5,9 @@ import argparse
 import os
 import sys
 from dataclasses import asdict
+from typing import Optional
 
+from ..errors import UserError
 from ..fileio import atomic_write
 from ..workspace import open_workspace
 from .common import add_json, console, escape, output_file, print_json
@@ -13,6 +15,7 @@ from .common import add_json, console, escape, output_file, print_json
 JSON_KEYS = ("para", "line", "rule", "concept", "text", "message", "suggestion", "severity", "check", "file")
 SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 EXPORT_FORMATS = ("tbx", "md", "docx")
+EXPORT_ENDINGS = {".tbx": "tbx", ".xml": "tbx", ".md": "md", ".docx": "docx"}  # TBX is XML: .xml is one too
 
 
 def register(commands) -> None:
@@ -39,7 +42,8 @@ def register(commands) -> None:
     p.set_defaults(handler=cmd_validate)
     p = actions.add_parser("export", help="write the term base as TBX, or the bilingual table as Markdown or Word")
     p.add_argument("--format", choices=EXPORT_FORMATS, help="default: the output file's ending, else tbx")
-    p.add_argument("-o", "--output", type=output_file(), metavar="FILE", help="output file (default: build/glossary.<format>)")
+    p.add_argument("-o", "--output", type=output_file(*EXPORT_ENDINGS), metavar="FILE",
+                   help="output file, ending in its format's .tbx (or .xml), .md or .docx (default: build/glossary.<format>)")
     p.add_argument("--language", choices=("en", "zh"), help="table headings and order (default: plan language)")
     add_json(p)
     p.set_defaults(handler=cmd_export)
@@ -123,10 +127,15 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return 2 if problems else 0
 
 
-def export_format_of(output) -> str:
-    """`-o glossary.md` asks for Markdown: a TBX file named .md would puzzle whoever opens it."""
-    suffix = output.suffix.lower().lstrip(".") if output else ""
-    return suffix if suffix in EXPORT_FORMATS else "tbx"
+def export_format_of(output, asked: Optional[str] = None) -> str:
+    """`-o glossary.md` asks for Markdown: a TBX file named .md would puzzle whoever opens it, so a --format
+    the file's ending does not say is refused (it would also let `--format md -o drafts/members.yaml` through)."""
+    written = EXPORT_ENDINGS.get(output.suffix.lower()) if output else None
+    if asked and written and written != asked:
+        ending = next(suffix for suffix, name in EXPORT_ENDINGS.items() if name == asked)
+        raise UserError(f"--format {asked} writes a {ending} file, not {output.name}: name the file "
+                        f"{output.stem}{ending}, or leave --format out")
+    return asked or written or "tbx"
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -134,8 +143,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     ws = open_workspace(args.workspace)
     termbase = read_termbase(ws.glossary_dir)
     language = args.language or ws.plan.language
-    export_format = args.format or export_format_of(args.output)
-    output = args.output or ws.build_dir / f"glossary.{export_format}"
+    export_format = export_format_of(args.output, args.format)
+    output = ws.check_output(args.output) if args.output else ws.build_dir / f"glossary.{export_format}"
     if export_format == "tbx":
         from ..writers.tbx import write_tbx
         atomic_write(output, write_tbx(termbase, title=ws.plan.title))

@@ -104,7 +104,7 @@ def _document(parser: argparse.ArgumentParser, metavar: str, handler, default: s
 
 
 def _output(ws, args: argparse.Namespace) -> Path:
-    return args.output or ws.build_dir / args.default_output
+    return ws.check_output(args.output) if args.output else ws.build_dir / args.default_output
 
 
 def _round_version(parser: argparse.ArgumentParser, version_help: str = "") -> None:

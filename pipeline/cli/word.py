@@ -55,6 +55,8 @@ def cmd_render(args: argparse.Namespace) -> int:
     from ..writers import docx_consultation, docx_final, page_numbers
     _refuse_options_of_the_other_mode(args)
     ws, inp = _render_input(args)
+    if ws is not None and args.output:  # before the work, which may take LibreOffice a while
+        ws.check_output(args.output)
     if args.with_findings:
         inp.findings = _findings(ws, inp.document)
     if args.mode == "final":
@@ -89,7 +91,7 @@ def cmd_redline(args: argparse.Namespace) -> int:
     inp = _input_for(ws, new.document, _info(new.name, new.date, new.stage, new.number), args.profile, new.path)
     inp.version.name = f"{old.name} → {new.name}"
     result = docx_redline.render_redline(inp, old.document, args.author)
-    output = args.output or ws.build_dir / f"redline-{old.name}-{new.name}.docx"
+    output = ws.check_output(args.output or ws.build_dir / f"redline-{old.name}-{new.name}.docx")
     return _write(args, output, result, mode="redline")
 
 

@@ -5,9 +5,10 @@ import re
 from pathlib import Path
 from typing import Any, Optional
 
-from ..errors import KEPT_BOTH, UserError, did_you_mean
+from ..errors import KEPT_BOTH, UserError, did_you_mean, shown
 from ..fileio import FULL_WIDTH, LineDict, LineList, full_width_hint, line_of, load_yaml
-from ..model import CATEGORIES, CATEGORY_NAMES, Chapter, Member, MembershipEvent, Plan, Section
+from ..model import (CATEGORIES, CATEGORY_NAMES, CHINESE_DIGITS, FIVE_YEAR_PLAN, Chapter, Member,
+                     MembershipEvent, Plan, Section)
 
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 LANGUAGES = ("en", "zh")
@@ -28,6 +29,9 @@ PLAN_TYPES = {key: TEXT for key in ("title", "title_zh", "language", "profile", 
 MEMBER_TYPES = {"name_en": TEXT, "name_zh": TEXT, "affiliation": TEXT, "lead": ((bool,), "true or false")}
 EVENT_TYPES = {"cycle": NUMBER_OR_TEXT, "event": TEXT, "into": TEXT, "from": TEXT}
 OUTLINE_TYPES = {"title": TEXT}
+# A plan period as `cycle` writes it: 2016-2020, 2016–2020, 2016, 二〇一六—二〇二〇 (Chinese digits read as
+# digits), 2016年; or a Five-Year Plan, 十三五. Not a day (2026-02-30) nor a year cut short (2026-2).
+PERIOD_YEARS = re.compile(r"^\d{4}年?(?:\s*[-–—－~～至到]\s*\d{4}年?)?$")
 # The key each history event needs; no other event may have it.
 EVENT_DETAIL = {"merged": "into", "renamed": "from"}
 
@@ -66,7 +70,7 @@ def wrong_type(record: dict, types: dict[str, tuple[tuple[type, ...], str]]) -> 
     for key, (accepted, described) in types.items():
         value = record.get(key)
         if value is not None and (not isinstance(value, accepted) or isinstance(value, bool) and bool not in accepted):
-            return key, f"{key} must be {described}, not {value!r}"
+            return key, f"{key} must be {described}, not {shown(value)}"
     return None
 
 
@@ -97,7 +101,7 @@ def quoted_value_message(key: str, value: str) -> str:
 
 def check_id(value: Any, path: Path, line: int, what: str) -> str:
     if not isinstance(value, str) or not ID_PATTERN.match(value):
-        raise UserError(f"{what} id {value!r} must be lowercase letters, digits and hyphens", path, line)
+        raise UserError(f"{what} id {shown(value)} must be lowercase letters, digits and hyphens", path, line)
     return value
 
 
@@ -116,12 +120,15 @@ def read_plan(path: Path) -> Plan:
         raise UserError(f"period starts ({start}) after it ends ({end})", path, line_of(data, "period"))
     language = data.get("language", "en")
     if language not in LANGUAGES:
-        raise UserError(f"language must be one of {', '.join(LANGUAGES)}, not {language!r}", path,
+        raise UserError(f"language must be one of {', '.join(LANGUAGES)}, not {shown(language)}", path,
                         line_of(data, "language"))
     profile = data.get("profile", language)
     if profile not in LANGUAGES:  # a Word profile per plan language (writers/profiles.py)
-        raise UserError(f"profile (of Word output) must be one of {', '.join(LANGUAGES)}, not {profile!r}", path,
+        raise UserError(f"profile (of Word output) must be one of {', '.join(LANGUAGES)}, not {shown(profile)}", path,
                         line_of(data, "profile"))
+    if "stages" in data and not data["stages"]:  # not the default stages: whoever wrote the key meant some
+        raise UserError("stages is empty: list the plan's stages, or leave the key out for the usual ones "
+                        f"({', '.join(DEFAULT_STAGES)})", path, line_of(data, "stages"))
     stages = _string_list(data.get("stages") or DEFAULT_STAGES, path, line_of(data, "stages"), "stages")
     plan = Plan(
         title=str(_require(data, "title", path, "plan")),
@@ -137,20 +144,20 @@ def read_plan(path: Path) -> Plan:
         chapters=_read_outline(data.get("outline"), path, line_of(data, "outline")),
     )
     if plan.approval_stage not in stages:
-        raise UserError(f"approval_stage {plan.approval_stage!r} is not one of the stages", path,
+        raise UserError(f"approval_stage {shown(plan.approval_stage)} is not one of the stages", path,
                         line_of(data, "approval_stage"))
     return plan
 
 
 def _year(value: Any, path: Path, line: int, what: str) -> int:
     if isinstance(value, bool) or not re.fullmatch(r"\d{4}", str(value).strip()):
-        raise UserError(f"{what} must be a year (YYYY), not {value!r}", path, line)
+        raise UserError(f"{what} must be a year (YYYY), not {shown(value)}", path, line)
     return int(value)
 
 
 def _string_list(value: Any, path: Path, line: int, what: str) -> list[str]:
     if not isinstance(value, list) or not all(isinstance(item, str) and item for item in value):
-        raise UserError(f"{what} must be a list of names, e.g. [a, b], not {value!r}{keyboard_hint(str(value))}",
+        raise UserError(f"{what} must be a list of names, e.g. [a, b], not {shown(value)}{keyboard_hint(str(value))}",
                         path, line)
     for index, item in enumerate(value):
         if keyboard_hint(item):  # [scio，mfa] is one name to YAML
@@ -185,7 +192,7 @@ def _read_section(record: dict, path: Path, seen: dict[str, int], chapter: str) 
     title = _title(record, SECTION_KEYS, path, "section")
     goals = record.get("goals", True)
     if not isinstance(goals, bool):
-        raise UserError(f"section {record.get('id')}: goals must be true or false, not {goals!r}", path,
+        raise UserError(f"section {record.get('id')}: goals must be true or false, not {shown(goals)}", path,
                         line_of(record, "goals"))
     return Section(id=_outline_id(record, path, seen, "section"), title=title, chapter=chapter, goals=goals)
 
@@ -246,7 +253,7 @@ def check_lead_units(plan: Plan, plan_path: Path, members_path: Path) -> None:
 
 def _read_member(record: Any, path: Path, default_role: str, lead_units: list[str], line: int) -> Member:
     if not isinstance(record, LineDict):
-        raise UserError(f"each entry must be a mapping with id and names, not {record!r}", path, line)
+        raise UserError(f"each entry must be a mapping with id and names, not {shown(record)}", path, line)
     member_id = record.get("id")
     check_keys(record, MEMBER_KEYS, path, f"member {member_id}" if isinstance(member_id, str) else "a member entry",
                "name")
@@ -254,10 +261,13 @@ def _read_member(record: Any, path: Path, default_role: str, lead_units: list[st
     category = record.get("category", "expert" if default_role == "expert" else None)
     allowed = CATEGORIES if default_role == "member" else tuple(CATEGORY_NAMES)
     if category not in allowed:
-        raise UserError(f"'{member_id}' has category {category!r}; use one of: {', '.join(allowed)}", path,
+        raise UserError(f"'{member_id}' has category {shown(category)}; use one of: {', '.join(allowed)}", path,
                         line_of(record, "category"))
     check_types(record, MEMBER_TYPES, path, f"'{member_id}'")
     for key in ("name_en", "name_zh", "affiliation"):
+        if key in record and str(record[key] if record[key] is not None else "").strip() == "":
+            raise UserError(f"'{member_id}': {key} is empty; write it, or leave the key out", path,
+                            line_of(record, key))
         quoted = quoted_value_message(key, str(record.get(key, "")))
         if quoted:
             raise UserError(f"'{member_id}': {quoted}", path, line_of(record, key))
@@ -282,7 +292,7 @@ def _read_member(record: Any, path: Path, default_role: str, lead_units: list[st
 def _read_event(event: Any, member_id: str, path: Path, line: int) -> MembershipEvent:
     events = ", ".join(HISTORY_EVENTS)
     if not isinstance(event, dict):
-        raise UserError(f"'{member_id}': history entries need cycle and event ({events}), not {event!r}", path, line)
+        raise UserError(f"'{member_id}': history entries need cycle and event ({events}), not {shown(event)}", path, line)
     check_keys(event, EVENT_KEYS, path, f"a history entry of {member_id}", "name")
     check_types(event, EVENT_TYPES, path, f"'{member_id}': history")
     if event.get("event") not in HISTORY_EVENTS:
@@ -299,10 +309,14 @@ def _read_event(event: Any, member_id: str, path: Path, line: int) -> Membership
     read = MembershipEvent(cycle=str(event["cycle"]), event=event["event"], into=event.get("into"),
                            previous_name=str(event["from"]) if event.get("from") else None)
     years = read.years
-    if not years or len(years) > 2 or years != sorted(years):
+    if not _is_period(read.cycle) or years != sorted(years):
         raise UserError(f"'{member_id}': cycle '{read.cycle}' is not a plan period such as 2031–2035 or 2031", path,
                         line_of(event, "cycle"))
     return read
+
+
+def _is_period(cycle: str) -> bool:
+    return bool(FIVE_YEAR_PLAN.match(cycle.strip()) or PERIOD_YEARS.match(cycle.translate(CHINESE_DIGITS).strip()))
 
 
 def _check_history_order(history: list[MembershipEvent], member_id: str, path: Path, lines: list[int]) -> None:

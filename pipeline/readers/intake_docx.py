@@ -34,13 +34,13 @@ from pathlib import Path
 from typing import Any, Iterator, Optional
 
 from ..clock import DATE_FORMS, day
-from ..errors import UserError, did_you_mean, excerpt
-from ..fileio import atomic_write
+from ..errors import UserError, did_you_mean, excerpt, shown
+from ..fileio import atomic_write, refuse_control
 from ..model import Plan, Submission
 from ..writers.submission_template import LABELS, TEMPLATE_EXAMPLE_IDS
 from .config import ID_PATTERN
 from .markdown import heading_anchor, heading_id_typo
-from .review_docx import W, is_odt
+from .review_docx import W, is_odt, open_package, refuse_declared_parts
 from .submission import (INDICATOR_KEYS, ITEM_ID, NUMBER, ascii_brackets, PART_HEADINGS, PART_HINT, PARTS, Invalid,
                          current_submissions, empty_round_message, indicator_from_record, parse_submission,
                          round_number, target_without_unit, unit_list)
@@ -81,6 +81,8 @@ def _open(path: Path):
         raise UserError("cannot read this .docx: its zip package is damaged; save it again from Word", path)
     if kind != "zip":
         raise UserError("not a Word .docx file (not a zip package)", path)
+    with open_package(path) as archive:  # as `comments harvest` reads a returned file: sizes, then declarations
+        refuse_declared_parts(archive, path)
     return _document(path, path)
 
 
@@ -312,7 +314,7 @@ class _Intake:
         member = self.unit_id(written)
         if member is None:
             where = "" if given else "header table, member unit"
-            raise self.error(f"unknown member unit {written!r}: give --member ID or write the registry id in the "
+            raise self.error(f"unknown member unit {shown(written)}: give --member ID or write the registry id in the "
                              "header table", where)
         return member
 
@@ -324,7 +326,7 @@ class _Intake:
         written = self.header.get("round") or "1"
         number = round_number(written)
         if number is None:
-            raise self.error(f"round {written!r} is not a number (1, 2, …)", "header table, round")
+            raise self.error(f"round {shown(written)} is not a number (1, 2, …)", "header table, round")
         return number
 
     def date(self) -> str:
@@ -333,7 +335,7 @@ class _Intake:
             return ""
         date = day(written)
         if date is None:
-            raise self.error(f"date {written!r} is not a date ({DATE_FORMS})", "header table, date")
+            raise self.error(f"date {shown(written)} is not a date ({DATE_FORMS})", "header table, date")
         return date
 
     def unit_id(self, written: str) -> Optional[str]:
@@ -448,6 +450,7 @@ def intake_docx(ws, path: Path, member: Optional[str] = None, round_no: Optional
     text = intake.markdown(member, round_no, date)
     target = ws.submissions_dir / f"{member}-r{round_no}.md"
     try:
+        refuse_control(text, target)  # a Word file's XML may hold DEL and C1 controls: read, not written
         submission = parse_submission(text, target, ws.plan)
     except UserError as err:  # a mistake the checks above missed: still name the Word file
         raise UserError(f"{err.message} (in the Markdown it converts to)", path) from None

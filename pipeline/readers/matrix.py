@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Optional
 
 from ..errors import UserError
-from ..fileio import read_text
+from ..fileio import read_text, refuse_control
 
 # column key -> header words that name it (lower case, compared without punctuation)
 HEADERS = {
@@ -85,11 +85,19 @@ def _xlsx_rows(path: Path) -> list[list[str]]:
         rows = []
         for row in sheet.iter_rows(values_only=True):
             rows.append([_cell(v) for v in row])
+            _refuse_control_cells(rows[-1], len(rows), path)
             if len(rows) > MAX_ROWS:
                 raise UserError(f"more than {MAX_ROWS} rows; split the matrix", path)
         return rows
     finally:
         workbook.close()
+
+
+def _refuse_control_cells(cells: list[str], row: int, path: Path) -> None:
+    """A workbook's cells are read cell by cell, not as a file's text: each is checked as every input is."""
+    from openpyxl.utils import get_column_letter
+    for index, text in enumerate(cells):
+        refuse_control(text, path, 0, f"in row {row}, column {get_column_letter(index + 1)}")
 
 
 def _csv_rows(path: Path) -> list[list[str]]:

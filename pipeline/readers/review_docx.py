@@ -147,12 +147,25 @@ def _read_part(archive: zipfile.ZipFile, name: str, path: Path) -> Optional[byte
     return data
 
 
+def refuse_declarations(data: bytes, name: str, path: Path) -> None:
+    """DOCTYPE and entity declarations in a part are refused outright: an entity may name a local file or
+    expand without end, and a parser that does not expand it drops the text it stands for unseen."""
+    folded = data.lower()
+    if b"<!doctype" in folded or b"<!entity" in folded:
+        raise UserError(f"{name} contains a DOCTYPE or entity declaration; refusing it", path)
+
+
+def refuse_declared_parts(archive: zipfile.ZipFile, path: Path) -> None:
+    """`refuse_declarations` for every XML part of a package, for a reader (python-docx) that parses them itself."""
+    for name in archive.namelist():
+        if name.lower().endswith((".xml", ".rels")):
+            refuse_declarations(_read_part(archive, name, path), name, path)
+
+
 def parse_xml(data: bytes, name: str, path: Path):
     """Parse one XML part: DOCTYPE and entity declarations are refused outright."""
     from lxml import etree
-    head = data[:4096].lower()
-    if b"<!doctype" in head or b"<!entity" in data.lower():
-        raise UserError(f"{name} contains a DOCTYPE or entity declaration; refusing it", path)
+    refuse_declarations(data, name, path)
     parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False)
     try:
         root = etree.fromstring(data, parser)

@@ -7,6 +7,7 @@ Everything is data: nothing in a submission is ever run as a template.
 """
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter
 import unicodedata
@@ -14,7 +15,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 from ..clock import DATE_FORMS, day
-from ..errors import UserError, did_you_mean, listing
+from ..errors import UserError, did_you_mean, listing, shown
 from ..fileio import full_width_hint, line_of, parse_yaml, read_text
 from ..model import COMPARISONS, INDICATOR_KINDS, Goal, Indicator, Measure, Plan, Submission
 from .config import ID_PATTERN, NUMBER_OR_TEXT, TEXT, check_keys, check_types, quoted_value_message, wrong_type
@@ -112,7 +113,7 @@ def comparison(value: Any) -> str:
     code = COMPARISON_WORDS.get(text) or text.lower().replace(" ", "-")
     if text and code not in COMPARISONS:
         words = "、".join(COMPARISON_WORDS)
-        raise Invalid(f"comparison must be one of {', '.join(COMPARISONS)} (or {words}), not {text!r}")
+        raise Invalid(f"comparison must be one of {', '.join(COMPARISONS)} (or {words}), not {shown(text)}")
     return code if text else ""
 
 
@@ -120,7 +121,7 @@ def kind(value: Any) -> str:
     text = str(value).strip()
     code = KIND_WORDS.get(text, text.lower())
     if code not in INDICATOR_KINDS:
-        raise Invalid(f"kind must be binding or expected (约束性 or 预期性), not {text!r}")
+        raise Invalid(f"kind must be binding or expected (约束性 or 预期性), not {shown(text)}")
     return code
 
 
@@ -132,7 +133,7 @@ def unit_list(value: Any) -> list[str]:
         return [" ".join(unit.split()) for unit in re.split(r"[,，、;；]", value) if unit.strip()]
     if isinstance(value, list) and all(isinstance(unit, str) for unit in value):
         return list(value)
-    raise Invalid(f"cooperating must be a list of member ids, e.g. [mohrss, acftu], not {value!r}")
+    raise Invalid(f"cooperating must be a list of member ids, e.g. [mohrss, acftu], not {shown(value)}")
 
 
 def split_front_matter(text: str, path: Path) -> tuple[dict, str, int]:
@@ -164,15 +165,15 @@ def parse_submission(text: str, path: Path, plan: Plan) -> Submission:
         raise UserError("the front matter needs member: (the unit's id)", path, line_of(meta, "member") or 1)
     if member not in plan.members:
         hint = _name_hint(member or "", plan.members, plan) or f"; known ids: {listing(plan.members, 12)}"
-        raise UserError(f"unknown member unit {member!r} in front matter{hint}", path, line_of(meta, "member"))
+        raise UserError(f"unknown member unit {shown(member)} in front matter{hint}", path, line_of(meta, "member"))
     round_no = round_number(meta.get("round", 1))
     if round_no is None:
-        raise UserError(f"round must be a number (1, 2, …), not {meta.get('round')!r}", path, line_of(meta, "round"))
+        raise UserError(f"round must be a number (1, 2, …), not {shown(meta.get('round'))}", path, line_of(meta, "round"))
     date = meta.get("date")
     if date not in (None, ""):
         date = day(date)
         if date is None:
-            raise UserError(f"date {str(meta['date'])!r} is not a date ({DATE_FORMS})", path, line_of(meta, "date"))
+            raise UserError(f"date {shown(str(meta['date']))} is not a date ({DATE_FORMS})", path, line_of(meta, "date"))
     _check_file_name(path, member, round_no, meta)
     submission = Submission(member=member, round=round_no, date=date or "", path=str(path),
                             line=line_of(meta, "round"))
@@ -275,7 +276,7 @@ def indicator_from_record(record: dict, section: str, member: str, plan: Plan, l
     ident = record.get("id")
     if not isinstance(ident, str) or not ID_PATTERN.match(ident):
         rule = " (lowercase letters, digits and hyphens)" if isinstance(ident, str) and ident else ""
-        raise Invalid(f"indicator needs an id like 'i-{member}-01'{rule}, not {ident!r}")
+        raise Invalid(f"indicator needs an id like 'i-{member}-01'{rule}, not {shown(ident)}")
     mistyped = wrong_type(record, INDICATOR_TYPES)
     if mistyped:
         raise Invalid(f"indicator {ident}: {mistyped[1]}")
@@ -283,6 +284,11 @@ def indicator_from_record(record: dict, section: str, member: str, plan: Plan, l
         if record.get(field) in (None, ""):
             what = {"target": "target", "lead": "responsible (lead) unit"}.get(field, f"'{field}'")
             raise Invalid(f"indicator {ident} has no {what}")
+    for field in ("target", "baseline"):
+        value = record.get(field)
+        if isinstance(value, float) and not math.isfinite(value):  # YAML reads .nan, .inf as numbers
+            written = ".nan" if math.isnan(value) else ("-.inf" if value < 0 else ".inf")
+            raise Invalid(f"indicator {ident}: {field} must be a finite number (or words), not {written}")
     try:
         kind_code, compared, cooperating = kind(record["kind"]), comparison(record.get("comparison")), \
             unit_list(record.get("cooperating"))
@@ -316,7 +322,7 @@ def indicator_from_record(record: dict, section: str, member: str, plan: Plan, l
         raise Invalid(f"indicator {ident}: {quoted_value_message('unit', unit)}")
     goal = record.get("goal")
     if goal not in (None, "") and not ID_PATTERN.match(goal):
-        raise Invalid(f"indicator {ident}: goal must be a goal id like 'g-{member}-01', not {goal!r}")
+        raise Invalid(f"indicator {ident}: goal must be a goal id like 'g-{member}-01', not {shown(goal)}")
     return Indicator(
         id=ident, text=str(record["text"]), target=target_without_unit(record["target"], unit), kind=kind_code, lead=str(record["lead"]),
         section=section, member=member, unit=unit, comparison=compared,

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional, Union
 
-from ..errors import UserError
+from ..errors import UserError, shown
 from ..fileio import load_yaml, read_text
 from ..model import Concept, TermForm, chinese_counting
 from .config import ID_PATTERN, check_keys
@@ -180,7 +180,7 @@ class _Entry:
     def choice(self, key: str, allowed: tuple[str, ...]) -> str:
         value = self.data.get(key)
         if value not in allowed:
-            self.fail(f"{key} must be one of {', '.join(allowed)}, not {value!r}")
+            self.fail(f"{key} must be one of {', '.join(allowed)}, not {shown(value)}")
         return value
 
     def forms(self, language: str, sources: dict[str, str]) -> list[TermForm]:
@@ -202,7 +202,7 @@ class _Entry:
         self.known_keys(item, FORM_KEYS, f"{what} '{term}'")
         status = item.get("status", "admitted")
         if status not in STATUSES:
-            self.fail(f"status of '{term}' must be one of {', '.join(STATUSES)}, not {status!r}", item)
+            self.fail(f"status of '{term}' must be one of {', '.join(STATUSES)}, not {shown(status)}", item)
         variants = item.get("variants", [])
         if not isinstance(variants, list) or not all(isinstance(v, str) and v.strip() for v in variants):
             self.fail(f"variants of '{term}' must be a list of strings", item)
