@@ -41,6 +41,23 @@ def test_libreoffice_saved_file_yields_comments_and_amendments_on_their_paragrap
     assert len(stored(ws)) == 5
 
 
+@pytest.mark.parametrize("written", ["&#133;", "\u0085", "&#127;"])
+def test_an_invisible_control_character_in_a_reviewers_comment_becomes_a_space(ws, capsys, tmp_path, written):
+    """Word files may hold DEL and C1 characters (a paste can bring them); stored, they would stop every
+    command reading the comment store."""
+    with zipfile.ZipFile(DATA / "mohrss-returned.docx") as archive:
+        parts = {n: archive.read(n) for n in archive.namelist()}
+    comments = parts["word/comments.xml"].decode()
+    assert "Which services are meant?" in comments
+    parts["word/comments.xml"] = comments.replace("Which services", f"Which{written}services").encode()
+    path = tmp_path / "mohrss-returned.docx"
+    path.write_bytes(_zip(parts))
+    assert run(ws, capsys, "comments", "harvest", str(path))[0] == 0
+    code, out = run(ws, capsys, "comments", "list", "--json")
+    assert code == 0, out.err
+    assert "Which services are meant?" in {c["body"] for c in json.loads(out.out)}
+
+
 def test_word_file_keeps_reply_threads(ws, capsys):
     code, out = run(ws, capsys, "comments", "harvest", str(DATA / "returned-word.docx"), "--org", "mohrss", "--json")
     assert code == 0, out.err

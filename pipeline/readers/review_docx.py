@@ -27,6 +27,7 @@ from typing import Optional
 
 from ..clock import day
 from ..errors import UserError
+from ..fileio import CONTROL
 from ..model import FINDINGS_AUTHOR, PARAGRAPH_ID
 from ..textdiff import is_cjk
 from ..writers.profiles import HEADER_SEPARATOR, working_draft_labels
@@ -173,7 +174,23 @@ def parse_xml(data: bytes, name: str, path: Path):
         raise UserError(f"malformed XML in {name}: {err}", path) from None
     if root.getroottree().docinfo.doctype:
         raise UserError(f"{name} contains a DOCTYPE; refusing it", path)
+    if MAY_HOLD_CONTROL.search(data):
+        _blank_control_characters(root)
     return root
+
+
+# DEL and C1 characters (raw, or as &#133;) are allowed in a Word file's XML, and a reviewer's paste can bring
+# them; stored in a comment, they would stop every command reading it (nhrap refuses them in its own files).
+MAY_HOLD_CONTROL = re.compile(rb"\x7f|\xc2[\x80-\x9f]|&#")
+
+
+def _blank_control_characters(root) -> None:
+    """Invisible control characters in a part's text become spaces: nothing a reader sees is lost."""
+    for node in root.iter():
+        if node.text and CONTROL.search(node.text):
+            node.text = CONTROL.sub(" ", node.text)
+        if node.tail and CONTROL.search(node.tail):
+            node.tail = CONTROL.sub(" ", node.tail)
 
 
 # -- document walk ----------------------------------------------------------------------
