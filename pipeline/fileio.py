@@ -55,6 +55,9 @@ def read_text(path: Path, on_conflict: str = "") -> str:
     """Read a UTF-8 text file; a bad byte is reported with its line, and so is a git merge conflict left in
     it (`on_conflict` says how to settle one in this file; by default, keep the right lines)."""
     data = Path(path).read_bytes()
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff") or data.count(b"\x00") * 4 > len(data) > 0:
+        # Windows "Unicode" text: a NUL in every other byte, which UTF-8 would read as control characters
+        raise UserError("UTF-16 text, not UTF-8; save the file as UTF-8", path, 1)
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as err:

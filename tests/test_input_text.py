@@ -156,3 +156,11 @@ def test_a_wrong_value_is_quoted_short(mini_ws, capsys):
     err = refused(mini_ws, capsys, "status")
     assert "plan.yaml:1: plan: title must be plain text, not ['lol', 'lol'," in err and len(err) < 300, err[:300]
     assert err.rstrip().endswith("…")
+
+
+@pytest.mark.parametrize("bom", [b"", b"\xff\xfe"])
+def test_a_submission_saved_as_utf16_is_named_as_such(mini_ws, capsys, bom):
+    """Windows' "Unicode" text has a NUL in every other byte: 'control character U+0000' would not say why."""
+    path = mini_ws.root / "drafts/submissions/mohrss-r1.md"
+    path.write_bytes(bom + path.read_text(encoding="utf-8").encode("utf-16-le"))
+    assert "mohrss-r1.md:1: UTF-16 text, not UTF-8; save the file as UTF-8" in refused(mini_ws, capsys, "draft")
