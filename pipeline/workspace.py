@@ -94,10 +94,23 @@ class Workspace:
         return plan
 
     def chapter_files(self) -> list[Path]:
-        return sorted(self.chapters_dir.glob("*.md"))
+        return self._files_in(self.chapters_dir, "chapter")
 
     def submission_files(self) -> list[Path]:
-        return sorted(self.submissions_dir.glob("*.md"))
+        return self._files_in(self.submissions_dir, "submission")
+
+    def _files_in(self, folder: Path, what: str) -> list[Path]:
+        """The .md files of a folder of the workspace. A folder named like one, or a link to a file outside
+        the workspace (whose text a clone of the repository would not have), is refused by name."""
+        paths = sorted(folder.glob("*.md"))
+        root = self.root.resolve()
+        for path in paths:
+            if path.is_dir():
+                raise UserError(f"a folder, not a {what} file: rename it, or move its files into {folder.name}/", path)
+            if root not in path.resolve().parents:
+                raise UserError(f"a link to {path.resolve()}, outside the workspace: a {what} is a file of the "
+                                "workspace, which every clone has", path)
+        return paths
 
     def all_submissions(self) -> list[Submission]:
         """Every submission file, every round."""

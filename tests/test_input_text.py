@@ -164,3 +164,21 @@ def test_a_submission_saved_as_utf16_is_named_as_such(mini_ws, capsys, bom):
     path = mini_ws.root / "drafts/submissions/mohrss-r1.md"
     path.write_bytes(bom + path.read_text(encoding="utf-8").encode("utf-16-le"))
     assert "mohrss-r1.md:1: UTF-16 text, not UTF-8; save the file as UTF-8" in refused(mini_ws, capsys, "draft")
+
+
+def test_a_folder_named_as_a_chapter_or_a_link_out_of_the_workspace_is_refused(mini_ws, capsys, tmp_path):
+    folder = mini_ws.root / "drafts/chapters/09-box.md"
+    folder.mkdir()
+    assert "09-box.md: a folder, not a chapter file" in refused(mini_ws, capsys, "draft")
+    folder.rmdir()
+    outside = tmp_path / "elsewhere.md"
+    submission = mini_ws.root / "drafts/submissions/mohrss-r1.md"
+    outside.write_text(submission.read_text(encoding="utf-8"), encoding="utf-8")
+    submission.unlink()
+    submission.symlink_to(outside)
+    assert f"mohrss-r1.md: a link to {outside}, outside the workspace" in refused(mini_ws, capsys, "draft")
+
+
+def test_styles_written_to_a_file_says_it_is_not_a_folder(mini_ws, capsys):
+    code, out = run(mini_ws, capsys, "styles", "--write", str(mini_ws.root / "drafts/plan.yaml"))
+    assert code == 2 and "plan.yaml: not a folder" in out.err

@@ -99,7 +99,7 @@ def cmd_styles(args: argparse.Namespace) -> int:
     from ..writers import profiles, reference_doc
     names = args.profile or profiles.available()
     if not args.write.is_dir():  # as every -o: a mistyped folder is not made
-        raise UserError("no such folder", args.write)
+        raise UserError("not a folder" if args.write.exists() else "no such folder", args.write)
     there = [name for name in names if profiles.reference_file(args.write, name).exists()]
     if there and not args.force:
         raise UserError(f"{', '.join(profiles.reference_file(args.write, n).name for n in there)} already "
