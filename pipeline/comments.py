@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
 from dataclasses import MISSING, asdict, dataclass, field, fields, is_dataclass, replace
 from functools import cache, reduce
 from pathlib import Path
@@ -108,6 +109,10 @@ def comment_id(org: str, para: str, quote: str, body: str, proposed: Optional[st
     return "c" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:12]
 
 
+# Punctuation a Chinese keyboard types full-width, one character for one: a quote typed with either kind is found.
+HALF_WIDTH = str.maketrans("，：；！？（）", ",:;!?()")
+
+
 def make_anchor(text: str, para: str, quote: str, start: int, version: int) -> Anchor:
     """A text-quote anchor with 32 characters of context either side."""
     end = start + len(quote)
@@ -117,11 +122,17 @@ def make_anchor(text: str, para: str, quote: str, start: int, version: int) -> A
 
 def anchor_in_version(version: Version, para: str, quote: str, near: int = 0,
                       where: Optional[str] = None, line: Optional[int] = None) -> Anchor:
-    """Anchor a quote in a paragraph of a version; errors name the unknown paragraph or missing quote."""
+    """Anchor a quote in a paragraph of a version; errors name the unknown paragraph or missing quote. A
+    paragraph typed `P0004` or `ｐ０００４`, and a quote typed with the other keyboard's punctuation (`,` for
+    `，`), are taken as they stand in the version."""
+    para = unicodedata.normalize("NFKC", para).lower()
     block = version.document.by_id().get(para)
     if block is None:
         raise UserError(f"paragraph '{para}' does not exist in {version.name}", where, line)
     start = nearest(block.text, quote, near)
+    if start < 0:
+        start = nearest(block.text.translate(HALF_WIDTH), quote.translate(HALF_WIDTH), near)
+        quote = block.text[start:start + len(quote)] if start >= 0 else quote
     if start < 0:
         raise UserError(f"the quoted text “{quote}” is not in paragraph {para} of {version.name}", where, line)
     return make_anchor(block.text, para, quote, start, version.number)

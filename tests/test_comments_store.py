@@ -231,3 +231,16 @@ def test_list_shows_the_whole_id_and_what_the_reviewer_said_on_an_80_column_term
     assert "".join(out.out.replace("│", " ").split()).count(body) == 1
     [row] = json.loads(run(ws, capsys, "comments", "list", "--json")[1].out)
     assert row["body"] == body and "author" in row
+
+
+def test_a_paragraph_and_quote_typed_on_the_other_keyboard_are_found(zh_ws, capsys):
+    """ｐ０００４ or P0004 for p0004, and an ASCII comma where the text has ，: the comment is stored on the
+    text as it stands in the version."""
+    code, out = run(zh_ws, capsys, "comments", "add", "--para", "ｐ０００４", "--quote", "健全公共就业服务体系,加强",
+                    "--org", "mohrss", "--body", "建议明确覆盖范围。", "--json")
+    assert code == 0, out.err
+    record = json.loads(out.out)
+    assert (record["para"], record["quote"]) == ("p0004", "健全公共就业服务体系，加强")
+    code, out = run(zh_ws, capsys, "comments", "add", "--para", "P0004", "--quote", "加强劳动保障监察",
+                    "--org", "mohrss", "--body", "另一条。")
+    assert code == 0, out.err
