@@ -287,3 +287,12 @@ def test_a_table_whose_columns_changed_is_replaced_whole():
     root = document_root(table_redline(old, new))
     assert settled_rows(root, accept=True) == markdown_rows(new)
     assert settled_rows(root, accept=False) == markdown_rows(old)
+
+
+@pytest.mark.parametrize("language, label", [("en", "Redline"), ("zh", "修改对照稿")])
+def test_the_redline_header_says_what_the_document_is(language, label):
+    """As the consultation draft's header ends with "Draft for consultation" (征求意见稿)."""
+    archive = zipfile.ZipFile(io.BytesIO(table_redline(TABLE_ZH_OLD, TABLE_ZH_NEW, language)))
+    headers = ["".join(t.text for t in etree.fromstring(archive.read(name)).iter(qn("w:t")))
+               for name in archive.namelist() if name.startswith("word/header")]
+    assert headers == [f"Plan · v5 · {label}"]

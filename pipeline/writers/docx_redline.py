@@ -27,8 +27,7 @@ from ..textdiff import row_pairs
 from . import docx_package, ooxml
 from .docx_body import Entry, Tracking, block_inlines
 from .docx_document import (RenderInput, RenderResult, build_body, finish, iso_datetime, page_footers,
-                            plan_title, section_template)
-from .profiles import HEADER_SEPARATOR
+                            running_header, section_template)
 
 
 
@@ -67,11 +66,10 @@ def render_redline(inp: RenderInput, old: Document, author: str) -> RenderResult
     tracking = Tracking(author=author, date=iso_datetime(inp.version.date))
     body = build_body(docx, inp, ids, redline_entries(old, inp.document), paragraph_ids=False, tracking=tracking)
     sect_pr = section_template(docx)
-    header = HEADER_SEPARATOR.join((plan_title(inp.plan, inp.profile.language), inp.version.name))
-    docx_package.add_header_footer(docx, sect_pr, "header", "default",
-                                   [ooxml.paragraph("Header", [ooxml.run(header)], jc="right")])
+    label = inp.profile.label("redline")
+    running_header(docx, sect_pr, inp, label)
     page_footers(docx, sect_pr, inp.profile.page_numbers.get("consultation", "{PAGE}"), False)
-    return finish(docx, inp, body, body.children, sect_pr, ids, subject=f"{inp.profile.label('redline')} {inp.version.name}")
+    return finish(docx, inp, body, body.children, sect_pr, ids, subject=f"{label} {inp.version.name}")
 
 
 def _same_shape(old: Block, new: Block) -> bool:
