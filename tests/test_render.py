@@ -759,6 +759,27 @@ def test_a_chinese_name_column_gets_its_longest_name_and_an_english_one_wraps_at
     assert column_widths(rows, 8900, 10.5)[4] < text_twips(english, 10.5) + CELL_MARGINS
 
 
+def test_a_table_has_room_above_it_and_stays_with_its_lead_in(rendered):
+    """In the Chinese final a table sat right under the list item before it (tables had 6 pt after only)."""
+    from pipeline.writers.docx_columns import TABLE_GAP, style_spacing
+    for name in ("zh_sample_final", "zh_sample_consultation"):
+        with zipfile.ZipFile(io.BytesIO(rendered["data"][name])) as archive:
+            styles = etree.fromstring(archive.read("word/styles.xml"))
+        body = document_xml(rendered["data"][name]).find(qn("w:body"))
+        tables = [child for child in body if child.tag == qn("w:tbl")]
+        assert tables, name
+        text_before = [tbl.getprevious().find(qn("w:pPr")) for tbl in tables]  # a paragraph or list item
+        text_before = [ppr for ppr in text_before if ppr is not None and ppr.find(qn("w:pStyle")) is not None
+                       and ppr.find(qn("w:pStyle")).get(qn("w:val")) in ("BodyText", "ListParagraph")]
+        assert text_before, name
+        for ppr in text_before:
+            assert ppr.find(qn("w:keepNext")) is not None, name
+            spacing = ppr.find(qn("w:spacing"))
+            after = spacing.get(qn("w:after")) if spacing is not None else None
+            style = ppr.find(qn("w:pStyle")).get(qn("w:val"))
+            assert (int(after) if after else style_spacing(styles, style, "after")) >= TABLE_GAP, (name, style)
+
+
 def _kept_whole(data: bytes) -> list[list[bool]]:
     """For each table, whether each row carries w:cantSplit (is not broken across pages)."""
     return [[tr.find(f"{qn('w:trPr')}/{qn('w:cantSplit')}") is not None for tr in tbl.iter(qn("w:tr"))]

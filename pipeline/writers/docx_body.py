@@ -520,6 +520,7 @@ class BodyWriter:
             self.body.children.append(ooxml.paragraph())  # adjacent tables would merge into one in Word
         elif self.body.children and self.body.children[-1].tag == qn("w:p"):
             ooxml.keep_with_next(self.body.children[-1])  # "…as follows:" never ends a page, its table on the next
+            docx_columns.space_before_table(self._styles(), self.body.children[-1])
         self.body.children.append(tbl)
         self.table = None
 

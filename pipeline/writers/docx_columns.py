@@ -204,28 +204,41 @@ def style_size(styles_root: etree._Element, style_id: str, default: float = 11.0
     return int(size) / 2 if size is not None else default
 
 
-# Space between a table's bottom border and the text that follows it (6 pt): the styles give none (table
-# text and body text have no space after in zh), so a list or paragraph would sit against the border.
+# Space between a table's borders and the text around it (6 pt): the styles give none (table text and body
+# text have no space after in zh), so a list item or paragraph would sit against the border.
 TABLE_GAP = 120  # twips
 
 
 def space_after_table(styles_root: etree._Element, previous: Optional[etree._Element], p: etree._Element,
                       style: str) -> None:
     """Give `p` room above it when it follows a table, unless its style already gives as much (a heading)."""
-    if previous is None or previous.tag != qn("w:tbl"):
-        return
-    if style_space_before(styles_root, style) < TABLE_GAP:
+    if previous is not None and previous.tag == qn("w:tbl"):
+        _at_least(styles_root, p, style, "before")
+
+
+def space_before_table(styles_root: etree._Element, previous: Optional[etree._Element]) -> None:
+    """Give the paragraph a table follows room below it, unless its style already gives as much. A table has
+    no space before of its own; the paragraph keeps its keep-with-next (a lead-in stays with its table)."""
+    if previous is not None and previous.tag == qn("w:p"):
+        style = previous.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
+        _at_least(styles_root, previous, style.get(qn("w:val")) if style is not None else "Normal", "after")
+
+
+def _at_least(styles_root: etree._Element, p: etree._Element, style: str, side: str) -> None:
+    """`p`'s space `side` ('before' | 'after') made TABLE_GAP, when its style gives less."""
+    if style_spacing(styles_root, style, side) < TABLE_GAP:
         ppr = properties(p, "w:pPr")
         spacing = ppr.find(qn("w:spacing"))
         if spacing is None:
             spacing = set_child(ppr, el("w:spacing"))
-        spacing.set(qn("w:before"), str(TABLE_GAP))
+        spacing.set(qn(f"w:{side}"), str(TABLE_GAP))
 
 
-def style_space_before(styles_root: etree._Element, style_id: str) -> int:
-    """The space before a paragraph of a style, in twips (following basedOn, then the document defaults)."""
-    before = style_value(styles_root, style_id, "w:pPr", "w:spacing", "w:before")
-    return int(before) if before is not None else 0
+def style_spacing(styles_root: etree._Element, style_id: str, side: str = "before") -> int:
+    """The space before (or after) a paragraph of a style, in twips (following basedOn, then the document
+    defaults)."""
+    value = style_value(styles_root, style_id, "w:pPr", "w:spacing", f"w:{side}")
+    return int(value) if value is not None else 0
 
 
 def style_value(styles_root: etree._Element, style_id: str, props: str, tag: str, attr: str) -> Optional[str]:
