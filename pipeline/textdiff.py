@@ -77,47 +77,65 @@ def row_diff(old: str, new: str, language: str = "en") -> list[tuple[int, str]]:
     word-level changes. The joined texts rebuild old and new, as with `word_diff`."""
     if old == new:
         return [(EQUAL, old)] if old else []
+    old_rows, new_rows = old.split("\n"), new.split("\n")
     ops: list[tuple[int, str]] = []
-    for kept, gone, came in _row_runs(old.split("\n"), new.split("\n")):
-        ops += [(EQUAL, row + "\n") for row in kept]
-        ops += _replaced_rows(gone, came, language)
+    for o, n in row_pairs(old_rows, new_rows):
+        if n is None:
+            ops.append((DELETE, old_rows[o] + "\n"))
+        elif o is None:
+            ops.append((INSERT, new_rows[n] + "\n"))
+        elif old_rows[o] == new_rows[n]:
+            ops.append((EQUAL, new_rows[n] + "\n"))
+        else:
+            ops += word_diff(old_rows[o], new_rows[n], language=language) + [(EQUAL, "\n")]
     return _joined(_last_newline_off(ops))
 
 
-def _row_runs(old_rows: list[str], new_rows: list[str]) -> list[tuple[list[str], list[str], list[str]]]:
-    """The rows diffed as units: stretches of (rows kept, rows deleted, rows inserted), in order."""
+def row_pairs(old_rows: list[str], new_rows: list[str]) -> list[tuple[Optional[int], Optional[int]]]:
+    """Table rows diffed as units, in order: (old index, new index) for a row kept or edited (half its
+    words or more kept), (old index, None) for a row deleted, (None, new index) for a row inserted.
+    `row_diff` words these pairs; the redline tracks them as row insertions and deletions."""
+    pairs: list[tuple[Optional[int], Optional[int]]] = []
+    for kept, gone, came in _row_runs(old_rows, new_rows):
+        pairs += kept
+        pairs += _replaced_rows(gone, came, old_rows, new_rows)
+    return pairs
+
+
+def _row_runs(old_rows: list[str], new_rows: list[str]) -> list[tuple[list, list[int], list[int]]]:
+    """The rows diffed as units: stretches of (pairs kept, old rows deleted, new rows inserted), in order."""
     old_code, new_code = encode_sequences(old_rows, new_rows)
-    runs: list[tuple[list[str], list[str], list[str]]] = [([], [], [])]
+    runs: list[tuple[list, list[int], list[int]]] = [([], [], [])]
     o = n = 0
     for op, code in engine().diff_main(old_code, new_code, False):
         if op == EQUAL and (runs[-1][1] or runs[-1][2]):
             runs.append(([], [], []))
         if op == EQUAL:
-            runs[-1][0].extend(new_rows[n:n + len(code)])
+            runs[-1][0].extend(zip(range(o, o + len(code)), range(n, n + len(code))))
         elif op == DELETE:
-            runs[-1][1].extend(old_rows[o:o + len(code)])
+            runs[-1][1].extend(range(o, o + len(code)))
         else:
-            runs[-1][2].extend(new_rows[n:n + len(code)])
+            runs[-1][2].extend(range(n, n + len(code)))
         o, n = o + len(code) * (op <= 0), n + len(code) * (op >= 0)
     return runs
 
 
-def _replaced_rows(gone: list[str], came: list[str], language: str) -> list[tuple[int, str]]:
+def _replaced_rows(gone: list[int], came: list[int], old_rows: list[str],
+                   new_rows: list[str]) -> list[tuple[Optional[int], Optional[int]]]:
     """Rows deleted and inserted at one place: a deleted row with half its words or more kept in an
-    inserted one (the likest, in order) was edited, and gets a word diff; the others are deleted or
-    inserted whole."""
-    ops: list[tuple[int, str]] = []
+    inserted one (the likest, in order) was edited; the others are deleted or inserted whole."""
+    pairs: list[tuple[Optional[int], Optional[int]]] = []
     k = 0
-    for row in gone:
-        likeness = {j: similarity(row, came[j]) for j in range(k, len(came))}
+    for o in gone:
+        likeness = {j: similarity(old_rows[o], new_rows[came[j]]) for j in range(k, len(came))}
         match = max(likeness, key=lambda j: (likeness[j], -j), default=None)
         if match is None or likeness[match] < 0.5:
-            ops.append((DELETE, row + "\n"))
+            pairs.append((o, None))
             continue
-        ops += [(INSERT, other + "\n") for other in came[k:match]]
-        ops += word_diff(row, came[match], language=language) + [(EQUAL, "\n")]
+        pairs += [(None, n) for n in came[k:match]]
+        pairs.append((o, came[match]))
         k = match + 1
-    return ops + [(INSERT, other + "\n") for other in came[k:]]
+    return pairs + [(None, n) for n in came[k:]]
 
 
 def _last_newline_off(ops: list[tuple[int, str]]) -> list[tuple[int, str]]:

@@ -11,8 +11,11 @@ import zipfile
 import docx
 import pytest
 
+from docx.enum.section import WD_ORIENT
+
 from helpers import GOOD_ROW, filled_template
 from pipeline.cli import main
+from pipeline.writers.ooxml import qn
 
 
 def test_intake_converts_template_to_submission(mini_ws, tmp_path, capsys):
@@ -297,3 +300,37 @@ def test_the_templates_example_items_left_in_are_refused(mini_ws, tmp_path, caps
     assert intake(mini_ws, tmp_path / "acftu.docx") == 2
     assert "goal 2 ('Goal text.'): 'g-unit-01' is the template's example: delete it" in capsys.readouterr().err
     assert not (mini_ws.root / "drafts" / "submissions" / "acftu-r1.md").exists()
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_the_templates_indicator_table_is_landscape_and_no_value_breaks_mid_word(tmp_path, capsys, language):
+    """On a portrait page the twelve columns broke "2030" and "i-unit-01" mid-word."""
+    from pipeline.writers.docx_columns import CELL_MARGINS, style_size, text_twips
+    template = tmp_path / "t.docx"
+    assert main(["intake", "--template", str(template), "--language", language]) == 0
+    document = docx.Document(str(template))
+    assert [s.orientation for s in document.sections] == [WD_ORIENT.PORTRAIT, WD_ORIENT.LANDSCAPE]
+    table = document.tables[1]
+    children = list(document.element.body)
+    portrait_end = next(k for k, child in enumerate(children) if child.find(f".//{qn('w:sectPr')}") is not None)
+    assert children.index(table._tbl) > portrait_end
+    size = style_size(document.styles.element, "TableText")
+    grid = [int(c.w.twips) for c in table._tbl.tblGrid.gridCol_lst]
+    for row in table.rows:
+        for cell, width in zip(row.cells, grid):
+            assert cell.paragraphs[0].style.name == "Table Text"
+            for word in cell.text.split():
+                assert width >= text_twips(word, size) + CELL_MARGINS, (word, width)
+    assert sum(grid) <= document.sections[1].page_width.twips - document.sections[1].left_margin.twips \
+        - document.sections[1].right_margin.twips
+
+
+def test_a_chinese_template_has_the_plans_fonts_not_a_blue_title(zh_ws, tmp_path, capsys):
+    template = tmp_path / "模板.docx"
+    assert main(["--workspace", str(zh_ws.root), "intake", "--template", str(template)]) == 0
+    document = docx.Document(str(template))
+    title = document.styles["Title"]
+    assert title.font.color.rgb == docx.shared.RGBColor(0, 0, 0)
+    assert title.element.rPr.rFonts.get(qn("w:eastAsia")) == "方正小标宋简体"
+    assert document.styles["Normal"].element.rPr.rFonts.get(qn("w:eastAsia")) == "仿宋_GB2312"
+    assert document.paragraphs[0].style.name == "Title"

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+import shutil
 import subprocess
 import zipfile
 
@@ -163,3 +164,135 @@ def test_table_columns_fit_deleted_and_inserted_words():
     assert "expected" in deleted  # the old value is in the table, as a deletion
     assert grid[1] >= text_twips("Deadline", 10.5, bold=True) + CELL_MARGINS
     assert grid[2] >= text_twips("expected", 10.5) + CELL_MARGINS
+
+
+TABLE_OLD = """\
+| Indicator | Target | Lead unit |
+|---|---|---|
+| Surveyed urban unemployment rate | at most 5.5% | Ministry of Human Resources and Social Security |
+| Labour-contract signing rate | at least 92% | Ministry of Human Resources and Social Security |
+| Wage arrears mechanism | in all provinces | Ministry of Human Resources and Social Security |
+| Share of skilled workers | at least 30% | Ministry of Human Resources and Social Security |
+"""
+TABLE_NEW = """\
+| Indicator | Target | Lead unit |
+|---|---|---|
+| Surveyed urban unemployment rate | at most 5.5% | Ministry of Human Resources and Social Security |
+| Labour-contract signing rate | at least 93% | Ministry of Human Resources and Social Security |
+| Share of employees taking paid annual leave | at least 85% | All-China Federation of Trade Unions |
+| Share of skilled workers | at least 30% | Ministry of Human Resources and Social Security |
+"""
+TABLE_ZH_OLD = "| 指标 | 目标值 | 牵头单位 |\n|---|---|---|\n| 城镇调查失业率 | 5.5%以内 | 人力资源和社会保障部 |\n| 企业职工劳动合同签订率 | 92%以上 | 人力资源和社会保障部 |\n"
+TABLE_ZH_NEW = ("| 指标 | 目标值 | 牵头单位 |\n|---|---|---|\n| 城镇调查失业率 | 5.5%以内 | 人力资源和社会保障部 |\n"
+                "| 企业职工劳动合同签订率 | 93%以上 | 人力资源和社会保障部 |\n| 职工带薪年休假落实率 | 85%以上 | 中华全国总工会 |\n")
+
+
+def table_redline(old: str, new: str, language: str = "en") -> bytes:
+    profile = profiles.load_profile(language)
+    inp = RenderInput(document(new, ["p0001"]), Plan(title="Plan", period_start=2026, period_end=2030), profile,
+                      profiles.reference_path(profile, None), VersionInfo("v5", "2026-03-02", "drafting", 5))
+    return render_redline(inp, document(old, ["p0001"]), "Drafting group").data
+
+
+def document_root(data: bytes):
+    return etree.fromstring(zipfile.ZipFile(io.BytesIO(data)).read("word/document.xml"))
+
+
+def settled_rows(root, accept: bool) -> list[list[str]]:
+    """The table's rows as Word shows them once every change is accepted (or rejected): a row tracked as
+    deleted (inserted) goes, and so does deleted (inserted) text."""
+    gone = qn("w:del") if accept else qn("w:ins")
+    rows = []
+    for tr in root.iter(qn("w:tr")):
+        if tr.find(f"{qn('w:trPr')}/{gone}") is not None:
+            continue
+        rows.append(["".join(t.text for t in tc.iter(qn("w:t"), qn("w:delText"))
+                             if not any(a.tag == gone for a in t.iterancestors(gone))) for tc in tr.iter(qn("w:tc"))])
+    return rows
+
+
+def markdown_rows(table: str) -> list[list[str]]:
+    lines = [line for line in table.strip().split("\n") if not line.startswith("|---")]
+    return [[cell.strip() for cell in line.strip("|").split("|")] for line in lines]
+
+
+def pandoc_rows(path, mode) -> list[list[str]]:
+    """The table's non-empty rows as pandoc reads them (pandoc 2.17 keeps a row tracked as inserted or
+    deleted, emptied of its text)."""
+    html = subprocess.run(["pandoc", f"--track-changes={mode}", "-t", "html", str(path)],
+                          check=True, capture_output=True, text=True).stdout
+    table = etree.fromstring(html[html.index("<table"):html.index("</table>") + 8], etree.HTMLParser())
+    rows = [[" ".join("".join(cell.itertext()).split()) for cell in tr.iter("th", "td")] for tr in table.iter("tr")]
+    return [row for row in rows if any(row)]
+
+
+@pytest.mark.parametrize("old, new, language", [(TABLE_OLD, TABLE_NEW, "en"), (TABLE_ZH_OLD, TABLE_ZH_NEW, "zh")])
+def test_a_table_redline_shows_rows_inserted_deleted_and_edited(old, new, language):
+    """One row added, one deleted, one cell changed: the table is shown once, not struck out and copied."""
+    root = document_root(table_redline(old, new, language))
+    tables = root.findall(f".//{qn('w:tbl')}")
+    assert len(tables) == 1
+    rows = tables[0].findall(qn("w:tr"))
+    old_rows, new_rows = markdown_rows(old), markdown_rows(new)
+    assert len(rows) == {"en": 6, "zh": 4}[language]  # header, kept, edited, (deleted,) inserted (, kept)
+    marks = {kind: [tr for tr in rows if tr.find(f"{qn('w:trPr')}/{qn(kind)}") is not None] for kind in ("w:ins", "w:del")}
+    assert len(marks["w:ins"]) == 1 and len(marks["w:del"]) == (language == "en")
+    for tr in marks["w:ins"] + marks["w:del"]:
+        mark = tr.find(qn("w:trPr"))[-1]
+        assert mark.get(qn("w:id")) and mark.get(qn("w:author")) == "Drafting group"
+        assert mark.get(qn("w:date")) == "2026-03-02T00:00:00Z"
+    inserted = [("".join(t.text for t in tc.iter(qn("w:t"))), tc.find(f".//{qn('w:ins')}") is not None)
+                for tc in marks["w:ins"][0].iter(qn("w:tc"))]
+    assert inserted == [(cell, True) for cell in new_rows[3]]
+    if language == "en":
+        deleted = ["".join(t.text for t in tc.iter(qn("w:delText"))) for tc in marks["w:del"][0].iter(qn("w:tc"))]
+        assert deleted == old_rows[3] and not list(marks["w:del"][0].iter(qn("w:t")))
+    header = rows[0]
+    assert header.find(f"{qn('w:trPr')}/{qn('w:tblHeader')}") is not None
+    assert not list(header.iter(qn("w:ins"), qn("w:del")))
+    unchanged = rows[1]
+    assert not list(unchanged.iter(qn("w:ins"), qn("w:del")))
+    edited = rows[2]
+    assert ["".join(t.text for t in d.iter(qn("w:delText"))) for d in edited.iter(qn("w:del"))] == ["92%"]
+    assert ["".join(t.text for t in i.iter(qn("w:t"))) for i in edited.iter(qn("w:ins"))] == ["93%"]
+    assert settled_rows(root, accept=True) == new_rows
+    assert settled_rows(root, accept=False) == old_rows
+
+
+def test_a_table_redline_accepts_to_the_new_table_and_rejects_to_the_old(tmp_path):
+    path = tmp_path / "table.docx"
+    path.write_bytes(table_redline(TABLE_OLD, TABLE_NEW))
+    assert pandoc_rows(path, "accept") == markdown_rows(TABLE_NEW)
+    assert pandoc_rows(path, "reject") == markdown_rows(TABLE_OLD)
+
+
+@pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice not installed")
+def test_libreoffice_lays_out_a_table_with_tracked_rows(tmp_path):
+    from pipeline import libreoffice
+    path = tmp_path / "table.docx"
+    path.write_bytes(table_redline(TABLE_OLD, TABLE_NEW))
+    pdf = libreoffice.convert(path, "pdf", tmp_path)
+    assert pdf is not None
+    text = " ".join(subprocess.run(["pdftotext", str(pdf), "-"], check=True, capture_output=True,
+                                   text=True).stdout.split())
+    assert "Share of employees taking paid annual leave" in text and "Wage arrears mechanism" in text
+    assert text.count("Share of skilled workers") == 1  # the table once, not a deleted copy and a new one
+
+
+def test_a_table_whose_columns_changed_is_replaced_whole():
+    old = "| Indicator | Target |\n|---|---|\n| Unemployment | 5.5% |\n"
+    new = "| Indicator | Target | Deadline |\n|---|---|---|\n| Unemployment | 5.5% | 2030 |\n"
+    entries = redline_entries(document(old, ["p0001"]), document(new, ["p0001"]))
+    assert [(e.block.id, e.status) for e in entries] == [("p0001", "deleted"), ("p0001", "inserted")]
+    root = document_root(table_redline(old, new))
+    assert settled_rows(root, accept=True) == markdown_rows(new)
+    assert settled_rows(root, accept=False) == markdown_rows(old)
+
+
+@pytest.mark.parametrize("language, label", [("en", "Redline"), ("zh", "修改对照稿")])
+def test_the_redline_header_says_what_the_document_is(language, label):
+    """As the consultation draft's header ends with "Draft for consultation" (征求意见稿)."""
+    archive = zipfile.ZipFile(io.BytesIO(table_redline(TABLE_ZH_OLD, TABLE_ZH_NEW, language)))
+    headers = ["".join(t.text for t in etree.fromstring(archive.read(name)).iter(qn("w:t")))
+               for name in archive.namelist() if name.startswith("word/header")]
+    assert headers == [f"Plan · v5 · {label}"]

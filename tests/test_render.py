@@ -736,6 +736,50 @@ def test_column_widths_are_deterministic_and_fill_the_table():
     assert sum(column_widths(rows, 1000, 10.5)) == 1000
 
 
+def test_chinese_unit_names_are_not_broken_in_tables(rendered):
+    """人力资源和社会保障部 wrapped with 部 alone on a second line while the 指标 column beside it had room, in
+    the plan's indicator tables and the comment matrix's 单位 column."""
+    for name in ("zh_sample_consultation", "zh_sample_final", "matrix_zh"):
+        lines = [line.strip() for line in rendered["pdf"][name].splitlines()]
+        assert "人力资源和社会保障部" in lines, name
+        assert "部" not in lines and "人力资源和社会保障" not in lines, name
+
+
+def test_a_chinese_name_column_gets_its_longest_name_and_an_english_one_wraps_at_spaces():
+    name = "人力资源和社会保障部"
+    rows = [[["指标"], ["目标值"], ["完成时限"], ["属性"], ["牵头单位"]],
+            [["城镇调查失业率"], ["不高于5.5%"], ["2030"], ["约束性"], [name]],
+            [["政府投资项目拖欠农民工工资"], ["全面消除"], ["2027"], ["约束性"], [name]]]
+    widths = column_widths(rows, 8844, 12)
+    assert widths[4] >= text_twips(name, 12) + CELL_MARGINS and sum(widths) == 8844
+    english = "Ministry of Human Resources and Social Security"
+    rows = [[["Indicator"], ["Target"], ["Deadline"], ["Kind"], ["Lead unit"]],
+            [["Mechanism guaranteeing no wage arrears on government-funded projects"], ["in place"], ["2027"],
+             ["binding"], [english]]]
+    assert column_widths(rows, 8900, 10.5)[4] < text_twips(english, 10.5) + CELL_MARGINS
+
+
+def test_a_table_has_room_above_it_and_stays_with_its_lead_in(rendered):
+    """In the Chinese final a table sat right under the list item before it (tables had 6 pt after only)."""
+    from pipeline.writers.docx_columns import TABLE_GAP, style_spacing
+    for name in ("zh_sample_final", "zh_sample_consultation"):
+        with zipfile.ZipFile(io.BytesIO(rendered["data"][name])) as archive:
+            styles = etree.fromstring(archive.read("word/styles.xml"))
+        body = document_xml(rendered["data"][name]).find(qn("w:body"))
+        tables = [child for child in body if child.tag == qn("w:tbl")]
+        assert tables, name
+        text_before = [tbl.getprevious().find(qn("w:pPr")) for tbl in tables]  # a paragraph or list item
+        text_before = [ppr for ppr in text_before if ppr is not None and ppr.find(qn("w:pStyle")) is not None
+                       and ppr.find(qn("w:pStyle")).get(qn("w:val")) in ("BodyText", "ListParagraph")]
+        assert text_before, name
+        for ppr in text_before:
+            assert ppr.find(qn("w:keepNext")) is not None, name
+            spacing = ppr.find(qn("w:spacing"))
+            after = spacing.get(qn("w:after")) if spacing is not None else None
+            style = ppr.find(qn("w:pStyle")).get(qn("w:val"))
+            assert (int(after) if after else style_spacing(styles, style, "after")) >= TABLE_GAP, (name, style)
+
+
 def _kept_whole(data: bytes) -> list[list[bool]]:
     """For each table, whether each row carries w:cantSplit (is not broken across pages)."""
     return [[tr.find(f"{qn('w:trPr')}/{qn('w:cantSplit')}") is not None for tr in tbl.iter(qn("w:tr"))]

@@ -81,6 +81,17 @@ def test_english_report_states_the_figures_subtitle_and_headers(reports):
         assert heading in text
 
 
+def test_english_report_names_comment_types_in_words_not_codes(reports):
+    """The "By type" table read "editorial", "general", "substantive", the stored codes; the Chinese report
+    reads 文字性, 一般性, 实质性."""
+    lines = reports["text"]["en"].splitlines()
+    table = lines[next(k for k, line in enumerate(lines) if line.strip().endswith("By type")):]
+    first_words = [line.split()[0] for line in table[1:12] if line.split()]
+    for code in reports["stats"]["by_type"]:
+        assert TEXT["en"][code] == code.capitalize() and code.capitalize() in first_words
+        assert code not in first_words
+
+
 def test_chinese_reports_use_chinese_wording_and_punctuation(reports):
     empty = _squashed(reports["text"]["zh"])
     assert "征求意见情况报告" in empty and "收到意见：0。" in empty

@@ -39,10 +39,15 @@ ALIGN = {"text-align:right": "right", "text-align:center": "center", "text-align
 
 @dataclass
 class Entry:
-    """One block to render; `status` '' | 'inserted' | 'deleted' | 'edited' (then `old` is its previous text)."""
+    """One block to render; `status` '' | 'inserted' | 'deleted' | 'edited' (then `old` is its previous text).
+
+    A table compared row by row (a redline) has `rows`, each row's status ('' | 'inserted' | 'deleted'):
+    its `block` holds every row shown, the deleted ones too, and `old` the same rows as they were, so the
+    cells pair up in order."""
     block: Block
     status: str = ""
     old: Optional[Block] = None
+    rows: Optional[list[str]] = None
 
 
 @dataclass
@@ -201,11 +206,21 @@ class BodyWriter:
                 p.append(ooxml.run(f"[{block_id}] ", style="ParagraphId"))
                 self.bookmark_open = self.ids.next()
                 p.append(ooxml.bookmark_start(self.bookmark_open, block_id))
-        tracking = self.options.tracking
-        if tracking and entry.status in ("inserted", "deleted"):
-            kind = "ins" if entry.status == "inserted" else "del"
+        tracking, status = self.options.tracking, self._tracked_status()
+        if tracking and status in ("inserted", "deleted"):
+            kind = "ins" if status == "inserted" else "del"
             ooxml.track_paragraph_mark(p, kind, self.ids.next(), tracking.author, tracking.date)
         self.last_p = p
+
+    def _tracked_status(self) -> str:
+        """Whether what is being rendered comes or goes whole: its block's status, or in a table compared
+        row by row, its row's."""
+        if self.current < 0:
+            return ""
+        entry = self.entries[self.current]
+        if entry.rows is not None and self.cell is not None:
+            return entry.rows[len(self.table["rows"]) - 1]
+        return entry.status
 
     def _close_block(self) -> None:
         if self.bookmark_open is not None and self.last_p is not None:
@@ -214,8 +229,7 @@ class BodyWriter:
 
     def _finish_paragraph(self, p: etree._Element) -> None:
         """Tracked whole-block insertions and deletions wrap the paragraph's runs."""
-        tracking = self.options.tracking
-        status = self.entries[self.current].status if self.current >= 0 else ""
+        tracking, status = self.options.tracking, self._tracked_status()
         if tracking and status in ("inserted", "deleted"):
             ooxml.track_content(p, "ins" if status == "inserted" else "del", self.ids, tracking.author, tracking.date)
 
@@ -501,17 +515,26 @@ class BodyWriter:
         widths = docx_columns.column_widths(texts, self.text_width, size, header_rows=table["header"])
         tbl = ooxml.table(table["rows"], widths, header_rows=table["header"], align=table["align"],
                           whole=docx_columns.whole_rows(texts, widths, size, self.text_height))
-        tracking, status = self.options.tracking, self.entries[self.current].status
-        if tracking and status in ("inserted", "deleted"):
-            for tr in tbl.iter(qn("w:tr")):
-                ooxml.track_table_row(tr, "ins" if status == "inserted" else "del", self.ids.next(),
-                                      tracking.author, tracking.date)
+        self._track_rows(tbl)
         if self.body.children and self.body.children[-1].tag == qn("w:tbl"):
             self.body.children.append(ooxml.paragraph())  # adjacent tables would merge into one in Word
         elif self.body.children and self.body.children[-1].tag == qn("w:p"):
             ooxml.keep_with_next(self.body.children[-1])  # "…as follows:" never ends a page, its table on the next
+            docx_columns.space_before_table(self._styles(), self.body.children[-1])
         self.body.children.append(tbl)
         self.table = None
+
+    def _track_rows(self, tbl: etree._Element) -> None:
+        """Rows inserted or deleted (all of them, for a table inserted or deleted whole) marked so in
+        their w:trPr, so that accepting or rejecting the change removes the row, not just its text."""
+        tracking, entry = self.options.tracking, self.entries[self.current]
+        if tracking is None:
+            return
+        rows = tbl.findall(qn("w:tr"))
+        for tr, status in zip(rows, entry.rows or [entry.status] * len(rows)):
+            if status in ("inserted", "deleted"):
+                ooxml.track_table_row(tr, "ins" if status == "inserted" else "del", self.ids.next(),
+                                      tracking.author, tracking.date)
 
     def _table_points(self) -> float:
         """The Table Text style's size: column widths hold each column's words at it (docx_columns)."""

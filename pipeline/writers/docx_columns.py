@@ -29,6 +29,7 @@ _BOLD = 1.08          # bold Times is a little wider
 CELL_MARGINS = 160 + 60  # Plan Table cell margins (80 twips each side) and a little air
 NARROWEST = 400       # twips: an empty column still shows
 SHORT_EMS = 6         # a cell no wider than 6 ems (and 1/6 of the table) stays on one line
+NAME_EMS = 12         # a Chinese column no wider than 12 ems (and 1/3 of the table) too, when the table has room
 ROW_LINE = 1.35       # height of a table line in ems: single spacing, or the Chinese Table Text's 16 pt at 12 pt
 
 
@@ -72,7 +73,9 @@ def column_widths(rows: Sequence[Sequence[Sequence[str]]], total: int, size: flo
     Header cells are measured bold. A column never gets less than its widest unbreakable piece while the
     table can give it (a whole short cell counts as one piece, unless it is a header of several words). The room left goes to the columns whose
     longest line does not fit yet, in proportion to `weights` (default: how much more each would need),
-    none beyond what its longest line takes; room still left is shared by those line widths."""
+    none beyond what its longest line takes; room still left is shared by those line widths. A column of
+    short Chinese cells (unit names) is first given its longest line (`_names_kept_whole`), unless that
+    makes the table taller."""
     columns = max((len(r) for r in rows), default=1)
     least = [NARROWEST] * columns
     natural = [NARROWEST] * columns
@@ -93,13 +96,52 @@ def column_widths(rows: Sequence[Sequence[Sequence[str]]], total: int, size: flo
     if sum(least) >= total:
         widths = _share([0] * columns, total, least)
     else:
-        wanted = list(weights) if weights else [n - m for n, m in zip(natural, least)]
-        widths = _fill(least, natural, total - sum(least), wanted)
-        spare = total - sum(widths)
-        if spare > 0:
-            widths = _share(widths, spare, natural)
+        widths = _spread(least, natural, total, weights)
+        names = _names_kept_whole(least, natural, _chinese_columns(rows, columns), total, size)
+        if names != least:
+            with_names = _spread(names, natural, total, weights)
+            if _table_lines(rows, with_names, size) <= _table_lines(rows, widths, size):
+                widths = with_names
     widths[-1] += total - sum(widths)
     return widths
+
+
+def _spread(least: list[int], natural: list[int], total: int, weights: Optional[Sequence[float]]) -> list[int]:
+    """`least` and the room beyond it: first to the columns whose longest line does not fit, by `weights`
+    (default: how much more each needs), none beyond its longest line; then to all, by those lines."""
+    wanted = list(weights) if weights else [n - m for n, m in zip(natural, least)]
+    widths = _fill(least, natural, total - sum(least), wanted)
+    spare = total - sum(widths)
+    return _share(widths, spare, natural) if spare > 0 else widths
+
+
+def _table_lines(rows: Sequence[Sequence[Sequence[str]]], widths: Sequence[int], size: float) -> int:
+    return sum(row_lines(row, widths, size) for row in rows)
+
+
+def _chinese_columns(rows: Sequence[Sequence[Sequence[str]]], columns: int) -> list[bool]:
+    """Which columns hold Chinese text, their header included: a figures column headed 采纳（含部分采纳）
+    breaks as a name would."""
+    chinese = [False] * columns
+    for row in rows:
+        for col, lines in enumerate(row):
+            chinese[col] = chinese[col] or any(_is_wide(c) for line in lines for c in line)
+    return chinese
+
+
+def _names_kept_whole(least: list[int], natural: list[int], chinese: list[bool], total: int,
+                      size: float) -> list[int]:
+    """`least` with each Chinese column whose longest line is short raised to that line. Chinese breaks
+    between any two characters, so shared out by need such a column (the unit names of an indicator table
+    or a comment matrix) broke 人力资源和社会保障 / 部 while a long column beside it had room to give; English
+    breaks only at spaces and is left as it is. `least` itself when the table has no room for them."""
+    cap = min(total // 3, int(NAME_EMS * size * 20) + CELL_MARGINS)
+    raised = [n if is_chinese and n <= cap else m for is_chinese, n, m in zip(chinese, natural, least)]
+    return raised if sum(raised) <= total else least
+
+
+def _is_wide(char: str) -> bool:
+    return unicodedata.east_asian_width(char) in ("W", "F")
 
 
 def row_lines(row: Sequence[Sequence[str]], widths: Sequence[int], size: float) -> int:
@@ -162,28 +204,41 @@ def style_size(styles_root: etree._Element, style_id: str, default: float = 11.0
     return int(size) / 2 if size is not None else default
 
 
-# Space between a table's bottom border and the text that follows it (6 pt): the styles give none (table
-# text and body text have no space after in zh), so a list or paragraph would sit against the border.
+# Space between a table's borders and the text around it (6 pt): the styles give none (table text and body
+# text have no space after in zh), so a list item or paragraph would sit against the border.
 TABLE_GAP = 120  # twips
 
 
 def space_after_table(styles_root: etree._Element, previous: Optional[etree._Element], p: etree._Element,
                       style: str) -> None:
     """Give `p` room above it when it follows a table, unless its style already gives as much (a heading)."""
-    if previous is None or previous.tag != qn("w:tbl"):
-        return
-    if style_space_before(styles_root, style) < TABLE_GAP:
+    if previous is not None and previous.tag == qn("w:tbl"):
+        _at_least(styles_root, p, style, "before")
+
+
+def space_before_table(styles_root: etree._Element, previous: Optional[etree._Element]) -> None:
+    """Give the paragraph a table follows room below it, unless its style already gives as much. A table has
+    no space before of its own; the paragraph keeps its keep-with-next (a lead-in stays with its table)."""
+    if previous is not None and previous.tag == qn("w:p"):
+        style = previous.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
+        _at_least(styles_root, previous, style.get(qn("w:val")) if style is not None else "Normal", "after")
+
+
+def _at_least(styles_root: etree._Element, p: etree._Element, style: str, side: str) -> None:
+    """`p`'s space `side` ('before' | 'after') made TABLE_GAP, when its style gives less."""
+    if style_spacing(styles_root, style, side) < TABLE_GAP:
         ppr = properties(p, "w:pPr")
         spacing = ppr.find(qn("w:spacing"))
         if spacing is None:
             spacing = set_child(ppr, el("w:spacing"))
-        spacing.set(qn("w:before"), str(TABLE_GAP))
+        spacing.set(qn(f"w:{side}"), str(TABLE_GAP))
 
 
-def style_space_before(styles_root: etree._Element, style_id: str) -> int:
-    """The space before a paragraph of a style, in twips (following basedOn, then the document defaults)."""
-    before = style_value(styles_root, style_id, "w:pPr", "w:spacing", "w:before")
-    return int(before) if before is not None else 0
+def style_spacing(styles_root: etree._Element, style_id: str, side: str = "before") -> int:
+    """The space before (or after) a paragraph of a style, in twips (following basedOn, then the document
+    defaults)."""
+    value = style_value(styles_root, style_id, "w:pPr", "w:spacing", f"w:{side}")
+    return int(value) if value is not None else 0
 
 
 def style_value(styles_root: etree._Element, style_id: str, props: str, tag: str, attr: str) -> Optional[str]:

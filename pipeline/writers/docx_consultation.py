@@ -10,9 +10,9 @@ from __future__ import annotations
 from . import docx_package, ooxml
 from .docx_body import Entry
 from .docx_document import (RenderInput, RenderResult, build_body, end_section, finish, numbered_blocks,
-                            cover_title, pattern_runs, period_kept_whole, plan_title, section_template)
+                            cover_title, pattern_runs, period_kept_whole, plan_title, running_header,
+                            section_template)
 from .ooxml import paragraph, run
-from .profiles import HEADER_SEPARATOR
 
 
 def render_consultation(inp: RenderInput) -> RenderResult:
@@ -24,8 +24,7 @@ def render_consultation(inp: RenderInput) -> RenderResult:
     end_section(cover[-1], section_template(docx))  # the cover: no line numbers, header or footer
     sect_pr = section_template(docx)
     profile = inp.profile
-    header = HEADER_SEPARATOR.join((plan_title(inp.plan, profile.language), inp.version.name, profile.label("draft")))
-    docx_package.add_header_footer(docx, sect_pr, "header", "default", [paragraph("Header", [run(header)], jc="right")])
+    running_header(docx, sect_pr, inp, profile.label("draft"))
     docx_package.add_header_footer(docx, sect_pr, "footer", "default",
                                    [paragraph("Footer", pattern_runs(profile.page_numbers.get("consultation", "{PAGE}")),
                                               jc="center")])

@@ -19,7 +19,7 @@ from ..model import FINDINGS_AUTHOR, Block, Document, Finding, Plan
 from . import docx_package, ooxml
 from .docx_body import Body, BodyOptions, BodyWriter, Entry
 from .ooxml import qn
-from .profiles import Profile
+from .profiles import HEADER_SEPARATOR, Profile
 
 FIELD = re.compile(r"\{([A-Z]+)\}")
 _PERIOD_DASH = re.compile(r"(?<=\d)([–—-])(?=\d)")  # 2031–2035, 2036—2040
@@ -126,6 +126,14 @@ def pattern_runs(pattern: str, rpr: Optional[etree._Element] = None) -> list[etr
     if position < len(pattern):
         runs.append(ooxml.run(pattern[position:], copy.deepcopy(rpr)))
     return runs
+
+
+def running_header(docx, sect_pr: etree._Element, inp: RenderInput, label: str) -> None:
+    """The header of a draft's pages, "title · version · what it is" ("… · v5 · Draft for consultation",
+    "… · v5 → v6 · 修改对照稿"): a page printed alone still says which document it is from."""
+    text = HEADER_SEPARATOR.join((plan_title(inp.plan, inp.profile.language), inp.version.name, label))
+    docx_package.add_header_footer(docx, sect_pr, "header", "default",
+                                   [ooxml.paragraph("Header", [ooxml.run(text)], jc="right")])
 
 
 def page_footers(docx, sect_pr: etree._Element, pattern: str, mirrored: bool, align: str = "center") -> None:

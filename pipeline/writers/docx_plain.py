@@ -87,6 +87,8 @@ class PlainDocument:
         cells = [[[self._cell_paragraph(line, size) for line in lines] for lines in row] for row in texts]
         if self.children and self.children[-1].tag == qn("w:tbl"):
             self.children.append(paragraph())
+        styles = docx_package.styles_root(self.docx)
+        docx_columns.space_before_table(styles, self.children[-1] if self.children else None)
         whole = docx_columns.whole_rows(texts, widths, self.table_points, docx_package.text_height(self.sect_pr))
         self.children.append(ooxml.table(cells, widths, header_rows=1, align=align, whole=whole))
 

@@ -1,6 +1,9 @@
 """The blank Word template member units fill in; `readers.intake_docx` reads it back.
 
-English or Chinese labels (the reader takes either); the same template gives the same bytes.
+English or Chinese labels (the reader takes either); the same template gives the same bytes. It is
+written on the language's packaged reference document, so it has the plan's fonts and page (仿宋_GB2312
+body, 方正小标宋简体 title in Chinese; not python-docx's blue Calibri), and its twelve-column indicator
+table stands in a landscape section, its columns as wide as their words (docx_columns).
 """
 from __future__ import annotations
 
@@ -10,7 +13,9 @@ from typing import Optional
 from ..errors import UserError
 from ..model import Plan
 from ..readers.submission import PART_HEADINGS
-from . import docx_package
+from . import docx_columns, docx_package
+from .docx_plain import default_style
+from .ooxml import qn
 
 GOAL, MEASURE, INDICATOR = "g-unit-01", "m-unit-01", "i-unit-01"  # the ids of the template's example items
 TEMPLATE_EXAMPLE_IDS = {GOAL, MEASURE, INDICATOR}  # which intake refuses, left in beside a unit's own items
@@ -61,7 +66,7 @@ def write_template(path: Path, language: str = "en", plan: Optional[Plan] = None
     labels = LABELS[language]
     years = {"base": plan.period_start - 1, "end": plan.period_end} if plan else {"base": 2025, "end": 2030}
     section = next((s for s in (plan.sections.values() if plan else []) if s.goals), None)
-    document = docx.Document()
+    document = docx.Document(str(default_style(language).reference))
     document.add_heading(labels["title"], level=0)
     document.add_paragraph(labels["help"].format(**years))  # the plan's own years, not another plan's
     header = document.add_table(rows=3, cols=2)
@@ -74,12 +79,37 @@ def write_template(path: Path, language: str = "en", plan: Optional[Plan] = None
     document.add_paragraph(labels["goal"], style="List Bullet")
     document.add_heading(measures, level=2)
     document.add_paragraph(labels["measure"], style="List Bullet")
+    _landscape_section(document)
     document.add_heading(indicators, level=2)
-    table = document.add_table(rows=2, cols=len(labels["columns"]))
-    table.style = "Table Grid"
-    for cell, name in zip(table.rows[0].cells, labels["columns"]):
-        cell.text = name
-    for cell, value in zip(table.rows[1].cells, labels["example"]):
-        cell.text = value.format(**years)
+    _indicator_table(document, [labels["columns"], [value.format(**years) for value in labels["example"]]])
     docx_package.save_document(document, Path(path), title=labels["document"], subject="", date="2025-01-01",
                                author="nhrap", language=language)
+
+
+def _landscape_section(document) -> None:
+    """A new page turned landscape, for the indicator table: twelve columns on a portrait page broke "2030"
+    and "i-unit-01" mid-word."""
+    from docx.enum.section import WD_ORIENT, WD_SECTION
+    section = document.add_section(WD_SECTION.NEW_PAGE)
+    if section.page_width < section.page_height:
+        section.orientation = WD_ORIENT.LANDSCAPE
+        section.page_width, section.page_height = section.page_height, section.page_width
+
+
+def _indicator_table(document, rows: list[list[str]]) -> None:
+    """The header row and the example row in Table Text, each column as wide as its words need."""
+    from docx.shared import Twips
+    section = document.sections[-1]
+    width = int(section.page_width.twips - section.left_margin.twips - section.right_margin.twips)
+    size = docx_columns.style_size(document.styles.element, "TableText")
+    widths = docx_columns.column_widths([[[cell] for cell in row] for row in rows], width, size)
+    table = document.add_table(rows=len(rows), cols=len(widths))
+    table.style = "Table Grid"
+    table.autofit = False
+    for index, row in enumerate(rows):
+        for cell, value, twips in zip(table.rows[index].cells, row, widths):
+            cell.text = value
+            cell.paragraphs[0].style = "Table Text"
+            cell.width = Twips(twips)
+    for grid_col, twips in zip(table._tbl.tblGrid.iter(qn("w:gridCol")), widths):
+        grid_col.set(qn("w:w"), str(twips))
