@@ -259,8 +259,8 @@ def test_chinese_template_in_a_zh_workspace_reads_back(zh_ws, tmp_path, capsys):
     assert headings == ["工作权利 {#esc-work}", "目标", "措施", "指标"]
     assert [c.text for c in document.tables[1].rows[0].cells][:3] == ["编号", "指标", "目标值"]
     header = document.tables[0]
+    assert header.rows[2].cells[1].text == "____年__月__日"  # the form a Chinese clerk fills in
     header.rows[0].cells[1].text = "人力资源和社会保障部"
-    header.rows[2].cells[1].text = "2025年10月8日"
     example = document.tables[1].rows[1].cells
     example[0].text, example[9].text, example[11].text = "i-mohrss-90", "mohrss", ""
     for paragraph in document.paragraphs:
@@ -273,6 +273,7 @@ def test_chinese_template_in_a_zh_workspace_reads_back(zh_ws, tmp_path, capsys):
     assert (result["member"], result["goals"], result["measures"], result["indicators"]) == ("mohrss", 1, 1, 1)
     indicator = next(i for s in zh_ws.submissions() for i in s.indicators if i.id == "i-mohrss-90")
     assert (indicator.comparison, indicator.kind, indicator.deadline) == ("at-most", "binding", "2030")
+    assert next(s for s in zh_ws.submissions() if s.member == "mohrss").date == ""  # the blank left: no date
     written = (zh_ws.root / "drafts" / "submissions" / "mohrss-r5.md").read_text(encoding="utf-8")
     assert "### 目标" in written and "### 措施" in written and "### 指标" in written and "Goals" not in written
 

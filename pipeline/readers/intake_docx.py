@@ -41,9 +41,9 @@ from ..writers.submission_template import LABELS, TEMPLATE_EXAMPLE_IDS
 from .config import ID_PATTERN
 from .markdown import heading_anchor, heading_id_typo
 from .review_docx import W, is_odt, open_package, refuse_declared_parts
-from .submission import (INDICATOR_KEYS, ITEM_ID, NUMBER, ascii_brackets, PART_HEADINGS, PART_HINT, PARTS, Invalid,
-                         current_submissions, empty_round_message, indicator_from_record, parse_submission,
-                         round_number, target_without_unit, unit_list)
+from .submission import (DATE_BLANK_ZH, INDICATOR_KEYS, ITEM_ID, NUMBER, PART_HEADINGS, PART_HINT, PARTS, Invalid,
+                         ascii_brackets, current_submissions, empty_round_message, indicator_from_record,
+                         parse_submission, round_number, target_without_unit, unit_list)
 
 HEADER_FIELDS = {"member unit id": "member", "member unit": "member", "成员单位": "member", "成员单位编号": "member",
                  "round": "round", "轮次": "round", "date": "date", "日期": "date"}
@@ -331,7 +331,7 @@ class _Intake:
 
     def date(self) -> str:
         written = self.header.get("date") or ""
-        if not written or written.upper() == "YYYY-MM-DD":
+        if not written or written.upper() == "YYYY-MM-DD" or written == DATE_BLANK_ZH:  # the template's blanks
             return ""
         date = day(written)
         if date is None:

@@ -27,6 +27,7 @@ ROLE_NAMES = {"expert": "an expert of the panel", "consulted": "a consulted orga
 # the parts' headings as intake and the submission template write them
 PART_HEADINGS = {"en": {"goals": "Goals", "measures": "Measures", "indicators": "Indicators"},
                  "zh": {"goals": "目标", "measures": "措施", "indicators": "指标"}}
+DATE_BLANK_ZH = "____年__月__日"  # the Chinese template's date to fill in: a blank, not a date
 PARTS = {heading.lower(): part for headings in PART_HEADINGS.values() for part, heading in headings.items()}
 PART_HINT = "use {0}, {1} or {2} ({3})".format(*PART_HEADINGS["en"].values(), "、".join(PART_HEADINGS["zh"].values()))
 ITEM_ID = re.compile(r"^\[([^\]]+)\]\s*(.*)$", re.S)

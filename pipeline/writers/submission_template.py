@@ -12,7 +12,7 @@ from typing import Optional
 
 from ..errors import UserError
 from ..model import Plan
-from ..readers.submission import PART_HEADINGS
+from ..readers.submission import DATE_BLANK_ZH, PART_HEADINGS
 from . import docx_columns, docx_package
 from .docx_plain import default_style
 from .ooxml import qn
@@ -45,7 +45,7 @@ LABELS = {
                 "写编号，如 [g-mohrss-01]；未写编号的按顺序编号（mohrss 的第三项目标为 g-mohrss-03）。指标表每行一项；"
                 "属性填约束性或预期性；比较填不低于、不高于、达到、下降、增长或保持；完成时限填年份（{end}）或日期"
                 "（{end}-06-30）；牵头单位和参与单位填成员单位编号。后一轮报送材料整体取代前一轮。",
-        "header": (("成员单位", ""), ("轮次", "1"), ("日期", "YYYY-MM-DD")),
+        "header": (("成员单位", ""), ("轮次", "1"), ("日期", DATE_BLANK_ZH)),
         "columns": ["编号", "指标", "目标值", "单位", "比较", "基期值", "基期年份", "完成时限", "属性", "牵头单位",
                     "参与单位", "对应目标"],
         "goal": f"[{GOAL}] 目标内容。",
