@@ -55,10 +55,12 @@ JINJA_COMMENT = re.compile(re.escape(COMMENT_START) + ".*?" + re.escape(COMMENT_
 STRAY_MARK = re.compile(r"\{#[^{}]*\}")  # `{# … #}`, `{#P0031}`: what is left once ids and marks are taken out
 PIN_LIKE = re.compile(r"^p\d+$", re.I)
 # `｛｛ goals("esc-work") ｝｝` typed on a Chinese keyboard is no template: it would be printed in the plan as written
-FULL_WIDTH_DELIMITER = re.compile(r"｛[｛{%]|\{｛|%｝|｝[｝}]|\}｝")
+# (a full-width brace in prose next to a real `{{ … }}`, 见｛{{ unit("mca") }}｝, is prose)
+FULL_WIDTH_DELIMITER = re.compile(r"｛｛|｝｝|｛%|｛\{(?!\{)|(?<!\})\}｝|\{｛|｝\}|[｛{]%[^\n%]*%｝")
 # what a Chinese keyboard types inside an expression: Jinja then stops at "unexpected char '（'"
 EXPRESSION_FULL_WIDTH = {**FULL_WIDTH, "（": "(", "）": ")", "‘": "'", "’": "'", "［": "[", "］": "]"}
-FOOTNOTE_REFERENCE = re.compile(r"(?<!\\)\[\^([^\]\s]+)\](?!:)")  # [^3], not an escaped \[^3\] of a unit's text
+# [^3], not an escaped \[^3\] of a unit's text (definitions, `[^3]: …`, are blocks of their own)
+FOOTNOTE_REFERENCE = re.compile(r"(?<!\\)\[\^([^\]\s]+)\]")
 INLINE_CODE = re.compile(r"`[^`]*`")
 UNEXPECTED_CHAR = re.compile(r"unexpected char '(.)' at \d+")
 ATX_HEADING = re.compile(r" {0,3}#{1,6}[ \t]")
@@ -257,7 +259,7 @@ def _check_as_written(source: str, path: Path, workspace: Path) -> None:
     text = JINJA_COMMENT.sub(lambda comment: "\n" * comment.group(0).count("\n"), source)  # lines kept
     delimiter = FULL_WIDTH_DELIMITER.search(text)
     if delimiter:
-        written = delimiter.group(0)
+        written = delimiter.group(0)[-2:] if delimiter.group(0).endswith("%｝") else delimiter.group(0)
         raise UserError(f"full-width '{written}' — write '{written.replace('｛', '{').replace('｝', '}')}': "
                         "as typed, the template expression would be printed in the plan",
                         path, text.count("\n", 0, delimiter.start()) + 1)
@@ -325,7 +327,8 @@ def _environment(helpers: _Helpers, chapters_dir: Path, workspace: Path) -> Sand
     environment = _ChapterSandbox(loader=_chapter_loader(chapters_dir, workspace), undefined=StrictUndefined,
                                   autoescape=False, keep_trailing_newline=True, comment_start_string=COMMENT_START,
                                   comment_end_string=COMMENT_END, finalize=_printable)
-    del environment.globals["lipsum"]  # random text: the same chapters would give another draft at each run
+    # random text and a random pick: the same chapters would give another draft at each run
+    del environment.globals["lipsum"], environment.filters["random"]
     environment.globals.update(helpers.as_globals())
     return environment
 

@@ -56,12 +56,27 @@ _CN_DIGITS = "零一二三四五六七八九"
 
 
 def chinese_counting(value: int) -> str:
-    """一 … 九十九, as Word's chineseCounting prints them (十, 十一, 二十) and Chinese law numbers articles."""
+    """一 … 九百九十九, as Word's chineseCounting prints them (十, 十一, 二十, 一百零一, 一百一十) and Chinese law numbers
+    articles (the Rome Statute has 128); from 1000 in figures."""
     if value < 10:
         return _CN_DIGITS[value]
+    if value >= 1000:
+        return str(value)
+    if value >= 100:
+        hundreds, rest = divmod(value, 100)
+        return f"{_CN_DIGITS[hundreds]}百{_after_hundreds(rest)}"
     tens, ones = divmod(value, 10)
     head = "" if tens == 1 else _CN_DIGITS[tens]
     return f"{head}十{_CN_DIGITS[ones] if ones else ''}"
+
+
+def _after_hundreds(rest: int) -> str:
+    """What follows 一百: 零一 (101), 一十 (110, not 十), 二十八 (128)."""
+    if rest == 0:
+        return ""
+    if rest < 10:
+        return "零" + _CN_DIGITS[rest]
+    return ("一" if rest < 20 else "") + chinese_counting(rest)
 
 
 # 十三五, 十四五时期: the 10th to 19th Five-Year Plans. From the 3rd (1966–1970) they follow one another

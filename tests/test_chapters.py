@@ -75,6 +75,12 @@ def test_a_footnote_sign_in_code_or_a_units_text_is_no_reference(mini_ws, capsys
     assert run(mini_ws, capsys, "draft")[0] == 0
 
 
+def test_full_width_braces_in_prose_beside_a_real_expression_are_prose(zh_ws, capsys):
+    chapter = sorted(zh_ws.chapters_dir.glob("*.md"))[0]
+    add_to_chapter(zh_ws, '牵头单位见｛{{ unit("mca") }}｝，比例｛达到90%｝。', chapter.name)
+    assert run(zh_ws, capsys, "draft")[0] == 0
+
+
 def test_freeze_refuses_it_too_and_writes_no_version(mini_ws, capsys):
     line = add_to_chapter(mini_ws, "First line of a paragraph\nand its second {# note #}.")
     code, out = run(mini_ws, capsys, "freeze", "--stage", "drafting", "--note", "x", "--date", "2026-01-05")

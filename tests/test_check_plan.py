@@ -144,7 +144,8 @@ def test_drafting_leftovers_are_errors(mini_ws, tmp_path, text, leftovers):
 
 
 @pytest.mark.parametrize("text", ["Tax rates of 3 < 5 and 7 > 2 stay.", "The XX Congress and the TBCF network.",
-                                  "《宪法》第三十六条规定，不允许歧视。", "Confirmed by the finance office."])
+                                  "《宪法》第三十六条规定，不允许歧视。", "Confirmed by the finance office.",
+                                  "我们期待定期举行对话。", "妥善对待定居者。"])
 def test_ordinary_text_is_no_leftover(mini_ws, tmp_path, text):
     draft = tmp_path / "draft.md"
     draft.write_text(f"# Economic rights {{#esc}}\n\n{text}\n", encoding="utf-8")

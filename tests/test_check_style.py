@@ -113,6 +113,9 @@ def test_a_deadline_in_another_cell_of_the_row_counts_for_the_vague_word(checker
     ("依据宪法第36条，进一步加强宗教事务管理。", "进一步"),
     ("12338妇女维权热线逐步扩大服务范围。", "逐步"),
     ("十五五时期，基本公共服务范围逐步扩大。", "逐步"),
+    ("In 2019 the hotline was gradually expanded.", "gradually"),
+    ("From 2016 to 2020 the network was gradually expanded.", "gradually"),
+    ("2019年以来，服务范围逐步扩大。", "逐步"), ("过去5年服务范围逐步扩大。", "逐步"),
 ])
 def test_a_number_that_is_no_target_does_not_excuse_a_vague_word(checker, text, words):
     """An article number, a hotline, an ordinal or a past period names something; it sets no target."""

@@ -207,3 +207,14 @@ def test_a_chinese_section_title_and_unit_name_are_answered_with_their_ids(zh_ws
     code, out = run(zh_ws, capsys, "draft")
     assert code == 2 and ("spc-r1.md:16: indicator i-spc-01: unknown unit '最高人民法院'; did you mean 'spc' (最高人民法院)? "
                           "A unit is written by its registry id") in out.err
+
+
+@pytest.mark.parametrize("target, unit, read", [
+    ("5.5%", "%", 5.5), ("60％", "%", 60), ("1,000 people", "people", 1000), ("1,200.5 km", "km", 1200.5),
+    ("12,5%", "%", "12,5%"), ("≥90%", "%", "≥90%"), ("full coverage", "%", "full coverage"), (7, "%", 7),
+])
+def test_a_target_repeating_its_unit_is_read_as_the_number(target, unit, read):
+    """The plan prints the unit after the target: '60％' with unit % would print 60％%. A decimal comma (12,5) is
+    no thousands separator, so it stays as written."""
+    from pipeline.readers.submission import target_without_unit
+    assert target_without_unit(target, unit) == read

@@ -399,7 +399,7 @@ def test_damaged_version_metadata_names_file_and_line(mini_ws, capsys):
     ("{{ goals() }}", "goals() missing 1 required positional argument"),
     ("{{ (10**100000)|string|length }}", "a number too long to print"),
     # Jinja's lipsum is random text (lorem ipsum each run); a helper printed uncalled prints a memory address
-    ("{{ lipsum(1) }}", "'lipsum' is undefined"),
+    ("{{ lipsum(1) }}", "'lipsum' is undefined"), ("{{ ['a', 'b']|random }}", "No filter named 'random'"),
     ("{{ goals }}", "goals is a helper to call, e.g. goals(\"…\"), not a value to print"),
 ])
 def test_chapter_cannot_read_files_or_exhaust_the_machine(mini_ws, capsys, line, message):

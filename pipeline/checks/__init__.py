@@ -13,6 +13,18 @@ CHECKS = ("glossary", "style", "plan")
 SEVERITIES = ("error", "warning", "info")
 
 
+def line_offset(source: str, text: str) -> int:
+    """Lines from a block's first to the one where `text` (plain text, as findings quote it) starts in its
+    Markdown source. Its first word is looked for (the text may run over a line break), as written, else
+    escaped as a unit's text is (`R\\&D` for R&D); 0 if not found."""
+    word = text.split()[0] if text.split() else text
+    index = source.find(word)
+    if index < 0:
+        from ..writers.markdown import literal
+        index = source.find(literal(word))
+    return source.count("\n", 0, index) if index > 0 else 0
+
+
 def run(ws: Any, document: Document, names: Iterable[str] = CHECKS) -> list[Finding]:
     """The findings of the named checks on one document, in check order then document order."""
     findings: list[Finding] = []

@@ -19,6 +19,7 @@ import re
 from typing import Any, Callable, Optional
 
 from ..model import Block, Document, Finding, Goal, Indicator, Member, Plan, Submission
+from . import line_offset
 
 MEASURABLE_TEXT = re.compile(r"\d|per ?cent|percent|%|％|百分之")
 JOINT_WORK = re.compile(
@@ -30,7 +31,7 @@ NOT_LEADING_ROLES = ("former", "expert", "consulted")
 LEFTOVER = re.compile(
     r"\{\{.*?\}\}|\{%.*?%\}"  # template syntax the composer left as text (submissions are text, not templates)
     r"|</?[A-Za-z][A-Za-z0-9]*(?:\s+[\w-]+(?:=(?:\"[^\"]*\"|'[^']*'|[^\s>]+))?)*\s*/?>"  # an HTML tag as text
-    r"|(?i:\bto be confirmed\b)|\bTB[CD]\b|\bX{3,}\b|待定|待确认|待补充|×{2,}")
+    r"|(?i:\bto be confirmed\b)|\bTB[CD]\b|\bX{3,}\b|(?<![期等看对])待定(?![期居位型])|待确认|待补充|×{2,}")  # not 期待定期
 NOT_TEXT_KINDS = ("code", "rule")
 
 
@@ -87,10 +88,9 @@ def _leftover_findings(document: Document) -> list[Finding]:
     for block in document.blocks:
         found = [m.group(0) for m in LEFTOVER.finditer(block.text)] if block.kind not in NOT_TEXT_KINDS else []
         if found:
-            first = block.source.find(found[0])
             findings.append(_finding("leftover", "drafting leftover printed as text: " + ", ".join(f"'{t}'" for t in found),
                                      "write the final text, or delete the note", para=block.id, file=document.path,
-                                     line=block.line + (block.source.count("\n", 0, first) if first > 0 else 0),
+                                     line=block.line + line_offset(block.source, found[0]),
                                      text=found[0]))
     return findings
 

@@ -18,6 +18,7 @@ from ..errors import UserError
 from ..fileio import load_yaml
 from ..model import Block, Document, Finding
 from ..readers.termbase import DATA_DIR, glossary_dir_of
+from . import line_offset
 from .terms import CJK, ChineseMatcher, EnglishMatcher, Form, jieba_tokenizer
 
 PHRASE_KINDS = ("paragraph", "list_item", "quote", "heading", "footnote", "table")
@@ -34,12 +35,12 @@ FORMS_VERSION = 2  # in the matcher cache's name: bump when _forms writes other 
 TARGET = {
     "en": re.compile(
         r"\d(?:[\d,.]*\d)?\s*(?:%|per\s?cent\b|percent\b)"  # 98 per cent, 5.5%
-        r"|\b(?:by|before|until|till|through|in|within|from|between|no later than)\s+(?:the\s+end\s+of\s+)?(?:19|20)\d\d\b"
+        r"|\b(?:by|before|until|till|through|within|no later than)\s+(?:the\s+end\s+of\s+)?(?:19|20)\d\d\b"
         r"|\b(?:by|before)\s+the\s+end\s+of\s+the\s+(?:plan\s+)?period\b", re.I),
     "zh": re.compile(
         r"\d(?:[\d,.]*\d)?\s*[%％]|百分之[\d〇零一二三四五六七八九十百点]+"
-        r"|(?:19|20)\d\d\s*年|[〇零一二三四五六七八九]{4}\s*年|规划期末"  # 到2030年, 二〇三〇年
-        r"|(?<![第\d.])\d[\d,]*(?:\.\d+)?\s*[万亿千百]?\s*"  # 12万名, 500所 — not 第36条, not 12338热线
+        r"|(?:(?:19|20)\d\d|[〇零一二三四五六七八九]{4})\s*年(?!以来|来|起|以后|之后|至今)|规划期末"  # 到2030年, 二〇三〇年 — not 2019年以来
+        r"|(?<![第\d.])(?<!过去)(?<!近)(?!(?:19|20)\d\d\s*年)\d[\d,]*(?:\.\d+)?\s*[万亿千百]?\s*"  # 12万名, 500所 — not 第36条, 12338热线, 过去5年
         r"(?:个|项|所|家|人|名|位|张|倍|成|元|公里|千米|平方米|米|公顷|亩|床|册|天|日|小时|周|月|年|次|岁|户|套|座|件|台|辆|吨|份|场|批)"
         r"|(?<![第一二三四五六七八九十百千两])[一二三四五六七八九十百千两]+[个项所家万亿倍成]"  # 三个, 两倍 — not 第十五个
         r"|(?:达到|提高到|提升到|降低到|降至|下降到|减少到|增加到|增长到|不低于|不少于|不超过|不高于|控制在|保持在)\s*[\d一二三四五六七八九十]"),
@@ -181,7 +182,7 @@ class StyleChecker:
             found += self._abbreviations(piece, defined, reported)
             for rule, message, text, start, suggestion, severity in found:
                 findings.append(Finding(check="style", rule=rule, message=message, para=piece.block.id,
-                                        line=piece.line + _line_offset(piece.source, text), text=text,
+                                        line=piece.line + line_offset(piece.source, text), text=text,
                                         suggestion=suggestion, severity=severity, file=document.path))
         return findings + _repeated_sentences(document)
 
@@ -269,7 +270,7 @@ def _repeated_sentences(document: Document) -> list[Finding]:
             shown = sentence.strip()
             findings.append(Finding(check="style", rule="repeated-sentence", para=block.id,
                                     message=f"{said}: in {earlier.id} and here in {block.id}",
-                                    line=block.line + _line_offset(block.source, shown), text=shown[:60],
+                                    line=block.line + line_offset(block.source, shown), text=shown[:60],
                                     suggestion="keep it in one place", severity="warning", file=document.path))
     return findings
 
@@ -363,11 +364,6 @@ def _sentences(text: str, language: str) -> list[tuple[int, str]]:
 
 def _sentence_at(text: str, offset: int, language: str) -> str:
     return next((s for start, s in _sentences(text, language) if start <= offset < start + len(s)), text)
-
-
-def _line_offset(source: str, text: str) -> int:
-    index = source.find(text.split()[0]) if text.split() else -1
-    return source.count("\n", 0, index) if index > 0 else 0
 
 
 def _default_message(rule: str, text: str, language: str) -> str:

@@ -17,7 +17,7 @@ from typing import Any, Optional
 from ..clock import DATE_FORMS, day
 from ..errors import UserError, did_you_mean, listing, shown
 from ..fileio import full_width_hint, line_of, parse_yaml, read_text
-from ..model import COMPARISONS, INDICATOR_KINDS, Goal, Indicator, Measure, Plan, Submission
+from ..model import COMPARISONS, INDICATOR_KINDS, Goal, Indicator, Measure, Plan, Submission, chinese_counting
 from .config import ID_PATTERN, NUMBER_OR_TEXT, TEXT, check_keys, check_types, quoted_value_message, wrong_type
 from .markdown import heading_anchor, heading_id_typo, inline_text, parser
 
@@ -49,18 +49,21 @@ COMPARISON_WORDS = {
 KIND_WORDS = {"约束性": "binding", "预期性": "expected"}
 YEAR = re.compile(r"^(\d{4})\s*年?$")
 NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
+THOUSANDS = re.compile(r"^-?\d{1,3}(,\d{3})+(\.\d+)?$")  # 1,000 (not 12,5, a decimal comma)
 ROUND = re.compile(r"^(?:第\s*)?(\d+|[一二三四五六七八九十]+)\s*(?:轮)?$")
-CHINESE_DIGITS = {digit: value for value, digit in enumerate("一二三四五六七八九", 1)}
-
+ROUNDS_IN_CHINESE = {chinese_counting(number): number for number in range(1, 100)}  # 二 → 2, 十二 → 12
 
 class Invalid(ValueError):
     """A value a submission may not hold; the reader says where it is (a line, or a Word table row)."""
 
 
 def target_without_unit(target: Any, unit: Any) -> Any:
-    """`5.5%` with unit `%` is the number 5.5: the unit is printed after the target, and would be twice."""
-    text, unit = str(target).strip(), str(unit or "").strip()
+    """`5.5%` with unit `%` (or `60％`, `1,000 people` with unit `people`) is the number: the unit is printed
+    after the target, and would be twice."""
+    text, unit = (unicodedata.normalize("NFKC", str(value or "")).strip() for value in (target, unit))
     number = text[: -len(unit)].strip() if isinstance(target, str) and unit and text.endswith(unit) else ""
+    if THOUSANDS.match(number):
+        number = number.replace(",", "")
     if not NUMBER.match(number):
         return target
     return float(number) if "." in number else int(number)
@@ -91,16 +94,8 @@ def round_number(value: Any) -> Optional[int]:
 
 
 def _round_digits(written: str) -> int:
-    """2 from '2'; 2, 10, 12, 20 from 二, 十, 十二, 二十 (第二轮, as a Chinese form writes the round); 0 otherwise."""
-    if written.isdigit():
-        return int(written)
-    tens, _, units = written.rpartition("十")
-    if "十" not in written:
-        tens, units = "", written
-    try:
-        return (CHINESE_DIGITS[tens] if tens else int("十" in written)) * 10 + (CHINESE_DIGITS[units] if units else 0)
-    except KeyError:  # 二二, 十十
-        return 0
+    """2 from '2' or 二 (第二轮, as a Chinese form writes the round); 0 otherwise."""
+    return int(written) if written.isdigit() else ROUNDS_IN_CHINESE.get(written, 0)
 
 
 def deadline(value: Any) -> Optional[str]:

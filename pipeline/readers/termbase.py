@@ -304,7 +304,7 @@ def _chinese_item(unit: str, item: str) -> Optional[str]:
     if unit in ("goal", "target"):
         return f"{'目标' if unit == 'goal' else '具体目标'}{item}"
     found = ARTICLE_ITEM.fullmatch(item)
-    if not found or (unit == "art" and int(found.group(1)) > 99):
+    if not found:
         return None
     first, subdivisions, last, last_subdivisions = found.groups()
     if unit == "para":

@@ -9,8 +9,8 @@ from ..model import Block
 # ASCII signs that make Markdown of plain text: emphasis, code, links and images, footnotes, `{#p0123}` marks,
 # entities (&amp;), autolinks, table cells.
 _INLINE_SIGNS = re.compile(r"([\\`*_\[\]{}<>&|~])")
-# ... and at the start of a line: a heading, a quote, a list item (`1.` is escaped at its full stop)
-_LINE_START_SIGN = re.compile(r"^(\s*)(?=#{1,6}(?:\s|$)|>|[+-](?:\s|$))", re.M)
+# ... and at the start of a line: a heading, a list item (`1.` is escaped at its full stop; `>` is escaped above)
+_LINE_START_SIGN = re.compile(r"^(\s*)(?=#{1,6}(?:\s|$)|[+-](?:\s|$))", re.M)
 _LINE_START_NUMBER = re.compile(r"^(\s*\d{1,9})(?=[.)](?:\s|$))", re.M)
 
 
