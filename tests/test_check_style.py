@@ -194,3 +194,14 @@ def test_chinese_sentences_are_compared_one_by_one(checker):
 def test_short_formulas_may_recur(checker):
     text = "- Improve legal aid.\n- Improve legal aid.\n\n坚持依法治国。\n\n坚持依法治国。\n"
     assert repeats(checker, text) == []
+
+
+@pytest.mark.parametrize("text, sign", [("Coverage: at least 90% by 2030..", "."), ("覆盖率不低于90%（2030年）。。", "。"),
+                                        ("Rates,, and wages.", ",")])
+def test_a_stop_or_comma_written_twice_is_found(checker, text, sign):
+    """`{{ indicator(…) }}` ends its sentence; a chapter that ends it again prints '2030..'."""
+    assert ("repeated-word", sign * 2) in [(rule, found) for rule, found, _ in findings(checker, text)]
+
+
+def test_an_ellipsis_is_no_doubled_stop(checker):
+    assert not [f for f in findings(checker, "The list goes on...") if f[0] == "repeated-word"]

@@ -148,7 +148,7 @@ def _indicator_wording_findings(plan: Plan, indicator: Indicator, path: str, sec
     binding = indicator.kind == "binding"
     if binding and not indicator.deadline:
         findings.append(_finding("no-deadline", f"binding indicator {indicator.id} ({indicator.text}) has no deadline",
-                                 f"add `deadline:` (a year from {plan.period_start} to {plan.period_end})", **where))
+                                 f"add `deadline:` (a year or a day from {plan.period_start} to {plan.period_end})", **where))
     words = [] if indicator.numeric else vague(str(indicator.target))
     if words:
         findings.append(_finding("vague-target", f"indicator {indicator.id}: target '{indicator.target}' is vague "

@@ -62,6 +62,7 @@ YEAR_CELL = re.compile(r"\s*(?:19|20)\d\d\s*年?\s*")  # the deadline column of 
 SENTENCE_END = {"en": re.compile(r"(?<=[.!?;])\s+(?=[A-Z(\"“])"), "zh": re.compile(r"(?<=[。！？；])")}
 ABBREVIATION = re.compile(r"(?<![\w-])([A-Z][A-Z0-9&]*[A-Z](?:-\d+)?)s?(?![\w-])")
 ROMAN = re.compile(r"^[IVXLC]+$")
+DOUBLED_SIGN = re.compile(r"(?<![.])\.\.(?![.])|。。|，，|,,|；；")  # not an ellipsis (...)
 REPEATED_EN = re.compile(r"\b(\w+)\s+\1\b", re.I)
 TABLE_DELIMITER = re.compile(r"^\s*\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?\s*$")  # |---|:--:| under the header
 
@@ -211,7 +212,8 @@ class StyleChecker:
         return result
 
     def _repeated(self, text: str, language: str) -> list[tuple]:
-        """The same word twice in a row: 'the the'; in Chinese, the same jieba word twice (的的, 进一步进一步)."""
+        """The same word twice in a row: 'the the'; in Chinese, the same jieba word twice (的的, 进一步进一步); and a
+        stop or comma twice ('by 2030..' where a chapter ends the sentence a helper already ended)."""
         exceptions = self.rules[language].repeated_exceptions
         if language == "en":
             pairs = [(m.group(1), m.group(0), m.start()) for m in REPEATED_EN.finditer(text)]
@@ -219,6 +221,7 @@ class StyleChecker:
             words = list(jieba_tokenizer().tokenize(text, HMM=False))
             pairs = [(w, text[s:e2], s) for (w, s, _), (w2, _, e2) in zip(words, words[1:])
                      if w == w2 and CJK.search(w)]
+        pairs += [(m.group(0)[0], m.group(0), m.start()) for m in DOUBLED_SIGN.finditer(text)]
         return [("repeated-word", f"'{word}' is written twice", written, start, word, "warning")
                 for word, written, start in pairs
                 if not (written in exceptions or word.lower() in exceptions or word.isdigit())]
