@@ -25,7 +25,7 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from .errors import UserError, did_you_mean, excerpt
 from .fileio import FULL_WIDTH, local_image, read_text
-from .model import Block, Document, Goal, Indicator, Measure, Plan, Submission
+from .model import RESPONSIBLE_LEAD, Block, Document, Goal, Indicator, Measure, Plan, Submission
 from .readers.markdown import HEADING_ID, assign_sections, parse, parse_blocks
 from .writers.markdown import literal
 from .writers.profiles import Profile, load_profile
@@ -207,8 +207,8 @@ class _Helpers:
         partners = [u for u in dict.fromkeys(u for i in indicators for u in i.cooperating) if u not in leads]
         names = lambda ids: ("、" if self.language == "zh" else ", ").join(self.unit(u) for u in ids)
         if self.language == "zh":
-            return f"牵头单位：{names(leads)}" + (f"；参与单位：{names(partners)}" if partners else "")
-        return f"Lead: {names(leads)}" + (f"; co-operating: {names(partners)}" if partners else "")
+            return f"{RESPONSIBLE_LEAD['zh']}{names(leads)}" + (f"；参与单位：{names(partners)}" if partners else "")
+        return f"{RESPONSIBLE_LEAD['en']}{names(leads)}" + (f"; co-operating: {names(partners)}" if partners else "")
 
     def as_globals(self) -> dict[str, Callable | dict]:
         plan = {"title": self.plan.title, "title_zh": self.plan.title_zh, "language": self.language,

@@ -400,6 +400,8 @@ class Concept:
     line: int = 0
 
 
+# how `{{ responsible(…) }}` opens its line; sections with the same lead units print the same opening
+RESPONSIBLE_LEAD = {"en": "Lead: ", "zh": "牵头单位："}
 FINDINGS_AUTHOR = "nhrap check"  # author of the Word comments `render --with-findings` attaches; harvest skips them
 
 

@@ -205,3 +205,11 @@ def test_a_stop_or_comma_written_twice_is_found(checker, text, sign):
 
 def test_an_ellipsis_is_no_doubled_stop(checker):
     assert not [f for f in findings(checker, "The list goes on...") if f[0] == "repeated-word"]
+
+
+def test_sections_led_by_the_same_units_may_say_so_alike(checker):
+    """`responsible()` lines of two sections led by the same units open alike; that is no repetition."""
+    lead = ("Lead: Ministry of Human Resources and Social Security; co-operating: National Development and Reform "
+            "Commission, Ministry of Finance")
+    text = f"{lead}.\n\n{lead}, Ministry of Education.\n"
+    assert repeats(checker, text) == []

@@ -16,7 +16,7 @@ from typing import Any, Optional
 
 from ..errors import UserError
 from ..fileio import load_yaml
-from ..model import Block, Document, Finding
+from ..model import RESPONSIBLE_LEAD, Block, Document, Finding
 from ..readers.termbase import DATA_DIR, glossary_dir_of
 from . import line_offset
 from .terms import CJK, ChineseMatcher, EnglishMatcher, Form, jieba_tokenizer
@@ -279,7 +279,10 @@ def _repeated_sentences(document: Document) -> list[Finding]:
 
 
 def _sentence_key(sentence: str, language: str) -> tuple[str, str]:
-    """(its opening, the whole) of a sentence normalised; ('', '') for one too short to count."""
+    """(its opening, the whole) of a sentence normalised; ('', '') for one too short to count, or for the
+    lead units a section's `responsible()` line names (sections led by the same units say the same)."""
+    if sentence.lstrip().startswith(RESPONSIBLE_LEAD[language]):
+        return "", ""
     text = " ".join(LIST_NUMBER.sub("", sentence).casefold().split()).rstrip(".;。；!?！？ ")
     if language == "en":
         words = text.split()
