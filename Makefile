@@ -50,6 +50,7 @@ test: install
 	$(BIN)/pytest -q -x -p no:cacheprovider
 
 bench: install
+	$(BIN)/python -m compileall -q pipeline  # the code as installed: edits since install are not compiled at each start
 	$(BIN)/python bench/run.py
 
 clean:
