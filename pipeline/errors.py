@@ -11,18 +11,25 @@ import warnings
 from typing import Any, Iterable, Optional
 
 
-class UserError(Exception):
+class _Placed:
+    """A message about a place in a file, printed `file:line: message`."""
+
     def __init__(self, message: str, file: Optional[str] = None, line: Optional[int] = None):
         super().__init__(message)
         self.message = message
         self.file = str(file) if file else None
         self.line = line
 
-    def __str__(self) -> str:
+    def placed(self, message: str) -> str:
         where = self.file or ""
         if where and self.line:
             where = f"{where}:{self.line}"
-        return f"{where}: {self.message}" if where else self.message
+        return f"{where}: {message}" if where else message
+
+
+class UserError(_Placed, Exception):
+    def __str__(self) -> str:
+        return self.placed(self.message)
 
 
 # A line given twice in a file git merges line by line: both clones changed it, and the merge kept both.
@@ -31,18 +38,12 @@ KEPT_BOTH = ("keep one of the two lines and delete the other: when two clones ch
              "glossary/sources.yaml, the style rules), the merge keeps both sides' lines")
 
 
-class Notice(UserWarning):
+class Notice(_Placed, UserWarning):
     """Something a user should see and can fix, which stops nothing (the CLI prints it as
     `nhrap: file:line: warning: message` and goes on)."""
 
-    def __init__(self, message: str, file: Optional[str] = None, line: Optional[int] = None):
-        super().__init__(message)
-        self.message = message
-        self.file = str(file) if file else None
-        self.line = line
-
     def __str__(self) -> str:
-        return str(UserError(f"warning: {self.message}", self.file, self.line))
+        return self.placed(f"warning: {self.message}")
 
 
 def notice(message: str, file: Optional[str] = None, line: Optional[int] = None) -> None:
