@@ -131,6 +131,10 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> LineDict:
     result.key_lines = {}
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
+        if isinstance(key, (dict, list)):
+            # `title: {{ x }}` unquoted is a mapping whose key is a mapping: YAML's braces, not text
+            raise UserError("braces or brackets where a value's text was meant (`{{ … }}`, `{[…]: …}`): put the "
+                            "value in quotes", None, key_node.start_mark.line + 1)
         if key in result:
             raise _DuplicateKey(key, key_node.start_mark.line + 1, result.key_lines[key])
         result[key] = loader.construct_object(value_node, deep=True)

@@ -182,3 +182,15 @@ def test_a_folder_named_as_a_chapter_or_a_link_out_of_the_workspace_is_refused(m
 def test_styles_written_to_a_file_says_it_is_not_a_folder(mini_ws, capsys):
     code, out = run(mini_ws, capsys, "styles", "--write", str(mini_ws.root / "drafts/plan.yaml"))
     assert code == 2 and "plan.yaml: not a folder" in out.err
+
+
+@pytest.mark.parametrize("name, old, new, line", [
+    ("drafts/plan.yaml", "title: Test Plan (2026–2030)", "title: {{ x }}", 1),
+    ("drafts/submissions/mohrss-r1.md", "round: 1", "round: {[a]: 1}", 3),
+    ("drafts/submissions/mohrss-r1.md", "text: Surveyed urban unemployment rate", "text: {{ x }}", 17),
+])
+def test_braces_meant_as_text_in_yaml_are_named_at_their_line(mini_ws, capsys, name, old, new, line):
+    """Unquoted, `{{ x }}` is YAML's mapping of a mapping: it had stopped every command with a traceback."""
+    edit(mini_ws, name, old, new)
+    err = refused(mini_ws, capsys, "draft")
+    assert f"{name.split('/')[-1]}:{line}: braces or brackets where a value's text was meant" in err

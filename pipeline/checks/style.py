@@ -208,7 +208,7 @@ class StyleChecker:
             if size > limit:
                 unit = "words" if language == "en" else "characters"
                 result.append(("long-sentence", f"sentence of {size} {unit} (limit {limit})",
-                               sentence.strip()[:60], start, "split it into shorter sentences", "info"))
+                               sentence.strip(), start, "split it into shorter sentences", "info"))
         return result
 
     def _repeated(self, text: str, language: str) -> list[tuple]:
@@ -273,7 +273,7 @@ def _repeated_sentences(document: Document) -> list[Finding]:
             shown = sentence.strip()
             findings.append(Finding(check="style", rule="repeated-sentence", para=block.id,
                                     message=f"{said}: in {earlier.id} and here in {block.id}",
-                                    line=block.line + line_offset(block.source, shown), text=shown[:60],
+                                    line=block.line + line_offset(block.source, shown), text=shown,
                                     suggestion="keep it in one place", severity="warning", file=document.path))
     return findings
 

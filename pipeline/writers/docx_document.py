@@ -163,9 +163,18 @@ def add_findings(docx, body: Body, findings: Optional[list[Finding]], ids: ooxml
         if finding.suggestion:
             text += f"\n→ {finding.suggestion}"
         comments.append(ooxml.comment(comment_id, FINDINGS_AUTHOR, iso_datetime(date), text, initials="NC"))
-        ooxml.anchor_comment(p, comment_id, finding.text)
+        on_words = finding.text and any(ooxml.anchor_comment(q, comment_id, finding.text, whole_if_missing=False)
+                                        for q in _paragraphs_of_block(p))
+        if not on_words:
+            ooxml.anchor_comment(p, comment_id)
     docx_package.add_comments(docx, comments)
     return len(comments), unplaced
+
+
+def _paragraphs_of_block(p: etree._Element) -> list[etree._Element]:
+    """The Word paragraphs of the block whose first paragraph is `p`: a table's cells, else `p` alone."""
+    table = next((a for a in p.iterancestors() if a.tag == ooxml.qn("w:tbl")), None)
+    return list(table.iter(ooxml.qn("w:p"))) if table is not None else [p]
 
 
 def iso_datetime(date: str) -> str:

@@ -360,10 +360,13 @@ def comments_root(comments: Iterable[etree._Element]) -> etree._Element:
     return root
 
 
-def anchor_comment(p: etree._Element, comment_id: int, quote: str = "") -> None:
-    """Span `quote` in a paragraph with a comment range, or the whole paragraph when the quote is not found in
-    its plain runs, and add the reference mark after it."""
+def anchor_comment(p: etree._Element, comment_id: int, quote: str = "", whole_if_missing: bool = True) -> bool:
+    """Span `quote` in a paragraph with a comment range, or (`whole_if_missing`) the whole paragraph when the
+    quote is not found in its plain runs, and add the reference mark after it; whether the quote was found
+    (nothing is added when it was not and the whole paragraph is not wanted)."""
     span = _quote_runs(p, quote) if quote else None
+    if span is None and not whole_if_missing:
+        return False
     if span is None:
         ppr = p.find(qn("w:pPr"))
         p.insert(0 if ppr is None else 1, el("w:commentRangeStart", {"id": comment_id}))
@@ -377,11 +380,13 @@ def anchor_comment(p: etree._Element, comment_id: int, quote: str = "") -> None:
     r = run(style="CommentReference")
     sub(r, "w:commentReference", {"id": comment_id})
     end.addnext(r)
+    return span is not None
 
 
 def _quote_runs(p: etree._Element, quote: str) -> Optional[tuple[etree._Element, etree._Element]]:
     """The first and last run holding exactly `quote` (the runs at its edges split there), or None when the
-    quote is not in the paragraph's own plain-text runs."""
+    quote is not in the paragraph's own plain-text runs. A footnote mark or a bookmark between them is
+    inside the span, as the plain text the quote comes from leaves them out."""
     runs = [r for r in p.findall(qn("w:r")) if _plain_text(r) is not None]
     texts = [_plain_text(r) for r in runs]
     joined = "".join(texts)
@@ -394,8 +399,6 @@ def _quote_runs(p: etree._Element, quote: str) -> Optional[tuple[etree._Element,
         position += len(text)
     first = max(k for k, offset in enumerate(offsets) if offset <= start)
     last = max(k for k, offset in enumerate(offsets) if offset < end)
-    if any(runs[k].getnext() is not runs[k + 1] for k in range(first, last)):
-        return None  # something other than a plain run (a footnote mark, a bookmark) stands within the quote
     last_run = _split_run(runs[last], end - offsets[last])[0]
     first_run = _split_run(runs[first] if first != last else last_run, start - offsets[first])[1]
     return first_run, last_run if first != last else first_run
