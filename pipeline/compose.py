@@ -26,7 +26,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from .errors import UserError, did_you_mean, excerpt
 from .fileio import FULL_WIDTH, local_image, read_text
 from .model import RESPONSIBLE_LEAD, Block, Document, Goal, Indicator, Measure, Plan, Submission
-from .readers.markdown import HEADING_ID, assign_sections, parse, parse_blocks
+from .readers.markdown import HEADING_ID, assign_sections, parse, parse_blocks, refuse_entity_controls
 from .writers.markdown import literal
 from .writers.profiles import Profile, load_profile
 
@@ -485,6 +485,7 @@ def compose_draft(ws) -> tuple[str, ComposeReport]:
     for path in ws.chapter_files():
         rendered = render_chapter(path, environment).strip()
         chapter = parse_blocks(rendered, path=str(path)).blocks
+        refuse_entity_controls(chapter, path)
         check_headings(chapter, plan, path, headings)
         parts.append(rendered)
         blocks += chapter

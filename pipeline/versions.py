@@ -19,7 +19,7 @@ from .clock import DATE_FORMS, calendar_today, day, today
 from .errors import UserError, shown
 from .fileio import atomic_write, dump_yaml, locked, parse_yaml, read_text
 from .model import PARAGRAPH_ID, Block, Changes, Document, Version
-from .readers.markdown import read_markdown
+from .readers.markdown import read_markdown, refuse_entity_controls
 from .writers.markdown import blocks_to_markdown
 
 ID_WIDTH = 4
@@ -155,6 +155,7 @@ def freeze(ws, stage: Optional[str], note: str, date: Optional[str] = None, sour
             _check_consensus(ws, on_parent, plan, stage)
         date = _version_date(date, parent)
         document = read_markdown(source, plan.outline_ids)
+        refuse_entity_controls(document.blocks, source_path)
         if not document.blocks:
             raise UserError("the draft is empty: nothing to freeze", source_path)
         check_headings(document.blocks, plan, source_path, {})

@@ -194,3 +194,11 @@ def test_braces_meant_as_text_in_yaml_are_named_at_their_line(mini_ws, capsys, n
     edit(mini_ws, name, old, new)
     err = refused(mini_ws, capsys, "draft")
     assert f"{name.split('/')[-1]}:{line}: braces or brackets where a value's text was meant" in err
+
+
+def test_a_control_character_written_as_a_character_reference_is_refused(mini_ws, capsys):
+    """`&#x0c;` passes the file's own check and becomes U+000C in the text: frozen, no Word file could hold it."""
+    edit(mini_ws, "drafts/chapters/01-esc.md", "full employment", "full&#x0c;employment")
+    for command in (("draft",), ("freeze", "--stage", "consultation", "--note", "x")):
+        assert "01-esc.md:5: control character U+000C, written as a character reference" in refused(mini_ws, capsys,
+                                                                                                    *command)

@@ -16,6 +16,7 @@ from markdown_it.token import Token
 from mdit_py_plugins.footnote import footnote_plugin
 
 from ..errors import UserError
+from ..fileio import CONTROL
 from ..gcpause import gc_paused
 from ..model import Block, Document
 
@@ -219,6 +220,16 @@ def _keep_unparsed(collector: _BlockCollector) -> None:
             text = " ".join(collector.lines[r].strip() for r in run)[match.end() if match else 0:].strip()
             collector.add("footnote" if match else "paragraph", run, text, anchor=match.group(1) if match else "")
             run = []
+
+
+def refuse_entity_controls(blocks: list[Block], path) -> None:
+    """A control character written as a character reference (`&#x0c;`), which the file's own check cannot see:
+    parsed into the text, it would freeze into a version no Word file can hold."""
+    for block in blocks:
+        found = CONTROL.search(block.text)
+        if found:
+            raise UserError(f"control character U+{ord(found.group()):04X}, written as a character reference "
+                            "(&#…;); delete it", path, block.line)
 
 
 def parse_blocks(source: str, *, line_offset: int = 0, path: str = "", strict_headings: bool = True) -> Document:
