@@ -53,11 +53,17 @@ class Workspace:
         return self.drafts_dir / "versions"
 
     def check_output(self, path: Path) -> Path:
-        """`path`, a file a command was asked to write (-o), unless it is in drafts/versions/: those files are
-        frozen, and a glossary written over v004.md, or as a v006.md, makes every command refuse the workspace."""
-        if self.versions_dir.resolve() in Path(path).resolve().parents:
+        """`path`, a file a command was asked to write (-o), unless it is among the panel's sources: a glossary
+        written over v004.md, a chapter or a submission, or a .docx left in comments/r03/, loses their text or
+        makes every command refuse the workspace."""
+        parents = Path(path).resolve().parents
+        if self.versions_dir.resolve() in parents:
             raise UserError(f"{self.versions_dir.relative_to(self.root)}/ holds the frozen versions, which only "
                             "`nhrap freeze` writes: write this file elsewhere (by default it goes in build/)", path)
+        for folder in (self.root / "drafts", self.comments_dir):
+            if folder.resolve() in parents:
+                raise UserError(f"{folder.relative_to(self.root)}/ holds the plan's sources, which commands read: "
+                                "write this file elsewhere (by default it goes in build/)", path)
         return path
 
     @property

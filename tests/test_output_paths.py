@@ -34,3 +34,13 @@ def test_glossary_export_by_the_file_ending(sample_ws, capsys, monkeypatch):
     code, out = run(sample_ws, capsys, "glossary", "export", "-o", "annex.md")
     assert code == 0, out.err
     assert "|" in (sample_ws.root / "annex.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("target", ["drafts/submissions/mohrss-r2.md", "drafts/chapters/01-intro.md",
+                                    "comments/r03/annex.md", "drafts/submissions/annex.md"])
+def test_no_output_is_written_among_the_plans_sources(sample_ws, capsys, monkeypatch, target):
+    """A glossary written over a submission or a chapter lost its text; a file left in comments/r03/ stopped
+    every comment command."""
+    monkeypatch.chdir(sample_ws.root)
+    assert f"{target.split('/')[0]}/ holds the plan's sources" in refused(sample_ws, capsys, "glossary", "export",
+                                                                          "-o", target)
