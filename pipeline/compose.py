@@ -42,6 +42,8 @@ COMPARISON_ECHOES = {comparison: re.compile(pattern, re.I) for comparison, patte
     "reach": r"\breach|达到", "reduce-by": r"\b(?:down|reduc|cut)|下降|减少",
     "increase-by": r"\b(?:up\b|increas|rais)|增长|提高", "maintain": r"\b(?:maintain|kept|keep)|保持|维持",
 }.items()}
+HELPERS = ("unit", "goal", "goals", "measures", "indicator", "indicator_table", "responsible")  # chapters' functions
+OBJECT_ADDRESS = re.compile(r" at 0x[0-9a-f]+>")  # Python's name for an object: <… object at 0x7f34…>
 TABLE_HEAD = {
     "en": ("Indicator", "Target", "Deadline", "Kind", "Lead unit"),
     "zh": ("指标", "目标值", "完成时限", "属性", "牵头单位"),
@@ -213,8 +215,7 @@ class _Helpers:
     def as_globals(self) -> dict[str, Callable | dict]:
         plan = {"title": self.plan.title, "title_zh": self.plan.title_zh, "language": self.language,
                 "period": {"start": self.plan.period_start, "end": self.plan.period_end}}
-        names = ("unit", "goal", "goals", "measures", "indicator", "indicator_table", "responsible")
-        return {"plan": plan, **{name: getattr(self, name) for name in names}}
+        return {"plan": plan, **{name: getattr(self, name) for name in HELPERS}}
 
 
 class _ChapterSandbox(SandboxedEnvironment):
@@ -334,11 +335,13 @@ def _environment(helpers: _Helpers, chapters_dir: Path, workspace: Path) -> Sand
 
 
 def _printable(value):
-    """What `{{ … }}` prints. A helper printed uncalled (`{{ goals }}`) would print Python's name for it, with an
-    address that changes at every run."""
-    if callable(value):
-        name = getattr(value, "__name__", "a function")
+    """What `{{ … }}` prints. A helper printed uncalled (`{{ goals }}`, `{{ [goals] }}`) or another Python object
+    would print Python's name for it, with an address that changes at every run."""
+    name = getattr(value, "__name__", "")
+    if callable(value) and name in HELPERS:
         raise TypeError(f"{name} is a helper to call, e.g. {name}(\"…\"), not a value to print")
+    if callable(value) or OBJECT_ADDRESS.search(str(value)):
+        raise TypeError("this would print a Python object, not text: print text, a number or what a helper returns")
     return value
 
 

@@ -401,6 +401,8 @@ def test_damaged_version_metadata_names_file_and_line(mini_ws, capsys):
     # Jinja's lipsum is random text (lorem ipsum each run); a helper printed uncalled prints a memory address
     ("{{ lipsum(1) }}", "'lipsum' is undefined"), ("{{ ['a', 'b']|random }}", "No filter named 'random'"),
     ("{{ goals }}", "goals is a helper to call, e.g. goals(\"…\"), not a value to print"),
+    ("{{ [goals] }}", "this would print a Python object, not text"), ("{{ cycler(1, 2) }}", "a Python object"),
+    ("{{ joiner() }}", "this would print a Python object, not text"),
 ])
 def test_chapter_cannot_read_files_or_exhaust_the_machine(mini_ws, capsys, line, message):
     path = chapter(mini_ws)
