@@ -58,7 +58,9 @@ STRAY_MARK = re.compile(r"\{#[^{}]*\}")  # `{# … #}`, `{#P0031}`: what is left
 PIN_LIKE = re.compile(r"^p\d+$", re.I)
 # `｛｛ goals("esc-work") ｝｝` typed on a Chinese keyboard is no template: it would be printed in the plan as written
 # (a full-width brace in prose next to a real `{{ … }}`, 见｛{{ unit("mca") }}｝, is prose)
-FULL_WIDTH_DELIMITER = re.compile(r"｛｛|｝｝|｛%|｛\{(?!\{)|(?<!\})\}｝|\{｛|｝\}|[｛{]%[^\n%]*%｝")
+# (nor is a doubled full-width brace around Chinese words: an expression starts with an ASCII name)
+FULL_WIDTH_DELIMITER = re.compile(r"｛｛(?=\s*[A-Za-z_])|[A-Za-z0-9_)\]\"']\s*｝｝|｛%|｛\{(?!\{)|(?<!\})\}｝|\{｛|｝\}"
+                                  r"|[｛{]%[^\n%]*%｝")
 # what a Chinese keyboard types inside an expression: Jinja then stops at "unexpected char '（'"
 EXPRESSION_FULL_WIDTH = {**FULL_WIDTH, "（": "(", "）": ")", "‘": "'", "’": "'", "［": "[", "］": "]"}
 # [^3], not an escaped \[^3\] of a unit's text (definitions, `[^3]: …`, are blocks of their own)
@@ -260,7 +262,7 @@ def _check_as_written(source: str, path: Path, workspace: Path) -> None:
     text = JINJA_COMMENT.sub(lambda comment: "\n" * comment.group(0).count("\n"), source)  # lines kept
     delimiter = FULL_WIDTH_DELIMITER.search(text)
     if delimiter:
-        written = delimiter.group(0)[-2:] if delimiter.group(0).endswith("%｝") else delimiter.group(0)
+        written = delimiter.group(0)[-2:] if delimiter.group(0).endswith(("%｝", "｝｝")) else delimiter.group(0)
         raise UserError(f"full-width '{written}' — write '{written.replace('｛', '{').replace('｝', '}')}': "
                         "as typed, the template expression would be printed in the plan",
                         path, text.count("\n", 0, delimiter.start()) + 1)

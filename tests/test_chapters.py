@@ -77,7 +77,7 @@ def test_a_footnote_sign_in_code_or_a_units_text_is_no_reference(mini_ws, capsys
 
 def test_full_width_braces_in_prose_beside_a_real_expression_are_prose(zh_ws, capsys):
     chapter = sorted(zh_ws.chapters_dir.glob("*.md"))[0]
-    add_to_chapter(zh_ws, '牵头单位见｛{{ unit("mca") }}｝，比例｛达到90%｝。', chapter.name)
+    add_to_chapter(zh_ws, '牵头单位见｛{{ unit("mca") }}｝，比例｛达到90%｝，包括｛｛普通括号｝｝。', chapter.name)
     assert run(zh_ws, capsys, "draft")[0] == 0
 
 

@@ -221,3 +221,9 @@ def test_sample_registries_quote_every_name_and_lose_none(sample):
     if sample == "drafts":
         assert registry["sarft"].name_en == "State Administration of Radio, Film and Television"
         assert registry["exp-chen"].affiliation == "Institute of Law, Chinese Academy of Social Sciences"
+
+
+def test_a_long_unknown_lead_unit_is_quoted_short(mini_ws, capsys):
+    edit(mini_ws, "plan.yaml", "lead_units: [scio]", f"lead_units: [scio, {'x' * 20000}]")
+    code, out = run(mini_ws, capsys, "status")
+    assert code == 2 and "is not in the registry" in out.err and len(out.err) < 600

@@ -246,7 +246,7 @@ def check_lead_units(plan: Plan, plan_path: Path, members_path: Path) -> None:
     """Each of plan.yaml's lead units is in the registry (`plan.members`); a missing one is named at its line."""
     for index, lead in enumerate(plan.lead_units):
         if lead not in plan.members:
-            raise UserError(f"lead unit '{lead}' is not in the registry ({members_path.name})"
+            raise UserError(f"lead unit {shown(lead)} is not in the registry ({members_path.name})"
                             f"{did_you_mean(lead, plan.members)}", plan_path,
                             line_of(plan.lead_units, index))
 
