@@ -943,11 +943,15 @@ def _matrix_comment(ws, row, version: Version, round_number: int, default_org: O
 
 
 def import_matrix(ws, path: Path, round_number: int, version: Version, default_org: Optional[Member] = None) -> Intake:
-    """A comment matrix → stored comments; any bad row refuses the whole file, listing every bad row."""
+    """A comment matrix → stored comments; any bad row refuses the whole file, listing every bad row. A row
+    whose ID is a stored comment's (the panel's own matrix, sent back with new rows) is that comment: its
+    comment cell, which the matrix words with the quote, is not read as a new one."""
     from .readers.matrix import read_matrix
+    stored = _stored_paths(ws.comments_dir)
     rows = read_matrix(path)
+    known = [row for row in rows if row.get("id") in stored]
     records, errors = [], []
-    for row in rows:
+    for row in (row for row in rows if row.get("id") not in stored):
         if not row.get("comment"):
             errors.append((row.line, "the comment cell is empty"))
             continue
@@ -959,6 +963,7 @@ def import_matrix(ws, path: Path, round_number: int, version: Version, default_o
     intake = Intake(source=Path(path).name, org=default_org.id if default_org else "", version=version.number,
                     round=round_number)
     intake.added, intake.present, intake.carried = store_comments(ws, records, version)
+    intake.present += [_read_copies(ws, stored[row.get("id")])[0] for row in known]
     return intake
 
 

@@ -418,3 +418,21 @@ def test_a_chinese_matrix_names_organisations_as_the_matrix_writes_them(zh_ws, c
     matrix.write_text(f"段落,原文,单位,意见\n{para['id']},以人民为中心,人力资源社会保障部,建议补充。\n", encoding="utf-8")
     code, out = run(zh_ws, capsys, "comments", "import", str(matrix))
     assert code == 2 and "row 2: unknown organisation '人力资源社会保障部'; did you mean '人力资源和社会保障部'?" in out.err
+
+
+def test_the_panels_own_matrix_imported_back_stores_only_its_new_rows(ws, capsys, tmp_path):
+    """The matrix words a comment with its quote ("“quote”: body"), so read as a new row each stored comment was
+    stored again; its ID says which comment it is."""
+    _harvested(ws, capsys)
+    path = tmp_path / "m.xlsx"
+    assert run(ws, capsys, "comments", "matrix", "--round", "1", "-o", str(path))[0] == 0
+    from openpyxl import load_workbook
+    book = load_workbook(path)
+    sheet = book.active
+    before = len(list(ws.comments_dir.rglob("*.yaml")))
+    sheet.append([99, "p0003", "mohrss", "substantive", "A new comment from the meeting.", None, None, None])
+    book.save(path)
+    code, out = run(ws, capsys, "comments", "import", str(path), "--round", "1")
+    assert code == 0, out.err
+    assert len(list(ws.comments_dir.rglob("*.yaml"))) == before + 1
+    assert "1 new comment" in out.out and f"{before} already stored" in out.out
