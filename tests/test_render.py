@@ -943,3 +943,14 @@ def test_a_matrix_paragraph_id_and_its_note_do_not_break_mid_word(rendered):
     lines = [line.strip() for line in rendered["pdf"]["matrix_zh"].splitlines()]
     assert "p0007" in lines and "（已改动）" in lines
     assert not any(line.endswith(("（已", "（已改")) for line in lines)
+
+
+@pytest.mark.parametrize("lead_in, keeps", [("The measures in this area are:", True), ("具体措施如下：", True),
+                                            ("Wages will be paid on time.", False)])
+def test_a_lead_in_ending_with_a_colon_keeps_with_its_list(lead_in, keeps):
+    """"The measures in this area are:" alone at the foot of a page, its bullets on the next, reads wrong."""
+    for render in (render_consultation, render_final):
+        root = document_xml(render(make_input(f"Para.\n\n{lead_in}\n\n- One.\n- Two.\n")).data)
+        paragraph = next(p for p in root.iter(qn("w:p")) if "".join(t.text or "" for t in p.iter(qn("w:t")))
+                         .endswith(lead_in))
+        assert (paragraph.find(f"{qn('w:pPr')}/{qn('w:keepNext')}") is not None) == keeps
