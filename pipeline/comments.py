@@ -707,16 +707,22 @@ def _reads_as_part(block, returned: str) -> bool:
     return _reads_as(block, returned) or returned in block.text
 
 
-def _difference(version: Version, review, reads=_reads_as) -> str:
-    """The first numbered paragraph of a returned file that is not `version`'s or does not `reads` as in it
-    (tracked changes aside); '' when there is none."""
+def _mismatches(version: Version, review, reads=_reads_as) -> list[tuple[str, bool]]:
+    """(paragraph id, missing) of each numbered paragraph of a returned file that is not `version`'s (missing)
+    or does not `reads` as in it (tracked changes aside)."""
     blocks = version.document.by_id()
-    for para, text in review.paragraphs.items():
-        if para not in blocks:
-            return f"its paragraph {para} is not in {version.name}"
-        if not reads(blocks[para], text):
-            return f"its paragraph {para} does not read as in {version.name}"
-    return ""
+    return [(para, para not in blocks) for para, text in review.paragraphs.items()
+            if para not in blocks or not reads(blocks[para], text)]
+
+
+def _difference(version: Version, review, reads=_reads_as,
+                mismatches: Optional[list[tuple[str, bool]]] = None) -> str:
+    """The first of the `_mismatches`, in words; '' when there is none."""
+    found = _mismatches(version, review, reads) if mismatches is None else mismatches
+    if not found:
+        return ""
+    para, missing = found[0]
+    return f"its paragraph {para} " + (f"is not in {version.name}" if missing else f"does not read as in {version.name}")
 
 
 def _check_reads_as(version: Version, review) -> None:
@@ -726,19 +732,18 @@ def _check_reads_as(version: Version, review) -> None:
     since replaced by the one git kept, its comments would be put on text its reviewer never read. A few
     unannotated paragraphs reading otherwise are more likely a reviewer's edits made without tracking
     changes, common enough not to turn the file away: a warning names them, as such edits are not harvested."""
-    blocks = version.document.by_id()
-    missing = [para for para in review.paragraphs if para not in blocks]
-    unlike = [para for para, text in review.paragraphs.items()
-              if para in blocks and not _reads_as_part(blocks[para], text)]
-    if not missing and not unlike:
+    mismatches = _mismatches(version, review, _reads_as_part)
+    if not mismatches:
         return
+    unlike = [para for para, missing in mismatches if not missing]
     annotated = {note.para for note in review.notes}
-    if not missing and not annotated.intersection(unlike) and len(unlike) * 2 <= len(review.paragraphs):
+    if len(unlike) == len(mismatches) and not annotated.intersection(unlike) and \
+            len(unlike) * 2 <= len(review.paragraphs):
         notice(f"paragraph(s) {listing(unlike, 5)} of the file do not read as in {version.name}: edited without tracking changes, "
                f"or the file was made from another {version.name} (frozen on another clone and replaced by the one "
                f"kept here); such edits are not harvested: look at them in the file", str(review.path))
         return
-    difference = _difference(version, review, _reads_as_part)
+    difference = _difference(version, review, mismatches=mismatches)
     older = f"; or harvest it with --version v{version.number - 1}, the version both were made from (comments on " \
             f"text only the other v{version.number} had are refused)" if version.number > 1 else ""
     raise UserError(f"the file says it was made from {version.name} ({review.version_from}), but {difference}: it "
