@@ -7,6 +7,7 @@ as data: a `{{ … }}` written by a member unit appears literally.
 """
 from __future__ import annotations
 
+import functools
 import re
 import signal
 import sys
@@ -132,13 +133,17 @@ class _Helpers:
 
     def __init__(self, plan: Plan, submissions: list[Submission]):
         self.plan, self.language = plan, plan.language
-        self.profile = load_profile(plan.profile)  # dates as the plan's Word documents write them
         self.goals_by_id = {g.id: g for s in submissions for g in s.goals}
         self.measures_by_id = {m.id: m for s in submissions for m in s.measures}
         self.indicators_by_id = {i.id: i for s in submissions for i in s.indicators}
         # (id, "inline" | "list") -> times put in: citing an item in prose and listing it too is normal,
         # listing it twice (a section's goals pulled into two chapters) is a mistake
         self.uses: Counter = Counter()
+
+    @functools.cached_property
+    def profile(self) -> Profile:
+        """Dates as the plan's Word documents write them; read only when an indicator is printed."""
+        return load_profile(self.plan.profile)
 
     def _section(self, section: str) -> str:
         if section not in self.plan.sections:
