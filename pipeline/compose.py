@@ -7,7 +7,6 @@ as data: a `{{ … }}` written by a member unit appears literally.
 """
 from __future__ import annotations
 
-import functools
 import re
 import signal
 import sys
@@ -140,7 +139,7 @@ class _Helpers:
         # listing it twice (a section's goals pulled into two chapters) is a mistake
         self.uses: Counter = Counter()
 
-    @functools.cached_property
+    @property
     def profile(self) -> Profile:
         """Dates as the plan's Word documents write them; read only when an indicator is printed."""
         return load_profile(self.plan.profile)

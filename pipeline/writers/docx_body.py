@@ -439,7 +439,9 @@ class BodyWriter:
     def _list_open(self, token) -> None:
         level = len(self.lists)
         previous = self.body.children[-1] if self.body.children else None
-        if level == 0 and previous is not None and previous.tag == qn("w:p") and _introduces(previous):
+        leads_in = previous is not None and previous.tag == qn("w:p") and \
+            ooxml.paragraph_text(previous).rstrip().endswith((":", "："))
+        if level == 0 and leads_in:
             ooxml.keep_with_next(previous)  # "The measures are:" never ends a page, its list on the next
         if token.type == "bullet_list_open":
             num_id = self._bullets()
@@ -634,7 +636,3 @@ def _by_op(pieces: list[tuple[int, Segment]], make_run) -> list[tuple[int, list[
             groups.append((op, [make_run(segment)]))
     return groups
 
-
-def _introduces(p: etree._Element) -> bool:
-    """Does a paragraph end with a colon, leading in to what follows?"""
-    return "".join(t.text or "" for t in p.iter(qn("w:t"))).rstrip().endswith((":", "："))

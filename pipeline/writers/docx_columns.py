@@ -37,7 +37,7 @@ ROW_LINE = 1.35       # height of a table line in ems: single spacing, or the Ch
 def char_ems(char: str) -> float:
     if char in _WIDTHS:
         return _WIDTHS[char]
-    if unicodedata.east_asian_width(char) in ("W", "F"):
+    if _is_wide(char):
         return 1.0
     return _OTHER
 
@@ -54,7 +54,7 @@ def _pieces(text: str) -> list[str]:
     for word in text.split():
         current = ""
         for char in word:
-            if unicodedata.east_asian_width(char) in ("W", "F"):
+            if _is_wide(char):
                 if current:
                     out.append(current)
                 out.append(char)

@@ -12,14 +12,14 @@ from pathlib import Path
 from typing import Optional
 
 from .docx_plain import PlainDocument, PlanStyle, default_style
-from .profiles import load_profile
+from .profiles import language_profile
 
 COLUMNS = ("glossary_zh", "glossary_term", "glossary_intl")  # profile labels: the final plan's annex says the same
 
 
 def _words(language: str) -> tuple[str, list[str]]:
     """(title, column headers) as the Word profile of the language words them."""
-    profile = load_profile(language)
+    profile = language_profile(language)
     return profile.label("glossary_annex"), [profile.label(key) for key in COLUMNS]
 
 

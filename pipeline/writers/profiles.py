@@ -7,6 +7,7 @@ numbering. English and Chinese differ only in data, never in code branches.
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional
@@ -106,7 +107,9 @@ def available() -> list[str]:
     return sorted(p.stem for p in PROFILES_DIR.glob("*.yaml"))
 
 
+@functools.lru_cache(maxsize=None)
 def load_profile(name: str) -> Profile:
+    """A packaged profile, read once per process (commands ask for it from many places; nothing changes it)."""
     path = PROFILES_DIR / f"{name}.yaml"
     if not path.is_file():
         raise UserError(f"unknown Word profile '{name}' (profiles: {', '.join(available())})")
