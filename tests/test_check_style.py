@@ -213,3 +213,11 @@ def test_sections_led_by_the_same_units_may_say_so_alike(checker):
             "Commission, Ministry of Finance")
     text = f"{lead}.\n\n{lead}, Ministry of Education.\n"
     assert repeats(checker, text) == []
+
+
+def test_a_repeated_sentence_is_placed_on_the_line_it_starts_on(checker):
+    """Its place is looked for by all its words, line breaks between them: not by its first word ('The'), which
+    the block's first line may hold too."""
+    text = ("The right to rest matters.\n\nThe plan will be revised by the panel in every later round of consultation.\n\n"
+            "There is more to say here.\nThe plan will be revised by the panel in every later round of consultation.\n")
+    assert repeats(checker, text) == [("p0003", 6, "sentence written twice: in p0002 and here in p0003")]

@@ -5,6 +5,7 @@
 """
 from __future__ import annotations
 
+import re
 from typing import Any, Iterable
 
 from ..model import Document, Finding
@@ -15,14 +16,14 @@ SEVERITIES = ("error", "warning", "info")
 
 def line_offset(source: str, text: str) -> int:
     """Lines from a block's first to the one where `text` (plain text, as findings quote it) starts in its
-    Markdown source. Its first word is looked for (the text may run over a line break), as written, else
-    escaped as a unit's text is (`R\\&D` for R&D); 0 if not found."""
-    word = text.split()[0] if text.split() else text
-    index = source.find(word)
-    if index < 0:
-        from ..writers.markdown import literal
-        index = source.find(literal(word))
-    return source.count("\n", 0, index) if index > 0 else 0
+    Markdown source: its words, with line breaks and emphasis marks between them, as written, else escaped
+    as a unit's text is (`R\\&D` for R&D); 0 if not found."""
+    from ..writers.markdown import literal
+    for words in (text.split(), [literal(word) for word in text.split()]):
+        found = re.search(r"\s+(?:[*_`]+)?".join(map(re.escape, words)), source) if words else None
+        if found:
+            return source.count("\n", 0, found.start())
+    return 0
 
 
 def run(ws: Any, document: Document, names: Iterable[str] = CHECKS) -> list[Finding]:

@@ -21,6 +21,7 @@ from typing import Any, Optional
 from ..errors import UserError
 from ..model import Block, Concept, Document, Finding
 from ..readers.termbase import TermBase, example_line, glossary_dir_of, parse_intl, read_termbase
+from . import line_offset
 from .terms import CJK, Match, TermMatcher, modifies_a_noun
 
 EXPLAIN_KINDS = ("paragraph", "list_item", "quote")  # headings and tables cannot carry an explanation
@@ -260,9 +261,7 @@ def _finding(use: _Use, rule: str, message: str, suggestion: str, severity: str)
 
 def _line_of(use: _Use) -> int:
     """The source line of the match inside its block (the block may span several lines)."""
-    words = [re.escape(w) for w in use.match.text.split()]
-    found = re.search(r"\s+(?:[*_`]+)?".join(words), use.block.source) if words else None
-    return use.block.line + (use.block.source.count("\n", 0, found.start()) if found else 0)
+    return use.block.line + line_offset(use.block.source, use.match.text)
 
 
 def _preferred(concept: Concept, language: str) -> str:
