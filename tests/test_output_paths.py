@@ -44,3 +44,10 @@ def test_no_output_is_written_among_the_plans_sources(sample_ws, capsys, monkeyp
     monkeypatch.chdir(sample_ws.root)
     assert f"{target.split('/')[0]}/ holds the plan's sources" in refused(sample_ws, capsys, "glossary", "export",
                                                                           "-o", target)
+
+
+def test_the_template_and_the_html_diff_are_not_written_among_the_sources(sample_ws, capsys, monkeypatch):
+    monkeypatch.chdir(sample_ws.root)
+    for command in (("intake", "--template", "comments/r03/template.docx"),
+                    ("diff", "1", "2", "--html", "drafts/chapters/diff.html")):
+        assert "holds the plan's sources" in refused(sample_ws, capsys, *command)

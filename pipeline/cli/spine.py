@@ -177,7 +177,7 @@ def cmd_intake(args: argparse.Namespace) -> int:
             ws = None  # outside a workspace: the generic template
         plan = ws.plan if ws else None
         language = args.language or (plan.language if plan else "en")
-        write_template(args.template, language, plan)
+        write_template(ws.check_output(args.template) if ws else args.template, language, plan)
         console().print(f"Wrote the submission template to {args.template}", markup=False)
         return 0
     if not args.file:
@@ -333,7 +333,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
     if args.html:
         from ..writers.html_diff import diff_to_html
         from ..writers.text_diff import outline_titles
-        atomic_write(args.html, diff_to_html(diff, ws.plan.title, outline_titles(ws.plan), profile))
+        atomic_write(ws.check_output(args.html), diff_to_html(diff, ws.plan.title, outline_titles(ws.plan), profile))
     if args.json:
         print_json(diff.as_json())
         return 0
