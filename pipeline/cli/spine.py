@@ -269,8 +269,7 @@ def _stage_id(ws, stage: Optional[str]) -> Optional[str]:
     profile = load_profile(ws.plan.profile)
     named = profile.stage_named(stage)
     if named is None:
-        shown = dict(profile.data.get("stages") or {})
-        stages = ", ".join(f"{s} ({shown[s]})" if shown.get(s, s) != s else s for s in ws.plan.stages)
+        stages = ", ".join(f"{s} ({profile.stage(s)})" if profile.stage(s) != s else s for s in ws.plan.stages)
         raise UserError(f"--stage {stage} is not one of the plan's stages: {stages}", ws.plan_path)
     return named
 
