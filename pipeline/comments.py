@@ -9,6 +9,7 @@ lose nothing.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import unicodedata
@@ -1059,12 +1060,18 @@ def quoted_body(comment: Comment, colon: str) -> str:
     return f"“{quote}”{colon}{comment.body}" if comment.body else f"“{quote}”"
 
 
+def code_word(code: str, language: str) -> str:
+    """A status or type as a matrix prints it, and `respond --from` reads it back: 部分采纳, accepted with
+    modification."""
+    return LABELS_ZH.get(code, code) if language == "zh" else code.replace("-", " ")
+
+
 def matrix_table(ws, comments: list[Comment], latest: Optional[Version]) -> MatrixTable:
     """Top-level comments in the latest version's paragraph order, replies folded into their comment's cell."""
     from .writers.profiles import language_profile
     language = ws.plan.language if ws.plan.language in MATRIX_HEADERS else "en"
     colon = language_profile(language).label("colon")
-    label = (lambda v: LABELS_ZH.get(v, v)) if language == "zh" else (lambda v: v.replace("-", " "))
+    label = functools.partial(code_word, language=language)
     order = _paragraph_order(latest)
     replies: dict[str, list[Comment]] = {}
     for comment in comments:

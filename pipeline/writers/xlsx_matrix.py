@@ -74,10 +74,8 @@ def _extra_value(comment: Optional[Comment], key: str):
 
 def status_words(language: str) -> list[str]:
     """The status words the matrix prints in the plan language, which `respond --from` reads back."""
-    if language == "zh":
-        from ..comments import LABELS_ZH
-        return [LABELS_ZH[status] for status in COMMENT_STATUSES]
-    return [status.replace("-", " ") for status in COMMENT_STATUSES]
+    from ..comments import code_word
+    return [code_word(status, language) for status in COMMENT_STATUSES]
 
 
 def _format(sheet, widths: Sequence[int], date_column: int) -> None:
