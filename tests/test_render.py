@@ -116,6 +116,11 @@ SHORT_TABLES = "# Tables {#esc}\n\n" + "".join(
     "Filler sentence on the right to work and the measures taken. " * (i + 4 if i < 25 else i % 7 + 2)
     + f"\n\nTable {i} as follows:\n\n| Indicator | Target |\n|---|---|\n"
     + "".join(f"| T{i} row {r} | {r} per cent |\n" for r in range(1, 5)) + "\n" for i in range(1, 49))
+# ... and lists led in by a paragraph ending with a colon
+LEAD_IN_LISTS = "# Lists {#esc}\n\n" + "".join(
+    "Filler sentence on the right to work and the measures taken. " * (i + 4 if i < 25 else i % 7 + 2)
+    + f"\n\nList {i} measures are:\n\n" + "".join(f"- L{i} item {r}.\n" for r in range(1, 4)) + "\n"
+    for i in range(1, 49))
 # a comment longer than a page: its row may break (kept whole, Word would cut it off at the foot of the page)
 MATRIX_LONG = SimpleNamespace(headers=MATRIX.headers, rows=MATRIX.rows[:2] + [
     ["3", "p0020", "Ministry of Justice", "substantive",
@@ -178,6 +183,7 @@ def rendered(tmp_path_factory):
                                             language="en")
     docs["long_table"] = render_consultation(make_input(LONG_TABLE)).data
     docs["short_tables"] = render_final(make_input(SHORT_TABLES)).data
+    docs["lead_in_lists"] = render_final(make_input(LEAD_IN_LISTS)).data
     docs["clash_final"] = render_final(make_input(CLASH), find_pages).data
     long_title = replace(make_plan(), title="National Human Rights Action Plan (2031–2035)")
     docs["long_title"] = render_final(replace(make_input(), plan=long_title), find_pages).data
@@ -873,6 +879,16 @@ def test_a_short_table_stays_on_one_page_with_the_paragraph_leading_into_it(rend
                  if line == f"Table {i} as follows:" or line.startswith(f"T{i} row ")}
         assert len(where) == 1, (i, where)
     assert len(pages) > 12  # the tables do fall at the foot of pages
+
+
+def test_a_paragraph_leading_into_a_list_is_on_the_page_of_its_first_item(rendered):
+    """As LibreOffice lays them out: "… measures are:" never ends a page with its list on the next."""
+    pages = _pages(rendered["pdf"]["lead_in_lists"])
+    for i in range(1, 49):
+        where = {n for n, page in enumerate(pages) for line in page
+                 if line == f"List {i} measures are:" or line.endswith(f"L{i} item 1.")}
+        assert len(where) == 1, (i, where)
+    assert len(pages) > 10
 
 
 def test_only_short_tables_are_kept_together_and_long_ones_still_break(rendered):
