@@ -24,7 +24,7 @@ from .anchoring import ANCHOR_STATES, Carried, Versions, carry_to
 from .carry_cache import anchors_on_latest, remember
 from .clock import DATE_FORMS, day as parse_day, today
 from .errors import UserError, did_you_mean, listing, notice
-from .fileio import atomic_write, code_digest, dump_yaml, load_yaml, locked, parsed_each, read_text
+from .fileio import KEYBOARD_SIGNS, atomic_write, code_digest, dump_yaml, load_yaml, locked, parsed_each, read_text
 from .model import COMMENT_KINDS, COMMENT_STATUSES, COMMENT_TYPES, Anchor, Comment, Disposition, Member, Version
 from .textdiff import nearest
 
@@ -111,7 +111,7 @@ def comment_id(org: str, para: str, quote: str, body: str, proposed: Optional[st
 
 
 # Punctuation a Chinese keyboard types full-width, one character for one: a quote typed with either kind is found.
-HALF_WIDTH = str.maketrans("，：；！？（）", ",:;!?()")
+HALF_WIDTH = str.maketrans(KEYBOARD_SIGNS)
 
 
 def make_anchor(text: str, para: str, quote: str, start: int, version: int) -> Anchor:

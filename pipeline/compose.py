@@ -24,7 +24,7 @@ from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
 
 from .errors import UserError, did_you_mean, excerpt
-from .fileio import FULL_WIDTH, local_image, read_text
+from .fileio import KEYBOARD_SIGNS, local_image, read_text
 from .model import RESPONSIBLE_LEAD, Block, Document, Goal, Indicator, Measure, Plan, Submission
 from .readers.markdown import HEADING_ID, assign_sections, parse, parse_blocks, refuse_entity_controls
 from .writers.markdown import literal
@@ -62,7 +62,6 @@ PIN_LIKE = re.compile(r"^p\d+$", re.I)
 FULL_WIDTH_DELIMITER = re.compile(r"｛｛(?=\s*[A-Za-z_])|[A-Za-z0-9_)\]\"']\s*｝｝|｛%|｛\{(?!\{)|(?<!\})\}｝|\{｛|｝\}"
                                   r"|[｛{]%[^\n%]*%｝")
 # what a Chinese keyboard types inside an expression: Jinja then stops at "unexpected char '（'"
-EXPRESSION_FULL_WIDTH = {**FULL_WIDTH, "（": "(", "）": ")", "‘": "'", "’": "'", "［": "[", "］": "]"}
 # [^3], not an escaped \[^3\] of a unit's text (definitions, `[^3]: …`, are blocks of their own)
 FOOTNOTE_REFERENCE = re.compile(r"(?<!\\)\[\^([^\]\s]+)\]")
 INLINE_CODE = re.compile(r"`[^`]*`")
@@ -354,8 +353,8 @@ def _printable(value):
 def _with_full_width_hint(message: str) -> str:
     """Jinja's "unexpected char '（' at 235" names the sign but not the fix, nor that it is the keyboard's."""
     sign = UNEXPECTED_CHAR.search(message)
-    if sign and sign.group(1) in EXPRESSION_FULL_WIDTH:
-        return f"full-width '{sign.group(1)}' in a template expression — use '{EXPRESSION_FULL_WIDTH[sign.group(1)]}'"
+    if sign and sign.group(1) in KEYBOARD_SIGNS:
+        return f"full-width '{sign.group(1)}' in a template expression — use '{KEYBOARD_SIGNS[sign.group(1)]}'"
     return message
 
 

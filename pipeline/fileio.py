@@ -204,6 +204,9 @@ def _shift_lines(data: Any, offset: int) -> None:
 
 # Full-width punctuation a Chinese keyboard types where YAML wants the ASCII sign.
 FULL_WIDTH = {"：": ":", "，": ",", "【": "[", "】": "]", "｛": "{", "｝": "}", "“": '"', "”": '"'}
+# ... and every sign it types for an ASCII one, one character for one: in template expressions, in quotes
+KEYBOARD_SIGNS = {**FULL_WIDTH, "（": "(", "）": ")", "‘": "'", "’": "'", "［": "[", "］": "]", "；": ";", "！": "!",
+                  "？": "?"}
 # What to put in its place to try whether that was the mistake ('key：value' needs a space after the ':').
 _AS_ASCII = str.maketrans({**FULL_WIDTH, "：": ": ", "，": ", "})
 _KEY = r"[A-Za-z_][\w-]*"
