@@ -29,16 +29,18 @@ def line_offset(source: str, text: str) -> int:
 def run(ws: Any, document: Document, names: Iterable[str] = CHECKS) -> list[Finding]:
     """The findings of the named checks on one document, in check order then document order."""
     findings: list[Finding] = []
+    style = None  # the style check's rules and matchers, built once for it and the plan check's targets
     for name in names:
         if name == "glossary":
             from .glossary import check_glossary
             findings += check_glossary(ws, document)
         elif name == "style":
-            from .style import check_style
-            findings += check_style(ws, document)
+            from .style import StyleChecker, check_style
+            style = StyleChecker(ws)
+            findings += check_style(ws, document, style)
         elif name == "plan":
             from .plan import check_plan
-            findings += check_plan(ws, document)
+            findings += check_plan(ws, document, style=style)
         else:
             raise ValueError(f"unknown check {name!r}")
     return findings

@@ -35,7 +35,9 @@ LEFTOVER = re.compile(
 NOT_TEXT_KINDS = ("code", "rule")
 
 
-def check_plan(ws: Any, document: Document, submissions: Optional[list[Submission]] = None) -> list[Finding]:
+def check_plan(ws: Any, document: Document, submissions: Optional[list[Submission]] = None,
+               style: Any = None) -> list[Finding]:
+    """`style`: the style check's StyleChecker, when it ran, to read vague targets by the same rules."""
     plan: Plan = ws.plan
     submissions = ws.submissions() if submissions is None else submissions
     indicators = [i for s in submissions for i in s.indicators]
@@ -44,7 +46,7 @@ def check_plan(ws: Any, document: Document, submissions: Optional[list[Submissio
     findings += _goal_section_findings(plan, indicators, headings, document.path)
     findings += _leftover_findings(document)
     section_texts = _section_texts(document)
-    vague = _vague_words(ws)
+    vague = _vague_words(ws, style)
     for submission in submissions:
         for indicator in submission.indicators:
             findings += _indicator_findings(plan, indicator, submission.path)
@@ -180,17 +182,16 @@ def _names_unit(member: Member, text: str) -> bool:
         or bool(re.search(rf"(?<![\w-]){re.escape(member.id.upper())}(?![\w-])", text))
 
 
-def _vague_words(ws: Any) -> Callable[[str], list[str]]:
-    """The vague words of a target in words, by the workspace's style rules; the style checker is built once, when
-    a target in words first needs it."""
-    checker: list = []
+def _vague_words(ws: Any, style: Any = None) -> Callable[[str], list[str]]:
+    """The vague words of a target in words, by the workspace's style rules: with the style check's own
+    checker when it ran, else one built when a target in words first needs it."""
+    checker: list = [style] if style is not None else []
 
     def find(target: str) -> list[str]:
         if not checker:
             from .style import StyleChecker
             checker.append(StyleChecker(ws))
-        found = checker[0].check(Document([Block(kind="paragraph", source=target, text=target)]))
-        return [f.text for f in found if f.rule == "vague"]
+        return checker[0].vague_words(target)
     return find
 
 

@@ -187,6 +187,14 @@ class StyleChecker:
                                         suggestion=suggestion, severity=severity, file=document.path))
         return findings + _repeated_sentences(document)
 
+    def vague_words(self, text: str) -> list[str]:
+        """The vague words of a short text (an indicator's target in words), by the rules the plan's text is
+        checked with, and nothing else of the style check."""
+        language = "zh" if _mostly_chinese(text) else "en"
+        piece = _pieces(Block(kind="paragraph", source=text, text=text))[0]
+        return [found[2] for found in self._phrases(piece, language, self.matchers[language].find(text))
+                if found[0] == "vague"]
+
     def _phrases(self, piece: Piece, language: str, matches: list) -> list[tuple]:
         rules = self.rules[language].rules
         result = []
