@@ -871,23 +871,24 @@ def test_a_member_group_label_stays_on_the_page_of_its_members():
     assert texts[label + 1] == "All-China Federation of Trade Unions"
 
 
+def _pages_of_each(pages: list[list[str]], belongs) -> list[set[int]]:
+    """For each of the 48 numbered items of a layout test, the pages its lines (`belongs(i, line)`) stand on."""
+    return [{n for n, page in enumerate(pages) for line in page if belongs(i, line)} for i in range(1, 49)]
+
+
 def test_a_short_table_stays_on_one_page_with_the_paragraph_leading_into_it(rendered):
     """Four dozen 4-row tables at varied places on the page: each lands on one page, its lead-in with it."""
     pages = _pages(rendered["pdf"]["short_tables"])
-    for i in range(1, 49):
-        where = {n for n, page in enumerate(pages) for line in page
-                 if line == f"Table {i} as follows:" or line.startswith(f"T{i} row ")}
-        assert len(where) == 1, (i, where)
+    where = _pages_of_each(pages, lambda i, line: line == f"Table {i} as follows:" or line.startswith(f"T{i} row "))
+    assert all(len(found) == 1 for found in where), where
     assert len(pages) > 12  # the tables do fall at the foot of pages
 
 
 def test_a_paragraph_leading_into_a_list_is_on_the_page_of_its_first_item(rendered):
     """As LibreOffice lays them out: "… measures are:" never ends a page with its list on the next."""
     pages = _pages(rendered["pdf"]["lead_in_lists"])
-    for i in range(1, 49):
-        where = {n for n, page in enumerate(pages) for line in page
-                 if line == f"List {i} measures are:" or line.endswith(f"L{i} item 1.")}
-        assert len(where) == 1, (i, where)
+    where = _pages_of_each(pages, lambda i, line: line == f"List {i} measures are:" or line.endswith(f"L{i} item 1."))
+    assert all(len(found) == 1 for found in where), where
     assert len(pages) > 10
 
 
